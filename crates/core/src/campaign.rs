@@ -1,0 +1,142 @@
+//! A campaign (کارزار): a letter to one or more addressees, signed by the public.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::body::LetterBody;
+use crate::calendar::{days_between, iran_date};
+use crate::ids::{CampaignId, MemberId};
+use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
+use crate::moderation::{Actor, ModerationEvent, Target};
+use crate::names::{Hashtag, Line, Slug};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CampaignKind {
+    /// درخواست
+    Request,
+    /// شکایت
+    Complaint,
+    /// قدردانی
+    Appreciation,
+}
+
+impl CampaignKind {
+    pub const ALL: [CampaignKind; 3] = [
+        CampaignKind::Request,
+        CampaignKind::Complaint,
+        CampaignKind::Appreciation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CampaignKind::Request => "request",
+            CampaignKind::Complaint => "complaint",
+            CampaignKind::Appreciation => "appreciation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CampaignKind> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+/// Someone the letter is addressed to, with their office: «جناب آقای …» / «ریاست محترم …».
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Addressee {
+    pub name: Line,
+    pub position: Line,
+}
+
+/// Everything an author writes; what a new text version replaces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CampaignText {
+    pub title: Line,
+    pub addressees: Vec<Addressee>,
+    pub body: LetterBody,
+    /// از طرف: the group the demand comes from.
+    pub on_behalf_of: Line,
+    /// نویسنده: the public name(s) of the author(s).
+    pub author_name: Line,
+    pub hashtag: Hashtag,
+}
+
+impl CampaignText {
+    pub const TITLE_MAX: usize = 120;
+    pub const LINE_MAX: usize = 200;
+}
+
+/// A campaign as it is about to be stored for the first time.
+#[derive(Clone, Debug)]
+pub struct NewCampaign {
+    pub slug: Option<Slug>,
+    pub kind: CampaignKind,
+    pub text: CampaignText,
+    pub category: Option<Line>,
+    pub author_id: Option<MemberId>,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub signature_goal: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    pub id: CampaignId,
+    pub slug: Option<Slug>,
+    pub kind: CampaignKind,
+    pub text: CampaignText,
+    pub text_version: u32,
+    pub category: Option<Line>,
+    pub author_id: Option<MemberId>,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub signature_goal: Option<u32>,
+    pub lifecycle: Lifecycle,
+    pub outcome: Outcome,
+    /// Confirmed signatures, as last counted by the store.
+    pub signature_count: u64,
+    pub created_at: Timestamp,
+    /// When a moderator approved it for publication.
+    pub published_at: Option<Timestamp>,
+}
+
+impl Campaign {
+    pub fn status(&self, now: Timestamp) -> Status {
+        self.lifecycle.status_at(self.end_date, now)
+    }
+
+    /// Whole days left to sign, while open.
+    pub fn days_left(&self, now: Timestamp) -> Option<i32> {
+        (self.status(now) == Status::Open).then(|| days_between(iran_date(now), self.end_date))
+    }
+
+    /// The address segment people share: the slug if it has one, else the number.
+    pub fn path_segment(&self) -> String {
+        match &self.slug {
+            Some(slug) => slug.to_string(),
+            None => self.id.to_string(),
+        }
+    }
+
+    /// Applies `transition`, recording who did it and why; the campaign is unchanged when
+    /// the transition is not allowed.
+    pub fn apply(
+        &mut self,
+        transition: Transition,
+        actor: Actor,
+        note: Option<String>,
+        at: Timestamp,
+    ) -> Result<ModerationEvent, TransitionError> {
+        let next = self.lifecycle.after(&transition)?;
+        if transition == Transition::Approve {
+            self.published_at = Some(at);
+        }
+        self.lifecycle = next;
+        Ok(ModerationEvent {
+            actor,
+            action: transition.name().to_owned(),
+            target: Target::Campaign(self.id),
+            note,
+            at,
+        })
+    }
+}

@@ -1,0 +1,59 @@
+//! Discussion under a campaign: comments with one level of replies.
+
+use jiff::Timestamp;
+
+use crate::body::LetterBody;
+use crate::ids::{CampaignId, CommentId, MemberId};
+use crate::names::PersonName;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentStatus {
+    Visible,
+    Hidden,
+}
+
+impl CommentStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            CommentStatus::Visible => "visible",
+            CommentStatus::Hidden => "hidden",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [CommentStatus::Visible, CommentStatus::Hidden]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+/// A comment about to be stored. `name: None` is an anonymous author (کاربر ناشناس).
+#[derive(Clone, Debug)]
+pub struct NewComment {
+    pub campaign_id: CampaignId,
+    pub parent_id: Option<CommentId>,
+    pub author_id: Option<MemberId>,
+    pub name: Option<PersonName>,
+    pub body: LetterBody,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub id: CommentId,
+    pub campaign_id: CampaignId,
+    pub parent_id: Option<CommentId>,
+    pub author_id: Option<MemberId>,
+    pub name: Option<PersonName>,
+    pub body: LetterBody,
+    pub status: CommentStatus,
+    pub flags: u32,
+    pub created_at: Timestamp,
+}
+
+/// A top-level comment with its replies, oldest reply first.
+#[derive(Clone, Debug)]
+pub struct Thread {
+    pub comment: Comment,
+    pub replies: Vec<Comment>,
+}

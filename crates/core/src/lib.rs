@@ -1,0 +1,19 @@
+//! Tomar's domain. Values here are valid by construction: they are built by parsing,
+//! once, at the edge, and everything after trusts them. Nothing here does IO.
+
+pub mod body;
+pub mod calendar;
+pub mod campaign;
+pub mod comment;
+pub mod ids;
+pub mod language;
+pub mod lifecycle;
+pub mod moderation;
+pub mod names;
+pub mod news;
+pub mod persian;
+pub mod signature;
+pub mod update;
+
+pub use jiff::Timestamp;
+pub use jiff::civil::Date;

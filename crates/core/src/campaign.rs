@@ -4,7 +4,6 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::body::LetterBody;
-use crate::calendar::{days_between, iran_date};
 use crate::ids::{CampaignId, MemberId};
 use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
 use crate::moderation::{Actor, ModerationEvent, Target};
@@ -106,15 +105,12 @@ impl Campaign {
 
     /// Whole days left to sign, while open.
     pub fn days_left(&self, now: Timestamp) -> Option<i32> {
-        (self.status(now) == Status::Open).then(|| days_between(iran_date(now), self.end_date))
+        self.lifecycle.days_left_at(self.end_date, now)
     }
 
     /// The address segment people share: the slug if it has one, else the number.
     pub fn path_segment(&self) -> String {
-        match &self.slug {
-            Some(slug) => slug.to_string(),
-            None => self.id.to_string(),
-        }
+        path_segment(self.id, self.slug.as_ref())
     }
 
     /// Applies `transition`, recording who did it and why; the campaign is unchanged when
@@ -138,5 +134,41 @@ impl Campaign {
             note,
             at,
         })
+    }
+}
+
+/// What a listing shows of a campaign: enough for a card, without the letter.
+#[derive(Clone, Debug)]
+pub struct CampaignSummary {
+    pub id: CampaignId,
+    pub slug: Option<Slug>,
+    pub kind: CampaignKind,
+    pub title: Line,
+    pub hashtag: Hashtag,
+    pub first_addressee: Option<Addressee>,
+    pub end_date: Date,
+    pub lifecycle: Lifecycle,
+    pub outcome: Outcome,
+    pub signature_count: u64,
+}
+
+impl CampaignSummary {
+    pub fn status(&self, now: Timestamp) -> Status {
+        self.lifecycle.status_at(self.end_date, now)
+    }
+
+    pub fn days_left(&self, now: Timestamp) -> Option<i32> {
+        self.lifecycle.days_left_at(self.end_date, now)
+    }
+
+    pub fn path_segment(&self) -> String {
+        path_segment(self.id, self.slug.as_ref())
+    }
+}
+
+fn path_segment(id: CampaignId, slug: Option<&Slug>) -> String {
+    match slug {
+        Some(slug) => slug.to_string(),
+        None => id.to_string(),
     }
 }

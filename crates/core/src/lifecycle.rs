@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::calendar::end_of_iran_day;
+use crate::calendar::{days_between, end_of_iran_day, iran_date};
 use crate::ids::RejectionReasonId;
 
 /// The legal order under which a campaign was suspended, shown in a public notice.
@@ -138,6 +138,12 @@ impl Lifecycle {
             Lifecycle::Rejected(_) => Status::Rejected,
             Lifecycle::Suspended(_) => Status::Suspended,
         }
+    }
+
+    /// Whole days left to sign at `now`, while the campaign is open.
+    pub fn days_left_at(&self, end_date: Date, now: Timestamp) -> Option<i32> {
+        (self.status_at(end_date, now) == Status::Open)
+            .then(|| days_between(iran_date(now), end_date))
     }
 
     /// Whether the public may read the campaign page at all.

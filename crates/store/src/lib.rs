@@ -1,1 +1,219 @@
+//! Tomar's persistence. Handlers call [`Store`]; only this crate speaks SQL. The backend is
+//! chosen at run time from the database URL, and every method behaves the same on both,
+//! which the conformance suite in `tests/conformance.rs` checks.
 
+mod error;
+mod postgres;
+mod rows;
+mod shared;
+mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod url;
+
+use std::collections::BTreeMap;
+
+use tomar_core::campaign::{Campaign, CampaignSummary, NewCampaign};
+use tomar_core::comment::{NewComment, Thread};
+use tomar_core::ids::{CampaignId, CommentId, NewsLinkId, RejectionReasonId, UpdateId};
+use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::moderation::{ModerationEvent, Target};
+use tomar_core::names::CampaignRef;
+use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
+use tomar_core::signature::{ConfirmedSignature, Signature};
+use tomar_core::update::{NewUpdate, Update};
+use tomar_core::{Date, Timestamp};
+
+pub use error::StoreError;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use url::DatabaseUrl;
+
+/// A campaign's signature count as stored, and as recounted from the signature rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recount {
+    pub stored: u64,
+    pub actual: u64,
+}
+
+impl Recount {
+    pub fn drifted(&self) -> bool {
+        self.stored != self.actual
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// Calls the same method on whichever backend this store is.
+macro_rules! dispatch {
+    ($self:ident.$method:ident($($arg:expr),*)) => {
+        match $self {
+            Store::Sqlite(store) => store.$method($($arg),*).await,
+            Store::Postgres(store) => store.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the database named by `url` (creating a SQLite file if needed). Does not
+    /// migrate: call [`Store::migrate`].
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        Ok(match url {
+            DatabaseUrl::Sqlite(path) => Store::Sqlite(SqliteStore::open(path).await?),
+            DatabaseUrl::Postgres(url) => Store::Postgres(PgStore::connect(url).await?),
+        })
+    }
+
+    /// Applies this backend's pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dispatch!(self.migrate())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Stores a new campaign as a draft.
+    pub async fn create_campaign(
+        &self,
+        new: &NewCampaign,
+        at: Timestamp,
+    ) -> Result<CampaignId, StoreError> {
+        dispatch!(self.create_campaign(new, at))
+    }
+
+    pub async fn campaign(&self, by: &CampaignRef) -> Result<Option<Campaign>, StoreError> {
+        dispatch!(self.campaign(by))
+    }
+
+    /// Saves a lifecycle change made by `Campaign::apply`, with its moderation event, if the
+    /// stored campaign is still in `before`; otherwise writes nothing and answers `Conflict`.
+    pub async fn save_transition(
+        &self,
+        campaign: &Campaign,
+        before: &Lifecycle,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.save_transition(campaign, before, event))
+    }
+
+    pub async fn set_outcome(
+        &self,
+        campaign: CampaignId,
+        outcome: &Outcome,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.set_outcome(campaign, outcome, event))
+    }
+
+    /// The audit log of one item, oldest first.
+    pub async fn moderation_events(
+        &self,
+        target: Target,
+    ) -> Result<Vec<ModerationEvent>, StoreError> {
+        dispatch!(self.moderation_events(target))
+    }
+
+    /// Published campaigns still open on the Iran day `today`, most-signed first.
+    pub async fn open_campaigns(
+        &self,
+        today: Date,
+        except: Option<CampaignId>,
+        limit: u32,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.open_campaigns(today, except, limit))
+    }
+
+    pub async fn campaign_count(&self) -> Result<u64, StoreError> {
+        dispatch!(self.campaign_count())
+    }
+
+    /// Group commit of confirmed signatures; see the backends' shared implementation.
+    pub async fn add_confirmed_signatures(
+        &self,
+        campaign: CampaignId,
+        text_version: u32,
+        batch: &[ConfirmedSignature],
+    ) -> Result<Vec<Option<u64>>, StoreError> {
+        dispatch!(self.add_confirmed_signatures(campaign, text_version, batch))
+    }
+
+    /// Confirmed signatures, newest first, with sequence numbers below `before`.
+    pub async fn signatures_page(
+        &self,
+        campaign: CampaignId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<Signature>, StoreError> {
+        dispatch!(self.signatures_page(campaign, before, limit))
+    }
+
+    pub async fn recount_signatures(&self, campaign: CampaignId) -> Result<Recount, StoreError> {
+        dispatch!(self.recount_signatures(campaign))
+    }
+
+    pub async fn add_comment(&self, new: &NewComment) -> Result<CommentId, StoreError> {
+        dispatch!(self.add_comment(new))
+    }
+
+    /// The newest `limit` top-level comments with their replies.
+    pub async fn comment_threads(
+        &self,
+        campaign: CampaignId,
+        limit: u32,
+    ) -> Result<Vec<Thread>, StoreError> {
+        dispatch!(self.comment_threads(campaign, limit))
+    }
+
+    pub async fn add_news_link(&self, new: &NewNewsLink) -> Result<NewsLinkId, StoreError> {
+        dispatch!(self.add_news_link(new))
+    }
+
+    pub async fn review_news_link(
+        &self,
+        link: NewsLinkId,
+        status: NewsStatus,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.review_news_link(link, status, event))
+    }
+
+    pub async fn news_links(
+        &self,
+        campaign: CampaignId,
+        status: NewsStatus,
+    ) -> Result<Vec<NewsLink>, StoreError> {
+        dispatch!(self.news_links(campaign, status))
+    }
+
+    pub async fn add_update(&self, new: &NewUpdate) -> Result<UpdateId, StoreError> {
+        dispatch!(self.add_update(new))
+    }
+
+    pub async fn updates(&self, campaign: CampaignId) -> Result<Vec<Update>, StoreError> {
+        dispatch!(self.updates(campaign))
+    }
+
+    pub async fn add_rejection_reason(
+        &self,
+        label_fa: &str,
+        label_en: &str,
+    ) -> Result<RejectionReasonId, StoreError> {
+        dispatch!(self.add_rejection_reason(label_fa, label_en))
+    }
+
+    pub async fn settings(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        dispatch!(self.settings())
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        dispatch!(self.set_setting(key, value))
+    }
+}

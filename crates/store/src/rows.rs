@@ -1,0 +1,380 @@
+//! Rows as both databases return them, and their way back into domain values. A row that
+//! does not parse is reported as corrupt rather than shown half-right.
+
+use tomar_core::body::LetterBody;
+use tomar_core::campaign::{Addressee, Campaign, CampaignKind, CampaignSummary, CampaignText};
+use tomar_core::comment::{Comment, CommentStatus};
+use tomar_core::ids::{
+    CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, SignatureId, UpdateId,
+};
+use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::names::{Hashtag, Line, PersonName, Slug};
+use tomar_core::news::{NewsLink, NewsStatus};
+use tomar_core::signature::{Signature, SignatureStatus};
+use tomar_core::update::{Update, UpdateAuthor};
+use tomar_core::{Date, Timestamp};
+
+use crate::error::StoreError;
+
+/// Stored text is re-read through the same parsers that admitted it; limits are not
+/// re-applied, so tightening a limit later never makes old rows unreadable.
+fn line(text: String, what: &'static str) -> Result<Line, StoreError> {
+    Line::parse(&text, usize::MAX).map_err(|_| StoreError::Corrupt(what))
+}
+
+pub(crate) fn timestamp(seconds: i64, what: &'static str) -> Result<Timestamp, StoreError> {
+    Timestamp::from_second(seconds).map_err(|_| StoreError::Corrupt(what))
+}
+
+fn date(text: &str, what: &'static str) -> Result<Date, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(what))
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The columns every campaign query selects, in [`CampaignRow`]'s order. Macros rather than
+/// constants so that queries stay `&'static str` literals through `concat!`.
+macro_rules! campaign_columns {
+    () => {
+        "id, slug, kind, title, body, on_behalf_of, author_name, hashtag, category, author_id, \
+         start_date, end_date, signature_goal, text_version, lifecycle, rejection_reason_id, \
+         suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at"
+    };
+}
+pub(crate) use campaign_columns;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CampaignRow {
+    id: i64,
+    slug: Option<String>,
+    kind: String,
+    title: String,
+    body: String,
+    on_behalf_of: String,
+    author_name: String,
+    hashtag: String,
+    category: Option<String>,
+    author_id: Option<i64>,
+    start_date: String,
+    end_date: String,
+    signature_goal: Option<i64>,
+    text_version: i64,
+    lifecycle: String,
+    rejection_reason_id: Option<i64>,
+    suspension_order: Option<String>,
+    outcome: String,
+    outcome_news_url: Option<String>,
+    signature_count: i64,
+    created_at: i64,
+    published_at: Option<i64>,
+}
+
+fn lifecycle(
+    name: &str,
+    reason: Option<i64>,
+    order: Option<String>,
+) -> Result<Lifecycle, StoreError> {
+    Lifecycle::from_parts(name, reason.map(RejectionReasonId), order)
+        .ok_or(StoreError::Corrupt("campaign lifecycle"))
+}
+
+fn outcome(name: &str, news_url: Option<String>) -> Result<Outcome, StoreError> {
+    Outcome::from_parts(name, news_url).ok_or(StoreError::Corrupt("campaign outcome"))
+}
+
+fn slug(text: Option<String>) -> Result<Option<Slug>, StoreError> {
+    text.map(|s| Slug::parse(&s).map_err(|_| StoreError::Corrupt("campaign slug")))
+        .transpose()
+}
+
+fn hashtag(text: &str) -> Result<Hashtag, StoreError> {
+    Hashtag::parse(text).map_err(|_| StoreError::Corrupt("campaign hashtag"))
+}
+
+fn kind(name: &str) -> Result<CampaignKind, StoreError> {
+    CampaignKind::from_name(name).ok_or(StoreError::Corrupt("campaign kind"))
+}
+
+impl CampaignRow {
+    pub(crate) fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub(crate) fn into_campaign(self, addressees: Vec<Addressee>) -> Result<Campaign, StoreError> {
+        Ok(Campaign {
+            id: CampaignId(self.id),
+            slug: slug(self.slug)?,
+            kind: kind(&self.kind)?,
+            text: CampaignText {
+                title: line(self.title, "campaign title")?,
+                addressees,
+                body: LetterBody::parse(&self.body)
+                    .map_err(|_| StoreError::Corrupt("campaign body"))?,
+                on_behalf_of: line(self.on_behalf_of, "campaign on-behalf-of")?,
+                author_name: line(self.author_name, "campaign author")?,
+                hashtag: hashtag(&self.hashtag)?,
+            },
+            text_version: u32::try_from(self.text_version)
+                .map_err(|_| StoreError::Corrupt("campaign text version"))?,
+            category: self
+                .category
+                .map(|c| line(c, "campaign category"))
+                .transpose()?,
+            author_id: self.author_id.map(MemberId),
+            start_date: date(&self.start_date, "campaign start date")?,
+            end_date: date(&self.end_date, "campaign end date")?,
+            signature_goal: self.signature_goal.and_then(|g| u32::try_from(g).ok()),
+            lifecycle: lifecycle(
+                &self.lifecycle,
+                self.rejection_reason_id,
+                self.suspension_order,
+            )?,
+            outcome: outcome(&self.outcome, self.outcome_news_url)?,
+            signature_count: count(self.signature_count),
+            created_at: timestamp(self.created_at, "campaign creation time")?,
+            published_at: self
+                .published_at
+                .map(|t| timestamp(t, "campaign publication time"))
+                .transpose()?,
+        })
+    }
+}
+
+/// `SELECT … FROM` for campaign cards, in [`SummaryRow`]'s order: each campaign `c` with
+/// its first addressee `a`.
+macro_rules! select_summaries {
+    () => {
+        "SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.end_date, c.lifecycle, \
+         c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
+         c.signature_count, a.name AS addressee_name, a.position AS addressee_position \
+         FROM campaigns c LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0"
+    };
+}
+pub(crate) use select_summaries;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    id: i64,
+    slug: Option<String>,
+    kind: String,
+    title: String,
+    hashtag: String,
+    end_date: String,
+    lifecycle: String,
+    rejection_reason_id: Option<i64>,
+    suspension_order: Option<String>,
+    outcome: String,
+    outcome_news_url: Option<String>,
+    signature_count: i64,
+    addressee_name: Option<String>,
+    addressee_position: Option<String>,
+}
+
+impl TryFrom<SummaryRow> for CampaignSummary {
+    type Error = StoreError;
+
+    fn try_from(row: SummaryRow) -> Result<Self, StoreError> {
+        let first_addressee = match (row.addressee_name, row.addressee_position) {
+            (Some(name), Some(position)) => Some(addressee(name, position)?),
+            _ => None,
+        };
+        Ok(CampaignSummary {
+            id: CampaignId(row.id),
+            slug: slug(row.slug)?,
+            kind: kind(&row.kind)?,
+            title: line(row.title, "campaign title")?,
+            hashtag: hashtag(&row.hashtag)?,
+            first_addressee,
+            end_date: date(&row.end_date, "campaign end date")?,
+            lifecycle: lifecycle(
+                &row.lifecycle,
+                row.rejection_reason_id,
+                row.suspension_order,
+            )?,
+            outcome: outcome(&row.outcome, row.outcome_news_url)?,
+            signature_count: count(row.signature_count),
+        })
+    }
+}
+
+pub(crate) fn addressee(name: String, position: String) -> Result<Addressee, StoreError> {
+    Ok(Addressee {
+        name: line(name, "addressee name")?,
+        position: line(position, "addressee position")?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SignatureRow {
+    id: i64,
+    campaign_id: i64,
+    sequence: i64,
+    name: String,
+    public: bool,
+    status: String,
+    text_version: i64,
+    created_at: i64,
+    confirmed_at: Option<i64>,
+}
+
+impl TryFrom<SignatureRow> for Signature {
+    type Error = StoreError;
+
+    fn try_from(row: SignatureRow) -> Result<Self, StoreError> {
+        Ok(Signature {
+            id: SignatureId(row.id),
+            campaign_id: CampaignId(row.campaign_id),
+            sequence: count(row.sequence),
+            name: PersonName::parse(&row.name).map_err(|_| StoreError::Corrupt("signer name"))?,
+            public: row.public,
+            status: SignatureStatus::from_name(&row.status)
+                .ok_or(StoreError::Corrupt("signature status"))?,
+            text_version: u32::try_from(row.text_version).unwrap_or(0),
+            created_at: timestamp(row.created_at, "signature time")?,
+            confirmed_at: row
+                .confirmed_at
+                .map(|t| timestamp(t, "signature confirmation time"))
+                .transpose()?,
+        })
+    }
+}
+
+/// `SELECT … FROM comments`, in [`CommentRow`]'s order.
+macro_rules! select_comments {
+    () => {
+        "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, created_at \
+         FROM comments"
+    };
+}
+pub(crate) use select_comments;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CommentRow {
+    id: i64,
+    campaign_id: i64,
+    parent_id: Option<i64>,
+    author_id: Option<i64>,
+    name: Option<String>,
+    body: String,
+    status: String,
+    flags: i64,
+    created_at: i64,
+}
+
+impl TryFrom<CommentRow> for Comment {
+    type Error = StoreError;
+
+    fn try_from(row: CommentRow) -> Result<Self, StoreError> {
+        Ok(Comment {
+            id: CommentId(row.id),
+            campaign_id: CampaignId(row.campaign_id),
+            parent_id: row.parent_id.map(CommentId),
+            author_id: row.author_id.map(MemberId),
+            name: row
+                .name
+                .map(|n| PersonName::parse(&n).map_err(|_| StoreError::Corrupt("comment name")))
+                .transpose()?,
+            body: LetterBody::parse(&row.body).map_err(|_| StoreError::Corrupt("comment body"))?,
+            status: CommentStatus::from_name(&row.status)
+                .ok_or(StoreError::Corrupt("comment status"))?,
+            flags: u32::try_from(row.flags).unwrap_or(u32::MAX),
+            created_at: timestamp(row.created_at, "comment time")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct NewsLinkRow {
+    id: i64,
+    campaign_id: i64,
+    url: String,
+    title: String,
+    source_host: String,
+    status: String,
+    created_at: i64,
+}
+
+impl TryFrom<NewsLinkRow> for NewsLink {
+    type Error = StoreError;
+
+    fn try_from(row: NewsLinkRow) -> Result<Self, StoreError> {
+        Ok(NewsLink {
+            id: NewsLinkId(row.id),
+            campaign_id: CampaignId(row.campaign_id),
+            url: row.url,
+            title: line(row.title, "news title")?,
+            source_host: row.source_host,
+            status: NewsStatus::from_name(&row.status).ok_or(StoreError::Corrupt("news status"))?,
+            created_at: timestamp(row.created_at, "news time")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UpdateRow {
+    id: i64,
+    campaign_id: i64,
+    author: String,
+    title: String,
+    body: String,
+    created_at: i64,
+}
+
+impl TryFrom<UpdateRow> for Update {
+    type Error = StoreError;
+
+    fn try_from(row: UpdateRow) -> Result<Self, StoreError> {
+        Ok(Update {
+            id: UpdateId(row.id),
+            campaign_id: CampaignId(row.campaign_id),
+            author: UpdateAuthor::from_name(&row.author)
+                .ok_or(StoreError::Corrupt("update author"))?,
+            title: line(row.title, "update title")?,
+            body: LetterBody::parse(&row.body).map_err(|_| StoreError::Corrupt("update body"))?,
+            created_at: timestamp(row.created_at, "update time")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    actor_id: Option<i64>,
+    action: String,
+    target_kind: String,
+    target_id: i64,
+    note: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<EventRow> for ModerationEvent {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<Self, StoreError> {
+        let target = match row.target_kind.as_str() {
+            "campaign" => Target::Campaign(CampaignId(row.target_id)),
+            "comment" => Target::Comment(CommentId(row.target_id)),
+            "news_link" => Target::NewsLink(NewsLinkId(row.target_id)),
+            _ => return Err(StoreError::Corrupt("moderation event target")),
+        };
+        Ok(ModerationEvent {
+            actor: row
+                .actor_id
+                .map_or(Actor::Platform, |id| Actor::Member(MemberId(id))),
+            action: row.action,
+            target,
+            note: row.note,
+            at: timestamp(row.created_at, "moderation event time")?,
+        })
+    }
+}
+
+/// How a moderation event's actor is stored: NULL for the platform itself.
+pub(crate) fn actor_id(actor: Actor) -> Option<i64> {
+    match actor {
+        Actor::Platform => None,
+        Actor::Member(id) => Some(id.0),
+    }
+}

@@ -1,0 +1,565 @@
+//! The queries both backends share. The SQL here is the common dialect of SQLite and
+//! PostgreSQL (`$n` placeholders, `RETURNING`, `ON CONFLICT`), so it is written once and
+//! compiled once per backend by [`shared_queries!`]: each backend provides `reader()` and
+//! `writer()` pools and gets these methods. What differs (connection set-up, migrations)
+//! lives in the backend's own module.
+
+/// Implements the shared store methods for a backend type with `reader()`/`writer()` pools.
+macro_rules! shared_queries {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            pub async fn create_campaign(
+                &self,
+                new: &tomar_core::campaign::NewCampaign,
+                at: tomar_core::Timestamp,
+            ) -> Result<tomar_core::ids::CampaignId, $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let slug = new.slug.as_ref().map(|s| s.as_ref().to_owned());
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO campaigns (slug, kind, title, body, on_behalf_of, author_name, \
+                     hashtag, category, author_id, start_date, end_date, signature_goal, \
+                     lifecycle, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13) \
+                     RETURNING id",
+                )
+                .bind(slug.clone())
+                .bind(new.kind.name())
+                .bind(new.text.title.as_ref())
+                .bind(new.text.body.as_ref())
+                .bind(new.text.on_behalf_of.as_ref())
+                .bind(new.text.author_name.as_ref())
+                .bind(new.text.hashtag.as_ref())
+                .bind(new.category.as_ref().map(|c| c.as_ref()))
+                .bind(new.author_id.map(|id| id.0))
+                .bind(new.start_date.to_string())
+                .bind(new.end_date.to_string())
+                .bind(new.signature_goal.map(i64::from))
+                .bind(at.as_second())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| {
+                    $crate::StoreError::on_insert(e, || {
+                        $crate::StoreError::SlugTaken(slug.clone().unwrap_or_default())
+                    })
+                })?;
+                for (ordinal, addressee) in new.text.addressees.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO addressees (campaign_id, ordinal, name, position) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(ordinal as i64)
+                    .bind(addressee.name.as_ref())
+                    .bind(addressee.position.as_ref())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(tomar_core::ids::CampaignId(id))
+            }
+
+            pub async fn campaign(
+                &self,
+                by: &tomar_core::names::CampaignRef,
+            ) -> Result<Option<tomar_core::campaign::Campaign>, $crate::StoreError> {
+                use tomar_core::names::CampaignRef;
+                let query = match by {
+                    CampaignRef::Id(id) => sqlx::query_as::<_, $crate::rows::CampaignRow>(concat!(
+                        "SELECT ",
+                        $crate::rows::campaign_columns!(),
+                        " FROM campaigns WHERE id = $1"
+                    ))
+                    .bind(id.0),
+                    CampaignRef::Slug(slug) => sqlx::query_as(concat!(
+                        "SELECT ",
+                        $crate::rows::campaign_columns!(),
+                        " FROM campaigns WHERE slug = $1"
+                    ))
+                    .bind(slug.as_ref()),
+                };
+                let Some(row) = query.fetch_optional(self.reader()).await? else {
+                    return Ok(None);
+                };
+                let addressees: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, position FROM addressees WHERE campaign_id = $1 ORDER BY ordinal",
+                )
+                .bind(row.id())
+                .fetch_all(self.reader())
+                .await?;
+                let addressees = addressees
+                    .into_iter()
+                    .map(|(name, position)| $crate::rows::addressee(name, position))
+                    .collect::<Result<Vec<_>, _>>()?;
+                row.into_campaign(addressees).map(Some)
+            }
+
+            /// Saves a lifecycle change made by `Campaign::apply`, with its event, if the
+            /// stored campaign is still in `before`; otherwise writes nothing.
+            pub async fn save_transition(
+                &self,
+                campaign: &tomar_core::campaign::Campaign,
+                before: &tomar_core::lifecycle::Lifecycle,
+                event: &tomar_core::moderation::ModerationEvent,
+            ) -> Result<(), $crate::StoreError> {
+                use tomar_core::lifecycle::Lifecycle;
+                let (reason, order) = match &campaign.lifecycle {
+                    Lifecycle::Rejected(reason) => (Some(reason.0), None),
+                    Lifecycle::Suspended(order) => (None, Some(order.reference.clone())),
+                    _ => (None, None),
+                };
+                let mut tx = self.writer().begin().await?;
+                let changed = sqlx::query(
+                    "UPDATE campaigns SET lifecycle = $1, rejection_reason_id = $2, \
+                     suspension_order = $3, published_at = $4 WHERE id = $5 AND lifecycle = $6",
+                )
+                .bind(campaign.lifecycle.name())
+                .bind(reason)
+                .bind(order)
+                .bind(campaign.published_at.map(|t| t.as_second()))
+                .bind(campaign.id.0)
+                .bind(before.name())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed != 1 {
+                    return Err($crate::StoreError::Conflict);
+                }
+                Self::insert_event(&mut tx, event).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn set_outcome(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                outcome: &tomar_core::lifecycle::Outcome,
+                event: &tomar_core::moderation::ModerationEvent,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let changed = sqlx::query(
+                    "UPDATE campaigns SET outcome = $1, outcome_news_url = $2 WHERE id = $3",
+                )
+                .bind(outcome.name())
+                .bind(outcome.news_url())
+                .bind(campaign.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed != 1 {
+                    return Err($crate::StoreError::NotFound("campaign"));
+                }
+                Self::insert_event(&mut tx, event).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn insert_event<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                event: &tomar_core::moderation::ModerationEvent,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO moderation_events (actor_id, action, target_kind, target_id, \
+                     note, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind($crate::rows::actor_id(event.actor))
+                .bind(event.action.as_str())
+                .bind(event.target.kind())
+                .bind(event.target.id())
+                .bind(event.note.as_deref())
+                .bind(event.at.as_second())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            pub async fn moderation_events(
+                &self,
+                target: tomar_core::moderation::Target,
+            ) -> Result<Vec<tomar_core::moderation::ModerationEvent>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::EventRow> = sqlx::query_as(
+                    "SELECT actor_id, action, target_kind, target_id, note, created_at \
+                     FROM moderation_events WHERE target_kind = $1 AND target_id = $2 ORDER BY id",
+                )
+                .bind(target.kind())
+                .bind(target.id())
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            /// Published campaigns still open on the Iran day `today`, most-signed first.
+            pub async fn open_campaigns(
+                &self,
+                today: tomar_core::Date,
+                except: Option<tomar_core::ids::CampaignId>,
+                limit: u32,
+            ) -> Result<Vec<tomar_core::campaign::CampaignSummary>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::SummaryRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_summaries!(),
+                    " WHERE c.lifecycle = 'published' AND c.end_date >= $1 AND c.id <> $2 \
+                     ORDER BY c.signature_count DESC, c.id DESC LIMIT $3"
+                ))
+                .bind(today.to_string())
+                .bind(except.map_or(-1, |id| id.0))
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            pub async fn campaign_count(&self) -> Result<u64, $crate::StoreError> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns")
+                    .fetch_one(self.reader())
+                    .await?;
+                Ok(n.max(0) as u64)
+            }
+
+            /// Stores a batch of confirmed signatures in one transaction (group commit): each
+            /// new signer gets the next sequence number, a contact that already signed is
+            /// skipped, and the campaign's counters move once for the whole batch. Answers,
+            /// for each input in order, its sequence number or `None` if it was a duplicate.
+            pub async fn add_confirmed_signatures(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                text_version: u32,
+                batch: &[tomar_core::signature::ConfirmedSignature],
+            ) -> Result<Vec<Option<u64>>, $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                // Touching the row first takes its lock (PostgreSQL) or the write lock
+                // (SQLite), so sequence numbers are handed out by one batch at a time.
+                let last: Option<i64> = sqlx::query_scalar(
+                    "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
+                     RETURNING last_sequence",
+                )
+                .bind(campaign.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(mut last) = last else {
+                    return Err($crate::StoreError::NotFound("campaign"));
+                };
+                let mut added = 0i64;
+                let mut numbers = Vec::with_capacity(batch.len());
+                for signature in batch {
+                    let inserted = sqlx::query(
+                        "INSERT INTO signatures (campaign_id, sequence, name, public, \
+                         contact_key, status, text_version, created_at, confirmed_at) \
+                         VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, $8) \
+                         ON CONFLICT (campaign_id, contact_key) DO NOTHING",
+                    )
+                    .bind(campaign.0)
+                    .bind(last + 1)
+                    .bind(signature.name.as_ref())
+                    .bind(signature.public)
+                    .bind(signature.contact_key.as_ref())
+                    .bind(i64::from(text_version))
+                    .bind(signature.created_at.as_second())
+                    .bind(signature.confirmed_at.as_second())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted == 1 {
+                        last += 1;
+                        added += 1;
+                        numbers.push(Some(last as u64));
+                    } else {
+                        numbers.push(None);
+                    }
+                }
+                sqlx::query(
+                    "UPDATE campaigns SET last_sequence = $1, \
+                     signature_count = signature_count + $2 WHERE id = $3",
+                )
+                .bind(last)
+                .bind(added)
+                .bind(campaign.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(numbers)
+            }
+
+            /// Confirmed signatures, newest first, with sequence numbers below `before`.
+            pub async fn signatures_page(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                before: Option<u64>,
+                limit: u32,
+            ) -> Result<Vec<tomar_core::signature::Signature>, $crate::StoreError> {
+                let before = before.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
+                let rows: Vec<$crate::rows::SignatureRow> = sqlx::query_as(
+                    "SELECT id, campaign_id, sequence, name, public, status, text_version, \
+                     created_at, confirmed_at FROM signatures \
+                     WHERE campaign_id = $1 AND status = 'confirmed' AND sequence < $2 \
+                     ORDER BY sequence DESC LIMIT $3",
+                )
+                .bind(campaign.0)
+                .bind(before)
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            /// Recounts a campaign's confirmed signatures from the rows and repairs the stored
+            /// count if it drifted. Answers the count as it was and as it is.
+            pub async fn recount_signatures(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+            ) -> Result<$crate::Recount, $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let stored: Option<i64> = sqlx::query_scalar(
+                    "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
+                     RETURNING signature_count",
+                )
+                .bind(campaign.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(stored) = stored else {
+                    return Err($crate::StoreError::NotFound("campaign"));
+                };
+                let actual: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM signatures WHERE campaign_id = $1 AND status = 'confirmed'",
+                )
+                .bind(campaign.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                if stored != actual {
+                    sqlx::query("UPDATE campaigns SET signature_count = $1 WHERE id = $2")
+                        .bind(actual)
+                        .bind(campaign.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok($crate::Recount {
+                    stored: stored.max(0) as u64,
+                    actual: actual.max(0) as u64,
+                })
+            }
+
+            pub async fn add_comment(
+                &self,
+                new: &tomar_core::comment::NewComment,
+            ) -> Result<tomar_core::ids::CommentId, $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                if let Some(parent) = new.parent_id {
+                    let found: Option<(i64, Option<i64>)> = sqlx::query_as(
+                        "SELECT campaign_id, parent_id FROM comments WHERE id = $1",
+                    )
+                    .bind(parent.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    // One level of replies: the parent must itself be top-level.
+                    if found != Some((new.campaign_id.0, None)) {
+                        return Err($crate::StoreError::InvalidParent);
+                    }
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO comments (campaign_id, parent_id, author_id, name, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(new.campaign_id.0)
+                .bind(new.parent_id.map(|p| p.0))
+                .bind(new.author_id.map(|a| a.0))
+                .bind(new.name.as_ref().map(|n| n.as_ref()))
+                .bind(new.body.as_ref())
+                .bind(new.at.as_second())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
+                tx.commit().await?;
+                Ok(tomar_core::ids::CommentId(id))
+            }
+
+            /// The newest `limit` top-level comments, newest first, each with all its
+            /// replies, oldest first. Hidden comments are included; the page decides.
+            pub async fn comment_threads(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                limit: u32,
+            ) -> Result<Vec<tomar_core::comment::Thread>, $crate::StoreError> {
+                let tops: Vec<$crate::rows::CommentRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_comments!(),
+                    " WHERE campaign_id = $1 AND parent_id IS NULL ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(campaign.0)
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?;
+                let mut threads: Vec<tomar_core::comment::Thread> = tops
+                    .into_iter()
+                    .map(|row| {
+                        Ok(tomar_core::comment::Thread {
+                            comment: row.try_into()?,
+                            replies: Vec::new(),
+                        })
+                    })
+                    .collect::<Result<_, $crate::StoreError>>()?;
+                let Some(oldest) = threads.last().map(|t| t.comment.id.0) else {
+                    return Ok(threads);
+                };
+                let replies: Vec<$crate::rows::CommentRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_comments!(),
+                    " WHERE campaign_id = $1 AND parent_id >= $2 ORDER BY id"
+                ))
+                .bind(campaign.0)
+                .bind(oldest)
+                .fetch_all(self.reader())
+                .await?;
+                for row in replies {
+                    let reply: tomar_core::comment::Comment = row.try_into()?;
+                    if let Some(thread) =
+                        threads.iter_mut().find(|t| Some(t.comment.id) == reply.parent_id)
+                    {
+                        thread.replies.push(reply);
+                    }
+                }
+                Ok(threads)
+            }
+
+            pub async fn add_news_link(
+                &self,
+                new: &tomar_core::news::NewNewsLink,
+            ) -> Result<tomar_core::ids::NewsLinkId, $crate::StoreError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO news_links (campaign_id, url, title, source_host, \
+                     submitter_name, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(new.campaign_id.0)
+                .bind(new.url.as_str())
+                .bind(new.title.as_ref())
+                .bind(new.source_host.as_str())
+                .bind(new.submitter_name.as_deref())
+                .bind(new.at.as_second())
+                .fetch_one(self.writer())
+                .await
+                .map_err(|e| {
+                    $crate::StoreError::on_insert(e, || $crate::StoreError::DuplicateNewsLink)
+                })?;
+                Ok(tomar_core::ids::NewsLinkId(id))
+            }
+
+            pub async fn review_news_link(
+                &self,
+                link: tomar_core::ids::NewsLinkId,
+                status: tomar_core::news::NewsStatus,
+                event: &tomar_core::moderation::ModerationEvent,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let changed = sqlx::query("UPDATE news_links SET status = $1 WHERE id = $2")
+                    .bind(status.name())
+                    .bind(link.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed != 1 {
+                    return Err($crate::StoreError::NotFound("news link"));
+                }
+                Self::insert_event(&mut tx, event).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// A campaign's news links in `status`, newest first.
+            pub async fn news_links(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                status: tomar_core::news::NewsStatus,
+            ) -> Result<Vec<tomar_core::news::NewsLink>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::NewsLinkRow> = sqlx::query_as(
+                    "SELECT id, campaign_id, url, title, source_host, status, created_at \
+                     FROM news_links WHERE campaign_id = $1 AND status = $2 ORDER BY id DESC",
+                )
+                .bind(campaign.0)
+                .bind(status.name())
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            pub async fn add_update(
+                &self,
+                new: &tomar_core::update::NewUpdate,
+            ) -> Result<tomar_core::ids::UpdateId, $crate::StoreError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO updates (campaign_id, author, title, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(new.campaign_id.0)
+                .bind(new.author.name())
+                .bind(new.title.as_ref())
+                .bind(new.body.as_ref())
+                .bind(new.at.as_second())
+                .fetch_one(self.writer())
+                .await
+                .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
+                Ok(tomar_core::ids::UpdateId(id))
+            }
+
+            /// A campaign's updates, newest first.
+            pub async fn updates(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+            ) -> Result<Vec<tomar_core::update::Update>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::UpdateRow> = sqlx::query_as(
+                    "SELECT id, campaign_id, author, title, body, created_at FROM updates \
+                     WHERE campaign_id = $1 ORDER BY id DESC",
+                )
+                .bind(campaign.0)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            pub async fn add_rejection_reason(
+                &self,
+                label_fa: &str,
+                label_en: &str,
+            ) -> Result<tomar_core::ids::RejectionReasonId, $crate::StoreError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO rejection_reasons (label_fa, label_en) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(label_fa)
+                .bind(label_en)
+                .fetch_one(self.writer())
+                .await?;
+                Ok(tomar_core::ids::RejectionReasonId(id))
+            }
+
+            /// Every platform setting (texts, links, switches) by key.
+            pub async fn settings(
+                &self,
+            ) -> Result<std::collections::BTreeMap<String, String>, $crate::StoreError> {
+                let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
+                    .fetch_all(self.reader())
+                    .await?;
+                Ok(rows.into_iter().collect())
+            }
+
+            /// Runs a two-parameter statement behind the store's back, for tests only.
+            #[cfg(feature = "testing")]
+            pub(crate) async fn execute_raw(&self, sql: &'static str, first: i64, second: i64) {
+                sqlx::query(sql)
+                    .bind(first)
+                    .bind(second)
+                    .execute(self.writer())
+                    .await
+                    .expect("raw test statement");
+            }
+
+            pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use shared_queries;

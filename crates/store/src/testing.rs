@@ -1,0 +1,181 @@
+//! Fresh, throw-away stores for tests, on both backends (feature `testing`).
+//!
+//! SQLite stores live in a temporary directory. PostgreSQL stores are whole databases
+//! created on the server named by `TOMAR_TEST_POSTGRES_URL` and dropped afterwards, even
+//! when the test panics. Without that variable PostgreSQL tests say they were skipped;
+//! with it set, an unreachable server fails them.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+use crate::{DatabaseUrl, Store};
+
+pub const POSTGRES_URL_VAR: &str = "TOMAR_TEST_POSTGRES_URL";
+
+/// A migrated SQLite store in its own temporary directory, removed when dropped.
+pub struct TempSqlite {
+    pub store: Store,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TempSqlite {
+    pub async fn new() -> TempSqlite {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite:{}", dir.path().join("tomar.db").display());
+        let store = Store::connect(&DatabaseUrl::parse(&url).expect("sqlite url"))
+            .await
+            .expect("open sqlite");
+        store.migrate().await.expect("migrate sqlite");
+        TempSqlite {
+            store,
+            url,
+            _dir: dir,
+        }
+    }
+}
+
+/// Runs `test` against a fresh SQLite store.
+pub async fn on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let temp = TempSqlite::new().await;
+    test(temp.store.clone()).await;
+}
+
+/// The URL of the test PostgreSQL server, or `None` (with a note on stderr) to skip.
+pub fn postgres_server() -> Option<String> {
+    match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            eprintln!("skipped: PostgreSQL test ({POSTGRES_URL_VAR} is not set)");
+            None
+        }
+    }
+}
+
+/// A database of its own on the test server; call [`TempPostgres::drop_database`] at the end.
+pub struct TempPostgres {
+    pub url: String,
+    server: String,
+    name: String,
+}
+
+impl TempPostgres {
+    pub async fn create(server: &str) -> TempPostgres {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "tomar_test_{}_{}_{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = PgConnection::connect(server).await.unwrap_or_else(|e| {
+            panic!("{POSTGRES_URL_VAR} is set but the server cannot be reached: {e}")
+        });
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        TempPostgres {
+            url: with_database(server, &name),
+            server: server.to_owned(),
+            name,
+        }
+    }
+
+    pub async fn drop_database(self) {
+        if let Ok(mut admin) = PgConnection::connect(&self.server).await {
+            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut admin)
+                .await
+            {
+                eprintln!("could not drop test database {}: {e}", self.name);
+            }
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// `server` with its database name replaced by `name`.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (server, None),
+    };
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{host_part}/{name}?{query}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+/// Runs `test` against a fresh PostgreSQL store, or skips when no server is configured.
+/// The database is dropped afterwards, and a panic in `test` is passed on.
+pub async fn on_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    let database = TempPostgres::create(&server).await;
+    let store = Store::connect(&DatabaseUrl::parse(&database.url).expect("postgres url"))
+        .await
+        .expect("connect to the test database");
+    store.migrate().await.expect("migrate postgres");
+    let outcome = tokio::spawn(test(store.clone())).await;
+    if let Store::Postgres(pg) = store {
+        pg.close().await;
+    }
+    database.drop_database().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// Sets a campaign's stored count behind the store's back, to test reconciliation.
+pub async fn corrupt_signature_count(
+    store: &Store,
+    campaign: tomar_core::ids::CampaignId,
+    count: i64,
+) {
+    let sql = "UPDATE campaigns SET signature_count = $1 WHERE id = $2";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, count, campaign.0).await,
+        Store::Postgres(s) => s.execute_raw(sql, count, campaign.0).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/test", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://u@h", "t1"), "postgres://u@h/t1");
+    }
+}

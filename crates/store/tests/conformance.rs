@@ -1,0 +1,594 @@
+//! The store conformance suite: every store behaviour, written once, run against SQLite and
+//! against PostgreSQL (when `TOMAR_TEST_POSTGRES_URL` names a server).
+
+use jiff::ToSpan;
+use tomar_core::body::LetterBody;
+use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
+use tomar_core::comment::{CommentStatus, NewComment};
+use tomar_core::ids::{CampaignId, CommentId};
+use tomar_core::lifecycle::{LegalOrder, Lifecycle, Outcome, Status, Transition};
+use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
+use tomar_core::news::{NewNewsLink, NewsStatus};
+use tomar_core::signature::{ConfirmedSignature, Contact};
+use tomar_core::update::{NewUpdate, UpdateAuthor};
+use tomar_core::{Date, Timestamp};
+use tomar_store::testing::corrupt_signature_count;
+use tomar_store::{Store, StoreError};
+
+macro_rules! conformance {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $test() { tomar_store::testing::on_sqlite(super::$test).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $test() { tomar_store::testing::on_postgres(super::$test).await })*
+        }
+    };
+}
+
+conformance!(
+    a_draft_reads_back_by_id_and_by_slug,
+    hostile_text_reads_back_exactly,
+    a_taken_slug_is_refused,
+    unknown_campaigns_are_none,
+    transitions_are_saved_with_their_events,
+    a_stale_transition_writes_nothing,
+    outcomes_are_saved_with_their_events,
+    open_campaigns_are_most_signed_first_and_never_closed_or_excluded,
+    signatures_are_numbered_and_counted_once_per_batch,
+    duplicate_contacts_are_not_counted,
+    signature_pages_go_newest_first_by_key,
+    recount_repairs_drift,
+    comments_thread_one_level_deep,
+    replies_must_answer_a_top_level_comment_of_the_same_campaign,
+    news_links_wait_for_review_and_are_unique,
+    updates_list_newest_first,
+    settings_are_set_and_replaced,
+    references_to_missing_campaigns_are_refused,
+);
+
+fn now() -> Timestamp {
+    "2024-06-16T08:00:00Z".parse().unwrap()
+}
+
+fn today() -> Date {
+    tomar_core::calendar::iran_date(now())
+}
+
+fn line(s: &str) -> Line {
+    Line::parse(s, 500).unwrap()
+}
+
+fn new_campaign(title: &str, slug: Option<&str>, end_in_days: i32) -> NewCampaign {
+    NewCampaign {
+        slug: slug.map(|s| Slug::parse(s).unwrap()),
+        kind: CampaignKind::Request,
+        text: CampaignText {
+            title: line(title),
+            addressees: vec![
+                Addressee {
+                    name: line("جناب آقای نمونه"),
+                    position: line("ریاست محترم اداره"),
+                },
+                Addressee {
+                    name: line("سرکار خانم مثال"),
+                    position: line("معاون محترم"),
+                },
+            ],
+            body: LetterBody::parse("بند اول\n\n- نکته یک\n- نکته دو").unwrap(),
+            on_behalf_of: line("جمعی از شهروندان"),
+            author_name: line("نویسنده آزمایشی"),
+            hashtag: Hashtag::parse("#آزمایش").unwrap(),
+        },
+        category: Some(line("محیط زیست")),
+        author_id: None,
+        start_date: today().checked_sub(30.days()).unwrap(),
+        end_date: today().checked_add(end_in_days.days()).unwrap(),
+        signature_goal: Some(1000),
+    }
+}
+
+/// Creates a campaign and moves it through review to published.
+async fn published(store: &Store, title: &str, end_in_days: i32) -> CampaignId {
+    let id = store
+        .create_campaign(&new_campaign(title, None, end_in_days), now())
+        .await
+        .unwrap();
+    for step in [Transition::Submit, Transition::Approve] {
+        transition(store, id, step).await.unwrap();
+    }
+    id
+}
+
+async fn transition(store: &Store, id: CampaignId, step: Transition) -> Result<(), StoreError> {
+    let mut campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let before = campaign.lifecycle.clone();
+    let event = campaign.apply(step, Actor::Platform, None, now()).unwrap();
+    store.save_transition(&campaign, &before, &event).await
+}
+
+fn signer(n: u32) -> ConfirmedSignature {
+    let contact = Contact::parse(&format!("0912{n:07}")).unwrap();
+    ConfirmedSignature {
+        name: PersonName::parse(&format!("امضاکننده {n}")).unwrap(),
+        public: !n.is_multiple_of(3),
+        contact_key: contact.key(b"test secret"),
+        created_at: now(),
+        confirmed_at: now(),
+    }
+}
+
+async fn a_draft_reads_back_by_id_and_by_slug(store: Store) {
+    let new = new_campaign("درخواست آزمایشی", Some("trial"), 10);
+    let id = store.create_campaign(&new, now()).await.unwrap();
+    let by_id = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let by_slug = store
+        .campaign(&CampaignRef::parse("trial").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_id.id, id);
+    assert_eq!(by_slug.id, id);
+    assert_eq!(by_id.text, new.text);
+    assert_eq!(by_id.slug, new.slug);
+    assert_eq!(by_id.kind, CampaignKind::Request);
+    assert_eq!(by_id.category, new.category);
+    assert_eq!(
+        (by_id.start_date, by_id.end_date),
+        (new.start_date, new.end_date)
+    );
+    assert_eq!(by_id.signature_goal, Some(1000));
+    assert_eq!(by_id.text_version, 1);
+    assert_eq!(by_id.lifecycle, Lifecycle::Draft);
+    assert_eq!(by_id.outcome, Outcome::None);
+    assert_eq!(by_id.signature_count, 0);
+    assert_eq!(by_id.created_at, now());
+    assert_eq!(by_id.published_at, None);
+    assert_eq!(store.campaign_count().await.unwrap(), 1);
+}
+
+async fn hostile_text_reads_back_exactly(store: Store) {
+    let hostile = "'; DROP TABLE campaigns; -- <script>alert(\"x\")</script> \\ %_";
+    let mut new = new_campaign(hostile, None, 10);
+    new.text.body = LetterBody::parse(hostile).unwrap();
+    let id = store.create_campaign(&new, now()).await.unwrap();
+    let back = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(back.text.title.as_ref(), hostile);
+    assert_eq!(back.text.body.as_ref(), hostile);
+    assert_eq!(store.campaign_count().await.unwrap(), 1);
+}
+
+async fn a_taken_slug_is_refused(store: Store) {
+    store
+        .create_campaign(&new_campaign("یک", Some("same"), 10), now())
+        .await
+        .unwrap();
+    let second = store
+        .create_campaign(&new_campaign("دو", Some("same"), 10), now())
+        .await;
+    assert!(matches!(second, Err(StoreError::SlugTaken(slug)) if slug == "same"));
+    assert_eq!(
+        store.campaign_count().await.unwrap(),
+        1,
+        "nothing half-written"
+    );
+}
+
+async fn unknown_campaigns_are_none(store: Store) {
+    assert!(
+        store
+            .campaign(&CampaignRef::Id(CampaignId(424242)))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .campaign(&CampaignRef::parse("nobody").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn transitions_are_saved_with_their_events(store: Store) {
+    let id = published(&store, "منتشرشده", 10).await;
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.lifecycle, Lifecycle::Published);
+    assert_eq!(campaign.published_at, Some(now()));
+    assert_eq!(campaign.status(now()), Status::Open);
+
+    let order = LegalOrder {
+        reference: "دستور ۱۲/۱۴۰۳".into(),
+    };
+    transition(&store, id, Transition::Suspend(order.clone()))
+        .await
+        .unwrap();
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.lifecycle, Lifecycle::Suspended(order));
+
+    let events = store.moderation_events(Target::Campaign(id)).await.unwrap();
+    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["submit", "approve", "suspend"]);
+    assert!(
+        events
+            .iter()
+            .all(|e| e.actor == Actor::Platform && e.at == now())
+    );
+
+    let reason = store
+        .add_rejection_reason("نامشخص", "Unclear")
+        .await
+        .unwrap();
+    let draft = store
+        .create_campaign(&new_campaign("رد", None, 10), now())
+        .await
+        .unwrap();
+    transition(&store, draft, Transition::Submit).await.unwrap();
+    transition(&store, draft, Transition::Reject(reason))
+        .await
+        .unwrap();
+    let rejected = store
+        .campaign(&CampaignRef::Id(draft))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rejected.lifecycle, Lifecycle::Rejected(reason));
+}
+
+async fn a_stale_transition_writes_nothing(store: Store) {
+    let id = store
+        .create_campaign(&new_campaign("کهنه", None, 10), now())
+        .await
+        .unwrap();
+    let mut stale = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    transition(&store, id, Transition::Submit).await.unwrap();
+    // `stale` still thinks it is a draft; saving its submit must not apply twice.
+    let before = stale.lifecycle.clone();
+    let event = stale
+        .apply(Transition::Submit, Actor::Platform, None, now())
+        .unwrap();
+    let result = store.save_transition(&stale, &before, &event).await;
+    assert!(matches!(result, Err(StoreError::Conflict)));
+    assert_eq!(
+        store
+            .moderation_events(Target::Campaign(id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn outcomes_are_saved_with_their_events(store: Store) {
+    let id = published(&store, "موفق", 10).await;
+    let won = Outcome::Succeeded {
+        news_url: "https://news.example/1".into(),
+    };
+    let event = ModerationEvent {
+        actor: Actor::Platform,
+        action: "outcome".into(),
+        target: Target::Campaign(id),
+        note: Some("خبر موفقیت".into()),
+        at: now(),
+    };
+    store.set_outcome(id, &won, &event).await.unwrap();
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.outcome, won);
+    let events = store.moderation_events(Target::Campaign(id)).await.unwrap();
+    assert_eq!(events.last(), Some(&event));
+    let missing = store
+        .set_outcome(CampaignId(9999), &Outcome::Failed, &event)
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))));
+}
+
+async fn open_campaigns_are_most_signed_first_and_never_closed_or_excluded(store: Store) {
+    let small = published(&store, "کم", 10).await;
+    let big = published(&store, "زیاد", 10).await;
+    let middle = published(&store, "میانه", 0).await; // its last day is today: still open
+    let ended = published(&store, "پایان‌یافته", -1).await;
+    let draft = store
+        .create_campaign(&new_campaign("پیش‌نویس", None, 10), now())
+        .await
+        .unwrap();
+    for (id, n) in [(big, 5), (middle, 3), (small, 1), (ended, 9), (draft, 0)] {
+        let batch: Vec<_> = (0..n).map(|i| signer(id.0 as u32 * 100 + i)).collect();
+        if n > 0 {
+            store.add_confirmed_signatures(id, 1, &batch).await.unwrap();
+        }
+    }
+    let open = store.open_campaigns(today(), None, 10).await.unwrap();
+    let ids: Vec<_> = open.iter().map(|c| c.id).collect();
+    assert_eq!(ids, [big, middle, small]);
+    assert_eq!(open[0].signature_count, 5);
+    assert_eq!(
+        open[0].first_addressee.as_ref().unwrap().name.as_ref(),
+        "جناب آقای نمونه"
+    );
+    assert!(open.iter().all(|c| c.status(now()) == Status::Open));
+
+    let others = store.open_campaigns(today(), Some(big), 1).await.unwrap();
+    assert_eq!(others.iter().map(|c| c.id).collect::<Vec<_>>(), [middle]);
+}
+
+async fn signatures_are_numbered_and_counted_once_per_batch(store: Store) {
+    let id = published(&store, "امضا", 10).await;
+    let first = store
+        .add_confirmed_signatures(id, 1, &[signer(1), signer(2)])
+        .await
+        .unwrap();
+    let second = store
+        .add_confirmed_signatures(id, 1, &[signer(3)])
+        .await
+        .unwrap();
+    assert_eq!(first, [Some(1), Some(2)]);
+    assert_eq!(second, [Some(3)]);
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.signature_count, 3);
+    let missing = store
+        .add_confirmed_signatures(CampaignId(9999), 1, &[signer(4)])
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))));
+}
+
+async fn duplicate_contacts_are_not_counted(store: Store) {
+    let id = published(&store, "تکراری", 10).await;
+    let other = published(&store, "دیگری", 10).await;
+    store
+        .add_confirmed_signatures(id, 1, &[signer(1)])
+        .await
+        .unwrap();
+    let again = store
+        .add_confirmed_signatures(id, 1, &[signer(1), signer(2), signer(2)])
+        .await
+        .unwrap();
+    assert_eq!(again, [None, Some(2), None]);
+    // The same person may sign another campaign.
+    assert_eq!(
+        store
+            .add_confirmed_signatures(other, 1, &[signer(1)])
+            .await
+            .unwrap(),
+        [Some(1)]
+    );
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.signature_count, 2);
+    assert_eq!(store.recount_signatures(id).await.unwrap().actual, 2);
+}
+
+async fn signature_pages_go_newest_first_by_key(store: Store) {
+    let id = published(&store, "فهرست", 10).await;
+    let batch: Vec<_> = (1..=25).map(signer).collect();
+    store.add_confirmed_signatures(id, 1, &batch).await.unwrap();
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.signatures_page(id, before, 10).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(|s| s.sequence);
+        seen.extend(page.iter().map(|s| s.sequence));
+        // A signature arriving mid-way must not shift later pages.
+        if seen.len() == 10 {
+            store
+                .add_confirmed_signatures(id, 1, &[signer(99)])
+                .await
+                .unwrap();
+        }
+    }
+    assert_eq!(seen, (1..=25).rev().collect::<Vec<u64>>());
+    let top = store.signatures_page(id, None, 1).await.unwrap();
+    assert_eq!(top[0].sequence, 26);
+    assert_eq!(top[0].name.as_ref(), "امضاکننده 99");
+    let hidden = store.signatures_page(id, Some(4), 1).await.unwrap();
+    assert_eq!((hidden[0].sequence, hidden[0].public_name()), (3, None));
+}
+
+async fn recount_repairs_drift(store: Store) {
+    let id = published(&store, "شمارش", 10).await;
+    store
+        .add_confirmed_signatures(id, 1, &[signer(1), signer(2)])
+        .await
+        .unwrap();
+    let clean = store.recount_signatures(id).await.unwrap();
+    assert!(!clean.drifted());
+    corrupt_signature_count(&store, id, 7).await;
+    let repaired = store.recount_signatures(id).await.unwrap();
+    assert_eq!((repaired.stored, repaired.actual), (7, 2));
+    assert_eq!(
+        store
+            .campaign(&CampaignRef::Id(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .signature_count,
+        2
+    );
+}
+
+fn comment(
+    campaign: CampaignId,
+    parent: Option<CommentId>,
+    name: Option<&str>,
+    body: &str,
+) -> NewComment {
+    NewComment {
+        campaign_id: campaign,
+        parent_id: parent,
+        author_id: None,
+        name: name.map(|n| PersonName::parse(n).unwrap()),
+        body: LetterBody::parse(body).unwrap(),
+        at: now(),
+    }
+}
+
+async fn comments_thread_one_level_deep(store: Store) {
+    let id = published(&store, "گفتگو", 10).await;
+    let first = store
+        .add_comment(&comment(id, None, Some("مریم"), "نخست"))
+        .await
+        .unwrap();
+    let second = store
+        .add_comment(&comment(id, None, None, "ناشناس"))
+        .await
+        .unwrap();
+    let reply = store
+        .add_comment(&comment(id, Some(first), Some("رضا"), "پاسخ"))
+        .await
+        .unwrap();
+    let threads = store.comment_threads(id, 10).await.unwrap();
+    assert_eq!(
+        threads.iter().map(|t| t.comment.id).collect::<Vec<_>>(),
+        [second, first]
+    );
+    assert_eq!(threads[0].comment.name, None);
+    assert!(threads[0].replies.is_empty());
+    assert_eq!(
+        threads[1].replies.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [reply]
+    );
+    assert_eq!(threads[1].replies[0].status, CommentStatus::Visible);
+    let newest_only = store.comment_threads(id, 1).await.unwrap();
+    assert_eq!(newest_only.len(), 1);
+    assert_eq!(newest_only[0].comment.id, second);
+}
+
+async fn replies_must_answer_a_top_level_comment_of_the_same_campaign(store: Store) {
+    let id = published(&store, "یک", 10).await;
+    let other = published(&store, "دو", 10).await;
+    let top = store
+        .add_comment(&comment(id, None, None, "سلام"))
+        .await
+        .unwrap();
+    let reply = store
+        .add_comment(&comment(id, Some(top), None, "پاسخ"))
+        .await
+        .unwrap();
+    for bad in [
+        comment(id, Some(reply), None, "پاسخ به پاسخ"),
+        comment(other, Some(top), None, "از کارزار دیگر"),
+        comment(id, Some(CommentId(9999)), None, "بی‌پدر"),
+    ] {
+        assert!(matches!(
+            store.add_comment(&bad).await,
+            Err(StoreError::InvalidParent)
+        ));
+    }
+    let threads = store.comment_threads(id, 10).await.unwrap();
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0].replies.len(), 1);
+}
+
+async fn news_links_wait_for_review_and_are_unique(store: Store) {
+    let id = published(&store, "خبر", 10).await;
+    let link = |url: &str| NewNewsLink {
+        campaign_id: id,
+        url: url.into(),
+        title: line("عنوان خبر"),
+        source_host: "news.example".into(),
+        submitter_name: None,
+        at: now(),
+    };
+    let first = store
+        .add_news_link(&link("https://news.example/a"))
+        .await
+        .unwrap();
+    let second = store
+        .add_news_link(&link("https://news.example/b"))
+        .await
+        .unwrap();
+    let again = store.add_news_link(&link("https://news.example/a")).await;
+    assert!(matches!(again, Err(StoreError::DuplicateNewsLink)));
+    assert!(
+        store
+            .news_links(id, NewsStatus::Approved)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .news_links(id, NewsStatus::Pending)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    for (link, status) in [
+        (first, NewsStatus::Approved),
+        (second, NewsStatus::Approved),
+    ] {
+        let event = ModerationEvent {
+            actor: Actor::Platform,
+            action: "approve".into(),
+            target: Target::NewsLink(link),
+            note: None,
+            at: now(),
+        };
+        store.review_news_link(link, status, &event).await.unwrap();
+    }
+    let approved = store.news_links(id, NewsStatus::Approved).await.unwrap();
+    assert_eq!(
+        approved.iter().map(|l| l.id).collect::<Vec<_>>(),
+        [second, first]
+    );
+    assert_eq!(approved[0].source_host, "news.example");
+    assert_eq!(
+        store
+            .moderation_events(Target::NewsLink(first))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn updates_list_newest_first(store: Store) {
+    let id = published(&store, "به‌روزرسانی", 10).await;
+    for (title, author) in [
+        ("اول", UpdateAuthor::CampaignAuthor),
+        ("دوم", UpdateAuthor::Platform),
+    ] {
+        let update = NewUpdate {
+            campaign_id: id,
+            author,
+            title: line(title),
+            body: LetterBody::parse("متن").unwrap(),
+            at: now(),
+        };
+        store.add_update(&update).await.unwrap();
+    }
+    let updates = store.updates(id).await.unwrap();
+    let titles: Vec<_> = updates.iter().map(|u| u.title.as_ref()).collect();
+    assert_eq!(titles, ["دوم", "اول"]);
+    assert_eq!(updates[0].author, UpdateAuthor::Platform);
+}
+
+async fn settings_are_set_and_replaced(store: Store) {
+    assert!(store.settings().await.unwrap().is_empty());
+    store
+        .set_setting("channel.telegram", "https://t.me/a")
+        .await
+        .unwrap();
+    store
+        .set_setting("channel.telegram", "https://t.me/b")
+        .await
+        .unwrap();
+    let settings = store.settings().await.unwrap();
+    assert_eq!(
+        settings.get("channel.telegram").map(String::as_str),
+        Some("https://t.me/b")
+    );
+    assert_eq!(settings.len(), 1);
+}
+
+async fn references_to_missing_campaigns_are_refused(store: Store) {
+    let result = store
+        .add_comment(&comment(CampaignId(9999), None, None, "هیچ"))
+        .await;
+    assert!(matches!(result, Err(StoreError::MissingReference)));
+}

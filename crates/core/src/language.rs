@@ -67,6 +67,23 @@ impl Language {
     pub fn number(self, n: impl std::fmt::Display) -> String {
         self.digits(&n.to_string())
     }
+
+    /// A count with thousands grouped: `۱۲٬۳۴۵` or `12,345`.
+    pub fn count(self, n: u64) -> String {
+        let separator = match self {
+            Language::Fa => '٬',
+            Language::En => ',',
+        };
+        let plain = n.to_string();
+        let mut grouped = String::with_capacity(plain.len() + plain.len() / 3);
+        for (i, digit) in plain.chars().enumerate() {
+            if i > 0 && (plain.len() - i) % 3 == 0 {
+                grouped.push(separator);
+            }
+            grouped.push(digit);
+        }
+        self.digits(&grouped)
+    }
 }
 
 #[cfg(test)]
@@ -95,5 +112,9 @@ mod tests {
     fn numbers_follow_the_language() {
         assert_eq!(Language::Fa.number(598), "۵۹۸");
         assert_eq!(Language::En.digits("۵۹۸"), "598");
+        assert_eq!(Language::Fa.count(1_234_567), "۱٬۲۳۴٬۵۶۷");
+        assert_eq!(Language::En.count(598), "598");
+        assert_eq!(Language::En.count(12_345), "12,345");
+        assert_eq!(Language::En.count(0), "0");
     }
 }

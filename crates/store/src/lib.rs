@@ -18,7 +18,7 @@ use tomar_core::comment::{NewComment, Thread};
 use tomar_core::ids::{CampaignId, CommentId, NewsLinkId, RejectionReasonId, UpdateId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::moderation::{ModerationEvent, Target};
-use tomar_core::names::CampaignRef;
+use tomar_core::names::{CampaignRef, Hashtag};
 use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
 use tomar_core::signature::{ConfirmedSignature, Signature};
 use tomar_core::update::{NewUpdate, Update};
@@ -129,6 +129,15 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<CampaignSummary>, StoreError> {
         dispatch!(self.open_campaigns(today, except, limit))
+    }
+
+    /// Public campaigns with this official hashtag, most-signed first.
+    pub async fn campaigns_with_hashtag(
+        &self,
+        hashtag: &Hashtag,
+        limit: u32,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.campaigns_with_hashtag(hashtag, limit))
     }
 
     pub async fn campaign_count(&self) -> Result<u64, StoreError> {

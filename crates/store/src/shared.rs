@@ -207,6 +207,25 @@ macro_rules! shared_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
+            /// Public campaigns (open, ended or suspended) with this official hashtag,
+            /// most-signed first.
+            pub async fn campaigns_with_hashtag(
+                &self,
+                hashtag: &tomar_core::names::Hashtag,
+                limit: u32,
+            ) -> Result<Vec<tomar_core::campaign::CampaignSummary>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::SummaryRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_summaries!(),
+                    " WHERE c.hashtag = $1 AND c.lifecycle IN ('published', 'ended', 'suspended') \
+                     ORDER BY c.signature_count DESC, c.id DESC LIMIT $2"
+                ))
+                .bind(hashtag.as_ref())
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
             pub async fn campaign_count(&self) -> Result<u64, $crate::StoreError> {
                 let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns")
                     .fetch_one(self.reader())

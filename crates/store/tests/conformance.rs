@@ -36,6 +36,7 @@ conformance!(
     a_stale_transition_writes_nothing,
     outcomes_are_saved_with_their_events,
     open_campaigns_are_most_signed_first_and_never_closed_or_excluded,
+    hashtags_list_public_campaigns_only,
     signatures_are_numbered_and_counted_once_per_batch,
     duplicate_contacts_are_not_counted,
     signature_pages_go_newest_first_by_key,
@@ -311,6 +312,33 @@ async fn open_campaigns_are_most_signed_first_and_never_closed_or_excluded(store
 
     let others = store.open_campaigns(today(), Some(big), 1).await.unwrap();
     assert_eq!(others.iter().map(|c| c.id).collect::<Vec<_>>(), [middle]);
+}
+
+async fn hashtags_list_public_campaigns_only(store: Store) {
+    let open = published(&store, "باز", 10).await;
+    let ended = published(&store, "تمام", -1).await;
+    store
+        .create_campaign(&new_campaign("پیش‌نویس", None, 10), now())
+        .await
+        .unwrap();
+    let mut other = new_campaign("دیگر", None, 10);
+    other.text.hashtag = Hashtag::parse("دیگر").unwrap();
+    let other = store.create_campaign(&other, now()).await.unwrap();
+    for step in [Transition::Submit, Transition::Approve] {
+        transition(&store, other, step).await.unwrap();
+    }
+    store
+        .add_confirmed_signatures(ended, 1, &[signer(1)])
+        .await
+        .unwrap();
+    let tagged = store
+        .campaigns_with_hashtag(&Hashtag::parse("#آزمایش").unwrap(), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        tagged.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [ended, open]
+    );
 }
 
 async fn signatures_are_numbered_and_counted_once_per_batch(store: Store) {

@@ -77,7 +77,7 @@ impl Language {
         let plain = n.to_string();
         let mut grouped = String::with_capacity(plain.len() + plain.len() / 3);
         for (i, digit) in plain.chars().enumerate() {
-            if i > 0 && (plain.len() - i) % 3 == 0 {
+            if i > 0 && (plain.len() - i).is_multiple_of(3) {
                 grouped.push(separator);
             }
             grouped.push(digit);

@@ -1,1 +1,68 @@
-fn main() {}
+//! `tomar serve | migrate | demo`. Thin: parse, configure, call the start-up code, and turn
+//! any failure into one line on stderr and a non-zero exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tomar::config::{self, Cli, Command, ConfigError, FileConfig};
+use tomar::demo::{self, DemoError};
+use tomar::startup::{self, Application, StartupError};
+use tomar_store::StoreError;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, thiserror::Error)]
+enum MainError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+    #[error("the server stopped: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("TOMAR_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("tomar: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), MainError> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve(args) => {
+            let database = config::database_url(&args.database, &file)?;
+            let addr = config::listen_addr(&args, &file)?;
+            let app = Application::build(&database, addr, args.demo).await?;
+            tracing::info!(address = %format!("http://{}", app.addr()), "Tomar is serving");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate(args) => {
+            startup::open_store(&config::database_url(&args, &file)?).await?;
+            tracing::info!("the database schema is up to date");
+        }
+        Command::Demo(args) => {
+            let store = startup::open_store(&config::database_url(&args, &file)?).await?;
+            if demo::create_if_empty(&store, jiff::Timestamp::now()).await? {
+                tracing::info!("demo content created");
+            } else {
+                tracing::info!("the database already has campaigns; demo content not added");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,50 @@
+//! Tomar's web layer: the router, its middleware, pages, templates and assets. It knows
+//! HTTP and the store's interface, never SQL.
 
+mod assets;
+mod error;
+mod i18n;
+mod localize;
+mod pages;
+mod security;
+mod view;
+
+use axum::Router;
+use axum::extract::State;
+use axum::middleware::from_fn;
+use axum::routing::get;
+use tomar_store::Store;
+
+pub use error::WebError;
+pub use security::CONTENT_SECURITY_POLICY_VALUE;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// All of Tomar's routes with their middleware, ready to serve.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home::home))
+        .route("/rules", get(pages::rules::rules))
+        .route("/healthz", get(health))
+        .route("/hashtag/{tag}", get(pages::hashtag::hashtag))
+        .route("/static/{name}", get(assets::asset))
+        .route("/{campaign}", get(pages::campaign::campaign_page))
+        .route(
+            "/{campaign}/signatures",
+            get(pages::campaign::signatures_page),
+        )
+        .fallback(|| async { WebError::NotFound })
+        .layer(from_fn(localize::localize))
+        .layer(from_fn(security::secure_headers))
+        .with_state(state)
+}
+
+/// Liveness with a real database round trip, for load balancers and `tomar serve` checks.
+async fn health(State(state): State<AppState>) -> Result<&'static str, WebError> {
+    state.store.campaign_count().await?;
+    Ok("ok")
+}

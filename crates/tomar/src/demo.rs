@@ -1,0 +1,271 @@
+//! Fictional demo content (`demo/demo.toml`): one ended campaign shaped like the reference
+//! page at `/demo`, several open ones, signers, discussion, news and an update. It is
+//! written through the same store calls and lifecycle transitions real use goes through.
+
+use jiff::{Timestamp, ToSpan};
+use serde::Deserialize;
+use tomar_core::body::LetterBody;
+use tomar_core::calendar::{end_of_iran_day, iran_date};
+use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
+use tomar_core::comment::NewComment;
+use tomar_core::ids::CampaignId;
+use tomar_core::lifecycle::Transition;
+use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::names::{CampaignRef, Hashtag, InputError, Line, PersonName, Slug};
+use tomar_core::news::{NewNewsLink, NewsStatus};
+use tomar_core::signature::{ConfirmedSignature, Contact};
+use tomar_core::update::{NewUpdate, UpdateAuthor};
+use tomar_store::{Store, StoreError};
+
+const DEMO_TOML: &str = include_str!("../demo/demo.toml");
+/// Demo signers are fictional; their contact keys only need to be distinct and stable.
+const DEMO_CONTACT_SECRET: &[u8] = b"tomar demo content";
+/// Every seventh demo signer hides their name.
+const HIDDEN_EVERY: usize = 7;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo/demo.toml is not valid: {0}")]
+    File(#[from] toml::de::Error),
+    #[error("demo content {what:?} is not valid: {error}")]
+    Content { what: String, error: InputError },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Deserialize)]
+struct DemoFile {
+    first_names: Vec<String>,
+    last_names: Vec<String>,
+    campaigns: Vec<DemoCampaign>,
+}
+
+#[derive(Deserialize)]
+struct DemoCampaign {
+    slug: Option<String>,
+    kind: String,
+    title: String,
+    hashtag: String,
+    category: Option<String>,
+    on_behalf_of: String,
+    author_name: String,
+    start_in_days: i32,
+    end_in_days: i32,
+    signatures: usize,
+    #[serde(default)]
+    in_review: bool,
+    addressees: Vec<(String, String)>,
+    body: String,
+    #[serde(default)]
+    comments: Vec<DemoComment>,
+    #[serde(default)]
+    news: Vec<DemoNews>,
+    #[serde(default)]
+    updates: Vec<DemoUpdate>,
+}
+
+#[derive(Deserialize)]
+struct DemoComment {
+    name: Option<String>,
+    body: String,
+    #[serde(default)]
+    replies: Vec<DemoComment>,
+}
+
+#[derive(Deserialize)]
+struct DemoNews {
+    url: String,
+    title: String,
+    approved: bool,
+}
+
+#[derive(Deserialize)]
+struct DemoUpdate {
+    title: String,
+    body: String,
+}
+
+/// Parses demo text, naming the offending text on failure.
+fn parse<T>(text: &str, parser: impl Fn(&str) -> Result<T, InputError>) -> Result<T, DemoError> {
+    parser(text).map_err(|error| DemoError::Content {
+        what: text.chars().take(40).collect(),
+        error,
+    })
+}
+
+fn line(text: &str) -> Result<Line, DemoError> {
+    parse(text, |t| Line::parse(t, CampaignText::LINE_MAX))
+}
+
+/// Creates the demo content unless the database already has campaigns. Answers whether
+/// it created anything.
+pub async fn create_if_empty(store: &Store, now: Timestamp) -> Result<bool, DemoError> {
+    if store.campaign_count().await? > 0 {
+        return Ok(false);
+    }
+    let demo: DemoFile = toml::from_str(DEMO_TOML)?;
+    let mut signer_number = 0;
+    for campaign in &demo.campaigns {
+        create_campaign(store, &demo, campaign, now, &mut signer_number).await?;
+    }
+    Ok(true)
+}
+
+async fn create_campaign(
+    store: &Store,
+    demo: &DemoFile,
+    spec: &DemoCampaign,
+    now: Timestamp,
+    signer_number: &mut usize,
+) -> Result<CampaignId, DemoError> {
+    let today = iran_date(now);
+    let start_date = today
+        .checked_add(spec.start_in_days.days())
+        .unwrap_or(today);
+    let end_date = today.checked_add(spec.end_in_days.days()).unwrap_or(today);
+    // Demo history happens at noon-ish of the start day, in the past.
+    let started = end_of_iran_day(start_date)
+        .checked_sub(12.hours())
+        .unwrap_or(now)
+        .min(now);
+    let new = NewCampaign {
+        slug: spec
+            .slug
+            .as_deref()
+            .map(|s| parse(s, Slug::parse))
+            .transpose()?,
+        kind: CampaignKind::from_name(&spec.kind).ok_or_else(|| DemoError::Content {
+            what: spec.kind.clone(),
+            error: InputError::BadCharacters,
+        })?,
+        text: CampaignText {
+            title: parse(&spec.title, |t| Line::parse(t, CampaignText::TITLE_MAX))?,
+            addressees: spec
+                .addressees
+                .iter()
+                .map(|(name, position)| {
+                    Ok(Addressee {
+                        name: line(name)?,
+                        position: line(position)?,
+                    })
+                })
+                .collect::<Result<_, DemoError>>()?,
+            body: parse(&spec.body, LetterBody::parse)?,
+            on_behalf_of: line(&spec.on_behalf_of)?,
+            author_name: line(&spec.author_name)?,
+            hashtag: parse(&spec.hashtag, Hashtag::parse)?,
+        },
+        category: spec.category.as_deref().map(line).transpose()?,
+        author_id: None,
+        start_date,
+        end_date,
+        signature_goal: None,
+    };
+    let id = store.create_campaign(&new, started).await?;
+    let steps: &[Transition] = if spec.in_review {
+        &[Transition::Submit]
+    } else {
+        &[Transition::Submit, Transition::Approve]
+    };
+    for step in steps {
+        let mut campaign = store
+            .campaign(&CampaignRef::Id(id))
+            .await?
+            .ok_or(StoreError::NotFound("campaign"))?;
+        let before = campaign.lifecycle.clone();
+        let event = campaign
+            .apply(step.clone(), Actor::Platform, None, started)
+            .map_err(|_| StoreError::Conflict)?;
+        store.save_transition(&campaign, &before, &event).await?;
+    }
+
+    let signers: Vec<ConfirmedSignature> = (0..spec.signatures)
+        .map(|_| {
+            *signer_number += 1;
+            demo_signer(demo, *signer_number, started)
+        })
+        .collect::<Result<_, _>>()?;
+    store.add_confirmed_signatures(id, 1, &signers).await?;
+
+    for comment in &spec.comments {
+        let parent = store
+            .add_comment(&demo_comment(id, None, comment, started)?)
+            .await?;
+        for reply in &comment.replies {
+            store
+                .add_comment(&demo_comment(id, Some(parent), reply, started)?)
+                .await?;
+        }
+    }
+    for news in &spec.news {
+        let host = news.url.split('/').nth(2).unwrap_or_default().to_owned();
+        let link = store
+            .add_news_link(&NewNewsLink {
+                campaign_id: id,
+                url: news.url.clone(),
+                title: line(&news.title)?,
+                source_host: host,
+                submitter_name: None,
+                at: started,
+            })
+            .await?;
+        if news.approved {
+            let event = ModerationEvent {
+                actor: Actor::Platform,
+                action: "approve".into(),
+                target: Target::NewsLink(link),
+                note: None,
+                at: started,
+            };
+            store
+                .review_news_link(link, NewsStatus::Approved, &event)
+                .await?;
+        }
+    }
+    for update in &spec.updates {
+        store
+            .add_update(&NewUpdate {
+                campaign_id: id,
+                author: UpdateAuthor::Platform,
+                title: line(&update.title)?,
+                body: parse(&update.body, LetterBody::parse)?,
+                at: started,
+            })
+            .await?;
+    }
+    Ok(id)
+}
+
+fn demo_signer(demo: &DemoFile, n: usize, at: Timestamp) -> Result<ConfirmedSignature, DemoError> {
+    let first = &demo.first_names[n % demo.first_names.len()];
+    let last = &demo.last_names[(n / demo.first_names.len() + n) % demo.last_names.len()];
+    // Fictional numbers in one reserved-looking range, one per signer.
+    let contact = parse(&format!("0990{n:07}"), Contact::parse)?;
+    Ok(ConfirmedSignature {
+        name: parse(&format!("{first} {last}"), PersonName::parse)?,
+        public: !n.is_multiple_of(HIDDEN_EVERY),
+        contact_key: contact.key(DEMO_CONTACT_SECRET),
+        created_at: at,
+        confirmed_at: at,
+    })
+}
+
+fn demo_comment(
+    campaign: CampaignId,
+    parent: Option<tomar_core::ids::CommentId>,
+    comment: &DemoComment,
+    at: Timestamp,
+) -> Result<NewComment, DemoError> {
+    Ok(NewComment {
+        campaign_id: campaign,
+        parent_id: parent,
+        author_id: None,
+        name: comment
+            .name
+            .as_deref()
+            .map(|n| parse(n, PersonName::parse))
+            .transpose()?,
+        body: parse(&comment.body, LetterBody::parse)?,
+        at,
+    })
+}

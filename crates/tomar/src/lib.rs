@@ -1,0 +1,6 @@
+//! The `tomar` binary's library half: configuration, start-up and demo content, so that
+//! tests start Tomar exactly as `tomar serve` does.
+
+pub mod config;
+pub mod demo;
+pub mod startup;

@@ -1,0 +1,119 @@
+//! The request's language, and error pages in it.
+//!
+//! One middleware decides the language (`?lang=` first, which is also remembered in a
+//! cookie; then the cookie; then `Accept-Language`; then Persian) and, after the handler
+//! ran, turns every error response into a page in that language. It is the one place
+//! where error responses get their bodies.
+
+use axum::extract::Request;
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tomar_core::language::Language;
+
+use crate::error::ErrorPage;
+use crate::i18n::Tr;
+use crate::pages::error_page;
+
+const COOKIE_NAME: &str = "lang";
+/// A year: the choice should outlive a browser restart, not forever.
+const COOKIE_MAX_AGE: u32 = 365 * 24 * 60 * 60;
+
+/// Where the language came from; only an explicit `?lang=` is written back to the cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Query,
+    Remembered,
+}
+
+fn from_query(query: Option<&str>) -> Option<Language> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Language::from_code)
+}
+
+fn from_cookie(request: &Request) -> Option<Language> {
+    request
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix("lang="))
+        .and_then(Language::from_code)
+}
+
+fn from_header(request: &Request) -> Option<Language> {
+    let header = request.headers().get(ACCEPT_LANGUAGE)?.to_str().ok()?;
+    Language::from_accept_language(header)
+}
+
+fn choose(request: &Request) -> (Language, Source) {
+    if let Some(language) = from_query(request.uri().query()) {
+        return (language, Source::Query);
+    }
+    let remembered = from_cookie(request).or_else(|| from_header(request));
+    (remembered.unwrap_or_default(), Source::Remembered)
+}
+
+pub async fn localize(mut request: Request, next: Next) -> Response {
+    let (language, source) = choose(&request);
+    let tr = Tr::new(language);
+    request.extensions_mut().insert(tr);
+    let mut response = next.run(request).await;
+
+    if let Some(page) = error_to_render(&response) {
+        let status = response.status();
+        let mut rendered = error_page(tr, page).into_response();
+        *rendered.status_mut() = status;
+        response = rendered;
+    }
+    if source == Source::Query {
+        let cookie = format!(
+            "{COOKIE_NAME}={}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax",
+            language.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The error page a response should show: one our handlers asked for, or any bare error
+/// status the framework produced itself (an unmatched method, an unparsable query).
+fn error_to_render(response: &Response) -> Option<ErrorPage> {
+    if let Some(page) = response.extensions().get::<ErrorPage>() {
+        return Some(*page);
+    }
+    let status = response.status();
+    let has_page = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if has_page || !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    Some(match status {
+        StatusCode::NOT_FOUND => ErrorPage::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorPage::MethodNotAllowed,
+        s if s.is_client_error() => ErrorPage::BadRequest,
+        _ => ErrorPage::Internal,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_names_the_language() {
+        assert_eq!(from_query(Some("a=1&lang=en")), Some(Language::En));
+        assert_eq!(from_query(Some("lang=fa")), Some(Language::Fa));
+        assert_eq!(from_query(Some("lang=xx")), None);
+        assert_eq!(from_query(None), None);
+    }
+}

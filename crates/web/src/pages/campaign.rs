@@ -1,0 +1,368 @@
+//! `/{id-or-slug}`: the campaign page, section by section in the order of the reference
+//! page; and `/{id-or-slug}/signatures`, the full public list of signers.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use tomar_core::Timestamp;
+use tomar_core::body::Block;
+use tomar_core::calendar::iran_date;
+use tomar_core::campaign::Campaign;
+use tomar_core::comment::{Comment, CommentStatus, Thread};
+use tomar_core::lifecycle::{Lifecycle, Status};
+use tomar_core::names::CampaignRef;
+use tomar_core::news::NewsStatus;
+use tomar_core::persian::ascii_digits;
+use tomar_core::signature::Signature;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::hashtag::hashtag_path;
+use crate::pages::render;
+use crate::view::{Card, Segment, Shell, linkify, sentence};
+
+/// Names shown on the campaign page itself; the rest are on the signatures page.
+const SIGNERS_ON_PAGE: u32 = 30;
+const SIGNERS_PER_PAGE: u32 = 100;
+const THREADS_ON_PAGE: u32 = 50;
+/// Suggestions at the foot of the page; the ended banner shows the first three.
+const SUGGESTIONS: u32 = 6;
+const SUGGESTIONS_IN_BANNER: usize = 3;
+
+/// Loads a campaign the public may see, or answers 404.
+async fn public_campaign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
+    let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
+    match state.store.campaign(&by).await? {
+        Some(campaign) if campaign.lifecycle.is_public() => Ok(campaign),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// A line of the meta list: `label: value`, the value possibly a link.
+pub struct Meta {
+    pub label: String,
+    pub value: Vec<Segment>,
+}
+
+pub struct Signer {
+    pub number: String,
+    /// `None` for a signer who hid their name.
+    pub name: Option<String>,
+}
+
+impl Signer {
+    fn new(signature: &Signature, tr: Tr) -> Signer {
+        Signer {
+            number: tr.number(signature.sequence),
+            name: signature.public_name().map(ToString::to_string),
+        }
+    }
+}
+
+pub struct CommentView {
+    pub id: i64,
+    /// `X` for a comment, `X در پاسخ به Y` for a reply.
+    pub heading: String,
+    pub lines: Vec<Vec<Segment>>,
+    pub date: String,
+}
+
+pub struct ThreadView {
+    /// `None` when the comment itself was hidden but its replies stand.
+    pub comment: Option<CommentView>,
+    pub replies: Vec<CommentView>,
+}
+
+fn author(comment: &Comment, tr: Tr) -> String {
+    comment
+        .name
+        .as_ref()
+        .map_or_else(|| tr.t("campaign.anonymous"), ToString::to_string)
+}
+
+fn comment_view(comment: &Comment, heading: String, tr: Tr) -> CommentView {
+    CommentView {
+        id: comment.id.0,
+        heading,
+        lines: comment.body.as_ref().lines().map(linkify).collect(),
+        date: tr.instant(comment.created_at),
+    }
+}
+
+/// A thread as readers see it: hidden replies vanish; a hidden comment with visible replies
+/// leaves a placeholder so the replies still read; otherwise it vanishes too.
+fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
+    let parent_name = author(&thread.comment, tr);
+    let replies: Vec<CommentView> = thread
+        .replies
+        .iter()
+        .filter(|reply| reply.status == CommentStatus::Visible)
+        .map(|reply| {
+            let heading = tr.with(
+                "campaign.in_reply_to",
+                &[("name", &author(reply, tr)), ("parent", &parent_name)],
+            );
+            comment_view(reply, heading, tr)
+        })
+        .collect();
+    let comment = (thread.comment.status == CommentStatus::Visible)
+        .then(|| comment_view(&thread.comment, parent_name.clone(), tr));
+    (comment.is_some() || !replies.is_empty()).then_some(ThreadView { comment, replies })
+}
+
+pub struct NewsView {
+    pub title: String,
+    pub url: String,
+    pub host: String,
+    pub date: String,
+}
+
+pub struct UpdateView {
+    pub title: String,
+    pub date: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Template)]
+#[template(path = "campaign.html")]
+struct CampaignTemplate {
+    shell: Shell,
+    href: String,
+    title: String,
+    kind: String,
+    hashtag: String,
+    hashtag_href: String,
+    ended: bool,
+    suspended_notice: Option<String>,
+    succeeded_news: Option<String>,
+    banner_suggestions: Vec<Card>,
+    addressees: Vec<(String, String)>,
+    blocks: Vec<Block>,
+    meta: Vec<Meta>,
+    days_left: Option<String>,
+    goal: Option<(u64, u64, String)>,
+    disclaimer: String,
+    channels: Vec<Segment>,
+    updates: Vec<UpdateView>,
+    signers_heading: String,
+    signers: Vec<Signer>,
+    more_signers: bool,
+    threads: Vec<ThreadView>,
+    news: Vec<NewsView>,
+    approval_date: Option<String>,
+    suggestions: Vec<Card>,
+}
+
+/// A platform text an admin may have set for this language, else the translation.
+fn platform_text(settings: &BTreeMap<String, String>, key: &str, tr: Tr) -> String {
+    settings
+        .get(&format!("{key}.{}", tr.code()))
+        .cloned()
+        .unwrap_or_else(|| tr.t(&format!("campaign.{key}")))
+}
+
+/// «… see our {telegram} or {instagram}», each a link when an admin has set its address.
+fn channels(settings: &BTreeMap<String, String>, tr: Tr) -> Vec<Segment> {
+    let channel = |name: &str| {
+        let text = tr.t(&format!("campaign.channels_{name}"));
+        match settings.get(&format!("channel.{name}")) {
+            Some(href) if href.starts_with("https://") => Segment::Link {
+                href: href.clone(),
+                text,
+            },
+            _ => Segment::Text(text),
+        }
+    };
+    sentence(
+        &tr.t("campaign.channels"),
+        vec![
+            ("telegram", channel("telegram")),
+            ("instagram", channel("instagram")),
+        ],
+    )
+}
+
+fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
+    let text = |key: &str, value: String| Meta {
+        label: tr.t(key),
+        value: vec![Segment::Text(value)],
+    };
+    vec![
+        text("campaign.start", tr.date(campaign.start_date)),
+        text("campaign.end", tr.date(campaign.end_date)),
+        text(
+            "campaign.on_behalf_of",
+            campaign.text.on_behalf_of.to_string(),
+        ),
+        Meta {
+            label: tr.t("campaign.hashtag"),
+            value: vec![Segment::Link {
+                href: hashtag_path(&campaign.text.hashtag),
+                text: format!("#{}", campaign.text.hashtag),
+            }],
+        },
+        text("campaign.author", campaign.text.author_name.to_string()),
+    ]
+}
+
+#[tracing::instrument(skip(state, tr))]
+pub async fn campaign_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Path(segment): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let campaign = public_campaign(&state, &segment).await?;
+    let now = Timestamp::now();
+    let store = &state.store;
+    let (suggested, signatures, threads, news, updates, settings) = tokio::try_join!(
+        store.open_campaigns(iran_date(now), Some(campaign.id), SUGGESTIONS),
+        store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
+        store.comment_threads(campaign.id, THREADS_ON_PAGE),
+        store.news_links(campaign.id, NewsStatus::Approved),
+        store.updates(campaign.id),
+        store.settings(),
+    )?;
+
+    let status = campaign.status(now);
+    let suggestions = Card::list(&suggested, tr, now);
+    let banner_suggestions = if status == Status::Ended {
+        Card::list(
+            &suggested[..suggested.len().min(SUGGESTIONS_IN_BANNER)],
+            tr,
+            now,
+        )
+    } else {
+        Vec::new()
+    };
+    let days_left = campaign.days_left(now).map(|days| match days {
+        0 => tr.t("campaign.last_day"),
+        days => tr.with("campaign.days_left", &[("days", &tr.number(days))]),
+    });
+    let suspended_notice = match &campaign.lifecycle {
+        Lifecycle::Suspended(order) => {
+            Some(tr.with("campaign.suspended_banner", &[("order", &order.reference)]))
+        }
+        _ => None,
+    };
+    let goal = campaign.signature_goal.map(|goal| {
+        let goal = u64::from(goal);
+        let label = tr.with("campaign.goal", &[("goal", &tr.count(goal))]);
+        (campaign.signature_count.min(goal), goal, label)
+    });
+    let path = format!("/{}", campaign.path_segment());
+
+    render(&CampaignTemplate {
+        shell: Shell::new(tr, campaign.text.title.to_string(), &path),
+        title: campaign.text.title.to_string(),
+        kind: tr.t(&format!("kind.{}", campaign.kind.name())),
+        hashtag: format!("#{}", campaign.text.hashtag),
+        hashtag_href: hashtag_path(&campaign.text.hashtag),
+        ended: status == Status::Ended,
+        suspended_notice,
+        succeeded_news: campaign.outcome.news_url().map(str::to_owned),
+        banner_suggestions,
+        addressees: campaign
+            .text
+            .addressees
+            .iter()
+            .map(|a| (a.name.to_string(), a.position.to_string()))
+            .collect(),
+        blocks: campaign.text.body.blocks(),
+        meta: meta(&campaign, tr),
+        days_left,
+        goal,
+        disclaimer: platform_text(&settings, "disclaimer", tr),
+        channels: channels(&settings, tr),
+        updates: updates
+            .iter()
+            .map(|u| UpdateView {
+                title: u.title.to_string(),
+                date: tr.instant(u.created_at),
+                blocks: u.body.blocks(),
+            })
+            .collect(),
+        signers_heading: tr.with(
+            "campaign.signers",
+            &[("count", &tr.count(campaign.signature_count))],
+        ),
+        more_signers: campaign.signature_count > u64::from(SIGNERS_ON_PAGE),
+        signers: signatures.iter().map(|s| Signer::new(s, tr)).collect(),
+        threads: threads.iter().filter_map(|t| thread_view(t, tr)).collect(),
+        news: news
+            .iter()
+            .map(|n| NewsView {
+                title: n.title.to_string(),
+                url: n.url.clone(),
+                host: n.source_host.clone(),
+                date: tr.instant(n.created_at),
+            })
+            .collect(),
+        approval_date: campaign
+            .published_at
+            .map(|at| tr.with("campaign.approval_date", &[("date", &tr.instant(at))])),
+        suggestions,
+        href: path,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SignaturesQuery {
+    after: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signatures.html")]
+struct SignaturesTemplate {
+    shell: Shell,
+    href: String,
+    title: String,
+    count: String,
+    signers: Vec<Signer>,
+    next_href: Option<String>,
+}
+
+#[tracing::instrument(skip(state, tr, query))]
+pub async fn signatures_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Path(segment): Path<String>,
+    Query(query): Query<SignaturesQuery>,
+) -> Result<Html<String>, WebError> {
+    let campaign = public_campaign(&state, &segment).await?;
+    let after = match query.after.as_deref().map(|a| ascii_digits(a.trim())) {
+        None => None,
+        Some(digits) if digits.is_empty() => None,
+        Some(digits) => Some(digits.parse::<u64>().map_err(|_| WebError::BadRequest)?),
+    };
+    let page = state
+        .store
+        .signatures_page(campaign.id, after, SIGNERS_PER_PAGE)
+        .await?;
+    let href = format!("/{}", campaign.path_segment());
+    let next_href = match page.last() {
+        Some(last) if page.len() == SIGNERS_PER_PAGE as usize && last.sequence > 1 => {
+            Some(format!("{href}/signatures?after={}", last.sequence))
+        }
+        _ => None,
+    };
+    let title = tr.with(
+        "signatures.title",
+        &[("title", campaign.text.title.as_ref())],
+    );
+    render(&SignaturesTemplate {
+        shell: Shell::new(tr, title.clone(), &format!("{href}/signatures")),
+        title,
+        count: tr.with(
+            "signatures.count",
+            &[("count", &tr.count(campaign.signature_count))],
+        ),
+        signers: page.iter().map(|s| Signer::new(s, tr)).collect(),
+        next_href,
+        href,
+    })
+}

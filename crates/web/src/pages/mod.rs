@@ -1,0 +1,40 @@
+//! HTML pages, one module per page. Handlers gather domain values from the store, shape
+//! them with `view`, and render a template; they never build error bodies themselves.
+
+pub mod campaign;
+pub mod hashtag;
+pub mod home;
+pub mod rules;
+
+use askama::Template;
+use axum::response::Html;
+
+use crate::error::{ErrorPage, WebError};
+use crate::i18n::Tr;
+use crate::view::Shell;
+
+pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
+    Ok(Html(template.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    shell: Shell,
+    message: String,
+}
+
+/// The page for an error, in the request's language. Rendering it cannot fail in a way
+/// worth another error page, so a failure falls back to the plain message.
+pub fn error_page(tr: Tr, page: ErrorPage) -> Html<String> {
+    let (title_key, message_key) = page.keys();
+    let template = ErrorTemplate {
+        shell: Shell::new(tr, tr.t(title_key), "/"),
+        message: tr.t(message_key),
+    };
+    Html(
+        template
+            .render()
+            .unwrap_or_else(|_| template.message.clone()),
+    )
+}

@@ -1,0 +1,179 @@
+//! Shapes that templates render: domain values already translated, dated and counted for
+//! one language, so templates only lay them out.
+
+use tomar_core::Timestamp;
+use tomar_core::campaign::CampaignSummary;
+use tomar_core::lifecycle::{Outcome, Status};
+
+use crate::i18n::Tr;
+
+/// What every page's frame needs: the translator, the page title, and where the language
+/// toggle leads.
+pub struct Shell {
+    pub tr: Tr,
+    pub title: String,
+    pub toggle_href: String,
+}
+
+impl Shell {
+    /// `path` is the current path; the toggle leads to it in the other language.
+    pub fn new(tr: Tr, title: String, path: &str) -> Shell {
+        let other = match tr.language {
+            tomar_core::language::Language::Fa => "en",
+            tomar_core::language::Language::En => "fa",
+        };
+        Shell {
+            tr,
+            title,
+            toggle_href: format!("{path}?lang={other}"),
+        }
+    }
+}
+
+/// A piece of text that may be a link. User links are marked `ugc` so they pass no
+/// reputation and open nothing with our page's authority.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Text(String),
+    UserLink(String),
+    Link { href: String, text: String },
+}
+
+/// Splits user text into plain text and http(s) addresses. Only those two schemes become
+/// links, so `javascript:` and friends stay text.
+pub fn linkify(text: &str) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut plain = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            plain.push(' ');
+        }
+        let is_link = (word.starts_with("https://") || word.starts_with("http://"))
+            && word.len() > "https://".len();
+        if is_link {
+            // Trailing punctuation belongs to the sentence, not the address.
+            let address = word.trim_end_matches(['.', ',', '،', '!', '?', ')', '؛', ':']);
+            if !plain.is_empty() {
+                segments.push(Segment::Text(std::mem::take(&mut plain)));
+            }
+            segments.push(Segment::UserLink(address.to_owned()));
+            plain.push_str(&word[address.len()..]);
+        } else {
+            plain.push_str(word);
+        }
+    }
+    if !plain.is_empty() {
+        segments.push(Segment::Text(plain));
+    }
+    segments
+}
+
+/// A translated sentence whose `{name}` placeholders are replaced by segments (links).
+pub fn sentence(template: &str, values: Vec<(&str, Segment)>) -> Vec<Segment> {
+    let mut segments = vec![Segment::Text(template.to_owned())];
+    for (name, value) in values {
+        let marker = format!("{{{name}}}");
+        segments = segments
+            .into_iter()
+            .flat_map(|segment| match segment {
+                Segment::Text(text) if text.contains(&marker) => {
+                    let (before, after) = text.split_once(&marker).unwrap_or((&text, ""));
+                    vec![
+                        Segment::Text(before.to_owned()),
+                        value.clone(),
+                        Segment::Text(after.to_owned()),
+                    ]
+                }
+                other => vec![other],
+            })
+            .filter(|s| !matches!(s, Segment::Text(t) if t.is_empty()))
+            .collect();
+    }
+    segments
+}
+
+/// A campaign in a listing.
+pub struct Card {
+    pub href: String,
+    pub title: String,
+    pub kind: String,
+    pub addressee: Option<String>,
+    pub count: String,
+    /// Days left, ended, suspended or succeeded; `badge_class` styles it.
+    pub badge: String,
+    pub badge_class: &'static str,
+}
+
+impl Card {
+    pub fn new(summary: &CampaignSummary, tr: Tr, now: Timestamp) -> Card {
+        let (badge, badge_class) = match (&summary.outcome, summary.status(now)) {
+            (Outcome::Succeeded { .. }, _) => (tr.t("card.succeeded"), "badge-success"),
+            (_, Status::Suspended) => (tr.t("card.suspended"), "badge-muted"),
+            (_, Status::Open) => match summary.days_left(now) {
+                Some(0) | None => (tr.t("card.last_day"), "badge-urgent"),
+                Some(days) => (
+                    tr.with("card.days_left", &[("days", &tr.number(days))]),
+                    "badge-open",
+                ),
+            },
+            _ => (tr.t("card.ended"), "badge-muted"),
+        };
+        Card {
+            href: format!("/{}", summary.path_segment()),
+            title: summary.title.to_string(),
+            kind: tr.t(&format!("kind.{}", summary.kind.name())),
+            addressee: summary
+                .first_addressee
+                .as_ref()
+                .map(|a| tr.with("card.to", &[("name", a.name.as_ref())])),
+            count: tr.with(
+                "card.signatures",
+                &[("count", &tr.count(summary.signature_count))],
+            ),
+            badge,
+            badge_class,
+        }
+    }
+
+    pub fn list(summaries: &[CampaignSummary], tr: Tr, now: Timestamp) -> Vec<Card> {
+        summaries.iter().map(|s| Card::new(s, tr, now)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Segment {
+        Segment::Text(s.into())
+    }
+
+    #[test]
+    fn only_http_addresses_become_links() {
+        assert_eq!(
+            linkify("ببینید https://example.org/a، و javascript:alert(1) را"),
+            vec![
+                text("ببینید "),
+                Segment::UserLink("https://example.org/a".into()),
+                text("، و javascript:alert(1) را"),
+            ]
+        );
+        assert_eq!(linkify("https://"), vec![text("https://")]);
+        assert_eq!(linkify(""), vec![]);
+    }
+
+    #[test]
+    fn sentences_take_links_for_placeholders() {
+        let link = Segment::Link {
+            href: "/t".into(),
+            text: "T".into(),
+        };
+        assert_eq!(
+            sentence(
+                "see {a} or {b}.",
+                vec![("a", link.clone()), ("b", text("B"))]
+            ),
+            vec![text("see "), link, text(" or "), text("B"), text(".")]
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! The `tomar` binary's failures: one clear line on stderr and a non-zero exit, never a
+//! panic or a backtrace.
+
+use std::process::Command;
+
+fn tomar(args: &[&str]) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tomar"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("TOMAR_DATABASE_URL")
+        .env_remove("TOMAR_ADDR")
+        .env_remove("TOMAR_CONFIG")
+        .env("TOMAR_LOG", "off")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn assert_one_clear_line(args: &[&str], expected: &str) {
+    let (ok, stderr) = tomar(args);
+    assert!(!ok, "{args:?} should fail");
+    let lines: Vec<_> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{args:?}: {stderr}");
+    assert!(lines[0].starts_with("tomar: "), "{stderr}");
+    assert!(lines[0].contains(expected), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_wrong_database_url_is_one_line() {
+    assert_one_clear_line(
+        &["migrate", "--database-url", "mysql://localhost/x"],
+        "use sqlite:PATH or postgres://",
+    );
+    assert_one_clear_line(&["serve", "--database-url", "sqlite:"], "needs a file path");
+}
+
+#[test]
+fn an_unreachable_database_is_one_line() {
+    assert_one_clear_line(
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/nothing",
+        ],
+        "cannot open the database",
+    );
+    assert_one_clear_line(
+        &[
+            "migrate",
+            "--database-url",
+            "sqlite:/no/such/directory/tomar.db",
+        ],
+        "cannot open the database",
+    );
+}
+
+#[test]
+fn a_bad_address_or_config_file_is_one_line() {
+    assert_one_clear_line(&["serve", "--addr", "here"], "invalid address \"here\"");
+    assert_one_clear_line(
+        &["--config", "/no/such/tomar.toml", "migrate"],
+        "cannot read the configuration file",
+    );
+}
+
+#[tokio::test]
+async fn migrate_and_demo_work_on_a_fresh_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("t.db").display());
+    let (ok, stderr) = tomar(&["migrate", "--database-url", &url]);
+    assert!(ok, "{stderr}");
+    let (ok, stderr) = tomar(&["demo", "--database-url", &url]);
+    assert!(ok, "{stderr}");
+    let store = tomar_store::Store::connect(&tomar_store::DatabaseUrl::parse(&url).unwrap())
+        .await
+        .unwrap();
+    let campaigns = store.campaign_count().await.unwrap();
+    assert_eq!(campaigns, 7);
+    // A second run leaves the existing content alone.
+    let (ok, stderr) = tomar(&["demo", "--database-url", &url]);
+    assert!(ok, "{stderr}");
+    assert_eq!(store.campaign_count().await.unwrap(), campaigns);
+}

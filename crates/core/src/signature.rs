@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use jiff::Timestamp;
 use sha2::Sha256;
 
@@ -107,8 +107,8 @@ impl Contact {
     /// The de-duplication key: HMAC-SHA256 of the canonical contact under the server's
     /// secret. Without the secret, a leaked key says nothing about the person.
     pub fn key(&self, secret: &[u8]) -> ContactKey {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
+            .expect("HMAC accepts keys of any length");
         mac.update(self.canonical().as_bytes());
         let digest = mac.finalize().into_bytes();
         ContactKey(digest.iter().map(|b| format!("{b:02x}")).collect())

@@ -8,12 +8,15 @@ pub mod comment;
 pub mod ids;
 pub mod language;
 pub mod lifecycle;
+pub mod message;
 pub mod moderation;
 pub mod names;
 pub mod news;
 pub mod persian;
+pub mod secret;
 pub mod signature;
 pub mod update;
+pub mod verification;
 
 pub use jiff::Timestamp;
 pub use jiff::civil::Date;

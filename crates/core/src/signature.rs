@@ -97,6 +97,14 @@ impl Contact {
         }
     }
 
+    /// How a code reaches this contact.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Contact::Mobile(_) => Channel::Sms,
+            Contact::Email(_) => Channel::Email,
+        }
+    }
+
     fn canonical(&self) -> String {
         match self {
             Contact::Mobile(m) => format!("mobile:{}", m.0),
@@ -105,13 +113,13 @@ impl Contact {
     }
 
     /// The de-duplication key: HMAC-SHA256 of the canonical contact under the server's
-    /// secret. Without the secret, a leaked key says nothing about the person.
+    /// secret (see `Secret::contact_key`). Without the secret, a leaked key says nothing
+    /// about the person.
     pub fn key(&self, secret: &[u8]) -> ContactKey {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
             .expect("HMAC accepts keys of any length");
         mac.update(self.canonical().as_bytes());
-        let digest = mac.finalize().into_bytes();
-        ContactKey(digest.iter().map(|b| format!("{b:02x}")).collect())
+        ContactKey(crate::secret::hex(&mac.finalize().into_bytes()))
     }
 }
 
@@ -121,6 +129,28 @@ impl AsRef<str> for Contact {
             Contact::Mobile(m) => &m.0,
             Contact::Email(e) => &e.0,
         }
+    }
+}
+
+/// How a message travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+impl Channel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Channel> {
+        [Channel::Sms, Channel::Email]
+            .into_iter()
+            .find(|c| c.name() == name)
     }
 }
 
@@ -183,7 +213,10 @@ impl SignatureStatus {
 pub struct ConfirmedSignature {
     pub name: PersonName,
     pub public: bool,
+    pub wants_updates: bool,
     pub contact_key: ContactKey,
+    /// Keyed hash of the token in the signer's withdrawal link, if they were sent one.
+    pub withdraw_key: Option<String>,
     pub created_at: Timestamp,
     pub confirmed_at: Timestamp,
 }

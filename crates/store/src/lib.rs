@@ -17,17 +17,51 @@ use tomar_core::campaign::{Campaign, CampaignSummary, NewCampaign};
 use tomar_core::comment::{NewComment, Thread};
 use tomar_core::ids::{CampaignId, CommentId, NewsLinkId, RejectionReasonId, UpdateId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag};
 use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
-use tomar_core::signature::{ConfirmedSignature, Signature};
+use tomar_core::signature::{ConfirmedSignature, ContactKey, Signature};
 use tomar_core::update::{NewUpdate, Update};
+use tomar_core::verification::{NewVerification, Verification};
 use tomar_core::{Date, Timestamp};
 
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
+
+/// One signer's confirmation, as the group commit takes it.
+#[derive(Clone, Debug)]
+pub struct Confirmation {
+    pub signature: ConfirmedSignature,
+    /// The verification it consumes; `None` where the signer was verified otherwise.
+    pub verification_id: Option<String>,
+    /// A message to queue if, and only if, the signature is counted.
+    pub receipt: Option<OutboundMessage>,
+}
+
+impl Confirmation {
+    /// A confirmation without verification or receipt (imports, demo content).
+    pub fn direct(signature: ConfirmedSignature) -> Confirmation {
+        Confirmation {
+            signature,
+            verification_id: None,
+            receipt: None,
+        }
+    }
+}
+
+/// What became of one confirmation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Counted, with this sequence number.
+    Signed(u64),
+    /// This contact had already signed; nothing counted.
+    AlreadySigned,
+    /// The verification was already used; nothing counted.
+    VerificationUsed,
+}
 
 /// A campaign's signature count as stored, and as recounted from the signature rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,14 +178,99 @@ impl Store {
         dispatch!(self.campaign_count())
     }
 
-    /// Group commit of confirmed signatures; see the backends' shared implementation.
-    pub async fn add_confirmed_signatures(
+    /// Group commit of confirmations for one campaign: one transaction, one counter
+    /// update. Answers what became of each, in order.
+    pub async fn add_confirmations(
         &self,
         campaign: CampaignId,
         text_version: u32,
-        batch: &[ConfirmedSignature],
-    ) -> Result<Vec<Option<u64>>, StoreError> {
-        dispatch!(self.add_confirmed_signatures(campaign, text_version, batch))
+        batch: &[Confirmation],
+        at: Timestamp,
+    ) -> Result<Vec<Confirmed>, StoreError> {
+        dispatch!(self.add_confirmations(campaign, text_version, batch, at))
+    }
+
+    /// Stores a new verification and the message carrying its code, together.
+    pub async fn create_verification(
+        &self,
+        new: &NewVerification,
+        message: &OutboundMessage,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.create_verification(new, message))
+    }
+
+    pub async fn verification(&self, id: &str) -> Result<Option<Verification>, StoreError> {
+        dispatch!(self.verification(id))
+    }
+
+    /// Verifications created since `since` for this contact, and from this network.
+    pub async fn recent_verifications(
+        &self,
+        contact_key: &ContactKey,
+        client_key: &str,
+        since: Timestamp,
+    ) -> Result<(u64, u64), StoreError> {
+        dispatch!(self.recent_verifications(contact_key, client_key, since))
+    }
+
+    /// Uses up one try; answers the tries left, or `None` if there were none.
+    pub async fn spend_attempt(&self, id: &str) -> Result<Option<u32>, StoreError> {
+        dispatch!(self.spend_attempt(id))
+    }
+
+    /// Replaces an open verification's code if the last was sent before `sent_before`,
+    /// queuing the new message. Answers whether it did.
+    pub async fn resend_code(
+        &self,
+        id: &str,
+        code_hash: &str,
+        sent_before: Timestamp,
+        message: &OutboundMessage,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self.resend_code(id, code_hash, sent_before, message, at))
+    }
+
+    pub async fn signature_by_withdraw_key(
+        &self,
+        withdraw_key: &str,
+    ) -> Result<Option<Signature>, StoreError> {
+        dispatch!(self.signature_by_withdraw_key(withdraw_key))
+    }
+
+    /// Withdraws a confirmed signature; answers its campaign, or `None` if there was none.
+    pub async fn withdraw_signature(
+        &self,
+        withdraw_key: &str,
+        at: Timestamp,
+    ) -> Result<Option<CampaignId>, StoreError> {
+        dispatch!(self.withdraw_signature(withdraw_key, at))
+    }
+
+    /// Claims up to `limit` messages due at `now` for delivery, hiding them from other
+    /// workers until `lease_until`.
+    pub async fn claim_due_messages(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        dispatch!(self.claim_due_messages(now, lease_until, limit))
+    }
+
+    pub async fn mark_message_sent(&self, id: i64, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self.mark_message_sent(id, at))
+    }
+
+    /// Records a failed delivery, to be retried at `retry_at` or, with `None`, given up.
+    pub async fn mark_message_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.mark_message_failed(id, error, retry_at, at))
     }
 
     /// Confirmed signatures, newest first, with sequence numbers below `before`.

@@ -45,4 +45,5 @@ impl PgStore {
     }
 }
 
-shared_queries!(PgStore, sqlx::Postgres);
+// Several processes claim outbox messages; each skips the rows another holds.
+shared_queries!(PgStore, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");

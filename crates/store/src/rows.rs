@@ -8,11 +8,13 @@ use tomar_core::ids::{
     CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, SignatureId, UpdateId,
 };
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewsLink, NewsStatus};
-use tomar_core::signature::{Signature, SignatureStatus};
+use tomar_core::signature::{Channel, ContactKey, Signature, SignatureStatus};
 use tomar_core::update::{Update, UpdateAuthor};
+use tomar_core::verification::{Purpose, Verification};
 use tomar_core::{Date, Timestamp};
 
 use crate::error::StoreError;
@@ -376,5 +378,86 @@ pub(crate) fn actor_id(actor: Actor) -> Option<i64> {
     match actor {
         Actor::Platform => None,
         Actor::Member(id) => Some(id.0),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct VerificationRow {
+    id: String,
+    purpose: String,
+    campaign_id: Option<i64>,
+    contact_key: String,
+    channel: String,
+    code_hash: String,
+    attempts_left: i64,
+    name: Option<String>,
+    public: bool,
+    wants_updates: bool,
+    created_at: i64,
+    last_sent_at: i64,
+    expires_at: i64,
+    consumed_at: Option<i64>,
+    signature_sequence: Option<i64>,
+}
+
+impl TryFrom<VerificationRow> for Verification {
+    type Error = StoreError;
+
+    fn try_from(row: VerificationRow) -> Result<Self, StoreError> {
+        Ok(Verification {
+            id: row.id,
+            purpose: Purpose::from_name(&row.purpose)
+                .ok_or(StoreError::Corrupt("verification purpose"))?,
+            campaign_id: row.campaign_id.map(CampaignId),
+            contact_key: ContactKey::from_stored(row.contact_key),
+            channel: Channel::from_name(&row.channel)
+                .ok_or(StoreError::Corrupt("verification channel"))?,
+            code_hash: row.code_hash,
+            attempts_left: u32::try_from(row.attempts_left).unwrap_or(0),
+            name: row
+                .name
+                .map(|n| {
+                    PersonName::parse(&n).map_err(|_| StoreError::Corrupt("verification name"))
+                })
+                .transpose()?,
+            public: row.public,
+            wants_updates: row.wants_updates,
+            created_at: timestamp(row.created_at, "verification time")?,
+            last_sent_at: timestamp(row.last_sent_at, "verification send time")?,
+            expires_at: timestamp(row.expires_at, "verification expiry")?,
+            consumed_at: row
+                .consumed_at
+                .map(|t| timestamp(t, "verification use time"))
+                .transpose()?,
+            signature_sequence: row.signature_sequence.map(count),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OutboxRow {
+    id: i64,
+    channel: String,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+}
+
+impl TryFrom<OutboxRow> for OutboxMessage {
+    type Error = StoreError;
+
+    fn try_from(row: OutboxRow) -> Result<Self, StoreError> {
+        Ok(OutboxMessage {
+            id: row.id,
+            message: OutboundMessage {
+                channel: Channel::from_name(&row.channel)
+                    .ok_or(StoreError::Corrupt("outbox channel"))?,
+                recipient: row.recipient,
+                subject: row.subject,
+                body: row.body,
+            },
+            attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
+        })
     }
 }

@@ -5,8 +5,9 @@
 //! lives in the backend's own module.
 
 /// Implements the shared store methods for a backend type with `reader()`/`writer()` pools.
+/// `$claim_lock` is appended to the row selection of outbox claims.
 macro_rules! shared_queries {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $claim_lock:literal) => {
         impl $store {
             pub async fn create_campaign(
                 &self,
@@ -233,16 +234,18 @@ macro_rules! shared_queries {
                 Ok(n.max(0) as u64)
             }
 
-            /// Stores a batch of confirmed signatures in one transaction (group commit): each
-            /// new signer gets the next sequence number, a contact that already signed is
-            /// skipped, and the campaign's counters move once for the whole batch. Answers,
-            /// for each input in order, its sequence number or `None` if it was a duplicate.
-            pub async fn add_confirmed_signatures(
+            /// Stores a batch of confirmations in one transaction (group commit): each
+            /// consumes its verification (once), each new signer gets the next sequence
+            /// number, a contact that already signed is skipped, receipts join the outbox,
+            /// and the campaign's counters move once for the whole batch. Answers, for each
+            /// confirmation in order, what became of it.
+            pub async fn add_confirmations(
                 &self,
                 campaign: tomar_core::ids::CampaignId,
                 text_version: u32,
-                batch: &[tomar_core::signature::ConfirmedSignature],
-            ) -> Result<Vec<Option<u64>>, $crate::StoreError> {
+                batch: &[$crate::Confirmation],
+                at: tomar_core::Timestamp,
+            ) -> Result<Vec<$crate::Confirmed>, $crate::StoreError> {
                 let mut tx = self.writer().begin().await?;
                 // Touching the row first takes its lock (PostgreSQL) or the write lock
                 // (SQLite), so sequence numbers are handed out by one batch at a time.
@@ -257,32 +260,61 @@ macro_rules! shared_queries {
                     return Err($crate::StoreError::NotFound("campaign"));
                 };
                 let mut added = 0i64;
-                let mut numbers = Vec::with_capacity(batch.len());
-                for signature in batch {
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for confirmation in batch {
+                    if let Some(verification) = &confirmation.verification_id {
+                        let consumed = sqlx::query(
+                            "UPDATE verifications SET consumed_at = $1 \
+                             WHERE id = $2 AND consumed_at IS NULL",
+                        )
+                        .bind(at.as_second())
+                        .bind(verification.as_str())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if consumed != 1 {
+                            outcomes.push($crate::Confirmed::VerificationUsed);
+                            continue;
+                        }
+                    }
+                    let signature = &confirmation.signature;
                     let inserted = sqlx::query(
                         "INSERT INTO signatures (campaign_id, sequence, name, public, \
-                         contact_key, status, text_version, created_at, confirmed_at) \
-                         VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $7, $8) \
+                         wants_updates, contact_key, withdraw_key, status, text_version, \
+                         created_at, confirmed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10) \
                          ON CONFLICT (campaign_id, contact_key) DO NOTHING",
                     )
                     .bind(campaign.0)
                     .bind(last + 1)
                     .bind(signature.name.as_ref())
                     .bind(signature.public)
+                    .bind(signature.wants_updates)
                     .bind(signature.contact_key.as_ref())
+                    .bind(signature.withdraw_key.as_deref())
                     .bind(i64::from(text_version))
                     .bind(signature.created_at.as_second())
                     .bind(signature.confirmed_at.as_second())
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                    if inserted == 1 {
-                        last += 1;
-                        added += 1;
-                        numbers.push(Some(last as u64));
-                    } else {
-                        numbers.push(None);
+                    if inserted != 1 {
+                        outcomes.push($crate::Confirmed::AlreadySigned);
+                        continue;
                     }
+                    last += 1;
+                    added += 1;
+                    if let Some(verification) = &confirmation.verification_id {
+                        sqlx::query("UPDATE verifications SET signature_sequence = $1 WHERE id = $2")
+                            .bind(last)
+                            .bind(verification.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    if let Some(receipt) = &confirmation.receipt {
+                        Self::insert_message(&mut tx, receipt, at).await?;
+                    }
+                    outcomes.push($crate::Confirmed::Signed(last as u64));
                 }
                 sqlx::query(
                     "UPDATE campaigns SET last_sequence = $1, \
@@ -294,7 +326,247 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok(numbers)
+                Ok(outcomes)
+            }
+
+            async fn insert_message<'c>(
+                tx: &mut sqlx::Transaction<'c, $db>,
+                message: &tomar_core::message::OutboundMessage,
+                at: tomar_core::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(message.channel.name())
+                .bind(message.recipient.as_str())
+                .bind(message.subject.as_str())
+                .bind(message.body.as_str())
+                .bind(at.as_second())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Stores a new verification and the message carrying its code, together.
+            pub async fn create_verification(
+                &self,
+                new: &tomar_core::verification::NewVerification,
+                message: &tomar_core::message::OutboundMessage,
+            ) -> Result<(), $crate::StoreError> {
+                let expires = new.at.checked_add(tomar_core::verification::CODE_LIFETIME)
+                    .unwrap_or(new.at);
+                let mut tx = self.writer().begin().await?;
+                sqlx::query(
+                    "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
+                     code_hash, attempts_left, name, public, wants_updates, client_key, \
+                     created_at, last_sent_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
+                )
+                .bind(new.id.as_str())
+                .bind(new.purpose.name())
+                .bind(new.campaign_id.map(|c| c.0))
+                .bind(new.contact_key.as_ref())
+                .bind(new.channel.name())
+                .bind(new.code_hash.as_str())
+                .bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
+                .bind(new.name.as_ref().map(|n| n.as_ref()))
+                .bind(new.public)
+                .bind(new.wants_updates)
+                .bind(new.client_key.as_str())
+                .bind(new.at.as_second())
+                .bind(expires.as_second())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
+                Self::insert_message(&mut tx, message, new.at).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn verification(
+                &self,
+                id: &str,
+            ) -> Result<Option<tomar_core::verification::Verification>, $crate::StoreError> {
+                let row: Option<$crate::rows::VerificationRow> = sqlx::query_as(
+                    "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
+                     attempts_left, name, public, wants_updates, created_at, last_sent_at, \
+                     expires_at, consumed_at, signature_sequence FROM verifications WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(self.writer())
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            /// Verifications created since `since` for this contact and from this network.
+            pub async fn recent_verifications(
+                &self,
+                contact_key: &tomar_core::signature::ContactKey,
+                client_key: &str,
+                since: tomar_core::Timestamp,
+            ) -> Result<(u64, u64), $crate::StoreError> {
+                let (by_contact, by_client): (i64, i64) = sqlx::query_as(
+                    "SELECT \
+                     (SELECT COUNT(*) FROM verifications WHERE contact_key = $1 AND created_at >= $3), \
+                     (SELECT COUNT(*) FROM verifications WHERE client_key = $2 AND created_at >= $3)",
+                )
+                .bind(contact_key.as_ref())
+                .bind(client_key)
+                .bind(since.as_second())
+                .fetch_one(self.writer())
+                .await?;
+                Ok((by_contact.max(0) as u64, by_client.max(0) as u64))
+            }
+
+            /// Uses up one try of a verification; answers the tries left, or `None` if none were.
+            pub async fn spend_attempt(&self, id: &str) -> Result<Option<u32>, $crate::StoreError> {
+                let left: Option<i64> = sqlx::query_scalar(
+                    "UPDATE verifications SET attempts_left = attempts_left - 1 \
+                     WHERE id = $1 AND attempts_left > 0 AND consumed_at IS NULL \
+                     RETURNING attempts_left",
+                )
+                .bind(id)
+                .fetch_optional(self.writer())
+                .await?;
+                Ok(left.map(|n| n.max(0) as u32))
+            }
+
+            /// Replaces an open verification's code if the last one was sent before
+            /// `sent_before`, and queues the message with the new code. Answers whether it did.
+            pub async fn resend_code(
+                &self,
+                id: &str,
+                code_hash: &str,
+                sent_before: tomar_core::Timestamp,
+                message: &tomar_core::message::OutboundMessage,
+                at: tomar_core::Timestamp,
+            ) -> Result<bool, $crate::StoreError> {
+                let expires = at.checked_add(tomar_core::verification::CODE_LIFETIME).unwrap_or(at);
+                let mut tx = self.writer().begin().await?;
+                let changed = sqlx::query(
+                    "UPDATE verifications SET code_hash = $1, last_sent_at = $2, expires_at = $3, \
+                     attempts_left = $4 \
+                     WHERE id = $5 AND consumed_at IS NULL AND last_sent_at <= $6",
+                )
+                .bind(code_hash)
+                .bind(at.as_second())
+                .bind(expires.as_second())
+                .bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
+                .bind(id)
+                .bind(sent_before.as_second())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed != 1 {
+                    return Ok(false);
+                }
+                Self::insert_message(&mut tx, message, at).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            /// A signature by the keyed hash of its withdrawal token.
+            pub async fn signature_by_withdraw_key(
+                &self,
+                withdraw_key: &str,
+            ) -> Result<Option<tomar_core::signature::Signature>, $crate::StoreError> {
+                let row: Option<$crate::rows::SignatureRow> = sqlx::query_as(
+                    "SELECT id, campaign_id, sequence, name, public, status, text_version, \
+                     created_at, confirmed_at FROM signatures WHERE withdraw_key = $1",
+                )
+                .bind(withdraw_key)
+                .fetch_optional(self.reader())
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            /// Withdraws a confirmed signature and takes it off its campaign's count.
+            /// Answers the campaign, or `None` if there was no such confirmed signature.
+            pub async fn withdraw_signature(
+                &self,
+                withdraw_key: &str,
+                at: tomar_core::Timestamp,
+            ) -> Result<Option<tomar_core::ids::CampaignId>, $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let campaign: Option<i64> = sqlx::query_scalar(
+                    "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
+                     WHERE withdraw_key = $2 AND status = 'confirmed' RETURNING campaign_id",
+                )
+                .bind(at.as_second())
+                .bind(withdraw_key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(campaign) = campaign else {
+                    return Ok(None);
+                };
+                sqlx::query("UPDATE campaigns SET signature_count = signature_count - 1 WHERE id = $1")
+                    .bind(campaign)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(tomar_core::ids::CampaignId(campaign)))
+            }
+
+            /// Claims due messages for delivery, hiding them from other workers until
+            /// `lease_until` (after which a crashed worker's claim lapses).
+            pub async fn claim_due_messages(
+                &self,
+                now: tomar_core::Timestamp,
+                lease_until: tomar_core::Timestamp,
+                limit: u32,
+            ) -> Result<Vec<tomar_core::message::OutboxMessage>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::OutboxRow> = sqlx::query_as(concat!(
+                    "UPDATE outbox SET next_attempt_at = $1 WHERE id IN (\
+                     SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
+                     AND next_attempt_at <= $2 ORDER BY id LIMIT $3",
+                    $claim_lock,
+                    ") RETURNING id, channel, recipient, subject, body, attempts"
+                ))
+                .bind(lease_until.as_second())
+                .bind(now.as_second())
+                .bind(i64::from(limit))
+                .fetch_all(self.writer())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            pub async fn mark_message_sent(
+                &self,
+                id: i64,
+                at: tomar_core::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "UPDATE outbox SET sent_at = $1, recipient = '', attempts = attempts + 1 \
+                     WHERE id = $2",
+                )
+                .bind(at.as_second())
+                .bind(id)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            /// Records a failed delivery: tried again at `retry_at`, or given up on.
+            pub async fn mark_message_failed(
+                &self,
+                id: i64,
+                error: &str,
+                retry_at: Option<tomar_core::Timestamp>,
+                at: tomar_core::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
+                     next_attempt_at = COALESCE($2, next_attempt_at), \
+                     failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END WHERE id = $4",
+                )
+                .bind(error)
+                .bind(retry_at.map(|t| t.as_second()))
+                .bind(at.as_second())
+                .bind(id)
+                .execute(self.writer())
+                .await?;
+                Ok(())
             }
 
             /// Confirmed signatures, newest first, with sequence numbers below `before`.

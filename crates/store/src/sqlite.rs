@@ -57,4 +57,5 @@ impl SqliteStore {
     }
 }
 
-shared_queries!(SqliteStore, sqlx::Sqlite);
+// The single writer connection already makes claiming outbox messages exclusive.
+shared_queries!(SqliteStore, sqlx::Sqlite, "");

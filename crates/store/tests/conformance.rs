@@ -7,14 +7,17 @@ use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
 use tomar_core::comment::{CommentStatus, NewComment};
 use tomar_core::ids::{CampaignId, CommentId};
 use tomar_core::lifecycle::{LegalOrder, Lifecycle, Outcome, Status, Transition};
+use tomar_core::message::OutboundMessage;
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus};
+use tomar_core::signature::Channel;
 use tomar_core::signature::{ConfirmedSignature, Contact};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
+use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, Purpose, VerificationState};
 use tomar_core::{Date, Timestamp};
 use tomar_store::testing::corrupt_signature_count;
-use tomar_store::{Store, StoreError};
+use tomar_store::{Confirmation, Confirmed, Store, StoreError};
 
 macro_rules! conformance {
     ($($test:ident),* $(,)?) => {
@@ -47,6 +50,14 @@ conformance!(
     updates_list_newest_first,
     settings_are_set_and_replaced,
     references_to_missing_campaigns_are_refused,
+    verifications_are_stored_with_their_message,
+    attempts_run_out,
+    codes_are_resent_only_after_the_cooldown,
+    a_verification_confirms_once_and_queues_its_receipt,
+    recent_verifications_are_counted_by_contact_and_network,
+    withdrawal_takes_a_signature_off_the_count_once,
+    outbox_messages_are_claimed_once_and_forget_their_recipient,
+    failed_messages_are_retried_then_given_up,
 );
 
 fn now() -> Timestamp {
@@ -109,12 +120,24 @@ async fn transition(store: &Store, id: CampaignId, step: Transition) -> Result<(
     store.save_transition(&campaign, &before, &event).await
 }
 
+/// Confirms `batch` directly (no verification, no receipt).
+async fn sign(
+    store: &Store,
+    campaign: CampaignId,
+    batch: &[ConfirmedSignature],
+) -> Result<Vec<Confirmed>, StoreError> {
+    let batch: Vec<_> = batch.iter().cloned().map(Confirmation::direct).collect();
+    store.add_confirmations(campaign, 1, &batch, now()).await
+}
+
 fn signer(n: u32) -> ConfirmedSignature {
     let contact = Contact::parse(&format!("0912{n:07}")).unwrap();
     ConfirmedSignature {
         name: PersonName::parse(&format!("امضاکننده {n}")).unwrap(),
         public: !n.is_multiple_of(3),
+        wants_updates: false,
         contact_key: contact.key(b"test secret"),
+        withdraw_key: Some(format!("withdraw-{n}")),
         created_at: now(),
         confirmed_at: now(),
     }
@@ -297,7 +320,7 @@ async fn open_campaigns_are_most_signed_first_and_never_closed_or_excluded(store
     for (id, n) in [(big, 5), (middle, 3), (small, 1), (ended, 9), (draft, 0)] {
         let batch: Vec<_> = (0..n).map(|i| signer(id.0 as u32 * 100 + i)).collect();
         if n > 0 {
-            store.add_confirmed_signatures(id, 1, &batch).await.unwrap();
+            sign(&store, id, &batch).await.unwrap();
         }
     }
     let open = store.open_campaigns(today(), None, 10).await.unwrap();
@@ -327,10 +350,7 @@ async fn hashtags_list_public_campaigns_only(store: Store) {
     for step in [Transition::Submit, Transition::Approve] {
         transition(&store, other, step).await.unwrap();
     }
-    store
-        .add_confirmed_signatures(ended, 1, &[signer(1)])
-        .await
-        .unwrap();
+    sign(&store, ended, &[signer(1)]).await.unwrap();
     let tagged = store
         .campaigns_with_hashtag(&Hashtag::parse("#آزمایش").unwrap(), 10)
         .await
@@ -343,43 +363,37 @@ async fn hashtags_list_public_campaigns_only(store: Store) {
 
 async fn signatures_are_numbered_and_counted_once_per_batch(store: Store) {
     let id = published(&store, "امضا", 10).await;
-    let first = store
-        .add_confirmed_signatures(id, 1, &[signer(1), signer(2)])
-        .await
-        .unwrap();
-    let second = store
-        .add_confirmed_signatures(id, 1, &[signer(3)])
-        .await
-        .unwrap();
-    assert_eq!(first, [Some(1), Some(2)]);
-    assert_eq!(second, [Some(3)]);
+    let first = sign(&store, id, &[signer(1), signer(2)]).await.unwrap();
+    let second = sign(&store, id, &[signer(3)]).await.unwrap();
+    assert_eq!(first, [Confirmed::Signed(1), Confirmed::Signed(2)]);
+    assert_eq!(second, [Confirmed::Signed(3)]);
     let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
     assert_eq!(campaign.signature_count, 3);
-    let missing = store
-        .add_confirmed_signatures(CampaignId(9999), 1, &[signer(4)])
-        .await;
+    let missing = sign(&store, CampaignId(9999), &[signer(4)]).await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))));
 }
 
 async fn duplicate_contacts_are_not_counted(store: Store) {
     let id = published(&store, "تکراری", 10).await;
     let other = published(&store, "دیگری", 10).await;
-    store
-        .add_confirmed_signatures(id, 1, &[signer(1)])
+    sign(&store, id, &[signer(1)]).await.unwrap();
+    let again = sign(&store, id, &[signer(1), signer(2), signer(2)])
         .await
         .unwrap();
-    let again = store
-        .add_confirmed_signatures(id, 1, &[signer(1), signer(2), signer(2)])
-        .await
-        .unwrap();
-    assert_eq!(again, [None, Some(2), None]);
-    // The same person may sign another campaign.
     assert_eq!(
-        store
-            .add_confirmed_signatures(other, 1, &[signer(1)])
-            .await
-            .unwrap(),
-        [Some(1)]
+        again,
+        [
+            Confirmed::AlreadySigned,
+            Confirmed::Signed(2),
+            Confirmed::AlreadySigned
+        ]
+    );
+    // The same person may sign another campaign (with a withdrawal token of its own).
+    let mut elsewhere = signer(1);
+    elsewhere.withdraw_key = Some("withdraw-elsewhere".into());
+    assert_eq!(
+        sign(&store, other, &[elsewhere]).await.unwrap(),
+        [Confirmed::Signed(1)]
     );
     let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
     assert_eq!(campaign.signature_count, 2);
@@ -389,7 +403,7 @@ async fn duplicate_contacts_are_not_counted(store: Store) {
 async fn signature_pages_go_newest_first_by_key(store: Store) {
     let id = published(&store, "فهرست", 10).await;
     let batch: Vec<_> = (1..=25).map(signer).collect();
-    store.add_confirmed_signatures(id, 1, &batch).await.unwrap();
+    sign(&store, id, &batch).await.unwrap();
     let mut seen = Vec::new();
     let mut before = None;
     loop {
@@ -401,10 +415,7 @@ async fn signature_pages_go_newest_first_by_key(store: Store) {
         seen.extend(page.iter().map(|s| s.sequence));
         // A signature arriving mid-way must not shift later pages.
         if seen.len() == 10 {
-            store
-                .add_confirmed_signatures(id, 1, &[signer(99)])
-                .await
-                .unwrap();
+            sign(&store, id, &[signer(99)]).await.unwrap();
         }
     }
     assert_eq!(seen, (1..=25).rev().collect::<Vec<u64>>());
@@ -417,10 +428,7 @@ async fn signature_pages_go_newest_first_by_key(store: Store) {
 
 async fn recount_repairs_drift(store: Store) {
     let id = published(&store, "شمارش", 10).await;
-    store
-        .add_confirmed_signatures(id, 1, &[signer(1), signer(2)])
-        .await
-        .unwrap();
+    sign(&store, id, &[signer(1), signer(2)]).await.unwrap();
     let clean = store.recount_signatures(id).await.unwrap();
     assert!(!clean.drifted());
     corrupt_signature_count(&store, id, 7).await;
@@ -619,4 +627,377 @@ async fn references_to_missing_campaigns_are_refused(store: Store) {
         .add_comment(&comment(CampaignId(9999), None, None, "هیچ"))
         .await;
     assert!(matches!(result, Err(StoreError::MissingReference)));
+}
+
+fn new_verification(
+    id: &str,
+    campaign: CampaignId,
+    contact: &str,
+    network: &str,
+) -> NewVerification {
+    NewVerification {
+        id: id.into(),
+        purpose: Purpose::Sign,
+        campaign_id: Some(campaign),
+        contact_key: Contact::parse(contact).unwrap().key(b"test secret"),
+        channel: Channel::Sms,
+        code_hash: format!("hash-of-{id}"),
+        name: Some(PersonName::parse("سارا نیک‌نام").unwrap()),
+        public: false,
+        wants_updates: true,
+        client_key: network.into(),
+        at: now(),
+    }
+}
+
+fn message(body: &str) -> OutboundMessage {
+    OutboundMessage {
+        channel: Channel::Sms,
+        recipient: "+989121234567".into(),
+        subject: String::new(),
+        body: body.into(),
+    }
+}
+
+async fn verifications_are_stored_with_their_message(store: Store) {
+    let id = published(&store, "تأیید", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "net"),
+            &message("کد: 123456"),
+        )
+        .await
+        .unwrap();
+    let stored = store.verification("v1").await.unwrap().unwrap();
+    assert_eq!(stored.campaign_id, Some(id));
+    assert_eq!(stored.attempts_left, CODE_ATTEMPTS);
+    assert_eq!(stored.name.as_ref().map(AsRef::as_ref), Some("سارا نیک‌نام"));
+    assert!(!stored.public && stored.wants_updates);
+    assert_eq!(
+        stored.expires_at,
+        now()
+            .checked_add(jiff::SignedDuration::from_mins(10))
+            .unwrap()
+    );
+    assert_eq!(stored.state(now()), VerificationState::Open);
+    assert!(store.verification("nope").await.unwrap().is_none());
+    let claimed = store.claim_due_messages(now(), now(), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].message, message("کد: 123456"));
+}
+
+async fn attempts_run_out(store: Store) {
+    let id = published(&store, "تلاش", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "net"),
+            &message("x"),
+        )
+        .await
+        .unwrap();
+    for left in (0..CODE_ATTEMPTS).rev() {
+        assert_eq!(store.spend_attempt("v1").await.unwrap(), Some(left));
+    }
+    assert_eq!(store.spend_attempt("v1").await.unwrap(), None);
+    let dead = store.verification("v1").await.unwrap().unwrap();
+    assert_eq!(dead.state(now()), VerificationState::Exhausted);
+}
+
+async fn codes_are_resent_only_after_the_cooldown(store: Store) {
+    let id = published(&store, "دوباره", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "net"),
+            &message("first"),
+        )
+        .await
+        .unwrap();
+    let later = now()
+        .checked_add(jiff::SignedDuration::from_secs(30))
+        .unwrap();
+    let too_soon = store
+        .resend_code(
+            "v1",
+            "new-hash",
+            now()
+                .checked_sub(jiff::SignedDuration::from_secs(1))
+                .unwrap(),
+            &message("second"),
+            later,
+        )
+        .await
+        .unwrap();
+    assert!(!too_soon);
+    assert!(
+        store
+            .resend_code("v1", "new-hash", now(), &message("second"), later)
+            .await
+            .unwrap()
+    );
+    let stored = store.verification("v1").await.unwrap().unwrap();
+    assert_eq!(stored.code_hash, "new-hash");
+    assert_eq!(stored.last_sent_at, later);
+    let bodies: Vec<_> = store
+        .claim_due_messages(later, later, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.message.body)
+        .collect();
+    assert_eq!(bodies, ["first", "second"]);
+}
+
+async fn a_verification_confirms_once_and_queues_its_receipt(store: Store) {
+    let id = published(&store, "رسید", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "net"),
+            &message("code"),
+        )
+        .await
+        .unwrap();
+    store
+        .claim_due_messages(
+            now(),
+            now()
+                .checked_add(jiff::SignedDuration::from_hours(1))
+                .unwrap(),
+            10,
+        )
+        .await
+        .unwrap();
+    let confirmation = Confirmation {
+        signature: signer(1),
+        verification_id: Some("v1".into()),
+        receipt: Some(message("receipt")),
+    };
+    let both = [confirmation.clone(), confirmation];
+    let outcomes = store.add_confirmations(id, 1, &both, now()).await.unwrap();
+    assert_eq!(
+        outcomes,
+        [Confirmed::Signed(1), Confirmed::VerificationUsed]
+    );
+    let used = store.verification("v1").await.unwrap().unwrap();
+    assert_eq!(used.state(now()), VerificationState::Used);
+    assert_eq!(used.signature_sequence, Some(1));
+    assert_eq!(
+        store.spend_attempt("v1").await.unwrap(),
+        None,
+        "a used code takes no more tries"
+    );
+    let receipts = store.claim_due_messages(now(), now(), 10).await.unwrap();
+    assert_eq!(
+        receipts
+            .iter()
+            .map(|m| m.message.body.as_str())
+            .collect::<Vec<_>>(),
+        ["receipt"]
+    );
+
+    // The same person through a second verification: consumed, not counted, no receipt.
+    store
+        .create_verification(
+            &new_verification("v2", id, "09121234567", "net"),
+            &message("code"),
+        )
+        .await
+        .unwrap();
+    store
+        .claim_due_messages(
+            now(),
+            now()
+                .checked_add(jiff::SignedDuration::from_hours(1))
+                .unwrap(),
+            10,
+        )
+        .await
+        .unwrap();
+    let again = Confirmation {
+        signature: signer(1),
+        verification_id: Some("v2".into()),
+        receipt: Some(message("receipt")),
+    };
+    assert_eq!(
+        store
+            .add_confirmations(id, 1, &[again], now())
+            .await
+            .unwrap(),
+        [Confirmed::AlreadySigned]
+    );
+    assert!(
+        store
+            .claim_due_messages(now(), now(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .campaign(&CampaignRef::Id(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .signature_count,
+        1
+    );
+}
+
+async fn recent_verifications_are_counted_by_contact_and_network(store: Store) {
+    let id = published(&store, "محدودیت", 10).await;
+    for (n, contact, network) in [
+        (1, "09121234567", "a"),
+        (2, "09121234567", "b"),
+        (3, "09129999999", "a"),
+    ] {
+        let new = new_verification(&format!("v{n}"), id, contact, network);
+        store
+            .create_verification(&new, &message("x"))
+            .await
+            .unwrap();
+    }
+    let key = Contact::parse("09121234567").unwrap().key(b"test secret");
+    assert_eq!(
+        store.recent_verifications(&key, "a", now()).await.unwrap(),
+        (2, 2)
+    );
+    let later = now()
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    assert_eq!(
+        store.recent_verifications(&key, "a", later).await.unwrap(),
+        (0, 0)
+    );
+}
+
+async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {
+    let id = published(&store, "انصراف", 10).await;
+    sign(&store, id, &[signer(1), signer(2)]).await.unwrap();
+    let signature = store
+        .signature_by_withdraw_key("withdraw-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(signature.sequence, 1);
+    assert_eq!(
+        store.withdraw_signature("withdraw-1", now()).await.unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store.withdraw_signature("withdraw-1", now()).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .withdraw_signature("no-such-key", now())
+            .await
+            .unwrap(),
+        None
+    );
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.signature_count, 1);
+    assert!(!store.recount_signatures(id).await.unwrap().drifted());
+    let listed: Vec<_> = store
+        .signatures_page(id, None, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.sequence)
+        .collect();
+    assert_eq!(listed, [2]);
+    // Withdrawn is final for this contact on this campaign.
+    assert_eq!(
+        sign(&store, id, &[signer(1)]).await.unwrap(),
+        [Confirmed::AlreadySigned]
+    );
+}
+
+async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Store) {
+    let id = published(&store, "صندوق", 10).await;
+    for n in 1..=3 {
+        let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
+        store
+            .create_verification(&new, &message(&format!("m{n}")))
+            .await
+            .unwrap();
+    }
+    let lease = now()
+        .checked_add(jiff::SignedDuration::from_mins(1))
+        .unwrap();
+    let first = store.claim_due_messages(now(), lease, 2).await.unwrap();
+    let second = store.claim_due_messages(now(), lease, 2).await.unwrap();
+    assert_eq!(
+        first
+            .iter()
+            .map(|m| m.message.body.as_str())
+            .collect::<Vec<_>>(),
+        ["m1", "m2"]
+    );
+    assert_eq!(
+        second
+            .iter()
+            .map(|m| m.message.body.as_str())
+            .collect::<Vec<_>>(),
+        ["m3"]
+    );
+    store.mark_message_sent(first[0].id, now()).await.unwrap();
+    // After the lease, unsent claims come back; sent ones never do.
+    let after_lease = lease
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    let again = store
+        .claim_due_messages(after_lease, after_lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .map(|m| m.message.body.as_str())
+            .collect::<Vec<_>>(),
+        ["m2", "m3"]
+    );
+}
+
+async fn failed_messages_are_retried_then_given_up(store: Store) {
+    let id = published(&store, "خطا", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "a"),
+            &message("m"),
+        )
+        .await
+        .unwrap();
+    let claimed = store.claim_due_messages(now(), now(), 1).await.unwrap();
+    let retry_at = now()
+        .checked_add(jiff::SignedDuration::from_secs(30))
+        .unwrap();
+    store
+        .mark_message_failed(claimed[0].id, "gateway down", Some(retry_at), now())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_messages(now(), now(), 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let retried = store
+        .claim_due_messages(retry_at, retry_at, 1)
+        .await
+        .unwrap();
+    assert_eq!(retried[0].attempts, 1);
+    store
+        .mark_message_failed(retried[0].id, "gateway down", None, retry_at)
+        .await
+        .unwrap();
+    let much_later = retry_at
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    assert!(
+        store
+            .claim_due_messages(much_later, much_later, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -15,7 +15,7 @@ use tomar_core::names::{CampaignRef, Hashtag, InputError, Line, PersonName, Slug
 use tomar_core::news::{NewNewsLink, NewsStatus};
 use tomar_core::signature::{ConfirmedSignature, Contact};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
-use tomar_store::{Store, StoreError};
+use tomar_store::{Confirmation, Store, StoreError};
 
 const DEMO_TOML: &str = include_str!("../demo/demo.toml");
 /// Demo signers are fictional; their contact keys only need to be distinct and stable.
@@ -179,13 +179,13 @@ async fn create_campaign(
         store.save_transition(&campaign, &before, &event).await?;
     }
 
-    let signers: Vec<ConfirmedSignature> = (0..spec.signatures)
+    let signers: Vec<Confirmation> = (0..spec.signatures)
         .map(|_| {
             *signer_number += 1;
-            demo_signer(demo, *signer_number, started)
+            demo_signer(demo, *signer_number, started).map(Confirmation::direct)
         })
         .collect::<Result<_, _>>()?;
-    store.add_confirmed_signatures(id, 1, &signers).await?;
+    store.add_confirmations(id, 1, &signers, started).await?;
 
     for comment in &spec.comments {
         let parent = store
@@ -244,7 +244,9 @@ fn demo_signer(demo: &DemoFile, n: usize, at: Timestamp) -> Result<ConfirmedSign
     Ok(ConfirmedSignature {
         name: parse(&format!("{first} {last}"), PersonName::parse)?,
         public: !n.is_multiple_of(HIDDEN_EVERY),
+        wants_updates: false,
         contact_key: contact.key(DEMO_CONTACT_SECRET),
+        withdraw_key: None,
         created_at: at,
         confirmed_at: at,
     })

@@ -1,0 +1,100 @@
+//! The server's secret, and everything keyed by it: contact keys, code hashes, tokens.
+//! A stolen database without the secret cannot be matched to phone numbers or emails.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::signature::{Contact, ContactKey};
+use crate::verification::Code;
+
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Secret {
+    /// At least 32 bytes, so that the keyed hashes cannot be brute-forced through the key.
+    pub const MIN_LEN: usize = 32;
+
+    pub fn new(bytes: Vec<u8>) -> Option<Secret> {
+        (bytes.len() >= Self::MIN_LEN).then_some(Secret(bytes))
+    }
+
+    /// Parses the hex form used in configuration.
+    pub fn from_hex(hex: &str) -> Option<Secret> {
+        let hex = hex.trim();
+        if !hex.len().is_multiple_of(2) {
+            return None;
+        }
+        let bytes = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        Secret::new(bytes)
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    fn keyed_hash(&self, domain: &str, parts: &[&str]) -> String {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC accepts keys of any length");
+        mac.update(domain.as_bytes());
+        for part in parts {
+            mac.update(&[0]);
+            mac.update(part.as_bytes());
+        }
+        hex(&mac.finalize().into_bytes())
+    }
+
+    pub fn contact_key(&self, contact: &Contact) -> ContactKey {
+        contact.key(&self.0)
+    }
+
+    /// The stored form of a code, bound to its verification so codes cannot be swapped.
+    pub fn code_hash(&self, verification_id: &str, code: &Code) -> String {
+        self.keyed_hash("code", &[verification_id, code.as_ref()])
+    }
+
+    /// The stored form of a bearer token (a withdrawal link), so a leaked table grants nothing.
+    pub fn token_hash(&self, token: &str) -> String {
+        self.keyed_hash("token", &[token])
+    }
+
+    /// The key under which requests from one network are counted, for rate limits.
+    pub fn client_key(&self, network: &str) -> String {
+        self.keyed_hash("client", &[network])
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_short_secrets_are_refused() {
+        let secret = Secret::new(vec![7; 32]).unwrap();
+        assert_eq!(Secret::from_hex(&secret.to_hex()).unwrap().0, secret.0);
+        assert!(Secret::new(vec![1; 31]).is_none());
+        assert!(Secret::from_hex("zz").is_none());
+        assert!(Secret::from_hex("abc").is_none());
+    }
+
+    #[test]
+    fn hashes_are_separated_by_purpose_and_binding() {
+        let secret = Secret::new(vec![1; 32]).unwrap();
+        let code = Code::parse("123456").unwrap();
+        assert_ne!(secret.code_hash("a", &code), secret.code_hash("b", &code));
+        assert_ne!(secret.token_hash("a"), secret.client_key("a"));
+        assert_eq!(secret.token_hash("a"), secret.token_hash("a"));
+    }
+}

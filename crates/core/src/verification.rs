@@ -1,0 +1,163 @@
+//! Proving a contact: a six-digit code sent by SMS or email, stored only as a keyed hash,
+//! good for one use, for ten minutes and five tries.
+
+use jiff::SignedDuration;
+
+use crate::names::InputError;
+use crate::persian::ascii_digits;
+
+/// How long a code stays good after it is sent.
+pub const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
+/// Wrong codes allowed before the verification is dead.
+pub const CODE_ATTEMPTS: u32 = 5;
+/// How long a person waits before asking for the code again.
+pub const RESEND_COOLDOWN: SignedDuration = SignedDuration::from_secs(60);
+
+/// Six ASCII digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code(String);
+
+impl Code {
+    /// The code for a random number (any `u32`; only its last six decimal digits count).
+    pub fn from_random(n: u32) -> Code {
+        Code(format!("{:06}", n % 1_000_000))
+    }
+
+    /// Accepts the code as people type it: Persian or Arabic-Indic digits, spaces, dashes.
+    pub fn parse(input: &str) -> Result<Code, InputError> {
+        let digits: String = ascii_digits(input)
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if digits.is_empty() {
+            return Err(InputError::Empty);
+        }
+        if digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(InputError::BadCharacters);
+        }
+        Ok(Code(digits))
+    }
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Code(…)")
+    }
+}
+
+/// What a verification proves a contact for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Sign,
+    Login,
+}
+
+impl Purpose {
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Sign => "sign",
+            Purpose::Login => "login",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Purpose> {
+        [Purpose::Sign, Purpose::Login]
+            .into_iter()
+            .find(|p| p.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_typed_in_any_digits() {
+        let code = Code::parse("۱۲۳ ٤٥6").unwrap();
+        assert_eq!(code.as_ref(), "123456");
+        assert_eq!(Code::parse(" 123-456 ").unwrap(), code);
+        assert_eq!(Code::parse(""), Err(InputError::Empty));
+        for bad in ["12345", "1234567", "12a456", "<script>"] {
+            assert!(Code::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn random_codes_have_six_digits() {
+        assert_eq!(Code::from_random(42).as_ref(), "000042");
+        assert_eq!(Code::from_random(u32::MAX).as_ref(), "967295");
+    }
+}
+
+/// A verification about to be stored, with the hash of the code that was sent.
+#[derive(Clone, Debug)]
+pub struct NewVerification {
+    pub id: String,
+    pub purpose: Purpose,
+    pub campaign_id: Option<crate::ids::CampaignId>,
+    pub contact_key: crate::signature::ContactKey,
+    pub channel: crate::signature::Channel,
+    pub code_hash: String,
+    pub name: Option<crate::names::PersonName>,
+    pub public: bool,
+    pub wants_updates: bool,
+    pub client_key: String,
+    pub at: jiff::Timestamp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Verification {
+    pub id: String,
+    pub purpose: Purpose,
+    pub campaign_id: Option<crate::ids::CampaignId>,
+    pub contact_key: crate::signature::ContactKey,
+    pub channel: crate::signature::Channel,
+    pub code_hash: String,
+    pub attempts_left: u32,
+    pub name: Option<crate::names::PersonName>,
+    pub public: bool,
+    pub wants_updates: bool,
+    pub created_at: jiff::Timestamp,
+    pub last_sent_at: jiff::Timestamp,
+    pub expires_at: jiff::Timestamp,
+    pub consumed_at: Option<jiff::Timestamp>,
+    /// The number of the signature it confirmed.
+    pub signature_sequence: Option<u64>,
+}
+
+/// Whether a code may still be tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerificationState {
+    Open,
+    Expired,
+    /// Too many wrong codes.
+    Exhausted,
+    Used,
+}
+
+impl Verification {
+    pub fn state(&self, now: jiff::Timestamp) -> VerificationState {
+        if self.consumed_at.is_some() {
+            VerificationState::Used
+        } else if self.attempts_left == 0 {
+            VerificationState::Exhausted
+        } else if now >= self.expires_at {
+            VerificationState::Expired
+        } else {
+            VerificationState::Open
+        }
+    }
+
+    /// When a new code may be asked for.
+    pub fn resend_at(&self) -> jiff::Timestamp {
+        self.last_sent_at
+            .checked_add(RESEND_COOLDOWN)
+            .unwrap_or(self.last_sent_at)
+    }
+}

@@ -107,6 +107,8 @@ pub struct NewVerification {
     pub name: Option<crate::names::PersonName>,
     pub public: bool,
     pub wants_updates: bool,
+    /// Keyed hash of the withdrawal token sent with the code.
+    pub withdraw_key: String,
     pub client_key: String,
     pub at: jiff::Timestamp,
 }
@@ -123,6 +125,7 @@ pub struct Verification {
     pub name: Option<crate::names::PersonName>,
     pub public: bool,
     pub wants_updates: bool,
+    pub withdraw_key: String,
     pub created_at: jiff::Timestamp,
     pub last_sent_at: jiff::Timestamp,
     pub expires_at: jiff::Timestamp,

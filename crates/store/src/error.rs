@@ -23,6 +23,10 @@ pub enum StoreError {
     Conflict,
     #[error("a stored row does not describe a valid {0}")]
     Corrupt(&'static str),
+    #[error("the signature writer has stopped")]
+    WriterStopped,
+    #[error("the batch this was part of failed: {0}")]
+    Batch(std::sync::Arc<StoreError>),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

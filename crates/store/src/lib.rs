@@ -2,6 +2,7 @@
 //! chosen at run time from the database URL, and every method behaves the same on both,
 //! which the conformance suite in `tests/conformance.rs` checks.
 
+mod batcher;
 mod error;
 mod postgres;
 mod rows;
@@ -26,6 +27,7 @@ use tomar_core::update::{NewUpdate, Update};
 use tomar_core::verification::{NewVerification, Verification};
 use tomar_core::{Date, Timestamp};
 
+pub use batcher::SignatureBatcher;
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -37,17 +39,14 @@ pub struct Confirmation {
     pub signature: ConfirmedSignature,
     /// The verification it consumes; `None` where the signer was verified otherwise.
     pub verification_id: Option<String>,
-    /// A message to queue if, and only if, the signature is counted.
-    pub receipt: Option<OutboundMessage>,
 }
 
 impl Confirmation {
-    /// A confirmation without verification or receipt (imports, demo content).
+    /// A confirmation without a verification (imports, demo content).
     pub fn direct(signature: ConfirmedSignature) -> Confirmation {
         Confirmation {
             signature,
             verification_id: None,
-            receipt: None,
         }
     }
 }
@@ -201,6 +200,15 @@ impl Store {
 
     pub async fn verification(&self, id: &str) -> Result<Option<Verification>, StoreError> {
         dispatch!(self.verification(id))
+    }
+
+    /// Whether this contact has a signature, of any status, on the campaign.
+    pub async fn has_signed(
+        &self,
+        campaign: CampaignId,
+        contact_key: &ContactKey,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self.has_signed(campaign, contact_key))
     }
 
     /// Verifications created since `since` for this contact, and from this network.

@@ -236,8 +236,8 @@ macro_rules! shared_queries {
 
             /// Stores a batch of confirmations in one transaction (group commit): each
             /// consumes its verification (once), each new signer gets the next sequence
-            /// number, a contact that already signed is skipped, receipts join the outbox,
-            /// and the campaign's counters move once for the whole batch. Answers, for each
+            /// number, a contact that already signed is skipped, and the campaign's counters
+            /// move once for the whole batch. Answers, for each
             /// confirmation in order, what became of it.
             pub async fn add_confirmations(
                 &self,
@@ -311,9 +311,6 @@ macro_rules! shared_queries {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    if let Some(receipt) = &confirmation.receipt {
-                        Self::insert_message(&mut tx, receipt, at).await?;
-                    }
                     outcomes.push($crate::Confirmed::Signed(last as u64));
                 }
                 sqlx::query(
@@ -359,9 +356,9 @@ macro_rules! shared_queries {
                 let mut tx = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
-                     code_hash, attempts_left, name, public, wants_updates, client_key, \
-                     created_at, last_sent_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
+                     code_hash, attempts_left, name, public, wants_updates, withdraw_key, \
+                     client_key, created_at, last_sent_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
                 )
                 .bind(new.id.as_str())
                 .bind(new.purpose.name())
@@ -373,6 +370,7 @@ macro_rules! shared_queries {
                 .bind(new.name.as_ref().map(|n| n.as_ref()))
                 .bind(new.public)
                 .bind(new.wants_updates)
+                .bind(new.withdraw_key.as_str())
                 .bind(new.client_key.as_str())
                 .bind(new.at.as_second())
                 .bind(expires.as_second())
@@ -390,13 +388,30 @@ macro_rules! shared_queries {
             ) -> Result<Option<tomar_core::verification::Verification>, $crate::StoreError> {
                 let row: Option<$crate::rows::VerificationRow> = sqlx::query_as(
                     "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
-                     attempts_left, name, public, wants_updates, created_at, last_sent_at, \
-                     expires_at, consumed_at, signature_sequence FROM verifications WHERE id = $1",
+                     attempts_left, name, public, wants_updates, withdraw_key, created_at, \
+                     last_sent_at, expires_at, consumed_at, signature_sequence \
+                     FROM verifications WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(self.writer())
                 .await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            /// Whether this contact has a signature (of any status) on the campaign.
+            pub async fn has_signed(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                contact_key: &tomar_core::signature::ContactKey,
+            ) -> Result<bool, $crate::StoreError> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM signatures WHERE campaign_id = $1 AND contact_key = $2",
+                )
+                .bind(campaign.0)
+                .bind(contact_key.as_ref())
+                .fetch_optional(self.reader())
+                .await?;
+                Ok(found.is_some())
             }
 
             /// Verifications created since `since` for this contact and from this network.

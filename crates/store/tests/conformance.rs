@@ -17,7 +17,7 @@ use tomar_core::update::{NewUpdate, UpdateAuthor};
 use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, Purpose, VerificationState};
 use tomar_core::{Date, Timestamp};
 use tomar_store::testing::corrupt_signature_count;
-use tomar_store::{Confirmation, Confirmed, Store, StoreError};
+use tomar_store::{Confirmation, Confirmed, SignatureBatcher, Store, StoreError};
 
 macro_rules! conformance {
     ($($test:ident),* $(,)?) => {
@@ -53,11 +53,12 @@ conformance!(
     verifications_are_stored_with_their_message,
     attempts_run_out,
     codes_are_resent_only_after_the_cooldown,
-    a_verification_confirms_once_and_queues_its_receipt,
+    a_verification_confirms_once,
     recent_verifications_are_counted_by_contact_and_network,
     withdrawal_takes_a_signature_off_the_count_once,
     outbox_messages_are_claimed_once_and_forget_their_recipient,
     failed_messages_are_retried_then_given_up,
+    concurrent_confirmations_are_counted_exactly,
 );
 
 fn now() -> Timestamp {
@@ -120,7 +121,7 @@ async fn transition(store: &Store, id: CampaignId, step: Transition) -> Result<(
     store.save_transition(&campaign, &before, &event).await
 }
 
-/// Confirms `batch` directly (no verification, no receipt).
+/// Confirms `batch` directly (no verification).
 async fn sign(
     store: &Store,
     campaign: CampaignId,
@@ -645,6 +646,7 @@ fn new_verification(
         name: Some(PersonName::parse("سارا نیک‌نام").unwrap()),
         public: false,
         wants_updates: true,
+        withdraw_key: format!("withdraw-key-{id}"),
         client_key: network.into(),
         at: now(),
     }
@@ -747,7 +749,7 @@ async fn codes_are_resent_only_after_the_cooldown(store: Store) {
     assert_eq!(bodies, ["first", "second"]);
 }
 
-async fn a_verification_confirms_once_and_queues_its_receipt(store: Store) {
+async fn a_verification_confirms_once(store: Store) {
     let id = published(&store, "رسید", 10).await;
     store
         .create_verification(
@@ -756,20 +758,10 @@ async fn a_verification_confirms_once_and_queues_its_receipt(store: Store) {
         )
         .await
         .unwrap();
-    store
-        .claim_due_messages(
-            now(),
-            now()
-                .checked_add(jiff::SignedDuration::from_hours(1))
-                .unwrap(),
-            10,
-        )
-        .await
-        .unwrap();
+    assert!(!store.has_signed(id, &signer(1).contact_key).await.unwrap());
     let confirmation = Confirmation {
         signature: signer(1),
         verification_id: Some("v1".into()),
-        receipt: Some(message("receipt")),
     };
     let both = [confirmation.clone(), confirmation];
     let outcomes = store.add_confirmations(id, 1, &both, now()).await.unwrap();
@@ -777,24 +769,18 @@ async fn a_verification_confirms_once_and_queues_its_receipt(store: Store) {
         outcomes,
         [Confirmed::Signed(1), Confirmed::VerificationUsed]
     );
+    assert!(store.has_signed(id, &signer(1).contact_key).await.unwrap());
     let used = store.verification("v1").await.unwrap().unwrap();
     assert_eq!(used.state(now()), VerificationState::Used);
     assert_eq!(used.signature_sequence, Some(1));
+    assert_eq!(used.withdraw_key, "withdraw-key-v1");
     assert_eq!(
         store.spend_attempt("v1").await.unwrap(),
         None,
         "a used code takes no more tries"
     );
-    let receipts = store.claim_due_messages(now(), now(), 10).await.unwrap();
-    assert_eq!(
-        receipts
-            .iter()
-            .map(|m| m.message.body.as_str())
-            .collect::<Vec<_>>(),
-        ["receipt"]
-    );
 
-    // The same person through a second verification: consumed, not counted, no receipt.
+    // The same person through a second verification: consumed, not counted.
     store
         .create_verification(
             &new_verification("v2", id, "09121234567", "net"),
@@ -802,20 +788,9 @@ async fn a_verification_confirms_once_and_queues_its_receipt(store: Store) {
         )
         .await
         .unwrap();
-    store
-        .claim_due_messages(
-            now(),
-            now()
-                .checked_add(jiff::SignedDuration::from_hours(1))
-                .unwrap(),
-            10,
-        )
-        .await
-        .unwrap();
     let again = Confirmation {
         signature: signer(1),
         verification_id: Some("v2".into()),
-        receipt: Some(message("receipt")),
     };
     assert_eq!(
         store
@@ -824,12 +799,14 @@ async fn a_verification_confirms_once_and_queues_its_receipt(store: Store) {
             .unwrap(),
         [Confirmed::AlreadySigned]
     );
-    assert!(
+    assert_eq!(
         store
-            .claim_due_messages(now(), now(), 10)
+            .verification("v2")
             .await
             .unwrap()
-            .is_empty()
+            .unwrap()
+            .state(now()),
+        VerificationState::Used
     );
     assert_eq!(
         store
@@ -1000,4 +977,41 @@ async fn failed_messages_are_retried_then_given_up(store: Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn concurrent_confirmations_are_counted_exactly(store: Store) {
+    let id = published(&store, "هجوم", 10).await;
+    let batcher = SignatureBatcher::start(store.clone());
+    // 300 confirmations at once: 200 people, 100 of whom try twice.
+    let tasks: Vec<_> = (0..300u32)
+        .map(|i| {
+            let batcher = batcher.clone();
+            let mut signature = signer(i % 200);
+            signature.withdraw_key = Some(format!("w{i}"));
+            tokio::spawn(async move {
+                batcher
+                    .confirm(id, 1, Confirmation::direct(signature))
+                    .await
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    let mut duplicates = 0;
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            Confirmed::Signed(n) => numbers.push(n),
+            Confirmed::AlreadySigned => duplicates += 1,
+            Confirmed::VerificationUsed => panic!("no verifications here"),
+        }
+    }
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=200).collect::<Vec<u64>>(),
+        "each person once, numbers without gaps"
+    );
+    assert_eq!(duplicates, 100);
+    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(campaign.signature_count, 200);
+    assert!(!store.recount_signatures(id).await.unwrap().drifted());
 }

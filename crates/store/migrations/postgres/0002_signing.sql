@@ -14,6 +14,8 @@ CREATE TABLE verifications (
     name               TEXT,
     public             BOOLEAN NOT NULL DEFAULT TRUE,
     wants_updates      BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Keyed hash of the withdrawal token sent with the code, copied to the signature.
+    withdraw_key       TEXT NOT NULL,
     -- Keyed hash of the requester's network, for per-network limits; never the address.
     client_key         TEXT NOT NULL,
     created_at         BIGINT NOT NULL,

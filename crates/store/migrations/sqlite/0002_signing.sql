@@ -14,6 +14,8 @@ CREATE TABLE verifications (
     name               TEXT,
     public             INTEGER NOT NULL DEFAULT 1 CHECK (public IN (0, 1)),
     wants_updates      INTEGER NOT NULL DEFAULT 0 CHECK (wants_updates IN (0, 1)),
+    -- Keyed hash of the withdrawal token sent with the code, copied to the signature.
+    withdraw_key       TEXT NOT NULL,
     -- Keyed hash of the requester's network, for per-network limits; never the address.
     client_key         TEXT NOT NULL,
     created_at         INTEGER NOT NULL,

@@ -102,7 +102,6 @@ const RESERVED_SLUGS: &[&str] = &[
     "admin",
     "api",
     "campaigns",
-    "demo-data",
     "feed.atom",
     "hashtag",
     "healthz",
@@ -115,6 +114,7 @@ const RESERVED_SLUGS: &[&str] = &[
     "rules",
     "search",
     "static",
+    "withdraw",
 ];
 
 text_type!(

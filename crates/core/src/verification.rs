@@ -10,8 +10,6 @@ use crate::persian::ascii_digits;
 pub const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
 /// Wrong codes allowed before the verification is dead.
 pub const CODE_ATTEMPTS: u32 = 5;
-/// How long a person waits before asking for the code again.
-pub const RESEND_COOLDOWN: SignedDuration = SignedDuration::from_secs(60);
 
 /// Six ASCII digits.
 #[derive(Clone, PartialEq, Eq)]
@@ -155,12 +153,5 @@ impl Verification {
         } else {
             VerificationState::Open
         }
-    }
-
-    /// When a new code may be asked for.
-    pub fn resend_at(&self) -> jiff::Timestamp {
-        self.last_sent_at
-            .checked_add(RESEND_COOLDOWN)
-            .unwrap_or(self.last_sent_at)
     }
 }

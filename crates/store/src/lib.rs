@@ -226,19 +226,6 @@ impl Store {
         dispatch!(self.spend_attempt(id))
     }
 
-    /// Replaces an open verification's code if the last was sent before `sent_before`,
-    /// queuing the new message. Answers whether it did.
-    pub async fn resend_code(
-        &self,
-        id: &str,
-        code_hash: &str,
-        sent_before: Timestamp,
-        message: &OutboundMessage,
-        at: Timestamp,
-    ) -> Result<bool, StoreError> {
-        dispatch!(self.resend_code(id, code_hash, sent_before, message, at))
-    }
-
     pub async fn signature_by_withdraw_key(
         &self,
         withdraw_key: &str,

@@ -447,40 +447,6 @@ macro_rules! shared_queries {
                 Ok(left.map(|n| n.max(0) as u32))
             }
 
-            /// Replaces an open verification's code if the last one was sent before
-            /// `sent_before`, and queues the message with the new code. Answers whether it did.
-            pub async fn resend_code(
-                &self,
-                id: &str,
-                code_hash: &str,
-                sent_before: tomar_core::Timestamp,
-                message: &tomar_core::message::OutboundMessage,
-                at: tomar_core::Timestamp,
-            ) -> Result<bool, $crate::StoreError> {
-                let expires = at.checked_add(tomar_core::verification::CODE_LIFETIME).unwrap_or(at);
-                let mut tx = self.writer().begin().await?;
-                let changed = sqlx::query(
-                    "UPDATE verifications SET code_hash = $1, last_sent_at = $2, expires_at = $3, \
-                     attempts_left = $4 \
-                     WHERE id = $5 AND consumed_at IS NULL AND last_sent_at <= $6",
-                )
-                .bind(code_hash)
-                .bind(at.as_second())
-                .bind(expires.as_second())
-                .bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
-                .bind(id)
-                .bind(sent_before.as_second())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed != 1 {
-                    return Ok(false);
-                }
-                Self::insert_message(&mut tx, message, at).await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-
             /// A signature by the keyed hash of its withdrawal token.
             pub async fn signature_by_withdraw_key(
                 &self,

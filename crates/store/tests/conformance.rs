@@ -52,7 +52,6 @@ conformance!(
     references_to_missing_campaigns_are_refused,
     verifications_are_stored_with_their_message,
     attempts_run_out,
-    codes_are_resent_only_after_the_cooldown,
     a_verification_confirms_once,
     recent_verifications_are_counted_by_contact_and_network,
     withdrawal_takes_a_signature_off_the_count_once,
@@ -703,50 +702,6 @@ async fn attempts_run_out(store: Store) {
     assert_eq!(store.spend_attempt("v1").await.unwrap(), None);
     let dead = store.verification("v1").await.unwrap().unwrap();
     assert_eq!(dead.state(now()), VerificationState::Exhausted);
-}
-
-async fn codes_are_resent_only_after_the_cooldown(store: Store) {
-    let id = published(&store, "دوباره", 10).await;
-    store
-        .create_verification(
-            &new_verification("v1", id, "09121234567", "net"),
-            &message("first"),
-        )
-        .await
-        .unwrap();
-    let later = now()
-        .checked_add(jiff::SignedDuration::from_secs(30))
-        .unwrap();
-    let too_soon = store
-        .resend_code(
-            "v1",
-            "new-hash",
-            now()
-                .checked_sub(jiff::SignedDuration::from_secs(1))
-                .unwrap(),
-            &message("second"),
-            later,
-        )
-        .await
-        .unwrap();
-    assert!(!too_soon);
-    assert!(
-        store
-            .resend_code("v1", "new-hash", now(), &message("second"), later)
-            .await
-            .unwrap()
-    );
-    let stored = store.verification("v1").await.unwrap().unwrap();
-    assert_eq!(stored.code_hash, "new-hash");
-    assert_eq!(stored.last_sent_at, later);
-    let bodies: Vec<_> = store
-        .claim_due_messages(later, later, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| m.message.body)
-        .collect();
-    assert_eq!(bodies, ["first", "second"]);
 }
 
 async fn a_verification_confirms_once(store: Store) {

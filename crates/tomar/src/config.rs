@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
+use tomar_core::secret::Secret;
 use tomar_store::DatabaseUrl;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:tomar.db";
+pub const DEFAULT_OUTBOX: &str = "outbox";
 const DEFAULT_CONFIG_FILE: &str = "tomar.toml";
 
 #[derive(Debug, Parser)]
@@ -53,9 +55,23 @@ pub struct ServeArgs {
     #[arg(long, env = "TOMAR_ADDR")]
     pub addr: Option<String>,
 
-    /// Create the demo content first if the database is empty.
+    /// Create the demo content first if the database is empty; log messages (codes
+    /// included) to the console.
     #[arg(long, env = "TOMAR_DEMO")]
     pub demo: bool,
+
+    /// Directory the file outbox writes messages to [default: outbox]
+    #[arg(long, env = "TOMAR_OUTBOX")]
+    pub outbox: Option<PathBuf>,
+
+    /// The server secret, 64+ hex digits, keying contact hashes and codes
+    /// [default: generated once and kept in the database]
+    #[arg(long, env = "TOMAR_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+
+    /// The address people use to reach Tomar, for links in messages [default: http://ADDR]
+    #[arg(long, env = "TOMAR_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// What `tomar.toml` may say.
@@ -64,6 +80,9 @@ pub struct ServeArgs {
 pub struct FileConfig {
     pub addr: Option<String>,
     pub database_url: Option<String>,
+    pub outbox: Option<PathBuf>,
+    pub secret: Option<String>,
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +96,10 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("invalid address {0:?}: expected HOST:PORT, e.g. 127.0.0.1:8080")]
     Addr(String),
+    #[error("invalid secret: expected at least {} hex digits", Secret::MIN_LEN * 2)]
+    Secret,
+    #[error("invalid public URL {0:?}: expected http://HOST or https://HOST")]
+    PublicUrl(String),
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }
@@ -127,6 +150,47 @@ pub fn listen_addr(args: &ServeArgs, file: &FileConfig) -> Result<SocketAddr, Co
         .map_err(|_| ConfigError::Addr(addr.to_owned()))
 }
 
+/// Everything `tomar serve` needs, resolved from flags, environment, file and defaults.
+#[derive(Clone, Debug)]
+pub struct ServeSettings {
+    pub database: DatabaseUrl,
+    pub addr: SocketAddr,
+    pub demo: bool,
+    pub outbox: PathBuf,
+    /// `None`: use the one generated and kept in the database.
+    pub secret: Option<Secret>,
+    /// `None`: `http://` and the listening address.
+    pub public_url: Option<String>,
+}
+
+impl ServeSettings {
+    pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Result<ServeSettings, ConfigError> {
+        let secret = match args.secret.as_deref().or(file.secret.as_deref()) {
+            Some(hex) => Some(Secret::from_hex(hex).ok_or(ConfigError::Secret)?),
+            None => None,
+        };
+        let public_url = match args.public_url.as_deref().or(file.public_url.as_deref()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(other) => return Err(ConfigError::PublicUrl(other.to_owned())),
+            None => None,
+        };
+        Ok(ServeSettings {
+            database: database_url(&args.database, file)?,
+            addr: listen_addr(args, file)?,
+            demo: args.demo,
+            outbox: args
+                .outbox
+                .clone()
+                .or_else(|| file.outbox.clone())
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTBOX)),
+            secret,
+            public_url,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +208,8 @@ mod tests {
         let file = FileConfig {
             addr: Some("0.0.0.0:9000".into()),
             database_url: Some("sqlite:from-file.db".into()),
+            outbox: Some("mail".into()),
+            ..FileConfig::default()
         };
         let flags = serve(&[
             "--addr",
@@ -171,6 +237,36 @@ mod tests {
             database_url(&bare.database, &defaults).unwrap(),
             DatabaseUrl::Sqlite("tomar.db".into())
         );
+    }
+
+    #[test]
+    fn serve_settings_resolve_secret_outbox_and_public_url() {
+        let file = FileConfig {
+            outbox: Some("from-file".into()),
+            ..FileConfig::default()
+        };
+        let settings =
+            ServeSettings::resolve(&serve(&["--public-url", "https://tomar.example/"]), &file)
+                .unwrap();
+        assert_eq!(settings.outbox, PathBuf::from("from-file"));
+        assert_eq!(
+            settings.public_url.as_deref(),
+            Some("https://tomar.example")
+        );
+        assert!(settings.secret.is_none());
+        let hex = "ab".repeat(32);
+        let with_secret =
+            ServeSettings::resolve(&serve(&["--secret", &hex]), &FileConfig::default()).unwrap();
+        assert_eq!(with_secret.secret.unwrap().to_hex(), hex);
+        assert_eq!(with_secret.outbox, PathBuf::from(DEFAULT_OUTBOX));
+        assert!(matches!(
+            ServeSettings::resolve(&serve(&["--secret", "abc"]), &file),
+            Err(ConfigError::Secret)
+        ));
+        assert!(matches!(
+            ServeSettings::resolve(&serve(&["--public-url", "tomar.example"]), &file),
+            Err(ConfigError::PublicUrl(_))
+        ));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tomar::config::{self, Cli, Command, ConfigError, FileConfig};
+use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings};
 use tomar::demo::{self, DemoError};
 use tomar::startup::{self, Application, StartupError};
 use tomar_store::StoreError;
@@ -45,9 +45,8 @@ async fn run(cli: Cli) -> Result<(), MainError> {
     let file = FileConfig::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve(args) => {
-            let database = config::database_url(&args.database, &file)?;
-            let addr = config::listen_addr(&args, &file)?;
-            let app = Application::build(&database, addr, args.demo).await?;
+            let settings = ServeSettings::resolve(&args, &file)?;
+            let app = Application::build(&settings).await?;
             tracing::info!(address = %format!("http://{}", app.addr()), "Tomar is serving");
             app.run_until_stopped().await?;
         }

@@ -3,11 +3,20 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use tokio::net::TcpListener;
-use tomar_store::{DatabaseUrl, Store, StoreError};
+use tokio::sync::Notify;
+use tomar_core::secret::Secret;
+use tomar_notify::{FileOutbox, Transport, Worker};
+use tomar_store::{DatabaseUrl, SignatureBatcher, Store, StoreError};
 use tomar_web::AppState;
 
+use crate::config::ServeSettings;
 use crate::demo;
+
+/// Where a generated secret is kept when none is configured.
+const GENERATED_SECRET_KEY: &str = "secret.generated";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -29,6 +38,28 @@ pub async fn open_store(url: &DatabaseUrl) -> Result<Store, StoreError> {
     Ok(store)
 }
 
+/// The secret kept in the database, generated on first use. Several processes sharing a
+/// database thereby share it; an operator who wants it apart from the data sets
+/// `--secret` instead.
+async fn stored_secret(store: &Store) -> Result<Secret, StoreError> {
+    if let Some(secret) = store
+        .settings()
+        .await?
+        .get(GENERATED_SECRET_KEY)
+        .and_then(|hex| Secret::from_hex(hex))
+    {
+        return Ok(secret);
+    }
+    let mut bytes = vec![0u8; Secret::MIN_LEN];
+    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+    let secret = Secret::new(bytes).expect("MIN_LEN bytes make a secret");
+    store
+        .set_setting(GENERATED_SECRET_KEY, &secret.to_hex())
+        .await?;
+    tracing::warn!("no --secret given: generated one and kept it in the database");
+    Ok(secret)
+}
+
 /// A Tomar bound to its address, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -38,23 +69,43 @@ pub struct Application {
 
 impl Application {
     /// Opens and migrates the database, creates the demo content when asked to and the
-    /// database is empty, and binds `addr` (port 0 picks a free port).
-    pub async fn build(
-        database: &DatabaseUrl,
-        addr: SocketAddr,
-        with_demo: bool,
-    ) -> Result<Application, StartupError> {
-        let store = open_store(database).await?;
-        if with_demo {
+    /// database is empty, binds the address (port 0 picks a free port), and starts the
+    /// signature writer and the outbox worker.
+    pub async fn build(settings: &ServeSettings) -> Result<Application, StartupError> {
+        let store = open_store(&settings.database).await?;
+        if settings.demo {
             demo::create_if_empty(&store, jiff::Timestamp::now()).await?;
         }
-        let listener = TcpListener::bind(addr)
+        let secret = match &settings.secret {
+            Some(secret) => secret.clone(),
+            None => stored_secret(&store).await?,
+        };
+        let requested = settings.addr;
+        let listener = TcpListener::bind(requested)
             .await
-            .map_err(|source| StartupError::Bind { addr, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| StartupError::Bind { addr, source })?;
-        let router = tomar_web::router(AppState { store });
+            .map_err(|source| StartupError::Bind {
+                addr: requested,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: requested,
+            source,
+        })?;
+
+        let outbox = Arc::new(Notify::new());
+        let transport = Transport::File(FileOutbox::new(&settings.outbox, settings.demo));
+        tokio::spawn(Worker::new(store.clone(), transport, outbox.clone()).run());
+        let state = AppState {
+            batcher: SignatureBatcher::start(store.clone()),
+            store,
+            secret,
+            outbox,
+            public_url: settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+        };
+        let router = tomar_web::router(state);
         Ok(Application {
             listener,
             router,
@@ -68,7 +119,11 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // Handlers see the peer address, for per-network limits.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

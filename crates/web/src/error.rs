@@ -13,6 +13,12 @@ pub enum WebError {
     NotFound,
     #[error("bad request")]
     BadRequest,
+    #[error("the form's CSRF token does not match")]
+    Forgery,
+    #[error("too many codes requested")]
+    RateLimited,
+    #[error("this campaign is not open for signing")]
+    Closed,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -25,6 +31,9 @@ pub enum ErrorPage {
     NotFound,
     BadRequest,
     MethodNotAllowed,
+    Forgery,
+    RateLimited,
+    Closed,
     Internal,
 }
 
@@ -35,6 +44,9 @@ impl ErrorPage {
             ErrorPage::NotFound => ("error.not_found_title", "error.not_found"),
             ErrorPage::BadRequest => ("error.bad_request_title", "error.bad_request"),
             ErrorPage::MethodNotAllowed => ("error.method_title", "error.method"),
+            ErrorPage::Forgery => ("error.forgery_title", "error.forgery"),
+            ErrorPage::RateLimited => ("error.rate_limited_title", "error.rate_limited"),
+            ErrorPage::Closed => ("error.closed_title", "error.closed"),
             ErrorPage::Internal => ("error.internal_title", "error.internal"),
         }
     }
@@ -45,6 +57,9 @@ impl IntoResponse for WebError {
         let (status, page) = match &self {
             WebError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorPage::BadRequest),
+            WebError::Forgery => (StatusCode::FORBIDDEN, ErrorPage::Forgery),
+            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorPage::RateLimited),
+            WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed),
             WebError::Store(_) | WebError::Render(_) => {
                 tracing::error!(error = %self, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)

@@ -78,6 +78,10 @@ impl Tr {
         self.language.count(n)
     }
 
+    pub fn digits(&self, text: &str) -> String {
+        self.language.digits(text)
+    }
+
     pub fn number(&self, n: impl std::fmt::Display) -> String {
         self.language.number(n)
     }

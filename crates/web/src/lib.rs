@@ -2,10 +2,13 @@
 //! HTTP and the store's interface, never SQL.
 
 mod assets;
+mod csrf;
 mod error;
 mod i18n;
 mod localize;
 mod pages;
+mod platform;
+mod random;
 mod security;
 mod view;
 
@@ -13,7 +16,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::middleware::from_fn;
 use axum::routing::get;
-use tomar_store::Store;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+use tomar_core::secret::Secret;
+use tomar_store::{SignatureBatcher, Store};
 
 pub use error::WebError;
 pub use security::CONTENT_SECURITY_POLICY_VALUE;
@@ -22,6 +29,14 @@ pub use security::CONTENT_SECURITY_POLICY_VALUE;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Keys contact hashes, code hashes and tokens.
+    pub secret: Secret,
+    /// The group commit every signature confirmation goes through.
+    pub batcher: SignatureBatcher,
+    /// Wakes the outbox worker when a message is queued.
+    pub outbox: Arc<Notify>,
+    /// Where people reach this Tomar, for links in messages (no trailing slash).
+    pub public_url: String,
 }
 
 /// All of Tomar's routes with their middleware, ready to serve.
@@ -37,7 +52,24 @@ pub fn router(state: AppState) -> Router {
             "/{campaign}/signatures",
             get(pages::campaign::signatures_page),
         )
+        .route(
+            "/{campaign}/sign",
+            get(pages::signing::sign_page).post(pages::signing::request_code),
+        )
+        .route(
+            "/{campaign}/verify/{verification}",
+            get(pages::signing::code_page).post(pages::signing::confirm_code),
+        )
+        .route(
+            "/{campaign}/signed/{verification}",
+            get(pages::signing::thanks_page),
+        )
+        .route(
+            "/withdraw/{token}",
+            get(pages::withdraw::confirm_page).post(pages::withdraw::withdraw),
+        )
         .fallback(|| async { WebError::NotFound })
+        .layer(from_fn(csrf::csrf))
         .layer(from_fn(localize::localize))
         .layer(from_fn(security::secure_headers))
         .with_state(state)

@@ -30,6 +30,19 @@ impl Shell {
     }
 }
 
+/// Percent-encodes everything but unreserved ASCII, for paths and query values.
+pub fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.' | b'~') {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 /// A piece of text that may be a link. User links are marked `ugc` so they pass no
 /// reputation and open nothing with our page's authority.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,6 +173,11 @@ mod tests {
         );
         assert_eq!(linkify("https://"), vec![text("https://")]);
         assert_eq!(linkify(""), vec![]);
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(percent_encode("آب_1 a/b?"), "%D8%A2%D8%A8_1%20a%2Fb%3F");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
-use std::net::SocketAddr;
+use std::time::Duration;
 
+use tomar::config::ServeSettings;
 use tomar::startup::Application;
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
@@ -24,6 +25,8 @@ pub struct TestApp {
     pub base: String,
     /// A second handle on the app's database, for arranging what a test needs.
     pub store: Store,
+    /// The file outbox the app delivers messages to.
+    outbox: tempfile::TempDir,
     database: Option<Database>,
 }
 
@@ -48,16 +51,23 @@ impl TestApp {
             }
         };
         let url = DatabaseUrl::parse(&url).unwrap();
-        let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let app = Application::build(&url, addr, with_demo)
-            .await
-            .expect("start Tomar");
+        let outbox = tempfile::tempdir().unwrap();
+        let settings = ServeSettings {
+            database: url.clone(),
+            addr: "127.0.0.1:0".parse().unwrap(),
+            demo: with_demo,
+            outbox: outbox.path().to_owned(),
+            secret: None,
+            public_url: None,
+        };
+        let app = Application::build(&settings).await.expect("start Tomar");
         let base = format!("http://{}", app.addr());
         tokio::spawn(app.run_until_stopped());
         let store = Store::connect(&url).await.unwrap();
         Some(TestApp {
             base,
             store,
+            outbox,
             database: Some(database),
         })
     }
@@ -83,6 +93,40 @@ impl TestApp {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         response.text().await.unwrap()
+    }
+
+    /// The newest message delivered to `recipient`, waiting up to five seconds for the
+    /// outbox worker. Reads the file outbox, as a developer would.
+    pub async fn message_to(&self, recipient: &str) -> String {
+        let header = format!("To: {recipient}\n");
+        for _ in 0..100 {
+            let mut files: Vec<_> = std::fs::read_dir(self.outbox.path())
+                .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            files.sort();
+            let newest = files
+                .iter()
+                .rev()
+                .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+                .filter_map(|path| std::fs::read_to_string(path).ok())
+                .find(|text| text.starts_with(&header));
+            if let Some(text) = newest {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no message to {recipient} in the outbox");
+    }
+
+    /// How many messages the outbox holds.
+    pub fn message_count(&self) -> usize {
+        std::fs::read_dir(self.outbox.path())
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+                    .count()
+            })
+            .unwrap_or(0)
     }
 
     /// Drops a PostgreSQL test database; SQLite files go with the app.

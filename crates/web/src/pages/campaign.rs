@@ -1,8 +1,6 @@
 //! `/{id-or-slug}`: the campaign page, section by section in the order of the reference
 //! page; and `/{id-or-slug}/signatures`, the full public list of signers.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -20,10 +18,13 @@ use tomar_core::persian::ascii_digits;
 use tomar_core::signature::Signature;
 
 use crate::AppState;
+use crate::csrf::CsrfToken;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::pages::hashtag::hashtag_path;
 use crate::pages::render;
+use crate::pages::signing::SignFormView;
+use crate::platform::Platform;
 use crate::view::{Card, Segment, Shell, linkify, sentence};
 
 /// Names shown on the campaign page itself; the rest are on the signatures page.
@@ -35,7 +36,7 @@ const SUGGESTIONS: u32 = 6;
 const SUGGESTIONS_IN_BANNER: usize = 3;
 
 /// Loads a campaign the public may see, or answers 404.
-async fn public_campaign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
+pub async fn public_campaign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
     let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
     match state.store.campaign(&by).await? {
         Some(campaign) if campaign.lifecycle.is_public() => Ok(campaign),
@@ -122,6 +123,13 @@ pub struct NewsView {
     pub date: String,
 }
 
+/// The sign form as the campaign page shows it, while signing is open.
+pub struct SignBox {
+    pub action: String,
+    pub csrf: String,
+    pub form: SignFormView,
+}
+
 pub struct UpdateView {
     pub title: String,
     pub date: String,
@@ -146,6 +154,7 @@ struct CampaignTemplate {
     meta: Vec<Meta>,
     days_left: Option<String>,
     goal: Option<(u64, u64, String)>,
+    sign: Option<SignBox>,
     disclaimer: String,
     channels: Vec<Segment>,
     updates: Vec<UpdateView>,
@@ -159,20 +168,19 @@ struct CampaignTemplate {
 }
 
 /// A platform text an admin may have set for this language, else the translation.
-fn platform_text(settings: &BTreeMap<String, String>, key: &str, tr: Tr) -> String {
-    settings
-        .get(&format!("{key}.{}", tr.code()))
-        .cloned()
-        .unwrap_or_else(|| tr.t(&format!("campaign.{key}")))
+fn platform_text(platform: &Platform, key: &str, tr: Tr) -> String {
+    platform
+        .text(key, tr.code())
+        .map_or_else(|| tr.t(&format!("campaign.{key}")), str::to_owned)
 }
 
 /// «… see our {telegram} or {instagram}», each a link when an admin has set its address.
-fn channels(settings: &BTreeMap<String, String>, tr: Tr) -> Vec<Segment> {
+fn channels(platform: &Platform, tr: Tr) -> Vec<Segment> {
     let channel = |name: &str| {
         let text = tr.t(&format!("campaign.channels_{name}"));
-        match settings.get(&format!("channel.{name}")) {
+        match platform.get(&format!("channel.{name}")) {
             Some(href) if href.starts_with("https://") => Segment::Link {
-                href: href.clone(),
+                href: href.to_owned(),
                 text,
             },
             _ => Segment::Text(text),
@@ -210,10 +218,11 @@ fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
     ]
 }
 
-#[tracing::instrument(skip(state, tr))]
+#[tracing::instrument(skip(state, tr, csrf))]
 pub async fn campaign_page(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
     Path(segment): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
@@ -228,7 +237,14 @@ pub async fn campaign_page(
         store.settings(),
     )?;
 
+    let platform = Platform::new(settings);
     let status = campaign.status(now);
+    let path = format!("/{}", campaign.path_segment());
+    let sign = (status == Status::Open && !platform.signing_stopped()).then(|| SignBox {
+        action: format!("{path}/sign"),
+        csrf: csrf.0,
+        form: SignFormView::fresh(),
+    });
     let suggestions = Card::list(&suggested, tr, now);
     let banner_suggestions = if status == Status::Ended {
         Card::list(
@@ -254,7 +270,6 @@ pub async fn campaign_page(
         let label = tr.with("campaign.goal", &[("goal", &tr.count(goal))]);
         (campaign.signature_count.min(goal), goal, label)
     });
-    let path = format!("/{}", campaign.path_segment());
 
     render(&CampaignTemplate {
         shell: Shell::new(tr, campaign.text.title.to_string(), &path),
@@ -276,8 +291,9 @@ pub async fn campaign_page(
         meta: meta(&campaign, tr),
         days_left,
         goal,
-        disclaimer: platform_text(&settings, "disclaimer", tr),
-        channels: channels(&settings, tr),
+        sign,
+        disclaimer: platform_text(&platform, "disclaimer", tr),
+        channels: channels(&platform, tr),
         updates: updates
             .iter()
             .map(|u| UpdateView {

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::pages::render;
-use crate::view::{Card, Shell};
+use crate::view::{Card, Shell, percent_encode};
 
 const CAMPAIGNS_PER_HASHTAG: u32 = 60;
 
@@ -42,13 +42,5 @@ pub async fn hashtag(
 
 /// The listing's address, with the tag percent-encoded.
 pub fn hashtag_path(tag: &Hashtag) -> String {
-    let mut path = String::from("/hashtag/");
-    for byte in tag.as_ref().bytes() {
-        if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-' {
-            path.push(byte as char);
-        } else {
-            path.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    path
+    format!("/hashtag/{}", percent_encode(tag.as_ref()))
 }

@@ -5,6 +5,8 @@ pub mod campaign;
 pub mod hashtag;
 pub mod home;
 pub mod rules;
+pub mod signing;
+pub mod withdraw;
 
 use askama::Template;
 use axum::response::Html;

@@ -1,0 +1,498 @@
+//! Signing over HTTP, as a person does it in a browser without JavaScript: the form, the
+//! code from the outbox, the thank-you page, withdrawal.
+
+mod common;
+
+use common::{Backend, TestApp};
+use reqwest::StatusCode;
+use tomar_core::names::CampaignRef;
+use tomar_core::persian::ascii_digits;
+
+/// The CSRF token a page's form carries.
+fn csrf_of(page: &str) -> String {
+    let rest = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .expect("a form with a CSRF token");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+/// A browser on the campaign page: cookies kept, redirects not followed.
+struct Signer {
+    client: reqwest::Client,
+    csrf: String,
+}
+
+impl Signer {
+    async fn on(app: &TestApp, campaign: &str) -> Signer {
+        let client = app.visitor();
+        let page = client
+            .get(app.url(&format!("/{campaign}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Signer {
+            csrf: csrf_of(&page),
+            client,
+        }
+    }
+
+    async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(app.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Fills in the sign form; answers the response (a redirect to the code page on success).
+    async fn request(
+        &self,
+        app: &TestApp,
+        campaign: &str,
+        name: &str,
+        contact: &str,
+        public: bool,
+    ) -> reqwest::Response {
+        let mut fields = vec![("name", name), ("contact", contact)];
+        if public {
+            fields.push(("public", "on"));
+        }
+        self.post(app, &format!("/{campaign}/sign"), &fields).await
+    }
+
+    async fn confirm(&self, app: &TestApp, code_page: &str, code: &str) -> reqwest::Response {
+        self.post(app, code_page, &[("code", code)]).await
+    }
+}
+
+fn location(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "expected a redirect"
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The code in a code message, in whatever digits it was written.
+fn code_in(message: &str) -> String {
+    let body = message
+        .split_once("\n\n")
+        .expect("headers, then the text")
+        .1;
+    let line = body
+        .lines()
+        .find(|l| l.contains(':') && l.chars().filter(|c| c.is_numeric()).count() >= 6)
+        .unwrap();
+    ascii_digits(line.rsplit(' ').next().unwrap())
+}
+
+fn withdraw_path_in(message: &str) -> String {
+    let at = message.find("/withdraw/").expect("a withdrawal link");
+    message[at..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn count(app: &TestApp, campaign: &str) -> u64 {
+    let campaign = app
+        .store
+        .campaign(&CampaignRef::parse(campaign).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    campaign.signature_count
+}
+
+async fn signs_with_a_code_and_is_counted(app: &TestApp) {
+    let before = count(app, "library-hours").await;
+    let signer = Signer::on(app, "library-hours").await;
+    let response = signer
+        .request(
+            app,
+            "library-hours",
+            "  آزاده   رهنما ",
+            "۰۹۱۲ ۳۴۵ ۶۷۸۹",
+            true,
+        )
+        .await;
+    let code_page = location(&response);
+    assert!(
+        code_page.starts_with("/library-hours/verify/"),
+        "{code_page}"
+    );
+    let page = signer
+        .client
+        .get(app.url(&code_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("کد تأیید را وارد کنید"));
+    assert!(page.contains("autocomplete=\"one-time-code\""));
+
+    let message = app.message_to("+989123456789").await;
+    assert!(message.contains("Channel: sms"));
+    let code = code_in(&message);
+    assert_eq!(code.len(), 6);
+    assert_eq!(
+        count(app, "library-hours").await,
+        before,
+        "nothing counted before the code"
+    );
+
+    // Typed in Persian digits, as people do.
+    let persian_code = tomar_core::persian::persian_digits(&code);
+    let thanks = location(&signer.confirm(app, &code_page, &persian_code).await);
+    assert!(thanks.starts_with("/library-hours/signed/"), "{thanks}");
+    let page = signer
+        .client
+        .get(app.url(&thanks))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let number = tomar_core::language::Language::Fa.count(before + 1);
+    assert!(
+        page.contains(&format!("شما امضاکننده شماره {number} این کارزار هستید.")),
+        "{page}"
+    );
+    assert!(page.contains("https://t.me/share/url?url="));
+    assert_eq!(count(app, "library-hours").await, before + 1);
+
+    let campaign = app.page("/library-hours").await;
+    assert!(campaign.contains(&format!("امضاکنندگان: {number} نفر")));
+    assert!(
+        campaign.contains("<bdi>آزاده رهنما</bdi>"),
+        "the newest signer leads the list"
+    );
+    // The code is single use.
+    let again = signer.confirm(app, &code_page, &code).await;
+    assert!(location(&again).starts_with("/library-hours/signed/"));
+    assert_eq!(count(app, "library-hours").await, before + 1);
+}
+
+#[tokio::test]
+async fn a_person_signs_with_a_code_and_is_counted_on_sqlite() {
+    signs_with_a_code_and_is_counted(&TestApp::demo().await).await;
+}
+
+#[tokio::test]
+async fn a_person_signs_with_a_code_and_is_counted_on_postgres() {
+    let Some(app) = TestApp::spawn(Backend::Postgres, true).await else {
+        return;
+    };
+    signs_with_a_code_and_is_counted(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
+    let app = TestApp::demo().await;
+    let first = Signer::on(&app, "clean-river").await;
+    let code_page = location(
+        &first
+            .request(
+                &app,
+                "clean-river",
+                "بهار نوروزی",
+                "bahar@Example.org",
+                true,
+            )
+            .await,
+    );
+    let code = code_in(&app.message_to("bahar@example.org").await);
+    location(&first.confirm(&app, &code_page, &code).await);
+    let after_first = count(&app, "clean-river").await;
+
+    let second = Signer::on(&app, "clean-river").await;
+    let response = second
+        .request(
+            &app,
+            "clean-river",
+            "بهار نوروزی",
+            " BAHAR@example.org ",
+            true,
+        )
+        .await;
+    let second_page = location(&response);
+    assert!(
+        second_page.starts_with("/clean-river/verify/"),
+        "the same answer as a first attempt"
+    );
+    let page = second
+        .client
+        .get(app.url(&second_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("یک کد شش‌رقمی به ایمیلی که وارد کردید فرستاده شد"));
+    let message = app.message_to("bahar@example.org").await;
+    assert!(
+        message.contains("پیش‌تر کارزار"),
+        "the message says they already signed: {message}"
+    );
+    assert_eq!(count(&app, "clean-river").await, after_first);
+}
+
+#[tokio::test]
+async fn wrong_codes_run_out() {
+    let app = TestApp::demo().await;
+    let before = count(&app, "library-hours").await;
+    let signer = Signer::on(&app, "library-hours").await;
+    let code_page = location(
+        &signer
+            .request(&app, "library-hours", "کامیار دلاور", "09351112233", true)
+            .await,
+    );
+    let code = code_in(&app.message_to("+989351112233").await);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (0..5).rev() {
+        let response = signer.confirm(&app, &code_page, wrong).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        if left > 0 {
+            let left = tomar_core::language::Language::Fa.number(left);
+            assert!(page.contains(&format!("{left} بار دیگر")), "{page}");
+        } else {
+            assert!(page.contains("بیش از حد مجاز"));
+        }
+    }
+    let too_late = signer.confirm(&app, &code_page, &code).await;
+    assert_eq!(too_late.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, "library-hours").await, before);
+    for ugly in ["", "12345", "<script>", "1234567", "\u{0}"] {
+        let response = signer.confirm(&app, &code_page, ugly).await;
+        assert!(response.status().is_client_error(), "{ugly:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_hidden_name_is_counted_but_never_shown() {
+    let app = TestApp::demo().await;
+    let signer = Signer::on(&app, "library-hours").await;
+    let code_page = location(
+        &signer
+            .request(
+                &app,
+                "library-hours",
+                "نامی که پنهان است",
+                "09120000001",
+                false,
+            )
+            .await,
+    );
+    let code = code_in(&app.message_to("+989120000001").await);
+    location(&signer.confirm(&app, &code_page, &code).await);
+    for path in ["/library-hours", "/library-hours/signatures"] {
+        let page = app.page(path).await;
+        assert!(!page.contains("نامی که پنهان است"), "{path}");
+    }
+    let list = app.page("/library-hours/signatures").await;
+    let newest = list.split("<span class=\"signer-number\">").nth(1).unwrap();
+    assert!(newest.contains("(نام پنهان)"));
+}
+
+#[tokio::test]
+async fn closed_campaigns_refuse_before_any_code_is_sent() {
+    let app = TestApp::demo().await;
+    let signer = Signer::on(&app, "library-hours").await;
+    for campaign in ["demo", "library-hours"] {
+        if campaign == "library-hours" {
+            app.store
+                .set_setting("switch.signing_stopped", "true")
+                .await
+                .unwrap();
+        }
+        let response = signer
+            .request(&app, campaign, "سیما آرام", "09121110000", true)
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT, "{campaign}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("هیچ کدی فرستاده نشد")
+        );
+    }
+    assert!(
+        !app.page("/library-hours").await.contains("id=\"sign\""),
+        "no form while stopped"
+    );
+    assert!(
+        !app.page("/demo").await.contains("id=\"sign\""),
+        "no form once ended"
+    );
+    let unpublished = signer
+        .request(&app, "under-review", "سیما آرام", "09121110000", true)
+        .await;
+    assert_eq!(unpublished.status(), StatusCode::NOT_FOUND);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.message_count(), 0);
+}
+
+#[tokio::test]
+async fn forms_without_their_csrf_token_are_refused() {
+    let app = TestApp::demo().await;
+    let client = app.visitor();
+    let fields = [
+        ("csrf", "0123456789abcdef0123456789abcdef"),
+        ("name", "مهمان"),
+        ("contact", "09121234567"),
+    ];
+    let forged = client
+        .post(app.url("/library-hours/sign"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.text().await.unwrap().contains("فرم منقضی شده است"));
+    let missing = client
+        .post(app.url("/library-hours/sign"))
+        .form(&fields[1..])
+        .send()
+        .await
+        .unwrap();
+    assert!(missing.status().is_client_error());
+    assert!(missing.text().await.unwrap().contains("<html lang=\"fa\""));
+    let garbage = client
+        .post(app.url("/library-hours/sign"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, b'=', 0x00])
+        .send()
+        .await
+        .unwrap();
+    assert!(garbage.status().is_client_error());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.message_count(), 0);
+}
+
+#[tokio::test]
+async fn ugly_inputs_get_a_message_beside_the_field_and_keep_what_was_typed() {
+    let app = TestApp::demo().await;
+    let signer = Signer::on(&app, "library-hours").await;
+    let huge = "۹".repeat(10_000);
+    let cases: [(&str, &str, &str); 6] = [
+        ("", "09121234567", "این بخش نباید خالی باشد."),
+        (
+            "<script>alert(1)</script>",
+            "not a number",
+            "نویسه‌های نامجاز",
+        ),
+        ("نام درست", "", "این بخش نباید خالی باشد."),
+        ("نام درست", "0912", "نویسه‌های نامجاز"),
+        ("نام درست", &huge, "نویسه‌های نامجاز"),
+        ("x\u{0}", "a@b", "نویسه‌های نامجاز"),
+    ];
+    for (name, contact, expected) in cases {
+        let response = signer
+            .request(&app, "library-hours", name, contact, true)
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?} {contact:?}"
+        );
+        let page = response.text().await.unwrap();
+        assert!(page.contains(expected), "{name:?} {contact:?}");
+        assert!(page.contains("class=\"field-error\""));
+        assert!(!page.contains("<script>alert"), "typed text is escaped");
+    }
+    let kept = signer
+        .request(&app, "library-hours", "نام درست", "0912", true)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        kept.contains("value=\"نام درست\""),
+        "the form keeps what was typed"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.message_count(), 0);
+}
+
+#[tokio::test]
+async fn codes_are_limited_per_contact_by_an_admin_setting() {
+    let app = TestApp::demo().await;
+    app.store
+        .set_setting("limits.codes_per_contact_per_hour", "2")
+        .await
+        .unwrap();
+    let signer = Signer::on(&app, "library-hours").await;
+    for _ in 0..2 {
+        let response = signer
+            .request(&app, "library-hours", "پرسش‌گر", "09127770000", true)
+            .await;
+        location(&response);
+    }
+    let third = signer
+        .request(&app, "library-hours", "پرسش‌گر", "+98 912 777 0000", true)
+        .await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    let other = signer
+        .request(&app, "library-hours", "پرسش‌گر", "09127770001", true)
+        .await;
+    location(&other);
+}
+
+#[tokio::test]
+async fn a_signer_withdraws_with_the_link_from_their_message() {
+    let app = TestApp::demo().await;
+    let signer = Signer::on(&app, "library-hours").await;
+    let code_page = location(
+        &signer
+            .request(&app, "library-hours", "رها پشیمان", "09125550000", true)
+            .await,
+    );
+    let message = app.message_to("+989125550000").await;
+    location(&signer.confirm(&app, &code_page, &code_in(&message)).await);
+    let signed = count(&app, "library-hours").await;
+
+    let withdraw = withdraw_path_in(&message);
+    let question = signer
+        .client
+        .get(app.url(&withdraw))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(question.contains("آیا می‌خواهید امضای شماره"));
+    assert_eq!(
+        count(&app, "library-hours").await,
+        signed,
+        "a GET changes nothing"
+    );
+
+    let done = signer.post(&app, &withdraw, &[]).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.text().await.unwrap().contains("امضای شما پس گرفته شد"));
+    assert_eq!(count(&app, "library-hours").await, signed - 1);
+    assert!(!app.page("/library-hours").await.contains("رها پشیمان"));
+    let twice = signer.post(&app, &withdraw, &[]).await;
+    assert_eq!(twice.status(), StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, "library-hours").await, signed - 1);
+    let unknown = signer
+        .client
+        .get(app.url("/withdraw/00000000000000000000000000000000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,61 @@
+//! Cross-site request forgery protection by double submission: every visitor gets a random
+//! token in a SameSite cookie, every form carries it in a hidden field, and a POST whose
+//! field does not match its cookie is refused. Another site can make a browser send the
+//! cookie, but cannot read it to fill in the field.
+
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::error::WebError;
+use crate::random;
+
+const COOKIE_NAME: &str = "csrf";
+
+/// This visitor's token, for the forms a page renders.
+#[derive(Clone, Debug)]
+pub struct CsrfToken(pub String);
+
+impl CsrfToken {
+    /// Checks a submitted form's token against the visitor's cookie.
+    pub fn verify(&self, submitted: &str) -> Result<(), WebError> {
+        let expected = self.0.as_bytes();
+        let given = submitted.as_bytes();
+        // Compared in constant time, so the comparison leaks nothing of the token.
+        let same = expected.len() == given.len()
+            && expected
+                .iter()
+                .zip(given)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same { Ok(()) } else { Err(WebError::Forgery) }
+    }
+}
+
+fn from_cookie(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix("csrf="))
+        .filter(|token| token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(str::to_owned)
+}
+
+pub async fn csrf(mut request: Request, next: Next) -> Response {
+    let existing = from_cookie(&request);
+    let token = existing.clone().unwrap_or_else(random::token);
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(request).await;
+    if existing.is_none() {
+        let cookie = format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}

@@ -1,0 +1,115 @@
+//! `/withdraw/{token}`: a signer takes back their signature with the link from their code
+//! message. `GET` only asks (link scanners and previews must not act); the `POST` of the
+//! confirm form withdraws, and the campaign's count drops by one.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Path, State};
+use axum::response::Html;
+use jiff::Timestamp;
+use serde::Deserialize;
+use tomar_core::names::CampaignRef;
+use tomar_core::signature::SignatureStatus;
+
+use crate::AppState;
+use crate::csrf::CsrfToken;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::render;
+use crate::view::Shell;
+
+#[derive(Template)]
+#[template(path = "withdraw.html")]
+struct WithdrawTemplate {
+    shell: Shell,
+    campaign_href: String,
+    question: String,
+    csrf: String,
+    action: String,
+    done: bool,
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    csrf: String,
+}
+
+/// The signature's withdrawal key; malformed tokens are simply unknown.
+fn withdraw_key(state: &AppState, token: &str) -> Result<String, WebError> {
+    let well_formed = token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit());
+    if !well_formed {
+        return Err(WebError::NotFound);
+    }
+    Ok(state.secret.token_hash(token))
+}
+
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let key = withdraw_key(&state, &token)?;
+    let signature = state
+        .store
+        .signature_by_withdraw_key(&key)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let campaign = state
+        .store
+        .campaign(&CampaignRef::Id(signature.campaign_id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let done = signature.status != SignatureStatus::Confirmed;
+    let question = if done {
+        tr.t("withdraw.already")
+    } else {
+        tr.with(
+            "withdraw.question",
+            &[
+                ("number", &tr.count(signature.sequence)),
+                ("title", campaign.text.title.as_ref()),
+            ],
+        )
+    };
+    let action = format!("/withdraw/{token}");
+    render(&WithdrawTemplate {
+        shell: Shell::new(tr, tr.t("withdraw.title"), &action),
+        campaign_href: format!("/{}", campaign.path_segment()),
+        question,
+        csrf: csrf.0,
+        action,
+        done,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(token): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Html<String>, WebError> {
+    csrf.verify(&form.csrf)?;
+    let key = withdraw_key(&state, &token)?;
+    let campaign = state
+        .store
+        .withdraw_signature(&key, Timestamp::now())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let campaign = state
+        .store
+        .campaign(&CampaignRef::Id(campaign))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let action = format!("/withdraw/{token}");
+    render(&WithdrawTemplate {
+        shell: Shell::new(tr, tr.t("withdraw.title"), &action),
+        campaign_href: format!("/{}", campaign.path_segment()),
+        question: tr.t("withdraw.done"),
+        csrf: csrf.0,
+        action,
+        done: true,
+    })
+}

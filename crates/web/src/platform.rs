@@ -1,0 +1,109 @@
+//! Platform settings that admins change at run time, read from the store's `settings`
+//! table, with the defaults that hold until someone sets them.
+
+use std::collections::BTreeMap;
+
+/// Keys of the `settings` table.
+pub mod keys {
+    pub const CODES_PER_CONTACT_PER_HOUR: &str = "limits.codes_per_contact_per_hour";
+    pub const CODES_PER_NETWORK_PER_HOUR: &str = "limits.codes_per_network_per_hour";
+    pub const SIGNING_STOPPED: &str = "switch.signing_stopped";
+}
+
+pub struct Platform {
+    settings: BTreeMap<String, String>,
+}
+
+impl Platform {
+    pub fn new(settings: BTreeMap<String, String>) -> Platform {
+        Platform { settings }
+    }
+
+    fn number(&self, key: &str, default: u64) -> u64 {
+        self.settings
+            .get(key)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// Codes one phone number or email may be sent in an hour.
+    pub fn codes_per_contact_per_hour(&self) -> u64 {
+        self.number(keys::CODES_PER_CONTACT_PER_HOUR, 5)
+    }
+
+    /// Codes one network (an IPv4 /24 or IPv6 /48) may ask for in an hour.
+    pub fn codes_per_network_per_hour(&self) -> u64 {
+        self.number(keys::CODES_PER_NETWORK_PER_HOUR, 60)
+    }
+
+    /// The kill switch: no signing anywhere while it is on.
+    pub fn signing_stopped(&self) -> bool {
+        self.settings
+            .get(keys::SIGNING_STOPPED)
+            .is_some_and(|v| v == "true")
+    }
+
+    /// A platform text an admin set for this language, if any.
+    pub fn text(&self, key: &str, language: &str) -> Option<&str> {
+        self.settings
+            .get(&format!("{key}.{language}"))
+            .map(String::as_str)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.settings.get(key).map(String::as_str)
+    }
+}
+
+/// The network a client address belongs to, for rate limits: the /24 of an IPv4 address,
+/// the /48 of an IPv6 one. Addresses are never stored whole.
+pub fn network_of(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => network_of(std::net::IpAddr::V4(v4)),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networks_are_truncated() {
+        assert_eq!(
+            network_of("192.168.7.42".parse().unwrap()),
+            "192.168.7.0/24"
+        );
+        assert_eq!(
+            network_of("2001:db8:abcd:12::1".parse().unwrap()),
+            "2001:db8:abcd::/48"
+        );
+        assert_eq!(
+            network_of("::ffff:10.1.2.3".parse().unwrap()),
+            "10.1.2.0/24"
+        );
+    }
+
+    #[test]
+    fn settings_fall_back_to_defaults() {
+        let mut settings = BTreeMap::new();
+        settings.insert(keys::CODES_PER_CONTACT_PER_HOUR.to_owned(), "2".to_owned());
+        settings.insert(
+            keys::CODES_PER_NETWORK_PER_HOUR.to_owned(),
+            "lots".to_owned(),
+        );
+        let platform = Platform::new(settings);
+        assert_eq!(platform.codes_per_contact_per_hour(), 2);
+        assert_eq!(platform.codes_per_network_per_hour(), 60);
+        assert!(!platform.signing_stopped());
+    }
+}

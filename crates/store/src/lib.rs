@@ -173,6 +173,24 @@ impl Store {
         dispatch!(self.campaigns_with_hashtag(hashtag, limit))
     }
 
+    /// Campaigns that hold signatures: published, ended or suspended ones.
+    pub async fn signed_campaign_ids(&self) -> Result<Vec<CampaignId>, StoreError> {
+        dispatch!(self.signed_campaign_ids())
+    }
+
+    /// Recounts every campaign that holds signatures and repairs drifted counts. Answers the
+    /// campaigns whose count had drifted, with the count as stored and as recounted.
+    pub async fn reconcile_counts(&self) -> Result<Vec<(CampaignId, Recount)>, StoreError> {
+        let mut drifted = Vec::new();
+        for campaign in self.signed_campaign_ids().await? {
+            let recount = self.recount_signatures(campaign).await?;
+            if recount.drifted() {
+                drifted.push((campaign, recount));
+            }
+        }
+        Ok(drifted)
+    }
+
     pub async fn campaign_count(&self) -> Result<u64, StoreError> {
         dispatch!(self.campaign_count())
     }

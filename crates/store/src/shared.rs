@@ -227,6 +227,19 @@ macro_rules! shared_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
+            /// Campaigns that hold signatures: published, ended or suspended ones.
+            pub async fn signed_campaign_ids(
+                &self,
+            ) -> Result<Vec<tomar_core::ids::CampaignId>, $crate::StoreError> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM campaigns \
+                     WHERE lifecycle IN ('published', 'ended', 'suspended') ORDER BY id",
+                )
+                .fetch_all(self.reader())
+                .await?;
+                Ok(ids.into_iter().map(tomar_core::ids::CampaignId).collect())
+            }
+
             pub async fn campaign_count(&self) -> Result<u64, $crate::StoreError> {
                 let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns")
                     .fetch_one(self.reader())

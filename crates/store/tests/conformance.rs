@@ -44,6 +44,7 @@ conformance!(
     duplicate_contacts_are_not_counted,
     signature_pages_go_newest_first_by_key,
     recount_repairs_drift,
+    reconciliation_reports_and_repairs_every_drifted_campaign,
     comments_thread_one_level_deep,
     replies_must_answer_a_top_level_comment_of_the_same_campaign,
     news_links_wait_for_review_and_are_unique,
@@ -969,4 +970,37 @@ async fn concurrent_confirmations_are_counted_exactly(store: Store) {
     let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
     assert_eq!(campaign.signature_count, 200);
     assert!(!store.recount_signatures(id).await.unwrap().drifted());
+}
+
+async fn reconciliation_reports_and_repairs_every_drifted_campaign(store: Store) {
+    let steady = published(&store, "پایدار", 10).await;
+    let drifting = published(&store, "لغزان", 10).await;
+    store
+        .create_campaign(&new_campaign("پیش‌نویس", None, 10), now())
+        .await
+        .unwrap();
+    sign(&store, steady, &[signer(1)]).await.unwrap();
+    let mut other = signer(2);
+    other.withdraw_key = None;
+    sign(&store, drifting, &[other]).await.unwrap();
+    corrupt_signature_count(&store, drifting, 40).await;
+    assert_eq!(
+        store.signed_campaign_ids().await.unwrap(),
+        [steady, drifting]
+    );
+    let drifted = store.reconcile_counts().await.unwrap();
+    assert_eq!(
+        drifted,
+        [(
+            drifting,
+            tomar_store::Recount {
+                stored: 40,
+                actual: 1
+            }
+        )]
+    );
+    assert!(
+        store.reconcile_counts().await.unwrap().is_empty(),
+        "repaired"
+    );
 }

@@ -60,6 +60,31 @@ async fn stored_secret(store: &Store) -> Result<Secret, StoreError> {
     Ok(secret)
 }
 
+/// How often stored signature counts are checked against the signature rows.
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Counts move by batch deltas; this recount from the rows catches any drift, repairs it
+/// and says so in the log.
+async fn reconcile_counts_periodically(store: Store) {
+    let mut every = tokio::time::interval(RECONCILE_EVERY);
+    loop {
+        every.tick().await;
+        match store.reconcile_counts().await {
+            Ok(drifted) => {
+                for (campaign, recount) in drifted {
+                    tracing::warn!(
+                        campaign = campaign.0,
+                        stored = recount.stored,
+                        actual = recount.actual,
+                        "a signature count had drifted and was repaired"
+                    );
+                }
+            }
+            Err(error) => tracing::error!(%error, "signature count reconciliation failed"),
+        }
+    }
+}
+
 /// A Tomar bound to its address, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -95,6 +120,7 @@ impl Application {
         let outbox = Arc::new(Notify::new());
         let transport = Transport::File(FileOutbox::new(&settings.outbox, settings.demo));
         tokio::spawn(Worker::new(store.clone(), transport, outbox.clone()).run());
+        tokio::spawn(reconcile_counts_periodically(store.clone()));
         let state = AppState {
             batcher: SignatureBatcher::start(store.clone()),
             store,

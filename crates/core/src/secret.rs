@@ -1,6 +1,8 @@
 //! The server's secret, and everything keyed by it: contact keys, code hashes, tokens.
 //! A stolen database without the secret cannot be matched to phone numbers or emails.
 
+use chacha20poly1305::aead::Aead;
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -26,22 +28,14 @@ impl Secret {
 
     /// Parses the hex form used in configuration.
     pub fn from_hex(hex: &str) -> Option<Secret> {
-        let hex = hex.trim();
-        if !hex.len().is_multiple_of(2) {
-            return None;
-        }
-        let bytes = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-            .collect::<Option<Vec<u8>>>()?;
-        Secret::new(bytes)
+        Secret::new(from_hex(hex.trim())?)
     }
 
     pub fn to_hex(&self) -> String {
         hex(&self.0)
     }
 
-    fn keyed_hash(&self, domain: &str, parts: &[&str]) -> String {
+    fn keyed_digest(&self, domain: &str, parts: &[&str]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
             .expect("HMAC accepts keys of any length");
         mac.update(domain.as_bytes());
@@ -49,7 +43,43 @@ impl Secret {
             mac.update(&[0]);
             mac.update(part.as_bytes());
         }
-        hex(&mac.finalize().into_bytes())
+        mac.finalize().into_bytes().into()
+    }
+
+    fn keyed_hash(&self, domain: &str, parts: &[&str]) -> String {
+        hex(&self.keyed_digest(domain, parts))
+    }
+
+    fn sealing_cipher(&self) -> ChaCha20Poly1305 {
+        let key = self.keyed_digest("seal", &[]);
+        ChaCha20Poly1305::new(&Key::from(key))
+    }
+
+    /// Encrypts a contact kept for a signer who asked for news (ChaCha20-Poly1305 under a
+    /// key derived from the secret). `nonce` must be random and never reused; the result
+    /// is the nonce and ciphertext in hex.
+    pub fn seal(&self, plaintext: &str, nonce: [u8; 12]) -> String {
+        let sealed = self
+            .sealing_cipher()
+            .encrypt(&Nonce::from(nonce), plaintext.as_bytes())
+            .expect("encrypting into memory cannot fail");
+        format!("{}{}", hex(&nonce), hex(&sealed))
+    }
+
+    /// Decrypts what [`Secret::seal`] made; `None` if it was altered or sealed under
+    /// another secret.
+    pub fn open(&self, sealed: &str) -> Option<String> {
+        let bytes = from_hex(sealed)?;
+        if bytes.len() < 12 {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let plain = self
+            .sealing_cipher()
+            .decrypt(&Nonce::from(nonce), ciphertext)
+            .ok()?;
+        String::from_utf8(plain).ok()
     }
 
     pub fn contact_key(&self, contact: &Contact) -> ContactKey {
@@ -76,6 +106,16 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn from_hex(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +127,20 @@ mod tests {
         assert!(Secret::new(vec![1; 31]).is_none());
         assert!(Secret::from_hex("zz").is_none());
         assert!(Secret::from_hex("abc").is_none());
+    }
+
+    #[test]
+    fn sealed_contacts_open_only_under_their_secret_and_unaltered() {
+        let secret = Secret::new(vec![3; 32]).unwrap();
+        let sealed = secret.seal("+989121234567", [9; 12]);
+        assert!(!sealed.contains("989121234567"));
+        assert_eq!(secret.open(&sealed).as_deref(), Some("+989121234567"));
+        assert_eq!(Secret::new(vec![4; 32]).unwrap().open(&sealed), None);
+        let mut altered = sealed.clone();
+        altered.replace_range(30..32, if &sealed[30..32] == "00" { "11" } else { "00" });
+        assert_eq!(secret.open(&altered), None);
+        assert_eq!(secret.open("zz"), None);
+        assert_eq!(secret.open(""), None);
     }
 
     #[test]

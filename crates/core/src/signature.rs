@@ -214,6 +214,8 @@ pub struct ConfirmedSignature {
     pub name: PersonName,
     pub public: bool,
     pub wants_updates: bool,
+    /// The contact sealed by `Secret::seal`, kept only for a signer who wants news.
+    pub sealed_contact: Option<String>,
     pub contact_key: ContactKey,
     /// Keyed hash of the token in the signer's withdrawal link, if they were sent one.
     pub withdraw_key: Option<String>,

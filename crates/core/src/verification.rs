@@ -105,6 +105,8 @@ pub struct NewVerification {
     pub name: Option<crate::names::PersonName>,
     pub public: bool,
     pub wants_updates: bool,
+    /// The contact sealed by `Secret::seal`, only when `wants_updates`.
+    pub sealed_contact: Option<String>,
     /// Keyed hash of the withdrawal token sent with the code.
     pub withdraw_key: String,
     pub client_key: String,
@@ -123,6 +125,7 @@ pub struct Verification {
     pub name: Option<crate::names::PersonName>,
     pub public: bool,
     pub wants_updates: bool,
+    pub sealed_contact: Option<String>,
     pub withdraw_key: String,
     pub created_at: jiff::Timestamp,
     pub last_sent_at: jiff::Timestamp,

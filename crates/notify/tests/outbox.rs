@@ -22,6 +22,7 @@ async fn queue(store: &Store, id: &str, body: &str) {
         name: None,
         public: true,
         wants_updates: false,
+        sealed_contact: None,
         withdraw_key: format!("w-{id}"),
         client_key: "c".into(),
         at: Timestamp::now(),

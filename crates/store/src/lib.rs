@@ -220,6 +220,14 @@ impl Store {
         dispatch!(self.verification(id))
     }
 
+    /// The sealed contacts of confirmed signers who asked for news of the campaign.
+    pub async fn sealed_contacts_for_updates(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<String>, StoreError> {
+        dispatch!(self.sealed_contacts_for_updates(campaign))
+    }
+
     /// Whether this contact has a signature, of any status, on the campaign.
     pub async fn has_signed(
         &self,

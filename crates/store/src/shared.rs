@@ -293,9 +293,9 @@ macro_rules! shared_queries {
                     let signature = &confirmation.signature;
                     let inserted = sqlx::query(
                         "INSERT INTO signatures (campaign_id, sequence, name, public, \
-                         wants_updates, contact_key, withdraw_key, status, text_version, \
-                         created_at, confirmed_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10) \
+                         wants_updates, contact_sealed, contact_key, withdraw_key, status, \
+                         text_version, created_at, confirmed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $10, $11) \
                          ON CONFLICT (campaign_id, contact_key) DO NOTHING",
                     )
                     .bind(campaign.0)
@@ -303,6 +303,7 @@ macro_rules! shared_queries {
                     .bind(signature.name.as_ref())
                     .bind(signature.public)
                     .bind(signature.wants_updates)
+                    .bind(signature.sealed_contact.as_deref())
                     .bind(signature.contact_key.as_ref())
                     .bind(signature.withdraw_key.as_deref())
                     .bind(i64::from(text_version))
@@ -369,9 +370,9 @@ macro_rules! shared_queries {
                 let mut tx = self.writer().begin().await?;
                 sqlx::query(
                     "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
-                     code_hash, attempts_left, name, public, wants_updates, withdraw_key, \
-                     client_key, created_at, last_sent_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
+                     code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
+                     withdraw_key, client_key, created_at, last_sent_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
                 )
                 .bind(new.id.as_str())
                 .bind(new.purpose.name())
@@ -383,6 +384,7 @@ macro_rules! shared_queries {
                 .bind(new.name.as_ref().map(|n| n.as_ref()))
                 .bind(new.public)
                 .bind(new.wants_updates)
+                .bind(new.sealed_contact.as_deref())
                 .bind(new.withdraw_key.as_str())
                 .bind(new.client_key.as_str())
                 .bind(new.at.as_second())
@@ -401,14 +403,29 @@ macro_rules! shared_queries {
             ) -> Result<Option<tomar_core::verification::Verification>, $crate::StoreError> {
                 let row: Option<$crate::rows::VerificationRow> = sqlx::query_as(
                     "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
-                     attempts_left, name, public, wants_updates, withdraw_key, created_at, \
-                     last_sent_at, expires_at, consumed_at, signature_sequence \
+                     attempts_left, name, public, wants_updates, sealed_contact, withdraw_key, \
+                     created_at, last_sent_at, expires_at, consumed_at, signature_sequence \
                      FROM verifications WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(self.writer())
                 .await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            /// The sealed contacts of confirmed signers who asked for news of the campaign.
+            pub async fn sealed_contacts_for_updates(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+            ) -> Result<Vec<String>, $crate::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT contact_sealed FROM signatures WHERE campaign_id = $1 \
+                     AND status = 'confirmed' AND wants_updates AND contact_sealed IS NOT NULL \
+                     ORDER BY sequence",
+                )
+                .bind(campaign.0)
+                .fetch_all(self.reader())
+                .await?)
             }
 
             /// Whether this contact has a signature (of any status) on the campaign.

@@ -56,6 +56,7 @@ conformance!(
     a_verification_confirms_once,
     recent_verifications_are_counted_by_contact_and_network,
     withdrawal_takes_a_signature_off_the_count_once,
+    only_confirmed_signers_who_asked_for_news_are_kept_for_updates,
     outbox_messages_are_claimed_once_and_forget_their_recipient,
     failed_messages_are_retried_then_given_up,
     concurrent_confirmations_are_counted_exactly,
@@ -137,6 +138,7 @@ fn signer(n: u32) -> ConfirmedSignature {
         name: PersonName::parse(&format!("امضاکننده {n}")).unwrap(),
         public: !n.is_multiple_of(3),
         wants_updates: false,
+        sealed_contact: None,
         contact_key: contact.key(b"test secret"),
         withdraw_key: Some(format!("withdraw-{n}")),
         created_at: now(),
@@ -646,6 +648,7 @@ fn new_verification(
         name: Some(PersonName::parse("سارا نیک‌نام").unwrap()),
         public: false,
         wants_updates: true,
+        sealed_contact: Some(format!("sealed-{contact}")),
         withdraw_key: format!("withdraw-key-{id}"),
         client_key: network.into(),
         at: now(),
@@ -730,6 +733,7 @@ async fn a_verification_confirms_once(store: Store) {
     assert_eq!(used.state(now()), VerificationState::Used);
     assert_eq!(used.signature_sequence, Some(1));
     assert_eq!(used.withdraw_key, "withdraw-key-v1");
+    assert_eq!(used.sealed_contact.as_deref(), Some("sealed-09121234567"));
     assert_eq!(
         store.spend_attempt("v1").await.unwrap(),
         None,
@@ -1002,5 +1006,22 @@ async fn reconciliation_reports_and_repairs_every_drifted_campaign(store: Store)
     assert!(
         store.reconcile_counts().await.unwrap().is_empty(),
         "repaired"
+    );
+}
+
+async fn only_confirmed_signers_who_asked_for_news_are_kept_for_updates(store: Store) {
+    let id = published(&store, "خبرنامه", 10).await;
+    let mut batch = Vec::new();
+    for n in 1..=3 {
+        let mut signature = signer(n);
+        signature.wants_updates = n != 2;
+        signature.sealed_contact = signature.wants_updates.then(|| format!("sealed-{n}"));
+        batch.push(signature);
+    }
+    sign(&store, id, &batch).await.unwrap();
+    store.withdraw_signature("withdraw-3", now()).await.unwrap();
+    assert_eq!(
+        store.sealed_contacts_for_updates(id).await.unwrap(),
+        ["sealed-1"]
     );
 }

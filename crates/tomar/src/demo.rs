@@ -245,6 +245,7 @@ fn demo_signer(demo: &DemoFile, n: usize, at: Timestamp) -> Result<ConfirmedSign
         name: parse(&format!("{first} {last}"), PersonName::parse)?,
         public: !n.is_multiple_of(HIDDEN_EVERY),
         wants_updates: false,
+        sealed_contact: None,
         contact_key: contact.key(DEMO_CONTACT_SECRET),
         withdraw_key: None,
         created_at: at,

@@ -496,3 +496,38 @@ async fn a_signer_withdraws_with_the_link_from_their_message() {
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn only_signers_who_ask_for_news_leave_their_contact_and_only_encrypted() {
+    let app = TestApp::demo().await;
+    for (contact, updates) in [("09124440001", true), ("09124440002", false)] {
+        let signer = Signer::on(&app, "library-hours").await;
+        let mut fields = vec![
+            ("name", "خواننده خبر"),
+            ("contact", contact),
+            ("public", "on"),
+        ];
+        if updates {
+            fields.push(("updates", "on"));
+        }
+        let code_page = location(&signer.post(&app, "/library-hours/sign", &fields).await);
+        let code = code_in(&app.message_to(&format!("+98{}", &contact[1..])).await);
+        location(&signer.confirm(&app, &code_page, &code).await);
+    }
+    let campaign = app
+        .store
+        .campaign(&CampaignRef::parse("library-hours").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = app
+        .store
+        .sealed_contacts_for_updates(campaign.id)
+        .await
+        .unwrap();
+    assert_eq!(sealed.len(), 1);
+    assert!(!sealed[0].contains("4440001"), "stored encrypted");
+    let settings = app.store.settings().await.unwrap();
+    let secret = tomar_core::secret::Secret::from_hex(&settings["secret.generated"]).unwrap();
+    assert_eq!(secret.open(&sealed[0]).as_deref(), Some("+989124440001"));
+}

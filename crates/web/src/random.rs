@@ -19,3 +19,8 @@ pub fn token() -> String {
 pub fn code() -> Code {
     Code::from_random(u32::from_le_bytes(bytes::<4>()))
 }
+
+/// A fresh nonce for `Secret::seal`.
+pub fn nonce() -> [u8; 12] {
+    bytes::<12>()
+}

@@ -14,6 +14,8 @@ CREATE TABLE verifications (
     name               TEXT,
     public             INTEGER NOT NULL DEFAULT 1 CHECK (public IN (0, 1)),
     wants_updates      INTEGER NOT NULL DEFAULT 0 CHECK (wants_updates IN (0, 1)),
+    -- The contact, encrypted, only for a signer who asked for news; copied to the signature.
+    sealed_contact     TEXT,
     -- Keyed hash of the withdrawal token sent with the code, copied to the signature.
     withdraw_key       TEXT NOT NULL,
     -- Keyed hash of the requester's network, for per-network limits; never the address.
@@ -45,6 +47,9 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
 
 ALTER TABLE signatures ADD COLUMN wants_updates INTEGER NOT NULL DEFAULT 0 CHECK (wants_updates IN (0, 1));
+-- The contact, encrypted under a key derived from the server secret, only for signers
+-- who asked for news of the campaign.
+ALTER TABLE signatures ADD COLUMN contact_sealed TEXT;
 -- Keyed hash of the token in the signer's withdrawal link.
 ALTER TABLE signatures ADD COLUMN withdraw_key TEXT;
 ALTER TABLE signatures ADD COLUMN withdrawn_at INTEGER;

@@ -200,6 +200,11 @@ pub async fn request_code(
         name: Some(name),
         public: form.public.is_some(),
         wants_updates: form.updates.is_some(),
+        // Kept, encrypted, only for a signer who asked for news; else never.
+        sealed_contact: form
+            .updates
+            .is_some()
+            .then(|| state.secret.seal(contact.as_ref(), random::nonce())),
         withdraw_key: state.secret.token_hash(&withdraw_token),
         client_key,
         at: now,
@@ -394,6 +399,7 @@ pub async fn confirm_code(
             name,
             public: verification.public,
             wants_updates: verification.wants_updates,
+            sealed_contact: verification.sealed_contact.clone(),
             contact_key: verification.contact_key.clone(),
             withdraw_key: Some(verification.withdraw_key.clone()),
             created_at: verification.created_at,

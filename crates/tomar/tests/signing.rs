@@ -239,6 +239,7 @@ async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
         .await
         .unwrap();
     assert!(page.contains("یک کد شش‌رقمی به ایمیلی که وارد کردید فرستاده شد"));
+    app.wait_for_messages(2).await;
     let message = app.message_to("bahar@example.org").await;
     assert!(
         message.contains("پیش‌تر کارزار"),

@@ -10,6 +10,7 @@ mod pages;
 mod platform;
 mod random;
 mod security;
+mod signing;
 mod view;
 
 use axum::Router;

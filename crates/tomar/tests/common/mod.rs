@@ -118,6 +118,17 @@ impl TestApp {
         panic!("no message to {recipient} in the outbox");
     }
 
+    /// Waits (up to five seconds) until the outbox holds at least `count` messages.
+    pub async fn wait_for_messages(&self, count: usize) {
+        for _ in 0..100 {
+            if self.message_count() >= count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the outbox never held {count} messages");
+    }
+
     /// How many messages the outbox holds.
     pub fn message_count(&self) -> usize {
         std::fs::read_dir(self.outbox.path())

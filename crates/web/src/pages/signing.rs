@@ -18,16 +18,12 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
-use tomar_core::lifecycle::Status;
-use tomar_core::message::OutboundMessage;
-use tomar_core::names::{InputError, PersonName};
-use tomar_core::signature::{Channel, ConfirmedSignature, Contact};
-use tomar_core::verification::{Code, NewVerification, Purpose, Verification, VerificationState};
-use tomar_store::Confirmation;
+use tomar_core::signature::Channel;
+use tomar_core::verification::{Verification, VerificationState};
 
 use crate::AppState;
 use crate::csrf::CsrfToken;
@@ -35,8 +31,8 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::pages::campaign::public_campaign;
 use crate::pages::render;
-use crate::platform::{Platform, network_of};
-use crate::random;
+use crate::platform::Platform;
+use crate::signing::{self, ConfirmRefused, RequestRefused, SignInput};
 use crate::view::{Card, Shell, percent_encode};
 
 const SUGGESTIONS_AFTER_SIGNING: u32 = 3;
@@ -71,10 +67,6 @@ impl SignFormView {
     }
 }
 
-fn input_message(error: &InputError, tr: Tr) -> String {
-    tr.t(error.key())
-}
-
 #[derive(Template)]
 #[template(path = "sign.html")]
 struct SignTemplate {
@@ -86,14 +78,6 @@ struct SignTemplate {
     form: SignFormView,
 }
 
-/// Refuses signing anything but an open campaign, while signing is switched on.
-fn ensure_open(campaign: &Campaign, platform: &Platform, now: Timestamp) -> Result<(), WebError> {
-    if campaign.status(now) != Status::Open || platform.signing_stopped() {
-        return Err(WebError::Closed);
-    }
-    Ok(())
-}
-
 /// `GET /{c}/sign`: the form on a page of its own (the campaign page embeds it too).
 pub async fn sign_page(
     State(state): State<AppState>,
@@ -102,11 +86,8 @@ pub async fn sign_page(
     Path(segment): Path<String>,
 ) -> Result<Response, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
-    ensure_open(
-        &campaign,
-        &Platform::new(state.store.settings().await?),
-        Timestamp::now(),
-    )?;
+    let platform = Platform::new(state.store.settings().await?);
+    signing::ensure_open(&campaign, &platform, Timestamp::now())?;
     sign_form_page(&campaign, tr, csrf, SignFormView::fresh(), StatusCode::OK)
 }
 
@@ -140,112 +121,30 @@ pub async fn request_code(
 ) -> Result<Response, WebError> {
     csrf.verify(&form.csrf)?;
     let campaign = public_campaign(&state, &segment).await?;
-    let now = Timestamp::now();
-    let platform = Platform::new(state.store.settings().await?);
-    ensure_open(&campaign, &platform, now)?;
-
-    let name = PersonName::parse(&form.name);
-    let contact = Contact::parse(&form.contact);
-    let (name, contact) = match (name, contact) {
-        (Ok(name), Ok(contact)) => (name, contact),
-        (name, contact) => {
+    let input = SignInput {
+        name: &form.name,
+        contact: &form.contact,
+        public: form.public.is_some(),
+        updates: form.updates.is_some(),
+    };
+    match signing::request_code(&state, &campaign, &input, peer.ip(), tr).await {
+        Ok(verification) => Ok(Redirect::to(&format!(
+            "/{}/verify/{verification}",
+            campaign.path_segment()
+        ))
+        .into_response()),
+        Err(RequestRefused::Invalid { name, contact }) => {
             let view = SignFormView {
                 name: form.name.chars().take(200).collect(),
                 contact: form.contact.chars().take(300).collect(),
-                public: form.public.is_some(),
-                updates: form.updates.is_some(),
-                name_error: name.err().map(|e| input_message(&e, tr)),
-                contact_error: contact.err().map(|e| input_message(&e, tr)),
+                public: input.public,
+                updates: input.updates,
+                name_error: name.map(|e| tr.t(e.key())),
+                contact_error: contact.map(|e| tr.t(e.key())),
             };
-            return sign_form_page(&campaign, tr, csrf, view, StatusCode::UNPROCESSABLE_ENTITY);
+            sign_form_page(&campaign, tr, csrf, view, StatusCode::UNPROCESSABLE_ENTITY)
         }
-    };
-
-    let contact_key = state.secret.contact_key(&contact);
-    let client_key = state.secret.client_key(&network_of(peer.ip()));
-    let hour_ago = now
-        .checked_sub(SignedDuration::from_hours(1))
-        .unwrap_or(now);
-    let (by_contact, by_network) = state
-        .store
-        .recent_verifications(&contact_key, &client_key, hour_ago)
-        .await?;
-    if by_contact >= platform.codes_per_contact_per_hour()
-        || by_network >= platform.codes_per_network_per_hour()
-    {
-        return Err(WebError::RateLimited);
-    }
-
-    // Both answers do the same work and look the same; only the message differs.
-    let already_signed = state.store.has_signed(campaign.id, &contact_key).await?;
-    let verification_id = random::token();
-    let code = random::code();
-    let withdraw_token = random::token();
-    let message = code_message(
-        &state,
-        &campaign,
-        &contact,
-        &code,
-        &withdraw_token,
-        already_signed,
-        tr,
-    );
-    let new = NewVerification {
-        id: verification_id.clone(),
-        purpose: Purpose::Sign,
-        campaign_id: Some(campaign.id),
-        contact_key,
-        channel: contact.channel(),
-        code_hash: state.secret.code_hash(&verification_id, &code),
-        name: Some(name),
-        public: form.public.is_some(),
-        wants_updates: form.updates.is_some(),
-        // Kept, encrypted, only for a signer who asked for news; else never.
-        sealed_contact: form
-            .updates
-            .is_some()
-            .then(|| state.secret.seal(contact.as_ref(), random::nonce())),
-        withdraw_key: state.secret.token_hash(&withdraw_token),
-        client_key,
-        at: now,
-    };
-    state.store.create_verification(&new, &message).await?;
-    state.outbox.notify_one();
-    Ok(Redirect::to(&format!(
-        "/{}/verify/{verification_id}",
-        campaign.path_segment()
-    ))
-    .into_response())
-}
-
-fn code_message(
-    state: &AppState,
-    campaign: &Campaign,
-    contact: &Contact,
-    code: &Code,
-    withdraw_token: &str,
-    already_signed: bool,
-    tr: Tr,
-) -> OutboundMessage {
-    let title = campaign.text.title.as_ref();
-    let body = if already_signed {
-        tr.with("message.already_signed", &[("title", title)])
-    } else {
-        let withdraw = format!("{}/withdraw/{withdraw_token}", state.public_url);
-        tr.with(
-            "message.code",
-            &[
-                ("title", title),
-                ("code", &tr.digits(code.as_ref())),
-                ("withdraw", &withdraw),
-            ],
-        )
-    };
-    OutboundMessage {
-        channel: contact.channel(),
-        recipient: contact.as_ref().to_owned(),
-        subject: tr.with("message.subject", &[("title", title)]),
-        body,
+        Err(RequestRefused::Web(error)) => Err(error),
     }
 }
 
@@ -274,14 +173,11 @@ async fn verification_for(
     campaign: &Campaign,
     id: &str,
 ) -> Result<Verification, WebError> {
-    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-    if !well_formed {
+    let verification = signing::find_verification(state, id).await?;
+    if verification.campaign_id != Some(campaign.id) {
         return Err(WebError::NotFound);
     }
-    match state.store.verification(id).await? {
-        Some(v) if v.campaign_id == Some(campaign.id) && v.purpose == Purpose::Sign => Ok(v),
-        _ => Err(WebError::NotFound),
-    }
+    Ok(verification)
 }
 
 fn verify_page(
@@ -346,73 +242,23 @@ pub async fn confirm_code(
     csrf.verify(&form.csrf)?;
     let campaign = public_campaign(&state, &segment).await?;
     let verification = verification_for(&state, &campaign, &id).await?;
-    let now = Timestamp::now();
-    match verification.state(now) {
-        VerificationState::Used => {
-            return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response());
+    let message = match signing::confirm_code(&state, &campaign, &verification, &form.code).await {
+        Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),
+        Err(ConfirmRefused::Web(error)) => return Err(error),
+        Err(ConfirmRefused::WrongCode { left }) => {
+            tr.with("verify.wrong_code", &[("left", &tr.number(left))])
         }
-        VerificationState::Open => {}
-        VerificationState::Expired | VerificationState::Exhausted => {
-            return verify_page(
-                &campaign,
-                &verification,
-                tr,
-                csrf,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-    }
-    // A code confirmed after the campaign closed does not count.
-    ensure_open(
-        &campaign,
-        &Platform::new(state.store.settings().await?),
-        now,
-    )?;
-
-    let matches = Code::parse(&form.code)
-        .map(|code| state.secret.code_hash(&verification.id, &code) == verification.code_hash)
-        .unwrap_or(false);
-    if !matches {
-        let left = state
-            .store
-            .spend_attempt(&verification.id)
-            .await?
-            .unwrap_or(0);
-        let message = match left {
-            0 => tr.t("verify.exhausted"),
-            left => tr.with("verify.wrong_code", &[("left", &tr.number(left))]),
-        };
-        return verify_page(
-            &campaign,
-            &verification,
-            tr,
-            csrf,
-            Some(message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-
-    let name = verification.name.clone().ok_or(WebError::NotFound)?;
-    let confirmation = Confirmation {
-        signature: ConfirmedSignature {
-            name,
-            public: verification.public,
-            wants_updates: verification.wants_updates,
-            sealed_contact: verification.sealed_contact.clone(),
-            contact_key: verification.contact_key.clone(),
-            withdraw_key: Some(verification.withdraw_key.clone()),
-            created_at: verification.created_at,
-            confirmed_at: now,
-        },
-        verification_id: Some(verification.id.clone()),
+        Err(ConfirmRefused::Exhausted) => tr.t("verify.exhausted"),
+        Err(ConfirmRefused::Expired) => tr.t("verify.expired"),
     };
-    let outcome = state
-        .batcher
-        .confirm(campaign.id, campaign.text_version, confirmation)
-        .await?;
-    tracing::info!(outcome = ?outcome, "signature confirmation");
-    Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response())
+    verify_page(
+        &campaign,
+        &verification,
+        tr,
+        csrf,
+        Some(message),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 #[derive(Template)]

@@ -1,0 +1,255 @@
+//! The rules of signing, shared by the pages and the JSON API: who may ask for a code, what
+//! the code message says, when a code counts. Handlers only translate requests and answers.
+
+use std::net::IpAddr;
+
+use jiff::{SignedDuration, Timestamp};
+use tomar_core::campaign::Campaign;
+use tomar_core::lifecycle::Status;
+use tomar_core::message::OutboundMessage;
+use tomar_core::names::{InputError, PersonName};
+use tomar_core::signature::{ConfirmedSignature, Contact};
+use tomar_core::verification::{Code, NewVerification, Purpose, Verification, VerificationState};
+use tomar_store::{Confirmation, Confirmed, StoreError};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::platform::{Platform, network_of};
+use crate::random;
+
+/// What a signer submits, as typed.
+pub struct SignInput<'a> {
+    pub name: &'a str,
+    pub contact: &'a str,
+    pub public: bool,
+    pub updates: bool,
+}
+
+/// Why a request for a code was not taken.
+pub enum RequestRefused {
+    /// The fields did not parse; each error belongs beside its field.
+    Invalid {
+        name: Option<InputError>,
+        contact: Option<InputError>,
+    },
+    Web(WebError),
+}
+
+impl From<WebError> for RequestRefused {
+    fn from(error: WebError) -> Self {
+        RequestRefused::Web(error)
+    }
+}
+
+impl From<StoreError> for RequestRefused {
+    fn from(error: StoreError) -> Self {
+        RequestRefused::Web(error.into())
+    }
+}
+
+/// Why a code did not count.
+pub enum ConfirmRefused {
+    WrongCode { left: u32 },
+    Expired,
+    Exhausted,
+    Web(WebError),
+}
+
+impl From<WebError> for ConfirmRefused {
+    fn from(error: WebError) -> Self {
+        ConfirmRefused::Web(error)
+    }
+}
+
+impl From<StoreError> for ConfirmRefused {
+    fn from(error: StoreError) -> Self {
+        ConfirmRefused::Web(error.into())
+    }
+}
+
+/// Refuses signing anything but an open campaign, while signing is switched on.
+pub fn ensure_open(
+    campaign: &Campaign,
+    platform: &Platform,
+    now: Timestamp,
+) -> Result<(), WebError> {
+    if campaign.status(now) != Status::Open || platform.signing_stopped() {
+        return Err(WebError::Closed);
+    }
+    Ok(())
+}
+
+/// Sends a code for signing `campaign`; answers the new verification's id. A contact that
+/// already signed gets the same answer and a message saying so instead of a code.
+pub async fn request_code(
+    state: &AppState,
+    campaign: &Campaign,
+    input: &SignInput<'_>,
+    peer: IpAddr,
+    tr: Tr,
+) -> Result<String, RequestRefused> {
+    let now = Timestamp::now();
+    let platform = Platform::new(state.store.settings().await?);
+    ensure_open(campaign, &platform, now)?;
+    let (name, contact) = match (PersonName::parse(input.name), Contact::parse(input.contact)) {
+        (Ok(name), Ok(contact)) => (name, contact),
+        (name, contact) => {
+            return Err(RequestRefused::Invalid {
+                name: name.err(),
+                contact: contact.err(),
+            });
+        }
+    };
+
+    let contact_key = state.secret.contact_key(&contact);
+    let client_key = state.secret.client_key(&network_of(peer));
+    let hour_ago = now
+        .checked_sub(SignedDuration::from_hours(1))
+        .unwrap_or(now);
+    let (by_contact, by_network) = state
+        .store
+        .recent_verifications(&contact_key, &client_key, hour_ago)
+        .await?;
+    if by_contact >= platform.codes_per_contact_per_hour()
+        || by_network >= platform.codes_per_network_per_hour()
+    {
+        return Err(WebError::RateLimited.into());
+    }
+
+    // Both answers do the same work and look the same; only the message differs.
+    let already_signed = state.store.has_signed(campaign.id, &contact_key).await?;
+    let verification_id = random::token();
+    let code = random::code();
+    let withdraw_token = random::token();
+    let message = code_message(
+        state,
+        campaign,
+        &contact,
+        &code,
+        &withdraw_token,
+        already_signed,
+        tr,
+    );
+    let new = NewVerification {
+        id: verification_id.clone(),
+        purpose: Purpose::Sign,
+        campaign_id: Some(campaign.id),
+        contact_key,
+        channel: contact.channel(),
+        code_hash: state.secret.code_hash(&verification_id, &code),
+        name: Some(name),
+        public: input.public,
+        wants_updates: input.updates,
+        // Kept, encrypted, only for a signer who asked for news; else never.
+        sealed_contact: input
+            .updates
+            .then(|| state.secret.seal(contact.as_ref(), random::nonce())),
+        withdraw_key: state.secret.token_hash(&withdraw_token),
+        client_key,
+        at: now,
+    };
+    state.store.create_verification(&new, &message).await?;
+    state.outbox.notify_one();
+    Ok(verification_id)
+}
+
+fn code_message(
+    state: &AppState,
+    campaign: &Campaign,
+    contact: &Contact,
+    code: &Code,
+    withdraw_token: &str,
+    already_signed: bool,
+    tr: Tr,
+) -> OutboundMessage {
+    let title = campaign.text.title.as_ref();
+    let body = if already_signed {
+        tr.with("message.already_signed", &[("title", title)])
+    } else {
+        let withdraw = format!("{}/withdraw/{withdraw_token}", state.public_url);
+        tr.with(
+            "message.code",
+            &[
+                ("title", title),
+                ("code", &tr.digits(code.as_ref())),
+                ("withdraw", &withdraw),
+            ],
+        )
+    };
+    OutboundMessage {
+        channel: contact.channel(),
+        recipient: contact.as_ref().to_owned(),
+        subject: tr.with("message.subject", &[("title", title)]),
+        body,
+    }
+}
+
+/// A verification by the id in an address; malformed or unknown ids are not found.
+pub async fn find_verification(state: &AppState, id: &str) -> Result<Verification, WebError> {
+    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
+    if !well_formed {
+        return Err(WebError::NotFound);
+    }
+    match state.store.verification(id).await? {
+        Some(v) if v.purpose == Purpose::Sign => Ok(v),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// Checks a typed code and, if it is right, counts the signature through the group
+/// commit. A used verification answers what it produced.
+pub async fn confirm_code(
+    state: &AppState,
+    campaign: &Campaign,
+    verification: &Verification,
+    typed: &str,
+) -> Result<Confirmed, ConfirmRefused> {
+    let now = Timestamp::now();
+    match verification.state(now) {
+        VerificationState::Used => {
+            return Ok(verification
+                .signature_sequence
+                .map_or(Confirmed::AlreadySigned, Confirmed::Signed));
+        }
+        VerificationState::Open => {}
+        VerificationState::Expired => return Err(ConfirmRefused::Expired),
+        VerificationState::Exhausted => return Err(ConfirmRefused::Exhausted),
+    }
+    // A code confirmed after the campaign closed does not count.
+    ensure_open(campaign, &Platform::new(state.store.settings().await?), now)?;
+
+    let matches = Code::parse(typed)
+        .map(|code| state.secret.code_hash(&verification.id, &code) == verification.code_hash)
+        .unwrap_or(false);
+    if !matches {
+        return match state
+            .store
+            .spend_attempt(&verification.id)
+            .await?
+            .unwrap_or(0)
+        {
+            0 => Err(ConfirmRefused::Exhausted),
+            left => Err(ConfirmRefused::WrongCode { left }),
+        };
+    }
+    let name = verification.name.clone().ok_or(WebError::NotFound)?;
+    let confirmation = Confirmation {
+        signature: ConfirmedSignature {
+            name,
+            public: verification.public,
+            wants_updates: verification.wants_updates,
+            sealed_contact: verification.sealed_contact.clone(),
+            contact_key: verification.contact_key.clone(),
+            withdraw_key: Some(verification.withdraw_key.clone()),
+            created_at: verification.created_at,
+            confirmed_at: now,
+        },
+        verification_id: Some(verification.id.clone()),
+    };
+    let outcome = state
+        .batcher
+        .confirm(campaign.id, campaign.text_version, confirmation)
+        .await?;
+    Ok(outcome)
+}

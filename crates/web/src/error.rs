@@ -19,6 +19,13 @@ pub enum WebError {
     RateLimited,
     #[error("this campaign is not open for signing")]
     Closed,
+    /// Input that was understood but refused; messages already in the request's language.
+    #[error("invalid input: {detail}")]
+    Invalid {
+        detail: String,
+        /// Field name and the message that belongs beside it.
+        fields: Vec<(&'static str, String)>,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -34,7 +41,15 @@ pub enum ErrorPage {
     Forgery,
     RateLimited,
     Closed,
+    Invalid,
     Internal,
+}
+
+/// What an error response says beyond its kind: a specific message, messages per field.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorDetails {
+    pub detail: Option<String>,
+    pub fields: Vec<(&'static str, String)>,
 }
 
 impl ErrorPage {
@@ -47,6 +62,7 @@ impl ErrorPage {
             ErrorPage::Forgery => ("error.forgery_title", "error.forgery"),
             ErrorPage::RateLimited => ("error.rate_limited_title", "error.rate_limited"),
             ErrorPage::Closed => ("error.closed_title", "error.closed"),
+            ErrorPage::Invalid => ("error.invalid_title", "error.invalid"),
             ErrorPage::Internal => ("error.internal_title", "error.internal"),
         }
     }
@@ -54,19 +70,30 @@ impl ErrorPage {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (status, page) = match &self {
-            WebError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
-            WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorPage::BadRequest),
-            WebError::Forgery => (StatusCode::FORBIDDEN, ErrorPage::Forgery),
-            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorPage::RateLimited),
-            WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed),
-            WebError::Store(_) | WebError::Render(_) => {
-                tracing::error!(error = %self, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
+        let (status, page, details) = match self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, None),
+            WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorPage::BadRequest, None),
+            WebError::Forgery => (StatusCode::FORBIDDEN, ErrorPage::Forgery, None),
+            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorPage::RateLimited, None),
+            WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed, None),
+            WebError::Invalid { detail, fields } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorPage::Invalid,
+                Some(ErrorDetails {
+                    detail: Some(detail),
+                    fields,
+                }),
+            ),
+            internal @ (WebError::Store(_) | WebError::Render(_)) => {
+                tracing::error!(error = %internal, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal, None)
             }
         };
         let mut response = status.into_response();
         response.extensions_mut().insert(page);
+        if let Some(details) = details {
+            response.extensions_mut().insert(details);
+        }
         response
     }
 }

@@ -1,6 +1,7 @@
 //! Tomar's web layer: the router, its middleware, pages, templates and assets. It knows
 //! HTTP and the store's interface, never SQL.
 
+mod api;
 mod assets;
 mod csrf;
 mod error;
@@ -42,7 +43,9 @@ pub struct AppState {
 
 /// All of Tomar's routes with their middleware, ready to serve.
 pub fn router(state: AppState) -> Router {
+    let (api, _) = api::router();
     Router::new()
+        .merge(api)
         .route("/", get(pages::home::home))
         .route("/rules", get(pages::rules::rules))
         .route("/healthz", get(health))

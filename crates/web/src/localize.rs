@@ -12,9 +12,32 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tomar_core::language::Language;
 
-use crate::error::ErrorPage;
+use crate::error::{ErrorDetails, ErrorPage};
 use crate::i18n::Tr;
 use crate::pages::error_page;
+
+/// An error as `application/problem+json` (RFC 9457), for the API: a title and a detail in
+/// the request's language, and a message per refused field.
+fn problem(tr: Tr, page: ErrorPage, status: StatusCode, details: ErrorDetails) -> Response {
+    let (title_key, message_key) = page.keys();
+    let errors: serde_json::Map<String, serde_json::Value> = details
+        .fields
+        .into_iter()
+        .map(|(field, message)| (field.to_owned(), message.into()))
+        .collect();
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": tr.t(title_key),
+        "status": status.as_u16(),
+        "detail": details.detail.unwrap_or_else(|| tr.t(message_key)),
+        "errors": errors,
+    });
+    (
+        [(CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
 
 const COOKIE_NAME: &str = "lang";
 /// A year: the choice should outlive a browser restart, not forever.
@@ -61,12 +84,22 @@ fn choose(request: &Request) -> (Language, Source) {
 pub async fn localize(mut request: Request, next: Next) -> Response {
     let (language, source) = choose(&request);
     let tr = Tr::new(language);
+    let api = request.uri().path().starts_with("/api/");
     request.extensions_mut().insert(tr);
     let mut response = next.run(request).await;
 
     if let Some(page) = error_to_render(&response) {
         let status = response.status();
-        let mut rendered = error_page(tr, page).into_response();
+        let details = response
+            .extensions()
+            .get::<ErrorDetails>()
+            .cloned()
+            .unwrap_or_default();
+        let mut rendered = if api {
+            problem(tr, page, status, details)
+        } else {
+            error_page(tr, page, details).into_response()
+        };
         *rendered.status_mut() = status;
         response = rendered;
     }
@@ -93,7 +126,7 @@ fn error_to_render(response: &Response) -> Option<ErrorPage> {
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/problem+json"));
     if has_page || !(status.is_client_error() || status.is_server_error()) {
         return None;
     }

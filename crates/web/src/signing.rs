@@ -198,7 +198,8 @@ pub async fn find_verification(state: &AppState, id: &str) -> Result<Verificatio
 }
 
 /// Checks a typed code and, if it is right, counts the signature through the group
-/// commit. A used verification answers what it produced.
+/// commit. A verification already used answers `VerificationUsed`; what it produced is
+/// its `signature_sequence`.
 pub async fn confirm_code(
     state: &AppState,
     campaign: &Campaign,
@@ -207,11 +208,7 @@ pub async fn confirm_code(
 ) -> Result<Confirmed, ConfirmRefused> {
     let now = Timestamp::now();
     match verification.state(now) {
-        VerificationState::Used => {
-            return Ok(verification
-                .signature_sequence
-                .map_or(Confirmed::AlreadySigned, Confirmed::Signed));
-        }
+        VerificationState::Used => return Ok(Confirmed::VerificationUsed),
         VerificationState::Open => {}
         VerificationState::Expired => return Err(ConfirmRefused::Expired),
         VerificationState::Exhausted => return Err(ConfirmRefused::Exhausted),

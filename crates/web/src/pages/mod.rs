@@ -11,7 +11,7 @@ pub mod withdraw;
 use askama::Template;
 use axum::response::Html;
 
-use crate::error::{ErrorPage, WebError};
+use crate::error::{ErrorDetails, ErrorPage, WebError};
 use crate::i18n::Tr;
 use crate::view::Shell;
 
@@ -28,11 +28,11 @@ struct ErrorTemplate {
 
 /// The page for an error, in the request's language. Rendering it cannot fail in a way
 /// worth another error page, so a failure falls back to the plain message.
-pub fn error_page(tr: Tr, page: ErrorPage) -> Html<String> {
+pub fn error_page(tr: Tr, page: ErrorPage, details: ErrorDetails) -> Html<String> {
     let (title_key, message_key) = page.keys();
     let template = ErrorTemplate {
         shell: Shell::new(tr, tr.t(title_key), "/"),
-        message: tr.t(message_key),
+        message: details.detail.unwrap_or_else(|| tr.t(message_key)),
     };
     Html(
         template

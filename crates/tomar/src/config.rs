@@ -37,6 +37,17 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Fill an empty database with fictional demo content, then exit.
     Demo(DatabaseArgs),
+    /// Set a run-time platform setting (limits, switches, texts), then exit.
+    Setting(SettingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettingArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// e.g. limits.codes_per_network_per_hour
+    pub key: String,
+    pub value: String,
 }
 
 #[derive(Debug, Args)]

@@ -54,6 +54,11 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             startup::open_store(&config::database_url(&args, &file)?).await?;
             tracing::info!("the database schema is up to date");
         }
+        Command::Setting(args) => {
+            let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;
+            store.set_setting(&args.key, &args.value).await?;
+            tracing::info!(key = %args.key, "setting saved");
+        }
         Command::Demo(args) => {
             let store = startup::open_store(&config::database_url(&args, &file)?).await?;
             if demo::create_if_empty(&store, jiff::Timestamp::now()).await? {

@@ -85,4 +85,17 @@ async fn migrate_and_demo_work_on_a_fresh_sqlite_file() {
     let (ok, stderr) = tomar(&["demo", "--database-url", &url]);
     assert!(ok, "{stderr}");
     assert_eq!(store.campaign_count().await.unwrap(), campaigns);
+    let (ok, stderr) = tomar(&[
+        "setting",
+        "--database-url",
+        &url,
+        "switch.signing_stopped",
+        "true",
+    ]);
+    assert!(ok, "{stderr}");
+    let settings = store.settings().await.unwrap();
+    assert_eq!(
+        settings.get("switch.signing_stopped").map(String::as_str),
+        Some("true")
+    );
 }

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use tomar_core::Timestamp;
 use tomar_core::campaign::Campaign;
 use tomar_core::names::CampaignRef;
-use tomar_core::persian::ascii_digits;
 use tomar_store::Confirmed;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -24,10 +23,8 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::campaign::public_campaign;
+use crate::pages::campaign::{public_campaign, signers_page};
 use crate::signing::{self, ConfirmRefused, RequestRefused, SignInput};
-
-const SIGNATURES_PER_PAGE: u32 = 100;
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -173,21 +170,7 @@ async fn signatures(
     Query(query): Query<AfterQuery>,
 ) -> Result<Json<SignersPage>, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
-    let after = match query.after.as_deref().map(|a| ascii_digits(a.trim())) {
-        None => None,
-        Some(digits) if digits.is_empty() => None,
-        Some(digits) => Some(digits.parse::<u64>().map_err(|_| WebError::BadRequest)?),
-    };
-    let page = state
-        .store
-        .signatures_page(campaign.id, after, SIGNATURES_PER_PAGE)
-        .await?;
-    let next = match page.last() {
-        Some(last) if page.len() == SIGNATURES_PER_PAGE as usize && last.sequence > 1 => {
-            Some(last.sequence)
-        }
-        _ => None,
-    };
+    let (page, next) = signers_page(&state, &campaign, query.after.as_deref()).await?;
     let items = page
         .iter()
         .map(|s| SignerJson {

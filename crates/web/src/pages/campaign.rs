@@ -326,6 +326,31 @@ pub async fn campaign_page(
     })
 }
 
+/// One page of a campaign's confirmed signers, newest first, after the cursor `after` (a
+/// signature number, typed in any digits), and the cursor of the next page if there is one.
+pub async fn signers_page(
+    state: &AppState,
+    campaign: &Campaign,
+    after: Option<&str>,
+) -> Result<(Vec<Signature>, Option<u64>), WebError> {
+    let after = match after.map(|a| ascii_digits(a.trim())) {
+        None => None,
+        Some(digits) if digits.is_empty() => None,
+        Some(digits) => Some(digits.parse::<u64>().map_err(|_| WebError::BadRequest)?),
+    };
+    let page = state
+        .store
+        .signatures_page(campaign.id, after, SIGNERS_PER_PAGE)
+        .await?;
+    let next = match page.last() {
+        Some(last) if page.len() == SIGNERS_PER_PAGE as usize && last.sequence > 1 => {
+            Some(last.sequence)
+        }
+        _ => None,
+    };
+    Ok((page, next))
+}
+
 #[derive(Deserialize)]
 pub struct SignaturesQuery {
     after: Option<String>,
@@ -350,22 +375,9 @@ pub async fn signatures_page(
     Query(query): Query<SignaturesQuery>,
 ) -> Result<Html<String>, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
-    let after = match query.after.as_deref().map(|a| ascii_digits(a.trim())) {
-        None => None,
-        Some(digits) if digits.is_empty() => None,
-        Some(digits) => Some(digits.parse::<u64>().map_err(|_| WebError::BadRequest)?),
-    };
-    let page = state
-        .store
-        .signatures_page(campaign.id, after, SIGNERS_PER_PAGE)
-        .await?;
+    let (page, next) = signers_page(&state, &campaign, query.after.as_deref()).await?;
     let href = format!("/{}", campaign.path_segment());
-    let next_href = match page.last() {
-        Some(last) if page.len() == SIGNERS_PER_PAGE as usize && last.sequence > 1 => {
-            Some(format!("{href}/signatures?after={}", last.sequence))
-        }
-        _ => None,
-    };
+    let next_href = next.map(|after| format!("{href}/signatures?after={after}"));
     let title = tr.with(
         "signatures.title",
         &[("title", campaign.text.title.as_ref())],

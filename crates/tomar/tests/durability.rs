@@ -21,7 +21,7 @@ fn free_port() -> u16 {
 }
 
 async fn start(db: &str, outbox: &Path, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_tomar"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tomar"))
         .args([
             "serve",
             "--demo",
@@ -49,6 +49,8 @@ async fn start(db: &str, outbox: &Path, port: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("tomar did not start");
 }
 

@@ -68,13 +68,10 @@ impl Worker {
             .store
             .claim_due_messages(now, lease_until, CLAIM)
             .await?;
+        let mut sent = Vec::with_capacity(due.len());
         for claimed in &due {
             match self.transport.deliver(claimed.id, &claimed.message).await {
-                Ok(()) => {
-                    self.store
-                        .mark_message_sent(claimed.id, Timestamp::now())
-                        .await?
-                }
+                Ok(()) => sent.push(claimed.id),
                 Err(error) => {
                     let retry_at = retry_delay(claimed.attempts + 1)
                         .and_then(|delay| Timestamp::now().checked_add(delay).ok());
@@ -89,6 +86,12 @@ impl Worker {
                         .await?;
                 }
             }
+        }
+        // One transaction for the whole round: a surge of codes is not one fsync each.
+        if !sent.is_empty() {
+            self.store
+                .mark_messages_sent(&sent, Timestamp::now())
+                .await?;
         }
         Ok(due.len())
     }

@@ -237,14 +237,16 @@ impl Store {
         dispatch!(self.has_signed(campaign, contact_key))
     }
 
-    /// Verifications created since `since` for this contact, and from this network.
+    /// Verifications created since `since` for this contact, and from this network, each
+    /// counted up to `cap`.
     pub async fn recent_verifications(
         &self,
         contact_key: &ContactKey,
         client_key: &str,
         since: Timestamp,
+        cap: u64,
     ) -> Result<(u64, u64), StoreError> {
-        dispatch!(self.recent_verifications(contact_key, client_key, since))
+        dispatch!(self.recent_verifications(contact_key, client_key, since, cap))
     }
 
     /// Uses up one try; answers the tries left, or `None` if there were none.
@@ -279,8 +281,9 @@ impl Store {
         dispatch!(self.claim_due_messages(now, lease_until, limit))
     }
 
-    pub async fn mark_message_sent(&self, id: i64, at: Timestamp) -> Result<(), StoreError> {
-        dispatch!(self.mark_message_sent(id, at))
+    /// Records delivered messages in one transaction and forgets their recipients.
+    pub async fn mark_messages_sent(&self, ids: &[i64], at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self.mark_messages_sent(ids, at))
     }
 
     /// Records a failed delivery, to be retried at `retry_at` or, with `None`, given up.

@@ -408,7 +408,7 @@ macro_rules! shared_queries {
                      FROM verifications WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(self.writer())
+                .fetch_optional(self.reader())
                 .await?;
                 row.map(TryInto::try_into).transpose()
             }
@@ -444,22 +444,27 @@ macro_rules! shared_queries {
                 Ok(found.is_some())
             }
 
-            /// Verifications created since `since` for this contact and from this network.
+            /// Verifications created since `since` for this contact and from this network,
+            /// each counted up to `cap` (a limit only needs to know it was reached).
             pub async fn recent_verifications(
                 &self,
                 contact_key: &tomar_core::signature::ContactKey,
                 client_key: &str,
                 since: tomar_core::Timestamp,
+                cap: u64,
             ) -> Result<(u64, u64), $crate::StoreError> {
                 let (by_contact, by_client): (i64, i64) = sqlx::query_as(
                     "SELECT \
-                     (SELECT COUNT(*) FROM verifications WHERE contact_key = $1 AND created_at >= $3), \
-                     (SELECT COUNT(*) FROM verifications WHERE client_key = $2 AND created_at >= $3)",
+                     (SELECT COUNT(*) FROM (SELECT 1 FROM verifications \
+                      WHERE contact_key = $1 AND created_at >= $3 LIMIT $4) AS by_contact), \
+                     (SELECT COUNT(*) FROM (SELECT 1 FROM verifications \
+                      WHERE client_key = $2 AND created_at >= $3 LIMIT $4) AS by_client)",
                 )
                 .bind(contact_key.as_ref())
                 .bind(client_key)
                 .bind(since.as_second())
-                .fetch_one(self.writer())
+                .bind(i64::try_from(cap).unwrap_or(i64::MAX))
+                .fetch_one(self.reader())
                 .await?;
                 Ok((by_contact.max(0) as u64, by_client.max(0) as u64))
             }
@@ -542,19 +547,24 @@ macro_rules! shared_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            pub async fn mark_message_sent(
+            /// Records delivered messages, in one transaction, and forgets their recipients.
+            pub async fn mark_messages_sent(
                 &self,
-                id: i64,
+                ids: &[i64],
                 at: tomar_core::Timestamp,
             ) -> Result<(), $crate::StoreError> {
-                sqlx::query(
-                    "UPDATE outbox SET sent_at = $1, recipient = '', attempts = attempts + 1 \
-                     WHERE id = $2",
-                )
-                .bind(at.as_second())
-                .bind(id)
-                .execute(self.writer())
-                .await?;
+                let mut tx = self.writer().begin().await?;
+                for id in ids {
+                    sqlx::query(
+                        "UPDATE outbox SET sent_at = $1, recipient = '', attempts = attempts + 1 \
+                         WHERE id = $2",
+                    )
+                    .bind(at.as_second())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 

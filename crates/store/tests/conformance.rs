@@ -794,15 +794,29 @@ async fn recent_verifications_are_counted_by_contact_and_network(store: Store) {
     }
     let key = Contact::parse("09121234567").unwrap().key(b"test secret");
     assert_eq!(
-        store.recent_verifications(&key, "a", now()).await.unwrap(),
+        store
+            .recent_verifications(&key, "a", now(), 10)
+            .await
+            .unwrap(),
         (2, 2)
     );
     let later = now()
         .checked_add(jiff::SignedDuration::from_secs(1))
         .unwrap();
     assert_eq!(
-        store.recent_verifications(&key, "a", later).await.unwrap(),
+        store
+            .recent_verifications(&key, "a", later, 10)
+            .await
+            .unwrap(),
         (0, 0)
+    );
+    assert_eq!(
+        store
+            .recent_verifications(&key, "a", now(), 1)
+            .await
+            .unwrap(),
+        (1, 1),
+        "counting stops at the cap"
     );
 }
 
@@ -876,7 +890,10 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
             .collect::<Vec<_>>(),
         ["m3"]
     );
-    store.mark_message_sent(first[0].id, now()).await.unwrap();
+    store
+        .mark_messages_sent(&[first[0].id], now())
+        .await
+        .unwrap();
     // After the lease, unsent claims come back; sent ones never do.
     let after_lease = lease
         .checked_add(jiff::SignedDuration::from_secs(1))

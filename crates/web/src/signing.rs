@@ -107,13 +107,20 @@ pub async fn request_code(
     let hour_ago = now
         .checked_sub(SignedDuration::from_hours(1))
         .unwrap_or(now);
+    let (per_contact, per_network) = (
+        platform.codes_per_contact_per_hour(),
+        platform.codes_per_network_per_hour(),
+    );
     let (by_contact, by_network) = state
         .store
-        .recent_verifications(&contact_key, &client_key, hour_ago)
+        .recent_verifications(
+            &contact_key,
+            &client_key,
+            hour_ago,
+            per_contact.max(per_network),
+        )
         .await?;
-    if by_contact >= platform.codes_per_contact_per_hour()
-        || by_network >= platform.codes_per_network_per_hour()
-    {
+    if by_contact >= per_contact || by_network >= per_network {
         return Err(WebError::RateLimited.into());
     }
 

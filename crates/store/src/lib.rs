@@ -2,7 +2,6 @@
 //! chosen at run time from the database URL, and every method behaves the same on both,
 //! which the conformance suite in `tests/conformance.rs` checks.
 
-mod batcher;
 mod error;
 mod postgres;
 mod rows;
@@ -11,6 +10,7 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod url;
+mod writer;
 
 use std::collections::BTreeMap;
 
@@ -27,11 +27,11 @@ use tomar_core::update::{NewUpdate, Update};
 use tomar_core::verification::{NewVerification, Verification};
 use tomar_core::{Date, Timestamp};
 
-pub use batcher::SignatureBatcher;
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
+pub use writer::SigningWriter;
 
 /// One signer's confirmation, as the group commit takes it.
 #[derive(Clone, Debug)]
@@ -207,13 +207,23 @@ impl Store {
         dispatch!(self.add_confirmations(campaign, text_version, batch, at))
     }
 
-    /// Stores a new verification and the message carrying its code, together.
+    /// Stores new verifications, each with the message carrying its code, in one
+    /// transaction.
+    pub async fn create_verifications(
+        &self,
+        batch: &[(NewVerification, OutboundMessage)],
+    ) -> Result<(), StoreError> {
+        dispatch!(self.create_verifications(batch))
+    }
+
+    /// Stores one verification with the message carrying its code.
     pub async fn create_verification(
         &self,
         new: &NewVerification,
         message: &OutboundMessage,
     ) -> Result<(), StoreError> {
-        dispatch!(self.create_verification(new, message))
+        self.create_verifications(&[(new.clone(), message.clone())])
+            .await
     }
 
     pub async fn verification(&self, id: &str) -> Result<Option<Verification>, StoreError> {

@@ -359,40 +359,44 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
-            /// Stores a new verification and the message carrying its code, together.
-            pub async fn create_verification(
+            /// Stores new verifications, each with the message carrying its code, in one
+            /// transaction.
+            pub async fn create_verifications(
                 &self,
-                new: &tomar_core::verification::NewVerification,
-                message: &tomar_core::message::OutboundMessage,
+                batch: &[(tomar_core::verification::NewVerification, tomar_core::message::OutboundMessage)],
             ) -> Result<(), $crate::StoreError> {
-                let expires = new.at.checked_add(tomar_core::verification::CODE_LIFETIME)
-                    .unwrap_or(new.at);
                 let mut tx = self.writer().begin().await?;
-                sqlx::query(
-                    "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
-                     code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
-                     withdraw_key, client_key, created_at, last_sent_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
-                )
-                .bind(new.id.as_str())
-                .bind(new.purpose.name())
-                .bind(new.campaign_id.map(|c| c.0))
-                .bind(new.contact_key.as_ref())
-                .bind(new.channel.name())
-                .bind(new.code_hash.as_str())
-                .bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
-                .bind(new.name.as_ref().map(|n| n.as_ref()))
-                .bind(new.public)
-                .bind(new.wants_updates)
-                .bind(new.sealed_contact.as_deref())
-                .bind(new.withdraw_key.as_str())
-                .bind(new.client_key.as_str())
-                .bind(new.at.as_second())
-                .bind(expires.as_second())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
-                Self::insert_message(&mut tx, message, new.at).await?;
+                for (new, message) in batch {
+                    let expires = new
+                        .at
+                        .checked_add(tomar_core::verification::CODE_LIFETIME)
+                        .unwrap_or(new.at);
+                    sqlx::query(
+                        "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
+                         code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
+                         withdraw_key, client_key, created_at, last_sent_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
+                    )
+                    .bind(new.id.as_str())
+                    .bind(new.purpose.name())
+                    .bind(new.campaign_id.map(|c| c.0))
+                    .bind(new.contact_key.as_ref())
+                    .bind(new.channel.name())
+                    .bind(new.code_hash.as_str())
+                    .bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
+                    .bind(new.name.as_ref().map(|n| n.as_ref()))
+                    .bind(new.public)
+                    .bind(new.wants_updates)
+                    .bind(new.sealed_contact.as_deref())
+                    .bind(new.withdraw_key.as_str())
+                    .bind(new.client_key.as_str())
+                    .bind(new.at.as_second())
+                    .bind(expires.as_second())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
+                    Self::insert_message(&mut tx, message, new.at).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }

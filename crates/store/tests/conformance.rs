@@ -17,7 +17,7 @@ use tomar_core::update::{NewUpdate, UpdateAuthor};
 use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, Purpose, VerificationState};
 use tomar_core::{Date, Timestamp};
 use tomar_store::testing::corrupt_signature_count;
-use tomar_store::{Confirmation, Confirmed, SignatureBatcher, Store, StoreError};
+use tomar_store::{Confirmation, Confirmed, SigningWriter, Store, StoreError};
 
 macro_rules! conformance {
     ($($test:ident),* $(,)?) => {
@@ -60,6 +60,7 @@ conformance!(
     outbox_messages_are_claimed_once_and_forget_their_recipient,
     failed_messages_are_retried_then_given_up,
     concurrent_confirmations_are_counted_exactly,
+    concurrent_codes_are_all_stored_with_their_messages,
 );
 
 fn now() -> Timestamp {
@@ -958,18 +959,16 @@ async fn failed_messages_are_retried_then_given_up(store: Store) {
 
 async fn concurrent_confirmations_are_counted_exactly(store: Store) {
     let id = published(&store, "هجوم", 10).await;
-    let batcher = SignatureBatcher::start(store.clone());
+    let writer = SigningWriter::start(store.clone());
     // 300 confirmations at once: 200 people, 100 of whom try twice.
     let tasks: Vec<_> = (0..300u32)
         .map(|i| {
-            let batcher = batcher.clone();
+            let writer = writer.clone();
             let mut signature = signer(i % 200);
             signature.withdraw_key = Some(format!("w{i}"));
-            tokio::spawn(async move {
-                batcher
-                    .confirm(id, 1, Confirmation::direct(signature))
-                    .await
-            })
+            tokio::spawn(
+                async move { writer.confirm(id, 1, Confirmation::direct(signature)).await },
+            )
         })
         .collect();
     let mut numbers = Vec::new();
@@ -1040,5 +1039,50 @@ async fn only_confirmed_signers_who_asked_for_news_are_kept_for_updates(store: S
     assert_eq!(
         store.sealed_contacts_for_updates(id).await.unwrap(),
         ["sealed-1"]
+    );
+}
+
+async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
+    let id = published(&store, "صف", 10).await;
+    let writer = SigningWriter::start(store.clone());
+    let tasks: Vec<_> = (0..200u32)
+        .map(|i| {
+            let writer = writer.clone();
+            let new = new_verification(&format!("v{i}"), id, &format!("0912{i:07}"), "net");
+            tokio::spawn(async move { writer.send_code(new, message(&format!("m{i}"))).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    for i in 0..200 {
+        assert!(
+            store
+                .verification(&format!("v{i}"))
+                .await
+                .unwrap()
+                .is_some(),
+            "v{i}"
+        );
+    }
+    // A duplicate id fails alone; the rest of its batch is written.
+    let again = new_verification("v0", id, "09120000000", "net");
+    let fresh = new_verification("v-new", id, "09120000001", "net");
+    let (a, b) = tokio::join!(
+        writer.send_code(again, message("dup")),
+        writer.send_code(fresh, message("ok"))
+    );
+    assert!(a.is_err());
+    b.unwrap();
+    let lease = now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    assert_eq!(
+        store
+            .claim_due_messages(lease, lease, 500)
+            .await
+            .unwrap()
+            .len(),
+        201
     );
 }

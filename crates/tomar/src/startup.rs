@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tomar_core::secret::Secret;
 use tomar_notify::{FileOutbox, Transport, Worker};
-use tomar_store::{DatabaseUrl, SignatureBatcher, Store, StoreError};
+use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
 use crate::config::ServeSettings;
@@ -122,7 +122,7 @@ impl Application {
         tokio::spawn(Worker::new(store.clone(), transport, outbox.clone()).run());
         tokio::spawn(reconcile_counts_periodically(store.clone()));
         let state = AppState {
-            batcher: SignatureBatcher::start(store.clone()),
+            writer: SigningWriter::start(store.clone()),
             store,
             secret,
             outbox,

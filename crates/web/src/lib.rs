@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 use tomar_core::secret::Secret;
-use tomar_store::{SignatureBatcher, Store};
+use tomar_store::{SigningWriter, Store};
 
 pub use error::WebError;
 pub use security::CONTENT_SECURITY_POLICY_VALUE;
@@ -33,8 +33,8 @@ pub struct AppState {
     pub store: Store,
     /// Keys contact hashes, code hashes and tokens.
     pub secret: Secret,
-    /// The group commit every signature confirmation goes through.
-    pub batcher: SignatureBatcher,
+    /// The group commit that codes and signature confirmations go through.
+    pub writer: SigningWriter,
     /// Wakes the outbox worker when a message is queued.
     pub outbox: Arc<Notify>,
     /// Where people reach this Tomar, for links in messages (no trailing slash).

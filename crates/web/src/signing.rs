@@ -156,7 +156,7 @@ pub async fn request_code(
         client_key,
         at: now,
     };
-    state.store.create_verification(&new, &message).await?;
+    state.writer.send_code(new, message).await?;
     state.outbox.notify_one();
     Ok(verification_id)
 }
@@ -252,7 +252,7 @@ pub async fn confirm_code(
         verification_id: Some(verification.id.clone()),
     };
     let outcome = state
-        .batcher
+        .writer
         .confirm(campaign.id, campaign.text_version, confirmation)
         .await?;
     Ok(outcome)

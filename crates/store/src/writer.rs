@@ -1,0 +1,183 @@
+//! Group commit for the hot writes of signing. Requests queue their codes to send and their
+//! confirmations here; one task writes whatever has queued in as few transactions as it can
+//! (all new verifications in one, the confirmations of each campaign in one), so a surge
+//! costs a few commits a second rather than one or two per signer, and a campaign row is
+//! touched once per batch. A caller's answer comes only after its batch committed: what is
+//! acknowledged is durable.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+use tomar_core::Timestamp;
+use tomar_core::ids::CampaignId;
+use tomar_core::message::OutboundMessage;
+use tomar_core::verification::NewVerification;
+
+use crate::{Confirmation, Confirmed, Store, StoreError};
+
+/// The most writes taken into one batch.
+const MAX_BATCH: usize = 512;
+/// Writes waiting for the writer before callers wait for room.
+const QUEUE: usize = 8192;
+
+enum Job {
+    SendCode {
+        verification: NewVerification,
+        message: OutboundMessage,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Confirm {
+        campaign: CampaignId,
+        text_version: u32,
+        confirmation: Confirmation,
+        reply: oneshot::Sender<Result<Confirmed, StoreError>>,
+    },
+}
+
+/// The handle requests use; cheap to clone.
+#[derive(Clone)]
+pub struct SigningWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+impl SigningWriter {
+    /// Starts the writer task on the current runtime.
+    pub fn start(store: Store) -> SigningWriter {
+        let (queue, jobs) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(store, jobs));
+        SigningWriter { queue }
+    }
+
+    /// Stores a verification and its code message; answers once they are committed.
+    pub async fn send_code(
+        &self,
+        verification: NewVerification,
+        message: OutboundMessage,
+    ) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::SendCode {
+            verification,
+            message,
+            reply,
+        };
+        self.queue
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Counts one confirmation; answers once its batch is committed.
+    pub async fn confirm(
+        &self,
+        campaign: CampaignId,
+        text_version: u32,
+        confirmation: Confirmation,
+    ) -> Result<Confirmed, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Confirm {
+            campaign,
+            text_version,
+            confirmation,
+            reply,
+        };
+        self.queue
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
+
+type CodeJob = (
+    NewVerification,
+    OutboundMessage,
+    oneshot::Sender<Result<(), StoreError>>,
+);
+type ConfirmJob = (Confirmation, oneshot::Sender<Result<Confirmed, StoreError>>);
+
+async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let mut codes: Vec<CodeJob> = Vec::new();
+        let mut confirmations: BTreeMap<(CampaignId, u32), Vec<ConfirmJob>> = BTreeMap::new();
+        for job in batch.drain(..) {
+            match job {
+                Job::SendCode {
+                    verification,
+                    message,
+                    reply,
+                } => codes.push((verification, message, reply)),
+                Job::Confirm {
+                    campaign,
+                    text_version,
+                    confirmation,
+                    reply,
+                } => confirmations
+                    .entry((campaign, text_version))
+                    .or_default()
+                    .push((confirmation, reply)),
+            }
+        }
+        write_codes(&store, codes).await;
+        for ((campaign, text_version), group) in confirmations {
+            write_confirmations(&store, campaign, text_version, group).await;
+        }
+    }
+}
+
+async fn write_codes(store: &Store, jobs: Vec<CodeJob>) {
+    if jobs.is_empty() {
+        return;
+    }
+    let pairs: Vec<_> = jobs
+        .iter()
+        .map(|(v, m, _)| (v.clone(), m.clone()))
+        .collect();
+    match store.create_verifications(&pairs).await {
+        Ok(()) => {
+            for (_, _, reply) in jobs {
+                let _ = reply.send(Ok(()));
+            }
+        }
+        // One bad row must not sink its neighbours: write them one by one instead.
+        Err(error) if jobs.len() > 1 => {
+            tracing::warn!(%error, size = jobs.len(), "a batch of codes failed; writing them singly");
+            for (verification, message, reply) in jobs {
+                let _ = reply.send(store.create_verification(&verification, &message).await);
+            }
+        }
+        Err(error) => {
+            if let Some((_, _, reply)) = jobs.into_iter().next() {
+                let _ = reply.send(Err(error));
+            }
+        }
+    }
+}
+
+async fn write_confirmations(
+    store: &Store,
+    campaign: CampaignId,
+    text_version: u32,
+    group: Vec<ConfirmJob>,
+) {
+    let confirmations: Vec<Confirmation> = group.iter().map(|(c, _)| c.clone()).collect();
+    match store
+        .add_confirmations(campaign, text_version, &confirmations, Timestamp::now())
+        .await
+    {
+        Ok(outcomes) => {
+            for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
+                let _ = reply.send(Ok(outcome));
+            }
+        }
+        Err(error) => {
+            tracing::error!(%error, campaign = campaign.0, size = group.len(), "a signature batch failed");
+            let shared = Arc::new(error);
+            for (_, reply) in group {
+                let _ = reply.send(Err(StoreError::Batch(shared.clone())));
+            }
+        }
+    }
+}

@@ -55,17 +55,12 @@ impl SigningWriter {
         verification: NewVerification,
         message: OutboundMessage,
     ) -> Result<(), StoreError> {
-        let (reply, answer) = oneshot::channel();
-        let job = Job::SendCode {
+        self.submit(|reply| Job::SendCode {
             verification,
             message,
             reply,
-        };
-        self.queue
-            .send(job)
-            .await
-            .map_err(|_| StoreError::WriterStopped)?;
-        answer.await.map_err(|_| StoreError::WriterStopped)?
+        })
+        .await
     }
 
     /// Counts one confirmation; answers once its batch is committed.
@@ -75,15 +70,23 @@ impl SigningWriter {
         text_version: u32,
         confirmation: Confirmation,
     ) -> Result<Confirmed, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        let job = Job::Confirm {
+        self.submit(|reply| Job::Confirm {
             campaign,
             text_version,
             confirmation,
             reply,
-        };
+        })
+        .await
+    }
+
+    /// Queues a job and waits for the writer's answer to it.
+    async fn submit<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Job,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
         self.queue
-            .send(job)
+            .send(job(reply))
             .await
             .map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?

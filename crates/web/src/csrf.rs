@@ -5,10 +5,11 @@
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::cookies::cookie;
 use crate::error::WebError;
 use crate::random;
 
@@ -35,15 +36,8 @@ impl CsrfToken {
 }
 
 fn from_cookie(request: &Request) -> Option<String> {
-    request
-        .headers()
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|header| header.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix("csrf="))
+    cookie(request, COOKIE_NAME)
         .filter(|token| token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit()))
-        .map(str::to_owned)
 }
 
 pub async fn csrf(mut request: Request, next: Next) -> Response {

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod cookies;
 mod csrf;
 mod error;
 mod i18n;

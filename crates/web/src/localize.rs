@@ -6,12 +6,13 @@
 //! where error responses get their bodies.
 
 use axum::extract::Request;
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tomar_core::language::Language;
 
+use crate::cookies::cookie;
 use crate::error::{ErrorDetails, ErrorPage};
 use crate::i18n::Tr;
 use crate::pages::error_page;
@@ -58,14 +59,7 @@ fn from_query(query: Option<&str>) -> Option<Language> {
 }
 
 fn from_cookie(request: &Request) -> Option<Language> {
-    request
-        .headers()
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|header| header.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix("lang="))
-        .and_then(Language::from_code)
+    cookie(request, COOKIE_NAME).and_then(|code| Language::from_code(&code))
 }
 
 fn from_header(request: &Request) -> Option<Language> {

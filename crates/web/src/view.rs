@@ -110,7 +110,9 @@ pub struct Card {
     pub href: String,
     pub title: String,
     pub kind: String,
+    /// The first addressee's name, shown after `to` ("To", «خطاب به»).
     pub addressee: Option<String>,
+    pub to: String,
     pub count: String,
     /// Days left, ended, suspended or succeeded; `badge_class` styles it.
     pub badge: String,
@@ -135,10 +137,8 @@ impl Card {
             href: format!("/{}", summary.path_segment()),
             title: summary.title.to_string(),
             kind: tr.t(&format!("kind.{}", summary.kind.name())),
-            addressee: summary
-                .first_addressee
-                .as_ref()
-                .map(|a| tr.with("card.to", &[("name", a.name.as_ref())])),
+            addressee: summary.first_addressee.as_ref().map(|a| a.name.to_string()),
+            to: tr.t("card.to"),
             count: tr.with(
                 "card.signatures",
                 &[("count", &tr.count(summary.signature_count))],

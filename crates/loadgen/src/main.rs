@@ -203,6 +203,9 @@ async fn http_ceiling(client: &reqwest::Client, args: &Args) -> (f64, f64) {
 #[tokio::main]
 async fn main() {
     let args = Arc::new(Args::parse());
+    // reqwest's TLS (needed by the SMS gateway in the same workspace) wants a crypto
+    // provider chosen once per process, even for plain http.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency as usize)
         .build()

@@ -4,30 +4,62 @@
 //! Nothing here knows what a campaign is: it moves text to recipients.
 
 mod file;
+mod sms;
 mod worker;
 
 pub use file::FileOutbox;
+pub use sms::SmsGateway;
 pub use worker::{Worker, retry_delay};
 
 use tomar_core::message::OutboundMessage;
+use tomar_core::signature::Channel;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     #[error("cannot write the message file: {0}")]
     File(#[from] std::io::Error),
+    #[error("the SMS gateway failed: {0}")]
+    Gateway(String),
 }
 
-/// Where messages go. Chosen once at start-up.
+/// How messages of one channel travel. Chosen once at start-up.
 #[derive(Clone, Debug)]
 pub enum Transport {
     /// One file per message in a directory: for development, demos and tests.
     File(FileOutbox),
+    /// An HTTP SMS gateway.
+    Sms(SmsGateway),
 }
 
 impl Transport {
-    pub async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
+    async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
         match self {
             Transport::File(outbox) => outbox.deliver(id, message).await,
+            Transport::Sms(gateway) => gateway.deliver(message).await,
+        }
+    }
+}
+
+/// The transport of each channel.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub sms: Transport,
+    pub email: Transport,
+}
+
+impl Delivery {
+    /// Everything through one transport (the file outbox, in development).
+    pub fn all(transport: Transport) -> Delivery {
+        Delivery {
+            sms: transport.clone(),
+            email: transport,
+        }
+    }
+
+    pub async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
+        match message.channel {
+            Channel::Sms => self.sms.deliver(id, message).await,
+            Channel::Email => self.email.deliver(id, message).await,
         }
     }
 }

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::Notify;
 use tomar_store::Store;
 
-use crate::Transport;
+use crate::Delivery;
 
 /// Messages claimed per round.
 const CLAIM: u32 = 32;
@@ -29,16 +29,16 @@ pub fn retry_delay(attempts: u32) -> Option<SignedDuration> {
 
 pub struct Worker {
     store: Store,
-    transport: Transport,
+    delivery: Delivery,
     wake: Arc<Notify>,
 }
 
 impl Worker {
     /// `wake` lets the code that queues a message start its delivery at once.
-    pub fn new(store: Store, transport: Transport, wake: Arc<Notify>) -> Worker {
+    pub fn new(store: Store, delivery: Delivery, wake: Arc<Notify>) -> Worker {
         Worker {
             store,
-            transport,
+            delivery,
             wake,
         }
     }
@@ -70,7 +70,7 @@ impl Worker {
             .await?;
         let mut sent = Vec::with_capacity(due.len());
         for claimed in &due {
-            match self.transport.deliver(claimed.id, &claimed.message).await {
+            match self.delivery.deliver(claimed.id, &claimed.message).await {
                 Ok(()) => sent.push(claimed.id),
                 Err(error) => {
                     let retry_at = retry_delay(claimed.attempts + 1)

@@ -7,17 +7,21 @@ use tokio::sync::Notify;
 use tomar_core::message::OutboundMessage;
 use tomar_core::signature::{Channel, Contact};
 use tomar_core::verification::{NewVerification, Purpose};
-use tomar_notify::{FileOutbox, Transport, Worker};
+use tomar_notify::{Delivery, FileOutbox, SmsGateway, Transport, Worker};
 use tomar_store::Store;
 use tomar_store::testing::TempSqlite;
 
 async fn queue(store: &Store, id: &str, body: &str) {
+    queue_to(store, id, Channel::Email, "sara@example.org", body).await;
+}
+
+async fn queue_to(store: &Store, id: &str, channel: Channel, recipient: &str, body: &str) {
     let new = NewVerification {
         id: id.into(),
         purpose: Purpose::Login,
         campaign_id: None,
-        contact_key: Contact::parse("sara@example.org").unwrap().key(b"k"),
-        channel: Channel::Email,
+        contact_key: Contact::parse(recipient).unwrap().key(b"k"),
+        channel,
         code_hash: "h".into(),
         name: None,
         public: true,
@@ -28,8 +32,8 @@ async fn queue(store: &Store, id: &str, body: &str) {
         at: Timestamp::now(),
     };
     let message = OutboundMessage {
-        channel: Channel::Email,
-        recipient: "sara@example.org".into(),
+        channel,
+        recipient: recipient.into(),
         subject: "کد ورود".into(),
         body: body.into(),
     };
@@ -42,7 +46,7 @@ async fn messages_become_files_once() {
     let dir = tempfile::tempdir().unwrap();
     let worker = Worker::new(
         db.store.clone(),
-        Transport::File(FileOutbox::new(dir.path(), false)),
+        Delivery::all(Transport::File(FileOutbox::new(dir.path(), false))),
         Arc::new(Notify::new()),
     );
     queue(&db.store, "v1", "کد شما: ۱۲۳۴۵۶").await;
@@ -73,7 +77,7 @@ async fn a_failing_transport_leaves_the_message_for_a_retry() {
     std::fs::write(&blocked, "a file where the outbox directory should be").unwrap();
     let worker = Worker::new(
         db.store.clone(),
-        Transport::File(FileOutbox::new(&blocked, false)),
+        Delivery::all(Transport::File(FileOutbox::new(&blocked, false))),
         Arc::new(Notify::new()),
     );
     queue(&db.store, "v1", "body").await;
@@ -86,4 +90,97 @@ async fn a_failing_transport_leaves_the_message_for_a_retry() {
     let due = db.store.claim_due_messages(later, later, 10).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].attempts, 1);
+}
+
+/// A local stand-in for an SMS gateway: records each request's path and form or query.
+async fn gateway_sink(status: u16) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::extract::{RawQuery, State};
+    use axum::http::{StatusCode, Uri};
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = move |seen: Arc<std::sync::Mutex<Vec<String>>>, line: String| {
+        seen.lock().unwrap().push(line);
+        StatusCode::from_u16(status).unwrap()
+    };
+    let app = axum::Router::new()
+        .fallback(
+            move |State(seen): State<Arc<std::sync::Mutex<Vec<String>>>>,
+                  uri: Uri,
+                  RawQuery(query): RawQuery,
+                  body: String| async move {
+                record(
+                    seen,
+                    format!("{} {} {}", uri.path(), query.unwrap_or_default(), body),
+                )
+            },
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, seen)
+}
+
+#[tokio::test]
+async fn sms_goes_through_the_kavenegar_api_and_email_to_its_own_transport() {
+    let db = TempSqlite::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen) = gateway_sink(200).await;
+    let gateway =
+        SmsGateway::parse(&format!("kavenegar:TEST-KEY?sender=10004346&base={base}")).unwrap();
+    let delivery = Delivery {
+        sms: Transport::Sms(gateway),
+        email: Transport::File(FileOutbox::new(dir.path(), false)),
+    };
+    let worker = Worker::new(db.store.clone(), delivery, Arc::new(Notify::new()));
+    queue_to(&db.store, "v1", Channel::Sms, "+989121234567", "کد: ۱۲۳").await;
+    queue(&db.store, "v2", "by email").await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 2);
+    let requests = seen.lock().unwrap().clone();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(
+        requests[0].starts_with("/v1/TEST-KEY/sms/send.json "),
+        "{}",
+        requests[0]
+    );
+    assert!(
+        requests[0].contains("receptor=%2B989121234567"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[0].contains("sender=10004346"));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "email went to the file outbox"
+    );
+}
+
+#[tokio::test]
+async fn a_template_gateway_gets_the_values_filled_in_and_its_failures_retried() {
+    let db = TempSqlite::new().await;
+    let (base, seen) = gateway_sink(503).await;
+    let gateway = SmsGateway::parse(&format!("{base}/send?to={{to}}&text={{text}}&key=k")).unwrap();
+    let worker = Worker::new(
+        db.store.clone(),
+        Delivery::all(Transport::Sms(gateway)),
+        Arc::new(Notify::new()),
+    );
+    queue_to(&db.store, "v1", Channel::Sms, "+989121234567", "a b").await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 1);
+    assert_eq!(
+        seen.lock().unwrap()[0],
+        "/send to=%2B989121234567&text=a%20b&key=k "
+    );
+    assert_eq!(
+        worker.deliver_due().await.unwrap(),
+        0,
+        "not due again until its retry time"
+    );
+    let later = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_mins(5))
+        .unwrap();
+    assert_eq!(
+        db.store.claim_due_messages(later, later, 10).await.unwrap()[0].attempts,
+        1
+    );
 }

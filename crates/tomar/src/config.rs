@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use tomar_core::secret::Secret;
+use tomar_notify::SmsGateway;
 use tomar_store::DatabaseUrl;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -83,6 +84,11 @@ pub struct ServeArgs {
     /// The address people use to reach Tomar, for links in messages [default: http://ADDR]
     #[arg(long, env = "TOMAR_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Send SMS through this gateway: kavenegar:KEY?sender=LINE, or an http(s) URL with
+    /// {to} and {text} [default: SMS go to the file outbox]
+    #[arg(long, env = "TOMAR_SMS_GATEWAY", hide_env_values = true)]
+    pub sms_gateway: Option<String>,
 }
 
 /// What `tomar.toml` may say.
@@ -94,6 +100,7 @@ pub struct FileConfig {
     pub outbox: Option<PathBuf>,
     pub secret: Option<String>,
     pub public_url: Option<String>,
+    pub sms_gateway: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +118,8 @@ pub enum ConfigError {
     Secret,
     #[error("invalid public URL {0:?}: expected http://HOST or https://HOST")]
     PublicUrl(String),
+    #[error("invalid SMS gateway: {0}")]
+    SmsGateway(String),
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }
@@ -172,6 +181,8 @@ pub struct ServeSettings {
     pub secret: Option<Secret>,
     /// `None`: `http://` and the listening address.
     pub public_url: Option<String>,
+    /// `None`: SMS go to the file outbox like everything else.
+    pub sms_gateway: Option<SmsGateway>,
 }
 
 impl ServeSettings {
@@ -187,7 +198,15 @@ impl ServeSettings {
             Some(other) => return Err(ConfigError::PublicUrl(other.to_owned())),
             None => None,
         };
+        let sms_gateway = args
+            .sms_gateway
+            .as_deref()
+            .or(file.sms_gateway.as_deref())
+            .map(SmsGateway::parse)
+            .transpose()
+            .map_err(ConfigError::SmsGateway)?;
         Ok(ServeSettings {
+            sms_gateway,
             database: database_url(&args.database, file)?,
             addr: listen_addr(args, file)?,
             demo: args.demo,
@@ -278,6 +297,17 @@ mod tests {
             ServeSettings::resolve(&serve(&["--public-url", "tomar.example"]), &file),
             Err(ConfigError::PublicUrl(_))
         ));
+        assert!(matches!(
+            ServeSettings::resolve(&serve(&["--sms-gateway", "kavenegar:KEY"]), &file),
+            Err(ConfigError::SmsGateway(_))
+        ));
+        let gateway = serve(&["--sms-gateway", "kavenegar:KEY?sender=1000"]);
+        assert!(
+            ServeSettings::resolve(&gateway, &file)
+                .unwrap()
+                .sms_gateway
+                .is_some()
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tomar_core::secret::Secret;
-use tomar_notify::{FileOutbox, Transport, Worker};
+use tomar_notify::{Delivery, FileOutbox, Transport, Worker};
 use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
@@ -118,8 +118,15 @@ impl Application {
         })?;
 
         let outbox = Arc::new(Notify::new());
-        let transport = Transport::File(FileOutbox::new(&settings.outbox, settings.demo));
-        tokio::spawn(Worker::new(store.clone(), transport, outbox.clone()).run());
+        let files = Transport::File(FileOutbox::new(&settings.outbox, settings.demo));
+        let delivery = Delivery {
+            sms: settings
+                .sms_gateway
+                .clone()
+                .map_or_else(|| files.clone(), Transport::Sms),
+            email: files,
+        };
+        tokio::spawn(Worker::new(store.clone(), delivery, outbox.clone()).run());
         tokio::spawn(reconcile_counts_periodically(store.clone()));
         let state = AppState {
             writer: SigningWriter::start(store.clone()),

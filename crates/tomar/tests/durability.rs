@@ -72,6 +72,7 @@ async fn code_for(outbox: &Path, recipient: &str) -> String {
 
 #[tokio::test]
 async fn acknowledged_signatures_survive_kill_9() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("tomar.db").display());
     let outbox = dir.path().join("outbox");

@@ -10,6 +10,12 @@ use tomar::startup::Application;
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
 
+/// reqwest's TLS (built for the SMS gateway) wants a crypto provider chosen once per
+/// process before any client is made, even one that only speaks plain http.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -40,6 +46,7 @@ impl TestApp {
 
     /// `None` when the backend is PostgreSQL and no test server is configured.
     pub async fn spawn(backend: Backend, with_demo: bool) -> Option<TestApp> {
+        install_tls_provider();
         let (url, database) = match backend {
             Backend::Sqlite => {
                 let temp = TempSqlite::new().await;
@@ -59,6 +66,7 @@ impl TestApp {
             outbox: outbox.path().to_owned(),
             secret: None,
             public_url: None,
+            sms_gateway: None,
         };
         let app = Application::build(&settings).await.expect("start Tomar");
         let base = format!("http://{}", app.addr());

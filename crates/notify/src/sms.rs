@@ -1,0 +1,134 @@
+//! SMS through an HTTP gateway. Two forms of configuration:
+//!
+//! - `kavenegar:API_KEY?sender=LINE` — the Kavenegar API (`POST /v1/{key}/sms/send.json`
+//!   with `receptor`, `message`, `sender`); `&base=URL` points it elsewhere (tests, proxies).
+//! - any `http://` or `https://` URL with `{to}` and `{text}` in it, fetched with `GET`
+//!   after filling them in, percent-encoded: most gateways take that shape.
+
+use tomar_core::message::OutboundMessage;
+
+use crate::TransportError;
+
+const KAVENEGAR: &str = "https://api.kavenegar.com";
+
+#[derive(Clone, Debug)]
+enum Gateway {
+    Kavenegar { endpoint: String, sender: String },
+    Template { url: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct SmsGateway {
+    gateway: Gateway,
+    client: reqwest::Client,
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+impl SmsGateway {
+    /// Parses a gateway specification; the error says what is wrong with it.
+    pub fn parse(spec: &str) -> Result<SmsGateway, String> {
+        let gateway = if let Some(rest) = spec.strip_prefix("kavenegar:") {
+            let (key, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let sender = query_value(query, "sender").ok_or("kavenegar: needs ?sender=LINE")?;
+            let base = query_value(query, "base")
+                .unwrap_or(KAVENEGAR)
+                .trim_end_matches('/');
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err("kavenegar: the API key is missing or malformed".into());
+            }
+            Gateway::Kavenegar {
+                endpoint: format!("{base}/v1/{key}/sms/send.json"),
+                sender: sender.to_owned(),
+            }
+        } else if (spec.starts_with("https://") || spec.starts_with("http://"))
+            && spec.contains("{to}")
+            && spec.contains("{text}")
+        {
+            Gateway::Template {
+                url: spec.to_owned(),
+            }
+        } else {
+            return Err(
+                "expected kavenegar:KEY?sender=LINE, or an http(s) URL with {to} and {text}".into(),
+            );
+        };
+        // One process-wide TLS provider; a second install (another gateway) is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
+        Ok(SmsGateway { gateway, client })
+    }
+
+    pub async fn deliver(&self, message: &OutboundMessage) -> Result<(), TransportError> {
+        let request = match &self.gateway {
+            Gateway::Kavenegar { endpoint, sender } => self.client.post(endpoint).form(&[
+                ("receptor", message.recipient.as_str()),
+                ("message", message.body.as_str()),
+                ("sender", sender.as_str()),
+            ]),
+            Gateway::Template { url } => self.client.get(
+                url.replace("{to}", &percent_encode(&message.recipient))
+                    .replace("{text}", &percent_encode(&message.body)),
+            ),
+        };
+        let response = request
+            .send()
+            .await
+            .map_err(|e| TransportError::Gateway(e.without_url().to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(TransportError::Gateway(format!(
+                "the gateway answered {status}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specifications_parse_or_say_why_not() {
+        assert!(SmsGateway::parse("kavenegar:ABC-123?sender=10004346").is_ok());
+        assert!(SmsGateway::parse("https://sms.example/send?to={to}&msg={text}").is_ok());
+        assert!(
+            SmsGateway::parse("kavenegar:ABC")
+                .unwrap_err()
+                .contains("sender")
+        );
+        assert!(
+            SmsGateway::parse("kavenegar:?sender=1")
+                .unwrap_err()
+                .contains("key")
+        );
+        assert!(SmsGateway::parse("https://sms.example/send").is_err());
+        assert!(SmsGateway::parse("ftp://x/{to}{text}").is_err());
+    }
+
+    #[test]
+    fn values_are_percent_encoded() {
+        assert_eq!(percent_encode("+98 کد"), "%2B98%20%DA%A9%D8%AF");
+    }
+}

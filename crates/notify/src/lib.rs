@@ -5,10 +5,12 @@
 
 mod file;
 mod sms;
+mod smtp;
 mod worker;
 
 pub use file::FileOutbox;
 pub use sms::SmsGateway;
+pub use smtp::SmtpMailer;
 pub use worker::{Worker, retry_delay};
 
 use tomar_core::message::OutboundMessage;
@@ -20,6 +22,8 @@ pub enum TransportError {
     File(#[from] std::io::Error),
     #[error("the SMS gateway failed: {0}")]
     Gateway(String),
+    #[error("the mail server refused: {0}")]
+    Smtp(String),
 }
 
 /// How messages of one channel travel. Chosen once at start-up.
@@ -29,6 +33,8 @@ pub enum Transport {
     File(FileOutbox),
     /// An HTTP SMS gateway.
     Sms(SmsGateway),
+    /// An SMTP server, for email.
+    Smtp(SmtpMailer),
 }
 
 impl Transport {
@@ -36,6 +42,7 @@ impl Transport {
         match self {
             Transport::File(outbox) => outbox.deliver(id, message).await,
             Transport::Sms(gateway) => gateway.deliver(message).await,
+            Transport::Smtp(mailer) => mailer.deliver(message).await,
         }
     }
 }

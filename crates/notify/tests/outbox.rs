@@ -7,7 +7,7 @@ use tokio::sync::Notify;
 use tomar_core::message::OutboundMessage;
 use tomar_core::signature::{Channel, Contact};
 use tomar_core::verification::{NewVerification, Purpose};
-use tomar_notify::{Delivery, FileOutbox, SmsGateway, Transport, Worker};
+use tomar_notify::{Delivery, FileOutbox, SmsGateway, SmtpMailer, Transport, Worker};
 use tomar_store::Store;
 use tomar_store::testing::TempSqlite;
 
@@ -183,4 +183,86 @@ async fn a_template_gateway_gets_the_values_filled_in_and_its_failures_retried()
         db.store.claim_due_messages(later, later, 10).await.unwrap()[0].attempts,
         1
     );
+}
+
+/// A minimal SMTP server that accepts every message and keeps its DATA, one message per
+/// connection.
+async fn smtp_sink() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            store.lock().unwrap().push(data.take().unwrap());
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.unwrap();
+                            break;
+                        }
+                        _ => b"250 OK\r\n",
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, received)
+}
+
+#[tokio::test]
+async fn email_goes_through_smtp() {
+    let db = TempSqlite::new().await;
+    let (port, received) = smtp_sink().await;
+    let mailer = SmtpMailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Tomar <codes@tomar.example>",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let delivery = Delivery {
+        sms: Transport::File(FileOutbox::new(dir.path(), false)),
+        email: Transport::Smtp(mailer),
+    };
+    let worker = Worker::new(db.store.clone(), delivery, Arc::new(Notify::new()));
+    queue(&db.store, "v1", "کد شما: ۱۲۳۴۵۶").await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 1);
+    assert_eq!(worker.deliver_due().await.unwrap(), 0, "delivered once");
+    let mails = received.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: sara@example.org"), "{}", mails[0]);
+    assert!(
+        mails[0].contains("From: Tomar <codes@tomar.example>"),
+        "{}",
+        mails[0]
+    );
+    assert!(SmtpMailer::new("http://x", "a@b.c").is_err());
+    assert!(SmtpMailer::new("smtp://localhost:25", "not an address").is_err());
 }

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use tomar_core::secret::Secret;
-use tomar_notify::SmsGateway;
+use tomar_notify::{SmsGateway, SmtpMailer};
 use tomar_store::DatabaseUrl;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:tomar.db";
 pub const DEFAULT_OUTBOX: &str = "outbox";
+pub const DEFAULT_MAIL_FROM: &str = "Tomar <tomar@localhost>";
 const DEFAULT_CONFIG_FILE: &str = "tomar.toml";
 
 #[derive(Debug, Parser)]
@@ -89,6 +90,15 @@ pub struct ServeArgs {
     /// {to} and {text} [default: SMS go to the file outbox]
     #[arg(long, env = "TOMAR_SMS_GATEWAY", hide_env_values = true)]
     pub sms_gateway: Option<String>,
+
+    /// Send email through this server: smtp://HOST:PORT[?tls=required] or
+    /// smtps://USER:PASSWORD@HOST:465 [default: email goes to the file outbox]
+    #[arg(long, env = "TOMAR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of email, e.g. "Tomar <codes@example.org>" [default: Tomar <tomar@localhost>]
+    #[arg(long, env = "TOMAR_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// What `tomar.toml` may say.
@@ -101,6 +111,8 @@ pub struct FileConfig {
     pub secret: Option<String>,
     pub public_url: Option<String>,
     pub sms_gateway: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +132,8 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("invalid SMS gateway: {0}")]
     SmsGateway(String),
+    #[error("invalid SMTP settings: {0}")]
+    Smtp(String),
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }
@@ -183,6 +197,8 @@ pub struct ServeSettings {
     pub public_url: Option<String>,
     /// `None`: SMS go to the file outbox like everything else.
     pub sms_gateway: Option<SmsGateway>,
+    /// `None`: email goes to the file outbox.
+    pub mailer: Option<SmtpMailer>,
 }
 
 impl ServeSettings {
@@ -205,8 +221,21 @@ impl ServeSettings {
             .map(SmsGateway::parse)
             .transpose()
             .map_err(ConfigError::SmsGateway)?;
+        let from = args
+            .mail_from
+            .as_deref()
+            .or(file.mail_from.as_deref())
+            .unwrap_or(DEFAULT_MAIL_FROM);
+        let mailer = args
+            .smtp_url
+            .as_deref()
+            .or(file.smtp_url.as_deref())
+            .map(|url| SmtpMailer::new(url, from))
+            .transpose()
+            .map_err(ConfigError::Smtp)?;
         Ok(ServeSettings {
             sms_gateway,
+            mailer,
             database: database_url(&args.database, file)?,
             addr: listen_addr(args, file)?,
             demo: args.demo,
@@ -301,6 +330,22 @@ mod tests {
             ServeSettings::resolve(&serve(&["--sms-gateway", "kavenegar:KEY"]), &file),
             Err(ConfigError::SmsGateway(_))
         ));
+        assert!(matches!(
+            ServeSettings::resolve(&serve(&["--smtp-url", "mail.example"]), &file),
+            Err(ConfigError::Smtp(_))
+        ));
+        let smtp = serve(&[
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "Tomar <a@b.example>",
+        ]);
+        assert!(
+            ServeSettings::resolve(&smtp, &file)
+                .unwrap()
+                .mailer
+                .is_some()
+        );
         let gateway = serve(&["--sms-gateway", "kavenegar:KEY?sender=1000"]);
         assert!(
             ServeSettings::resolve(&gateway, &file)

@@ -124,7 +124,7 @@ impl Application {
                 .sms_gateway
                 .clone()
                 .map_or_else(|| files.clone(), Transport::Sms),
-            email: files,
+            email: settings.mailer.clone().map_or(files, Transport::Smtp),
         };
         tokio::spawn(Worker::new(store.clone(), delivery, outbox.clone()).run());
         tokio::spawn(reconcile_counts_periodically(store.clone()));

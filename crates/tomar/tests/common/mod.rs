@@ -67,6 +67,7 @@ impl TestApp {
             secret: None,
             public_url: None,
             sms_gateway: None,
+            mailer: None,
         };
         let app = Application::build(&settings).await.expect("start Tomar");
         let base = format!("http://{}", app.addr());

@@ -67,6 +67,12 @@ impl Signer {
         self.post(app, &format!("/{campaign}/sign"), &fields).await
     }
 
+    /// The text of a page, fetched with this browser's cookies.
+    async fn page(&self, app: &TestApp, path: &str) -> String {
+        let response = self.client.get(app.url(path)).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
     async fn confirm(&self, app: &TestApp, code_page: &str, code: &str) -> reqwest::Response {
         self.post(app, code_page, &[("code", code)]).await
     }
@@ -126,15 +132,7 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
         code_page.starts_with("/library-hours/verify/"),
         "{code_page}"
     );
-    let page = signer
-        .client
-        .get(app.url(&code_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = signer.page(app, &code_page).await;
     assert!(page.contains("کد تأیید را وارد کنید"));
     assert!(page.contains("autocomplete=\"one-time-code\""));
 
@@ -152,15 +150,7 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     let persian_code = tomar_core::persian::persian_digits(&code);
     let thanks = location(&signer.confirm(app, &code_page, &persian_code).await);
     assert!(thanks.starts_with("/library-hours/signed/"), "{thanks}");
-    let page = signer
-        .client
-        .get(app.url(&thanks))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = signer.page(app, &thanks).await;
     let number = tomar_core::language::Language::Fa.count(before + 1);
     assert!(
         page.contains(&format!("شما امضاکننده شماره {number} این کارزار هستید.")),
@@ -229,15 +219,7 @@ async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
         second_page.starts_with("/clean-river/verify/"),
         "the same answer as a first attempt"
     );
-    let page = second
-        .client
-        .get(app.url(&second_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = second.page(&app, &second_page).await;
     assert!(page.contains("یک کد شش‌رقمی به ایمیلی که وارد کردید فرستاده شد"));
     app.wait_for_messages(2).await;
     let message = app.message_to("bahar@example.org").await;
@@ -465,15 +447,7 @@ async fn a_signer_withdraws_with_the_link_from_their_message() {
     let signed = count(&app, "library-hours").await;
 
     let withdraw = withdraw_path_in(&message);
-    let question = signer
-        .client
-        .get(app.url(&withdraw))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let question = signer.page(&app, &withdraw).await;
     assert!(question.contains("آیا می‌خواهید امضای شماره"));
     assert_eq!(
         count(&app, "library-hours").await,

@@ -375,6 +375,11 @@ impl Store {
         dispatch!(self.settings())
     }
 
+    /// Sets `key` only if it has no value yet; answers its value afterwards.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        dispatch!(self.setting_or_insert(key, value))
+    }
+
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         dispatch!(self.set_setting(key, value))
     }

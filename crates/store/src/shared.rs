@@ -863,6 +863,20 @@ macro_rules! shared_queries {
                     .expect("raw test statement");
             }
 
+            /// Sets `key` only if it has no value yet; answers the value it has afterwards,
+            /// so processes racing to set it all agree on the winner.
+            pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, $crate::StoreError> {
+                sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(key)
+                    .bind(value)
+                    .execute(self.writer())
+                    .await?;
+                Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(self.writer())
+                    .await?)
+            }
+
             pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), $crate::StoreError> {
                 sqlx::query(
                     "INSERT INTO settings (key, value) VALUES ($1, $2) \

@@ -624,6 +624,21 @@ async fn settings_are_set_and_replaced(store: Store) {
         Some("https://t.me/b")
     );
     assert_eq!(settings.len(), 1);
+    assert_eq!(
+        store
+            .setting_or_insert("channel.telegram", "https://t.me/c")
+            .await
+            .unwrap(),
+        "https://t.me/b"
+    );
+    assert_eq!(
+        store.setting_or_insert("fresh", "first").await.unwrap(),
+        "first"
+    );
+    assert_eq!(
+        store.setting_or_insert("fresh", "second").await.unwrap(),
+        "first"
+    );
 }
 
 async fn references_to_missing_campaigns_are_refused(store: Store) {

@@ -42,22 +42,23 @@ pub async fn open_store(url: &DatabaseUrl) -> Result<Store, StoreError> {
 /// database thereby share it; an operator who wants it apart from the data sets
 /// `--secret` instead.
 async fn stored_secret(store: &Store) -> Result<Secret, StoreError> {
-    if let Some(secret) = store
+    let existing = store
         .settings()
         .await?
         .get(GENERATED_SECRET_KEY)
-        .and_then(|hex| Secret::from_hex(hex))
-    {
+        .and_then(|hex| Secret::from_hex(hex));
+    if let Some(secret) = existing {
         return Ok(secret);
     }
     let mut bytes = vec![0u8; Secret::MIN_LEN];
     getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-    let secret = Secret::new(bytes).expect("MIN_LEN bytes make a secret");
-    store
-        .set_setting(GENERATED_SECRET_KEY, &secret.to_hex())
+    let candidate = Secret::new(bytes).expect("MIN_LEN bytes make a secret");
+    // Processes starting together on an empty database must end up with the same secret.
+    let stored = store
+        .setting_or_insert(GENERATED_SECRET_KEY, &candidate.to_hex())
         .await?;
-    tracing::warn!("no --secret given: generated one and kept it in the database");
-    Ok(secret)
+    tracing::warn!("no --secret given: using one generated once and kept in the database");
+    Secret::from_hex(&stored).ok_or(StoreError::Corrupt("generated secret"))
 }
 
 /// How often stored signature counts are checked against the signature rows.

@@ -106,13 +106,6 @@ impl Store {
         dispatch!(self.migrate())
     }
 
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
-        }
-    }
-
     /// Stores a new campaign as a draft.
     pub async fn create_campaign(
         &self,

@@ -29,6 +29,13 @@ pub(crate) fn timestamp(seconds: i64, what: &'static str) -> Result<Timestamp, S
     Timestamp::from_second(seconds).map_err(|_| StoreError::Corrupt(what))
 }
 
+fn optional_timestamp(
+    seconds: Option<i64>,
+    what: &'static str,
+) -> Result<Option<Timestamp>, StoreError> {
+    seconds.map(|s| timestamp(s, what)).transpose()
+}
+
 fn date(text: &str, what: &'static str) -> Result<Date, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt(what))
 }
@@ -137,10 +144,7 @@ impl CampaignRow {
             outcome: outcome(&self.outcome, self.outcome_news_url)?,
             signature_count: count(self.signature_count),
             created_at: timestamp(self.created_at, "campaign creation time")?,
-            published_at: self
-                .published_at
-                .map(|t| timestamp(t, "campaign publication time"))
-                .transpose()?,
+            published_at: optional_timestamp(self.published_at, "campaign publication time")?,
         })
     }
 }
@@ -236,10 +240,7 @@ impl TryFrom<SignatureRow> for Signature {
                 .ok_or(StoreError::Corrupt("signature status"))?,
             text_version: u32::try_from(row.text_version).unwrap_or(0),
             created_at: timestamp(row.created_at, "signature time")?,
-            confirmed_at: row
-                .confirmed_at
-                .map(|t| timestamp(t, "signature confirmation time"))
-                .transpose()?,
+            confirmed_at: optional_timestamp(row.confirmed_at, "signature confirmation time")?,
         })
     }
 }
@@ -429,10 +430,7 @@ impl TryFrom<VerificationRow> for Verification {
             created_at: timestamp(row.created_at, "verification time")?,
             last_sent_at: timestamp(row.last_sent_at, "verification send time")?,
             expires_at: timestamp(row.expires_at, "verification expiry")?,
-            consumed_at: row
-                .consumed_at
-                .map(|t| timestamp(t, "verification use time"))
-                .transpose()?,
+            consumed_at: optional_timestamp(row.consumed_at, "verification use time")?,
             signature_sequence: row.signature_sequence.map(count),
         })
     }

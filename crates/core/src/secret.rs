@@ -96,10 +96,26 @@ impl Secret {
         self.keyed_hash("token", &[token])
     }
 
+    /// The signature of a session cookie's payload.
+    pub fn session_mac(&self, payload: &str) -> String {
+        self.keyed_hash("session", &[payload])
+    }
+
+    /// Whether `mac` signs `payload`, compared in constant time.
+    pub fn verify_session_mac(&self, payload: &str, mac: &str) -> bool {
+        constant_time_eq(self.session_mac(payload).as_bytes(), mac.as_bytes())
+    }
+
     /// The key under which requests from one network are counted, for rate limits.
     pub fn client_key(&self, network: &str) -> String {
         self.keyed_hash("client", &[network])
     }
+}
+
+/// Equality that takes the same time wherever the inputs differ, so comparing a guess
+/// with a secret value leaks nothing about how much of it was right.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn hex(bytes: &[u8]) -> String {

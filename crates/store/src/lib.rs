@@ -3,6 +3,7 @@
 //! which the conformance suite in `tests/conformance.rs` checks.
 
 mod error;
+mod members;
 mod postgres;
 mod rows;
 mod shared;
@@ -15,12 +16,13 @@ mod writer;
 use std::collections::BTreeMap;
 
 use tomar_core::campaign::{Campaign, CampaignSummary, NewCampaign};
-use tomar_core::comment::{NewComment, Thread};
-use tomar_core::ids::{CampaignId, CommentId, NewsLinkId, RejectionReasonId, UpdateId};
+use tomar_core::comment::{Comment, NewComment, Thread};
+use tomar_core::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, UpdateId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::member::{Member, Role};
 use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{ModerationEvent, Target};
-use tomar_core::names::{CampaignRef, Hashtag};
+use tomar_core::names::{CampaignRef, Hashtag, PersonName};
 use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
 use tomar_core::signature::{ConfirmedSignature, ContactKey, Signature};
 use tomar_core::update::{NewUpdate, Update};
@@ -49,6 +51,14 @@ impl Confirmation {
             verification_id: None,
         }
     }
+}
+
+/// Whose signature to withdraw: the holder of a withdrawal link, or a logged-in signer.
+#[derive(Clone, Copy, Debug)]
+pub enum SignatureOwner<'a> {
+    /// The keyed hash of the token in a withdrawal link.
+    WithdrawKey(&'a str),
+    Signer(CampaignId, &'a ContactKey),
 }
 
 /// What became of one confirmation.
@@ -267,10 +277,89 @@ impl Store {
     /// Withdraws a confirmed signature; answers its campaign, or `None` if there was none.
     pub async fn withdraw_signature(
         &self,
-        withdraw_key: &str,
+        owner: &SignatureOwner<'_>,
         at: Timestamp,
     ) -> Result<Option<CampaignId>, StoreError> {
-        dispatch!(self.withdraw_signature(withdraw_key, at))
+        dispatch!(self.withdraw_signature(owner, at))
+    }
+
+    /// Uses a login verification and answers the member with `contact_key`, registering
+    /// them on their first login; `None` if the verification was already used.
+    pub async fn log_in(
+        &self,
+        verification_id: &str,
+        contact_key: &ContactKey,
+        sealed_contact: &str,
+        at: Timestamp,
+    ) -> Result<Option<Member>, StoreError> {
+        dispatch!(self.log_in(verification_id, contact_key, sealed_contact, at))
+    }
+
+    /// Gives the person with this contact `role`, registering them if needed.
+    pub async fn grant_role(
+        &self,
+        contact_key: &ContactKey,
+        sealed_contact: &str,
+        role: Role,
+        at: Timestamp,
+    ) -> Result<Member, StoreError> {
+        dispatch!(self.grant_role(contact_key, sealed_contact, role, at))
+    }
+
+    pub async fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        dispatch!(self.member(id))
+    }
+
+    /// Moderators and admins, admins first.
+    pub async fn staff(&self) -> Result<Vec<Member>, StoreError> {
+        dispatch!(self.staff())
+    }
+
+    pub async fn set_role(&self, id: MemberId, role: Role) -> Result<(), StoreError> {
+        dispatch!(self.set_role(id, role))
+    }
+
+    pub async fn set_display_name(
+        &self,
+        id: MemberId,
+        name: &PersonName,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.set_display_name(id, name))
+    }
+
+    /// Voids every session the member holds, in every server process.
+    pub async fn end_sessions(&self, id: MemberId) -> Result<(), StoreError> {
+        dispatch!(self.end_sessions(id))
+    }
+
+    /// This contact's signature on the campaign, whatever its status.
+    pub async fn signature_by_signer(
+        &self,
+        campaign: CampaignId,
+        contact_key: &ContactKey,
+    ) -> Result<Option<Signature>, StoreError> {
+        dispatch!(self.signature_by_signer(campaign, contact_key))
+    }
+
+    /// Campaigns this contact has a confirmed signature on, last signed first.
+    pub async fn campaigns_signed_by(
+        &self,
+        contact_key: &ContactKey,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.campaigns_signed_by(contact_key))
+    }
+
+    /// Campaigns the member started, in any state, newest first.
+    pub async fn campaigns_by_author(
+        &self,
+        author: MemberId,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.campaigns_by_author(author))
+    }
+
+    /// The member's comments, newest first.
+    pub async fn comments_by_author(&self, author: MemberId) -> Result<Vec<Comment>, StoreError> {
+        dispatch!(self.comments_by_author(author))
     }
 
     /// Claims up to `limit` messages due at `now` for delivery, hiding them from other

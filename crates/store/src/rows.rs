@@ -8,6 +8,7 @@ use tomar_core::ids::{
     CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, SignatureId, UpdateId,
 };
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::member::{Member, Role};
 use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{Hashtag, Line, PersonName, Slug};
@@ -212,6 +213,15 @@ pub(crate) fn addressee(name: String, position: String) -> Result<Addressee, Sto
         position: line(position, "addressee position")?,
     })
 }
+
+/// `SELECT … FROM signatures`, in [`SignatureRow`]'s order.
+macro_rules! select_signatures {
+    () => {
+        "SELECT id, campaign_id, sequence, name, public, status, text_version, created_at, \
+         confirmed_at FROM signatures"
+    };
+}
+pub(crate) use select_signatures;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SignatureRow {
@@ -460,6 +470,45 @@ impl TryFrom<OutboxRow> for OutboxMessage {
                 body: row.body,
             },
             attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+/// The columns every member query selects, in [`MemberRow`]'s order.
+macro_rules! member_columns {
+    () => {
+        "id, display_name, role, contact_key, contact_sealed, session_epoch, created_at"
+    };
+}
+pub(crate) use member_columns;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct MemberRow {
+    id: i64,
+    display_name: Option<String>,
+    role: String,
+    contact_key: String,
+    contact_sealed: Option<String>,
+    session_epoch: i64,
+    created_at: i64,
+}
+
+impl TryFrom<MemberRow> for Member {
+    type Error = StoreError;
+
+    fn try_from(row: MemberRow) -> Result<Self, StoreError> {
+        Ok(Member {
+            id: MemberId(row.id),
+            display_name: row
+                .display_name
+                .map(|n| PersonName::parse(&n).map_err(|_| StoreError::Corrupt("member name")))
+                .transpose()?,
+            role: Role::from_name(&row.role).ok_or(StoreError::Corrupt("member role"))?,
+            contact_key: ContactKey::from_stored(row.contact_key),
+            sealed_contact: row.contact_sealed,
+            session_epoch: u32::try_from(row.session_epoch)
+                .map_err(|_| StoreError::Corrupt("session epoch"))?,
+            created_at: timestamp(row.created_at, "member time")?,
         })
     }
 }

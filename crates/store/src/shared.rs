@@ -491,10 +491,10 @@ macro_rules! shared_queries {
                 &self,
                 withdraw_key: &str,
             ) -> Result<Option<tomar_core::signature::Signature>, $crate::StoreError> {
-                let row: Option<$crate::rows::SignatureRow> = sqlx::query_as(
-                    "SELECT id, campaign_id, sequence, name, public, status, text_version, \
-                     created_at, confirmed_at FROM signatures WHERE withdraw_key = $1",
-                )
+                let row: Option<$crate::rows::SignatureRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_signatures!(),
+                    " WHERE withdraw_key = $1"
+                ))
                 .bind(withdraw_key)
                 .fetch_optional(self.reader())
                 .await?;
@@ -505,16 +505,27 @@ macro_rules! shared_queries {
             /// Answers the campaign, or `None` if there was no such confirmed signature.
             pub async fn withdraw_signature(
                 &self,
-                withdraw_key: &str,
+                owner: &$crate::SignatureOwner<'_>,
                 at: tomar_core::Timestamp,
             ) -> Result<Option<tomar_core::ids::CampaignId>, $crate::StoreError> {
+                use $crate::SignatureOwner;
+                let (withdraw_key, signer) = match owner {
+                    SignatureOwner::WithdrawKey(key) => (Some(*key), None),
+                    SignatureOwner::Signer(campaign, contact_key) => {
+                        (None, Some((campaign.0, contact_key.as_ref())))
+                    }
+                };
                 let mut tx = self.writer().begin().await?;
                 let campaign: Option<i64> = sqlx::query_scalar(
                     "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
-                     WHERE withdraw_key = $2 AND status = 'confirmed' RETURNING campaign_id",
+                     WHERE status = 'confirmed' \
+                     AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
+                     RETURNING campaign_id",
                 )
                 .bind(at.as_second())
                 .bind(withdraw_key)
+                .bind(signer.map(|(campaign, _)| campaign))
+                .bind(signer.map(|(_, key)| key))
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(campaign) = campaign else {
@@ -602,12 +613,11 @@ macro_rules! shared_queries {
                 limit: u32,
             ) -> Result<Vec<tomar_core::signature::Signature>, $crate::StoreError> {
                 let before = before.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
-                let rows: Vec<$crate::rows::SignatureRow> = sqlx::query_as(
-                    "SELECT id, campaign_id, sequence, name, public, status, text_version, \
-                     created_at, confirmed_at FROM signatures \
-                     WHERE campaign_id = $1 AND status = 'confirmed' AND sequence < $2 \
-                     ORDER BY sequence DESC LIMIT $3",
-                )
+                let rows: Vec<$crate::rows::SignatureRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_signatures!(),
+                    " WHERE campaign_id = $1 AND status = 'confirmed' AND sequence < $2 \
+                     ORDER BY sequence DESC LIMIT $3"
+                ))
                 .bind(campaign.0)
                 .bind(before)
                 .bind(i64::from(limit))

@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 };
 
 use crate::error::StoreError;
+use crate::members::member_queries;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
@@ -59,3 +60,4 @@ impl SqliteStore {
 
 // The single writer connection already makes claiming outbox messages exclusive.
 shared_queries!(SqliteStore, sqlx::Sqlite, "");
+member_queries!(SqliteStore);

@@ -5,19 +5,20 @@ use jiff::ToSpan;
 use tomar_core::body::LetterBody;
 use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
 use tomar_core::comment::{CommentStatus, NewComment};
-use tomar_core::ids::{CampaignId, CommentId};
+use tomar_core::ids::{CampaignId, CommentId, MemberId};
 use tomar_core::lifecycle::{LegalOrder, Lifecycle, Outcome, Status, Transition};
+use tomar_core::member::Role;
 use tomar_core::message::OutboundMessage;
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus};
 use tomar_core::signature::Channel;
-use tomar_core::signature::{ConfirmedSignature, Contact};
+use tomar_core::signature::{ConfirmedSignature, Contact, SignatureStatus};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
 use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, Purpose, VerificationState};
 use tomar_core::{Date, Timestamp};
 use tomar_store::testing::corrupt_signature_count;
-use tomar_store::{Confirmation, Confirmed, SigningWriter, Store, StoreError};
+use tomar_store::{Confirmation, Confirmed, SignatureOwner, SigningWriter, Store, StoreError};
 
 macro_rules! conformance {
     ($($test:ident),* $(,)?) => {
@@ -61,6 +62,9 @@ conformance!(
     failed_messages_are_retried_then_given_up,
     concurrent_confirmations_are_counted_exactly,
     concurrent_codes_are_all_stored_with_their_messages,
+    members_register_on_first_login_and_keep_their_role,
+    sessions_end_and_names_change,
+    a_members_signatures_campaigns_and_comments_are_listed,
 );
 
 fn now() -> Timestamp {
@@ -846,16 +850,22 @@ async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {
         .unwrap();
     assert_eq!(signature.sequence, 1);
     assert_eq!(
-        store.withdraw_signature("withdraw-1", now()).await.unwrap(),
+        store
+            .withdraw_signature(&SignatureOwner::WithdrawKey("withdraw-1"), now())
+            .await
+            .unwrap(),
         Some(id)
     );
     assert_eq!(
-        store.withdraw_signature("withdraw-1", now()).await.unwrap(),
+        store
+            .withdraw_signature(&SignatureOwner::WithdrawKey("withdraw-1"), now())
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
         store
-            .withdraw_signature("no-such-key", now())
+            .withdraw_signature(&SignatureOwner::WithdrawKey("no-such-key"), now())
             .await
             .unwrap(),
         None
@@ -1050,7 +1060,10 @@ async fn only_confirmed_signers_who_asked_for_news_are_kept_for_updates(store: S
         batch.push(signature);
     }
     sign(&store, id, &batch).await.unwrap();
-    store.withdraw_signature("withdraw-3", now()).await.unwrap();
+    store
+        .withdraw_signature(&SignatureOwner::WithdrawKey("withdraw-3"), now())
+        .await
+        .unwrap();
     assert_eq!(
         store.sealed_contacts_for_updates(id).await.unwrap(),
         ["sealed-1"]
@@ -1100,4 +1113,179 @@ async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
             .len(),
         201
     );
+}
+
+fn login_verification(id: &str, contact: &str) -> NewVerification {
+    NewVerification {
+        purpose: Purpose::Login,
+        campaign_id: None,
+        name: None,
+        sealed_contact: None,
+        ..new_verification(id, CampaignId(0), contact, "net")
+    }
+}
+
+async fn members_register_on_first_login_and_keep_their_role(store: Store) {
+    let key = Contact::parse("09121234567").unwrap().key(b"test secret");
+    for id in ["login-1", "login-2"] {
+        store
+            .create_verification(&login_verification(id, "09121234567"), &message("x"))
+            .await
+            .unwrap();
+    }
+    let first = store
+        .log_in("login-1", &key, "sealed-1", now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.role, first.session_epoch), (Role::Member, 0));
+    assert_eq!(first.sealed_contact.as_deref(), Some("sealed-1"));
+    assert!(first.display_name.is_none());
+    // A used login cannot be replayed.
+    assert!(
+        store
+            .log_in("login-1", &key, "sealed-1", now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .log_in("no-such", &key, "sealed-1", now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let moderator = store
+        .grant_role(&key, "sealed-2", Role::Moderator, now())
+        .await
+        .unwrap();
+    assert_eq!((moderator.id, moderator.role), (first.id, Role::Moderator));
+    let again = store
+        .log_in("login-2", &key, "sealed-3", now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.role), (first.id, Role::Moderator));
+
+    let other_key = Contact::parse("sara@example.org")
+        .unwrap()
+        .key(b"test secret");
+    let admin = store
+        .grant_role(&other_key, "sealed-4", Role::Admin, now())
+        .await
+        .unwrap();
+    assert_ne!(admin.id, first.id);
+    let staff: Vec<_> = store.staff().await.unwrap().iter().map(|m| m.id).collect();
+    assert_eq!(staff, [admin.id, first.id]);
+    store.set_role(first.id, Role::Member).await.unwrap();
+    assert_eq!(store.staff().await.unwrap().len(), 1);
+    assert!(matches!(
+        store.set_role(MemberId(999_999), Role::Admin).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn sessions_end_and_names_change(store: Store) {
+    let key = Contact::parse("09121234567").unwrap().key(b"test secret");
+    let member = store
+        .grant_role(&key, "s", Role::Member, now())
+        .await
+        .unwrap();
+    store.end_sessions(member.id).await.unwrap();
+    store.end_sessions(member.id).await.unwrap();
+    let name = PersonName::parse("مریم <b>رضایی</b>").unwrap();
+    store.set_display_name(member.id, &name).await.unwrap();
+    let stored = store.member(member.id).await.unwrap().unwrap();
+    assert_eq!(stored.session_epoch, 2);
+    assert_eq!(stored.display_name, Some(name));
+    assert!(store.member(MemberId(999_999)).await.unwrap().is_none());
+}
+
+async fn signed_by(store: &Store, signer: &ConfirmedSignature) -> Vec<CampaignId> {
+    let signed = store
+        .campaigns_signed_by(&signer.contact_key)
+        .await
+        .unwrap();
+    signed.iter().map(|c| c.id).collect()
+}
+
+async fn a_members_signatures_campaigns_and_comments_are_listed(store: Store) {
+    let first = published(&store, "یکم", 10).await;
+    let second = published(&store, "دوم", 10).await;
+    // Signed in one step while logged in: no withdrawal link, the member withdraws from /me.
+    let me = ConfirmedSignature {
+        withdraw_key: None,
+        ..signer(7)
+    };
+    let member = store
+        .grant_role(&me.contact_key, "s", Role::Member, now())
+        .await
+        .unwrap();
+    sign(&store, first, &[me.clone(), signer(1)]).await.unwrap();
+    sign(&store, second, std::slice::from_ref(&me))
+        .await
+        .unwrap();
+    assert_eq!(signed_by(&store, &me).await, [second, first]);
+
+    let mine = store
+        .signature_by_signer(first, &me.contact_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (mine.sequence, mine.status),
+        (1, SignatureStatus::Confirmed)
+    );
+    assert!(
+        store
+            .signature_by_signer(first, &signer(99).contact_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let owner = SignatureOwner::Signer(first, &me.contact_key);
+    assert_eq!(
+        store.withdraw_signature(&owner, now()).await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(store.withdraw_signature(&owner, now()).await.unwrap(), None);
+    let campaign = store
+        .campaign(&CampaignRef::Id(first))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(campaign.signature_count, 1);
+    assert_eq!(signed_by(&store, &me).await, [second]);
+    let withdrawn = store
+        .signature_by_signer(first, &me.contact_key)
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.unwrap().status, SignatureStatus::Withdrawn);
+
+    let draft = store
+        .create_campaign(
+            &NewCampaign {
+                author_id: Some(member.id),
+                ..new_campaign("پیش‌نویس من", None, 10)
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let mine = store.campaigns_by_author(member.id).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0].id, &mine[0].lifecycle), (draft, &Lifecycle::Draft));
+
+    let mut written = comment(second, None, Some("مریم"), "نظر من");
+    written.author_id = Some(member.id);
+    let comment_id = store.add_comment(&written).await.unwrap();
+    store
+        .add_comment(&comment(second, None, None, "نظر دیگری"))
+        .await
+        .unwrap();
+    let comments = store.comments_by_author(member.id).await.unwrap();
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].id, comment_id);
 }

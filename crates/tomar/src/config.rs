@@ -41,6 +41,29 @@ pub enum Command {
     Demo(DatabaseArgs),
     /// Set a run-time platform setting (limits, switches, texts), then exit.
     Setting(SettingArgs),
+    /// Manage people: `tomar user grant <mobile-or-email> <member|moderator|admin>`.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Give the person with this mobile number or email a role, registering them if needed
+    /// (this is how the first admin is made).
+    Grant(GrantArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The server secret, as given to `tomar serve` [default: the one kept in the database]
+    #[arg(long, env = "TOMAR_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Their mobile number or email, as they will log in with it
+    pub contact: String,
+    /// member, moderator or admin
+    pub role: String,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +157,10 @@ pub enum ConfigError {
     SmsGateway(String),
     #[error("invalid SMTP settings: {0}")]
     Smtp(String),
+    #[error("invalid role {0:?}: expected member, moderator or admin")]
+    Role(String),
+    #[error("invalid contact {0:?}: expected a mobile number or an email address")]
+    Contact(String),
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }
@@ -201,12 +228,18 @@ pub struct ServeSettings {
     pub mailer: Option<SmtpMailer>,
 }
 
+/// The configured secret: flag or environment, then file; `None` means the one kept in
+/// the database.
+pub fn secret(arg: Option<&str>, file: &FileConfig) -> Result<Option<Secret>, ConfigError> {
+    match arg.or(file.secret.as_deref()) {
+        Some(hex) => Ok(Some(Secret::from_hex(hex).ok_or(ConfigError::Secret)?)),
+        None => Ok(None),
+    }
+}
+
 impl ServeSettings {
     pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Result<ServeSettings, ConfigError> {
-        let secret = match args.secret.as_deref().or(file.secret.as_deref()) {
-            Some(hex) => Some(Secret::from_hex(hex).ok_or(ConfigError::Secret)?),
-            None => None,
-        };
+        let secret = secret(args.secret.as_deref(), file)?;
         let public_url = match args.public_url.as_deref().or(file.public_url.as_deref()) {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 Some(url.trim_end_matches('/').to_owned())

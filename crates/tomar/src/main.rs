@@ -1,12 +1,15 @@
-//! `tomar serve | migrate | demo`. Thin: parse, configure, call the start-up code, and turn
+//! `tomar serve | migrate | demo | setting | user`. Thin: parse, configure, call the start-up code, and turn
 //! any failure into one line on stderr and a non-zero exit.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings};
+use jiff::Timestamp;
+use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand};
 use tomar::demo::{self, DemoError};
 use tomar::startup::{self, Application, StartupError};
+use tomar_core::member::Role;
+use tomar_core::signature::Contact;
 use tomar_store::StoreError;
 use tracing_subscriber::EnvFilter;
 
@@ -59,9 +62,28 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             store.set_setting(&args.key, &args.value).await?;
             tracing::info!(key = %args.key, "setting saved");
         }
+        Command::User(UserCommand::Grant(args)) => {
+            let role = Role::from_name(args.role.trim())
+                .ok_or_else(|| ConfigError::Role(args.role.clone()))?;
+            let contact = Contact::parse(&args.contact)
+                .map_err(|_| ConfigError::Contact(args.contact.clone()))?;
+            let configured = config::secret(args.secret.as_deref(), &file)?;
+            let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;
+            let secret = startup::secret_for(&store, configured).await?;
+            let sealed = secret.seal(contact.as_ref(), tomar_web::random::nonce());
+            let member = store
+                .grant_role(
+                    &secret.contact_key(&contact),
+                    &sealed,
+                    role,
+                    Timestamp::now(),
+                )
+                .await?;
+            tracing::info!(member = %member.id, role = role.name(), "role granted");
+        }
         Command::Demo(args) => {
             let store = startup::open_store(&config::database_url(&args, &file)?).await?;
-            if demo::create_if_empty(&store, jiff::Timestamp::now()).await? {
+            if demo::create_if_empty(&store, Timestamp::now()).await? {
                 tracing::info!("demo content created");
             } else {
                 tracing::info!("the database already has campaigns; demo content not added");

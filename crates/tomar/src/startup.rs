@@ -38,6 +38,14 @@ pub async fn open_store(url: &DatabaseUrl) -> Result<Store, StoreError> {
     Ok(store)
 }
 
+/// The configured secret, or else the one kept in the database.
+pub async fn secret_for(store: &Store, configured: Option<Secret>) -> Result<Secret, StoreError> {
+    match configured {
+        Some(secret) => Ok(secret),
+        None => stored_secret(store).await,
+    }
+}
+
 /// The secret kept in the database, generated on first use. Several processes sharing a
 /// database thereby share it; an operator who wants it apart from the data sets
 /// `--secret` instead.
@@ -102,10 +110,7 @@ impl Application {
         if settings.demo {
             demo::create_if_empty(&store, jiff::Timestamp::now()).await?;
         }
-        let secret = match &settings.secret {
-            Some(secret) => secret.clone(),
-            None => stored_secret(&store).await?,
-        };
+        let secret = secret_for(&store, settings.secret.clone()).await?;
         let requested = settings.addr;
         let listener = TcpListener::bind(requested)
             .await

@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, code_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tomar_core::persian::ascii_digits;
 
 async fn post(app: &TestApp, path: &str, body: Value) -> (StatusCode, Option<String>, Value) {
     let response = app
@@ -27,12 +26,6 @@ async fn post(app: &TestApp, path: &str, body: Value) -> (StatusCode, Option<Str
 async fn get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let response = app.get(path).await;
     (response.status(), response.json().await.unwrap())
-}
-
-fn code_in(message: &str) -> String {
-    let body = message.split_once("\n\n").unwrap().1;
-    let line = body.lines().next().unwrap();
-    ascii_digits(line.rsplit(' ').next().unwrap())
 }
 
 async fn signs_through_the_api(app: &TestApp) {

@@ -99,3 +99,59 @@ async fn migrate_and_demo_work_on_a_fresh_sqlite_file() {
         Some("true")
     );
 }
+
+#[tokio::test]
+async fn user_grant_makes_the_first_admin_and_refuses_bad_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("t.db").display());
+    assert_one_clear_line(
+        &[
+            "user",
+            "grant",
+            "--database-url",
+            &url,
+            "09121234567",
+            "root",
+        ],
+        "invalid role \"root\"",
+    );
+    assert_one_clear_line(
+        &[
+            "user",
+            "grant",
+            "--database-url",
+            &url,
+            "not a contact",
+            "admin",
+        ],
+        "invalid contact",
+    );
+    let (ok, stderr) = tomar(&[
+        "user",
+        "grant",
+        "--database-url",
+        &url,
+        "۰۹۱۲ ۱۲۳ ۴۵۶۷",
+        "admin",
+    ]);
+    assert!(ok, "{stderr}");
+    let store = tomar_store::Store::connect(&tomar_store::DatabaseUrl::parse(&url).unwrap())
+        .await
+        .unwrap();
+    let staff = store.staff().await.unwrap();
+    assert_eq!(staff.len(), 1);
+    assert_eq!(staff[0].role, tomar_core::member::Role::Admin);
+    // The same person, however typed, is promoted or demoted, never duplicated.
+    let (ok, stderr) = tomar(&[
+        "user",
+        "grant",
+        "--database-url",
+        &url,
+        "+989121234567",
+        "moderator",
+    ]);
+    assert!(ok, "{stderr}");
+    let staff = store.staff().await.unwrap();
+    assert_eq!(staff.len(), 1);
+    assert_eq!(staff[0].role, tomar_core::member::Role::Moderator);
+}

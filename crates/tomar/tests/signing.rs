@@ -3,55 +3,26 @@
 
 mod common;
 
-use common::{Backend, TestApp};
+use common::{Backend, Browser, TestApp, code_in, location};
 use reqwest::StatusCode;
 use tomar_core::names::CampaignRef;
-use tomar_core::persian::ascii_digits;
 
-/// The CSRF token a page's form carries.
-fn csrf_of(page: &str) -> String {
-    let rest = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .expect("a form with a CSRF token");
-    rest.split('"').next().unwrap().to_owned()
-}
-
-/// A browser on the campaign page: cookies kept, redirects not followed.
-struct Signer {
-    client: reqwest::Client,
-    csrf: String,
-}
-
-impl Signer {
-    async fn on(app: &TestApp, campaign: &str) -> Signer {
-        let client = app.visitor();
-        let page = client
-            .get(app.url(&format!("/{campaign}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        Signer {
-            csrf: csrf_of(&page),
-            client,
-        }
-    }
-
-    async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
-        form.extend_from_slice(fields);
-        self.client
-            .post(app.url(path))
-            .form(&form)
-            .send()
-            .await
-            .unwrap()
-    }
-
+/// The signing steps of a browser on a campaign page.
+trait Signs {
     /// Fills in the sign form; answers the response (a redirect to the code page on success).
+    async fn request(
+        &self,
+        app: &TestApp,
+        campaign: &str,
+        name: &str,
+        contact: &str,
+        public: bool,
+    ) -> reqwest::Response;
+
+    async fn confirm(&self, app: &TestApp, code_page: &str, code: &str) -> reqwest::Response;
+}
+
+impl Signs for Browser {
     async fn request(
         &self,
         app: &TestApp,
@@ -67,37 +38,9 @@ impl Signer {
         self.post(app, &format!("/{campaign}/sign"), &fields).await
     }
 
-    /// The text of a page, fetched with this browser's cookies.
-    async fn page(&self, app: &TestApp, path: &str) -> String {
-        let response = self.client.get(app.url(path)).send().await.unwrap();
-        response.text().await.unwrap()
-    }
-
     async fn confirm(&self, app: &TestApp, code_page: &str, code: &str) -> reqwest::Response {
         self.post(app, code_page, &[("code", code)]).await
     }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "expected a redirect"
-    );
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// The code in a code message, in whatever digits it was written.
-fn code_in(message: &str) -> String {
-    let body = message
-        .split_once("\n\n")
-        .expect("headers, then the text")
-        .1;
-    let line = body
-        .lines()
-        .find(|l| l.contains(':') && l.chars().filter(|c| c.is_numeric()).count() >= 6)
-        .unwrap();
-    ascii_digits(line.rsplit(' ').next().unwrap())
 }
 
 fn withdraw_path_in(message: &str) -> String {
@@ -117,7 +60,7 @@ async fn count(app: &TestApp, campaign: &str) -> u64 {
 
 async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     let before = count(app, "library-hours").await;
-    let signer = Signer::on(app, "library-hours").await;
+    let signer = Browser::open(app, "/library-hours").await;
     let response = signer
         .request(
             app,
@@ -188,7 +131,7 @@ async fn a_person_signs_with_a_code_and_is_counted_on_postgres() {
 #[tokio::test]
 async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
     let app = TestApp::demo().await;
-    let first = Signer::on(&app, "clean-river").await;
+    let first = Browser::open(&app, "/clean-river").await;
     let code_page = location(
         &first
             .request(
@@ -204,7 +147,7 @@ async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
     location(&first.confirm(&app, &code_page, &code).await);
     let after_first = count(&app, "clean-river").await;
 
-    let second = Signer::on(&app, "clean-river").await;
+    let second = Browser::open(&app, "/clean-river").await;
     let response = second
         .request(
             &app,
@@ -234,7 +177,7 @@ async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
 async fn wrong_codes_run_out() {
     let app = TestApp::demo().await;
     let before = count(&app, "library-hours").await;
-    let signer = Signer::on(&app, "library-hours").await;
+    let signer = Browser::open(&app, "/library-hours").await;
     let code_page = location(
         &signer
             .request(&app, "library-hours", "کامیار دلاور", "09351112233", true)
@@ -265,7 +208,7 @@ async fn wrong_codes_run_out() {
 #[tokio::test]
 async fn a_hidden_name_is_counted_but_never_shown() {
     let app = TestApp::demo().await;
-    let signer = Signer::on(&app, "library-hours").await;
+    let signer = Browser::open(&app, "/library-hours").await;
     let code_page = location(
         &signer
             .request(
@@ -291,7 +234,7 @@ async fn a_hidden_name_is_counted_but_never_shown() {
 #[tokio::test]
 async fn closed_campaigns_refuse_before_any_code_is_sent() {
     let app = TestApp::demo().await;
-    let signer = Signer::on(&app, "library-hours").await;
+    let signer = Browser::open(&app, "/library-hours").await;
     for campaign in ["demo", "library-hours"] {
         if campaign == "library-hours" {
             app.store
@@ -367,7 +310,7 @@ async fn forms_without_their_csrf_token_are_refused() {
 #[tokio::test]
 async fn ugly_inputs_get_a_message_beside_the_field_and_keep_what_was_typed() {
     let app = TestApp::demo().await;
-    let signer = Signer::on(&app, "library-hours").await;
+    let signer = Browser::open(&app, "/library-hours").await;
     let huge = "۹".repeat(10_000);
     let cases: [(&str, &str, &str); 6] = [
         ("", "09121234567", "این بخش نباید خالی باشد."),
@@ -416,7 +359,7 @@ async fn codes_are_limited_per_contact_by_an_admin_setting() {
         .set_setting("limits.codes_per_contact_per_hour", "2")
         .await
         .unwrap();
-    let signer = Signer::on(&app, "library-hours").await;
+    let signer = Browser::open(&app, "/library-hours").await;
     for _ in 0..2 {
         let response = signer
             .request(&app, "library-hours", "پرسش‌گر", "09127770000", true)
@@ -436,7 +379,7 @@ async fn codes_are_limited_per_contact_by_an_admin_setting() {
 #[tokio::test]
 async fn a_signer_withdraws_with_the_link_from_their_message() {
     let app = TestApp::demo().await;
-    let signer = Signer::on(&app, "library-hours").await;
+    let signer = Browser::open(&app, "/library-hours").await;
     let code_page = location(
         &signer
             .request(&app, "library-hours", "رها پشیمان", "09125550000", true)
@@ -476,7 +419,7 @@ async fn a_signer_withdraws_with_the_link_from_their_message() {
 async fn only_signers_who_ask_for_news_leave_their_contact_and_only_encrypted() {
     let app = TestApp::demo().await;
     for (contact, updates) in [("09124440001", true), ("09124440002", false)] {
-        let signer = Signer::on(&app, "library-hours").await;
+        let signer = Browser::open(&app, "/library-hours").await;
         let mut fields = vec![
             ("name", "خواننده خبر"),
             ("contact", contact),

@@ -15,16 +15,18 @@ use serde::{Deserialize, Serialize};
 use tomar_core::Timestamp;
 use tomar_core::campaign::Campaign;
 use tomar_core::names::CampaignRef;
+use tomar_core::verification::Purpose;
 use tomar_store::Confirmed;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::codes;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::pages::campaign::{public_campaign, signers_page};
-use crate::signing::{self, ConfirmRefused, RequestRefused, SignInput};
+use crate::signing::{self, RequestRefused, SignInput};
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -287,7 +289,7 @@ async fn confirm_signature(
     Path(id): Path<String>,
     Json(request): Json<CodeRequest>,
 ) -> Result<Response, WebError> {
-    let verification = signing::find_verification(&state, &id).await?;
+    let verification = codes::find_verification(&state, &id, Purpose::Sign).await?;
     let campaign_id = verification.campaign_id.ok_or(WebError::NotFound)?;
     let campaign = state
         .store
@@ -315,11 +317,6 @@ async fn confirm_signature(
             }),
         )
             .into_response()),
-        Err(ConfirmRefused::WrongCode { left }) => Err(refused(
-            tr.with("verify.wrong_code", &[("left", &tr.number(left))]),
-        )),
-        Err(ConfirmRefused::Expired) => Err(refused(tr.t("verify.expired"))),
-        Err(ConfirmRefused::Exhausted) => Err(refused(tr.t("verify.exhausted"))),
-        Err(ConfirmRefused::Web(error)) => Err(error),
+        Err(refusal) => Err(refused(refusal.message(tr, "verify")?)),
     }
 }

@@ -9,6 +9,8 @@ use axum::http::header::SET_COOKIE;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use tomar_core::secret::constant_time_eq;
+
 use crate::cookies::cookie;
 use crate::error::WebError;
 use crate::random;
@@ -22,16 +24,11 @@ pub struct CsrfToken(pub String);
 impl CsrfToken {
     /// Checks a submitted form's token against the visitor's cookie.
     pub fn verify(&self, submitted: &str) -> Result<(), WebError> {
-        let expected = self.0.as_bytes();
-        let given = submitted.as_bytes();
-        // Compared in constant time, so the comparison leaks nothing of the token.
-        let same = expected.len() == given.len()
-            && expected
-                .iter()
-                .zip(given)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if same { Ok(()) } else { Err(WebError::Forgery) }
+        if constant_time_eq(self.0.as_bytes(), submitted.as_bytes()) {
+            Ok(())
+        } else {
+            Err(WebError::Forgery)
+        }
     }
 }
 

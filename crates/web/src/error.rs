@@ -4,8 +4,10 @@
 //! and never shown.
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use tomar_store::StoreError;
+
+use crate::view::percent_encode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -19,6 +21,12 @@ pub enum WebError {
     RateLimited,
     #[error("this campaign is not open for signing")]
     Closed,
+    /// The page is for members: the visitor is sent to log in and come back to `next`.
+    #[error("login required")]
+    LoginRequired { next: String },
+    /// The member's role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
     /// Input that was understood but refused; messages already in the request's language.
     #[error("invalid input: {detail}")]
     Invalid {
@@ -41,6 +49,7 @@ pub enum ErrorPage {
     Forgery,
     RateLimited,
     Closed,
+    Forbidden,
     Invalid,
     Internal,
 }
@@ -62,6 +71,7 @@ impl ErrorPage {
             ErrorPage::Forgery => ("error.forgery_title", "error.forgery"),
             ErrorPage::RateLimited => ("error.rate_limited_title", "error.rate_limited"),
             ErrorPage::Closed => ("error.closed_title", "error.closed"),
+            ErrorPage::Forbidden => ("error.forbidden_title", "error.forbidden"),
             ErrorPage::Invalid => ("error.invalid_title", "error.invalid"),
             ErrorPage::Internal => ("error.internal_title", "error.internal"),
         }
@@ -76,6 +86,11 @@ impl IntoResponse for WebError {
             WebError::Forgery => (StatusCode::FORBIDDEN, ErrorPage::Forgery, None),
             WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorPage::RateLimited, None),
             WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed, None),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden, None),
+            WebError::LoginRequired { next } => {
+                let to = format!("/login?next={}", percent_encode(&next));
+                return Redirect::to(&to).into_response();
+            }
             WebError::Invalid { detail, fields } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorPage::Invalid,

@@ -3,6 +3,8 @@
 
 mod api;
 mod assets;
+mod auth;
+mod codes;
 mod cookies;
 mod csrf;
 mod error;
@@ -10,15 +12,15 @@ mod i18n;
 mod localize;
 mod pages;
 mod platform;
-mod random;
+pub mod random;
 mod security;
 mod signing;
 mod view;
 
 use axum::Router;
 use axum::extract::State;
-use axum::middleware::from_fn;
-use axum::routing::get;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
 use std::sync::Arc;
 
 use tokio::sync::Notify;
@@ -66,14 +68,34 @@ pub fn router(state: AppState) -> Router {
             get(pages::signing::code_page).post(pages::signing::confirm_code),
         )
         .route(
+            "/{campaign}/signed",
+            get(pages::signing::member_thanks_page),
+        )
+        .route(
             "/{campaign}/signed/{verification}",
             get(pages::signing::thanks_page),
+        )
+        .route(
+            "/login",
+            get(pages::login::login_page).post(pages::login::request_code),
+        )
+        .route(
+            "/login/{verification}",
+            get(pages::login::code_page).post(pages::login::confirm_code),
+        )
+        .route("/logout", post(pages::login::logout))
+        .route("/me", get(pages::me::me))
+        .route("/me/name", post(pages::me::set_name))
+        .route(
+            "/me/signatures/{campaign}/withdraw",
+            post(pages::me::withdraw),
         )
         .route(
             "/withdraw/{token}",
             get(pages::withdraw::confirm_page).post(pages::withdraw::withdraw),
         )
         .fallback(|| async { WebError::NotFound })
+        .layer(from_fn_with_state(state.clone(), auth::identify))
         .layer(from_fn(csrf::csrf))
         .layer(from_fn(localize::localize))
         .layer(from_fn(security::secure_headers))

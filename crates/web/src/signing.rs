@@ -3,9 +3,10 @@
 
 use std::net::IpAddr;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use tomar_core::campaign::Campaign;
 use tomar_core::lifecycle::Status;
+use tomar_core::member::Member;
 use tomar_core::message::OutboundMessage;
 use tomar_core::names::{InputError, PersonName};
 use tomar_core::signature::{ConfirmedSignature, Contact};
@@ -13,9 +14,10 @@ use tomar_core::verification::{Code, NewVerification, Purpose, Verification, Ver
 use tomar_store::{Confirmation, Confirmed, StoreError};
 
 use crate::AppState;
+use crate::codes::{self, CodeRefused};
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::platform::{Platform, network_of};
+use crate::platform::Platform;
 use crate::random;
 
 /// What a signer submits, as typed.
@@ -45,26 +47,6 @@ impl From<WebError> for RequestRefused {
 impl From<StoreError> for RequestRefused {
     fn from(error: StoreError) -> Self {
         RequestRefused::Web(error.into())
-    }
-}
-
-/// Why a code did not count.
-pub enum ConfirmRefused {
-    WrongCode { left: u32 },
-    Expired,
-    Exhausted,
-    Web(WebError),
-}
-
-impl From<WebError> for ConfirmRefused {
-    fn from(error: WebError) -> Self {
-        ConfirmRefused::Web(error)
-    }
-}
-
-impl From<StoreError> for ConfirmRefused {
-    fn from(error: StoreError) -> Self {
-        ConfirmRefused::Web(error.into())
     }
 }
 
@@ -103,26 +85,8 @@ pub async fn request_code(
     };
 
     let contact_key = state.secret.contact_key(&contact);
-    let client_key = state.secret.client_key(&network_of(peer));
-    let hour_ago = now
-        .checked_sub(SignedDuration::from_hours(1))
-        .unwrap_or(now);
-    let (per_contact, per_network) = (
-        platform.codes_per_contact_per_hour(),
-        platform.codes_per_network_per_hour(),
-    );
-    let (by_contact, by_network) = state
-        .store
-        .recent_verifications(
-            &contact_key,
-            &client_key,
-            hour_ago,
-            per_contact.max(per_network),
-        )
-        .await?;
-    if by_contact >= per_contact || by_network >= per_network {
-        return Err(WebError::RateLimited.into());
-    }
+    let client_key =
+        codes::within_sending_limits(state, &platform, &contact_key, peer, now).await?;
 
     // Both answers do the same work and look the same; only the message differs.
     let already_signed = state.store.has_signed(campaign.id, &contact_key).await?;
@@ -161,6 +125,37 @@ pub async fn request_code(
     Ok(verification_id)
 }
 
+/// Signs for a logged-in member in one step: their contact was proved when they logged in.
+/// Their signature has no withdrawal link; they withdraw from their page.
+pub async fn sign_as_member(
+    state: &AppState,
+    campaign: &Campaign,
+    member: &Member,
+    input: &SignInput<'_>,
+) -> Result<Confirmed, RequestRefused> {
+    let now = Timestamp::now();
+    let platform = Platform::new(state.store.settings().await?);
+    ensure_open(campaign, &platform, now)?;
+    let name = PersonName::parse(input.name).map_err(|error| RequestRefused::Invalid {
+        name: Some(error),
+        contact: None,
+    })?;
+    let confirmation = Confirmation::direct(ConfirmedSignature {
+        name,
+        public: input.public,
+        wants_updates: input.updates,
+        sealed_contact: member.sealed_contact.clone().filter(|_| input.updates),
+        contact_key: member.contact_key.clone(),
+        withdraw_key: None,
+        created_at: now,
+        confirmed_at: now,
+    });
+    Ok(state
+        .writer
+        .confirm(campaign.id, campaign.text_version, confirmation)
+        .await?)
+}
+
 fn code_message(
     state: &AppState,
     campaign: &Campaign,
@@ -192,18 +187,6 @@ fn code_message(
     }
 }
 
-/// A verification by the id in an address; malformed or unknown ids are not found.
-pub async fn find_verification(state: &AppState, id: &str) -> Result<Verification, WebError> {
-    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-    if !well_formed {
-        return Err(WebError::NotFound);
-    }
-    match state.store.verification(id).await? {
-        Some(v) if v.purpose == Purpose::Sign => Ok(v),
-        _ => Err(WebError::NotFound),
-    }
-}
-
 /// Checks a typed code and, if it is right, counts the signature through the group
 /// commit. A verification already used answers `VerificationUsed`; what it produced is
 /// its `signature_sequence`.
@@ -212,31 +195,14 @@ pub async fn confirm_code(
     campaign: &Campaign,
     verification: &Verification,
     typed: &str,
-) -> Result<Confirmed, ConfirmRefused> {
+) -> Result<Confirmed, CodeRefused> {
     let now = Timestamp::now();
-    match verification.state(now) {
-        VerificationState::Used => return Ok(Confirmed::VerificationUsed),
-        VerificationState::Open => {}
-        VerificationState::Expired => return Err(ConfirmRefused::Expired),
-        VerificationState::Exhausted => return Err(ConfirmRefused::Exhausted),
+    if verification.state(now) == VerificationState::Used {
+        return Ok(Confirmed::VerificationUsed);
     }
     // A code confirmed after the campaign closed does not count.
     ensure_open(campaign, &Platform::new(state.store.settings().await?), now)?;
-
-    let matches = Code::parse(typed)
-        .map(|code| state.secret.code_hash(&verification.id, &code) == verification.code_hash)
-        .unwrap_or(false);
-    if !matches {
-        return match state
-            .store
-            .spend_attempt(&verification.id)
-            .await?
-            .unwrap_or(0)
-        {
-            0 => Err(ConfirmRefused::Exhausted),
-            left => Err(ConfirmRefused::WrongCode { left }),
-        };
-    }
+    codes::check_code(state, verification, typed, now).await?;
     let name = verification.name.clone().ok_or(WebError::NotFound)?;
     let confirmation = Confirmation {
         signature: ConfirmedSignature {
@@ -251,9 +217,8 @@ pub async fn confirm_code(
         },
         verification_id: Some(verification.id.clone()),
     };
-    let outcome = state
+    Ok(state
         .writer
         .confirm(campaign.id, campaign.text_version, confirmation)
-        .await?;
-    Ok(outcome)
+        .await?)
 }

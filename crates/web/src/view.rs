@@ -124,6 +124,9 @@ impl Card {
         let (badge, badge_class) = match (&summary.outcome, summary.status(now)) {
             (Outcome::Succeeded { .. }, _) => (tr.t("card.succeeded"), "badge-success"),
             (_, Status::Suspended) => (tr.t("card.suspended"), "badge-muted"),
+            (_, Status::Draft) => (tr.t("card.draft"), "badge-muted"),
+            (_, Status::InReview) => (tr.t("card.in_review"), "badge-open"),
+            (_, Status::Rejected) => (tr.t("card.rejected"), "badge-urgent"),
             (_, Status::Open) => match summary.days_left(now) {
                 Some(0) | None => (tr.t("card.last_day"), "badge-urgent"),
                 Some(days) => (

@@ -5,8 +5,13 @@
 
 use std::time::Duration;
 
+use reqwest::StatusCode;
 use tomar::config::ServeSettings;
 use tomar::startup::Application;
+use tomar_core::Timestamp;
+use tomar_core::member::Role;
+use tomar_core::persian::ascii_digits;
+use tomar_core::signature::Contact;
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
 
@@ -34,6 +39,7 @@ pub struct TestApp {
     /// The file outbox the app delivers messages to.
     outbox: tempfile::TempDir,
     database: Option<Database>,
+    settings: ServeSettings,
 }
 
 impl TestApp {
@@ -69,16 +75,41 @@ impl TestApp {
             sms_gateway: None,
             mailer: None,
         };
-        let app = Application::build(&settings).await.expect("start Tomar");
-        let base = format!("http://{}", app.addr());
-        tokio::spawn(app.run_until_stopped());
+        let base = Self::start(&settings).await;
         let store = Store::connect(&url).await.unwrap();
         Some(TestApp {
             base,
             store,
             outbox,
             database: Some(database),
+            settings,
         })
+    }
+
+    /// Starts Tomar as `tomar serve` does; answers its base URL.
+    async fn start(settings: &ServeSettings) -> String {
+        let app = Application::build(settings).await.expect("start Tomar");
+        let base = format!("http://{}", app.addr());
+        tokio::spawn(app.run_until_stopped());
+        base
+    }
+
+    /// A second Tomar serving the same database, sharing nothing else with the first, as a
+    /// second `tomar serve` process would (its own outbox, port, caches and writer).
+    pub async fn another_process(&self) -> TestApp {
+        let outbox = tempfile::tempdir().unwrap();
+        let settings = ServeSettings {
+            outbox: outbox.path().to_owned(),
+            demo: false,
+            ..self.settings.clone()
+        };
+        TestApp {
+            base: Self::start(&settings).await,
+            store: self.store.clone(),
+            outbox,
+            database: None,
+            settings,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -149,6 +180,35 @@ impl TestApp {
             .unwrap_or(0)
     }
 
+    /// A browser logged in through the real login flow (form, code from the outbox), as a
+    /// person with `contact` and `role`. Roles are granted as `tomar user grant` does.
+    pub async fn log_in(&self, contact: &str, role: Role) -> Browser {
+        if role != Role::Member {
+            let secret = tomar::startup::secret_for(&self.store, None).await.unwrap();
+            let contact = Contact::parse(contact).unwrap();
+            let sealed = secret.seal(contact.as_ref(), [0; 12]);
+            self.store
+                .grant_role(
+                    &secret.contact_key(&contact),
+                    &sealed,
+                    role,
+                    Timestamp::now(),
+                )
+                .await
+                .unwrap();
+        }
+        let browser = Browser::open(self, "/login").await;
+        let sent = self.message_count();
+        let response = browser.post(self, "/login", &[("contact", contact)]).await;
+        let code_page = location(&response);
+        self.wait_for_messages(sent + 1).await;
+        let recipient = Contact::parse(contact).unwrap();
+        let code = code_in(&self.message_to(recipient.as_ref()).await);
+        let response = browser.post(self, &code_page, &[("code", &code)]).await;
+        assert_eq!(location(&response), "/me", "logged in");
+        browser
+    }
+
     /// Drops a PostgreSQL test database; SQLite files go with the app.
     pub async fn finish(mut self) {
         if let Some(Database::Postgres(database)) = self.database.take() {
@@ -158,4 +218,88 @@ impl TestApp {
             database.drop_database().await;
         }
     }
+}
+
+/// A browser: cookies kept, redirects not followed, and the CSRF token of the first page
+/// it opened for the forms it posts.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+impl Browser {
+    /// A new browser that opens `path` first.
+    pub async fn open(app: &TestApp, path: &str) -> Browser {
+        let client = app.visitor();
+        let page = client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Browser {
+            csrf: csrf_of(&page),
+            client,
+        }
+    }
+
+    /// Posts a form with this browser's CSRF token and `fields`.
+    pub async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(app.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
+        self.client.get(app.url(path)).send().await.unwrap()
+    }
+
+    /// The text of a page, fetched with this browser's cookies.
+    pub async fn page(&self, app: &TestApp, path: &str) -> String {
+        self.get(app, path).await.text().await.unwrap()
+    }
+}
+
+/// The CSRF token a page's form carries.
+pub fn csrf_of(page: &str) -> String {
+    let rest = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .expect("a form with a CSRF token");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+/// Where a post/redirect/get answer leads.
+pub fn location(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "expected a redirect"
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The code in a code message, in whatever digits it was written.
+pub fn code_in(message: &str) -> String {
+    let body = message
+        .split_once("\n\n")
+        .expect("headers, then the text")
+        .1;
+    let line = body
+        .lines()
+        .find(|l| l.contains(':') && l.chars().filter(|c| c.is_numeric()).count() >= 6)
+        .unwrap();
+    ascii_digits(line.rsplit(' ').next().unwrap())
 }

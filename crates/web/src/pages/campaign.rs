@@ -18,6 +18,7 @@ use tomar_core::persian::ascii_digits;
 use tomar_core::signature::Signature;
 
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::csrf::CsrfToken;
 use crate::error::WebError;
 use crate::i18n::Tr;
@@ -218,11 +219,12 @@ fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
     ]
 }
 
-#[tracing::instrument(skip(state, tr, csrf))]
+#[tracing::instrument(skip(state, tr, csrf, viewer))]
 pub async fn campaign_page(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
     Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
     Path(segment): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
@@ -243,7 +245,7 @@ pub async fn campaign_page(
     let sign = (status == Status::Open && !platform.signing_stopped()).then(|| SignBox {
         action: format!("{path}/sign"),
         csrf: csrf.0,
-        form: SignFormView::fresh(),
+        form: SignFormView::fresh(viewer.member.as_ref()),
     });
     let suggestions = Card::list(&suggested, tr, now);
     let banner_suggestions = if status == Status::Ended {

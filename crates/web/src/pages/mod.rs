@@ -4,6 +4,8 @@
 pub mod campaign;
 pub mod hashtag;
 pub mod home;
+pub mod login;
+pub mod me;
 pub mod rules;
 pub mod signing;
 pub mod withdraw;

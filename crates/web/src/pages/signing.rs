@@ -22,17 +22,20 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
-use tomar_core::signature::Channel;
-use tomar_core::verification::{Verification, VerificationState};
+use tomar_core::member::Member;
+use tomar_core::signature::{Channel, SignatureStatus};
+use tomar_core::verification::{Purpose, Verification, VerificationState};
 
 use crate::AppState;
+use crate::auth::Viewer;
+use crate::codes;
 use crate::csrf::CsrfToken;
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::pages::campaign::public_campaign;
 use crate::pages::render;
 use crate::platform::Platform;
-use crate::signing::{self, ConfirmRefused, RequestRefused, SignInput};
+use crate::signing::{self, RequestRefused, SignInput};
 use crate::view::{Card, Shell, percent_encode};
 
 const SUGGESTIONS_AFTER_SIGNING: u32 = 3;
@@ -41,6 +44,8 @@ const SUGGESTIONS_AFTER_SIGNING: u32 = 3;
 pub struct SignForm {
     csrf: String,
     name: String,
+    /// Absent when a logged-in member signs.
+    #[serde(default)]
     contact: String,
     public: Option<String>,
     updates: Option<String>,
@@ -55,13 +60,21 @@ pub struct SignFormView {
     pub updates: bool,
     pub name_error: Option<String>,
     pub contact_error: Option<String>,
+    /// A logged-in member signs without a contact field or a code.
+    pub as_member: bool,
 }
 
 impl SignFormView {
-    /// An empty form: the name is shown publicly unless the signer says otherwise.
-    pub fn fresh() -> SignFormView {
+    /// An empty form, or for a member one with their display name: the name is shown
+    /// publicly unless the signer says otherwise.
+    pub fn fresh(member: Option<&Member>) -> SignFormView {
         SignFormView {
             public: true,
+            as_member: member.is_some(),
+            name: member
+                .and_then(|m| m.display_name.as_ref())
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             ..SignFormView::default()
         }
     }
@@ -83,12 +96,14 @@ pub async fn sign_page(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
     Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
     Path(segment): Path<String>,
 ) -> Result<Response, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
     let platform = Platform::new(state.store.settings().await?);
     signing::ensure_open(&campaign, &platform, Timestamp::now())?;
-    sign_form_page(&campaign, tr, csrf, SignFormView::fresh(), StatusCode::OK)
+    let form = SignFormView::fresh(viewer.member.as_ref());
+    sign_form_page(&campaign, tr, csrf, form, StatusCode::OK)
 }
 
 fn sign_form_page(
@@ -115,6 +130,7 @@ pub async fn request_code(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
     Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(segment): Path<String>,
     Form(form): Form<SignForm>,
@@ -127,13 +143,21 @@ pub async fn request_code(
         public: form.public.is_some(),
         updates: form.updates.is_some(),
     };
-    match signing::request_code(&state, &campaign, &input, peer.ip(), tr).await {
-        Ok(verification) => Ok(Redirect::to(&format!(
-            "/{}/verify/{verification}",
-            campaign.path_segment()
-        ))
-        .into_response()),
-        Err(RequestRefused::Invalid { name, contact }) => {
+    let path = campaign.path_segment();
+    let refusal = match &viewer.member {
+        Some(member) => match signing::sign_as_member(&state, &campaign, member, &input).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/{path}/signed")).into_response()),
+            Err(refusal) => refusal,
+        },
+        None => match signing::request_code(&state, &campaign, &input, peer.ip(), tr).await {
+            Ok(verification) => {
+                return Ok(Redirect::to(&format!("/{path}/verify/{verification}")).into_response());
+            }
+            Err(refusal) => refusal,
+        },
+    };
+    match refusal {
+        RequestRefused::Invalid { name, contact } => {
             let view = SignFormView {
                 name: form.name.chars().take(200).collect(),
                 contact: form.contact.chars().take(300).collect(),
@@ -141,10 +165,11 @@ pub async fn request_code(
                 updates: input.updates,
                 name_error: name.map(|e| tr.t(e.key())),
                 contact_error: contact.map(|e| tr.t(e.key())),
+                as_member: viewer.member.is_some(),
             };
             sign_form_page(&campaign, tr, csrf, view, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(RequestRefused::Web(error)) => Err(error),
+        RequestRefused::Web(error) => Err(error),
     }
 }
 
@@ -173,7 +198,7 @@ async fn verification_for(
     campaign: &Campaign,
     id: &str,
 ) -> Result<Verification, WebError> {
-    let verification = signing::find_verification(state, id).await?;
+    let verification = codes::find_verification(state, id, Purpose::Sign).await?;
     if verification.campaign_id != Some(campaign.id) {
         return Err(WebError::NotFound);
     }
@@ -244,12 +269,7 @@ pub async fn confirm_code(
     let verification = verification_for(&state, &campaign, &id).await?;
     let message = match signing::confirm_code(&state, &campaign, &verification, &form.code).await {
         Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),
-        Err(ConfirmRefused::Web(error)) => return Err(error),
-        Err(ConfirmRefused::WrongCode { left }) => {
-            tr.with("verify.wrong_code", &[("left", &tr.number(left))])
-        }
-        Err(ConfirmRefused::Exhausted) => tr.t("verify.exhausted"),
-        Err(ConfirmRefused::Expired) => tr.t("verify.expired"),
+        Err(refusal) => refusal.message(tr, "verify")?,
     };
     verify_page(
         &campaign,
@@ -273,6 +293,7 @@ struct SignedTemplate {
     suggestions: Vec<Card>,
 }
 
+/// `GET /{c}/signed/{v}`: thanks after confirming a code.
 pub async fn thanks_page(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
@@ -280,8 +301,7 @@ pub async fn thanks_page(
 ) -> Result<Response, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
     let verification = verification_for(&state, &campaign, &id).await?;
-    let now = Timestamp::now();
-    if verification.state(now) != VerificationState::Used {
+    if verification.state(Timestamp::now()) != VerificationState::Used {
         return Ok(Redirect::to(&format!(
             "/{}/verify/{}",
             campaign.path_segment(),
@@ -293,6 +313,43 @@ pub async fn thanks_page(
         Some(number) => tr.with("signed.number", &[("number", &tr.count(number))]),
         None => tr.t("signed.already"),
     };
+    let path = format!("/{}/signed/{id}", campaign.path_segment());
+    render_thanks(&state, tr, &campaign, thanks, &path).await
+}
+
+/// `GET /{c}/signed`: thanks for a logged-in member, who signed without a code.
+pub async fn member_thanks_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(viewer): Extension<Viewer>,
+    Path(segment): Path<String>,
+) -> Result<Response, WebError> {
+    let member = viewer.member()?;
+    let campaign = public_campaign(&state, &segment).await?;
+    let signature = state
+        .store
+        .signature_by_signer(campaign.id, &member.contact_key)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let thanks = match signature.status {
+        SignatureStatus::Confirmed => tr.with(
+            "signed.number",
+            &[("number", &tr.count(signature.sequence))],
+        ),
+        _ => tr.t("signed.already"),
+    };
+    let path = format!("/{}/signed", campaign.path_segment());
+    render_thanks(&state, tr, &campaign, thanks, &path).await
+}
+
+async fn render_thanks(
+    state: &AppState,
+    tr: Tr,
+    campaign: &Campaign,
+    thanks: String,
+    path: &str,
+) -> Result<Response, WebError> {
+    let now = Timestamp::now();
     let share_url = format!("{}/{}", state.public_url, campaign.id);
     let text = percent_encode(campaign.text.title.as_ref());
     let url = percent_encode(&share_url);
@@ -314,15 +371,14 @@ pub async fn thanks_page(
         .store
         .open_campaigns(iran_date(now), Some(campaign.id), SUGGESTIONS_AFTER_SIGNING)
         .await?;
-    let href = format!("/{}", campaign.path_segment());
     Ok(render(&SignedTemplate {
-        shell: Shell::new(tr, tr.t("signed.title"), &format!("{href}/signed/{id}")),
+        shell: Shell::new(tr, tr.t("signed.title"), path),
         title: campaign.text.title.to_string(),
         thanks,
         share_url,
         share_links,
         suggestions: Card::list(&suggested, tr, now),
-        href,
+        href: format!("/{}", campaign.path_segment()),
     })?
     .into_response())
 }

@@ -17,6 +17,7 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::pages::render;
 use crate::view::Shell;
+use tomar_store::SignatureOwner;
 
 #[derive(Template)]
 #[template(path = "withdraw.html")]
@@ -95,7 +96,7 @@ pub async fn withdraw(
     let key = withdraw_key(&state, &token)?;
     let campaign = state
         .store
-        .withdraw_signature(&key, Timestamp::now())
+        .withdraw_signature(&SignatureOwner::WithdrawKey(&key), Timestamp::now())
         .await?
         .ok_or(WebError::NotFound)?;
     let campaign = state

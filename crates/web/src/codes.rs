@@ -1,0 +1,133 @@
+//! One-time codes, whatever they prove (a signature, a login): how many may be sent, how a
+//! verification is found by the address of its code page, and how a typed code is checked.
+
+use std::net::IpAddr;
+
+use jiff::{SignedDuration, Timestamp};
+use tomar_core::signature::ContactKey;
+use tomar_core::verification::{Code, Purpose, Verification, VerificationState};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::platform::{Platform, network_of};
+
+/// Refuses a new code once this contact or this network has had its hourly share; answers
+/// the network's key, which the verification records for the next count.
+pub async fn within_sending_limits(
+    state: &AppState,
+    platform: &Platform,
+    contact_key: &ContactKey,
+    peer: IpAddr,
+    now: Timestamp,
+) -> Result<String, WebError> {
+    let client_key = state.secret.client_key(&network_of(peer));
+    let hour_ago = now
+        .checked_sub(SignedDuration::from_hours(1))
+        .unwrap_or(now);
+    let (per_contact, per_network) = (
+        platform.codes_per_contact_per_hour(),
+        platform.codes_per_network_per_hour(),
+    );
+    let (by_contact, by_network) = state
+        .store
+        .recent_verifications(
+            contact_key,
+            &client_key,
+            hour_ago,
+            per_contact.max(per_network),
+        )
+        .await?;
+    if by_contact >= per_contact || by_network >= per_network {
+        return Err(WebError::RateLimited);
+    }
+    Ok(client_key)
+}
+
+/// A verification for `purpose` by the id in an address; malformed or unknown ids, and
+/// ids of another purpose, are not found.
+pub async fn find_verification(
+    state: &AppState,
+    id: &str,
+    purpose: Purpose,
+) -> Result<Verification, WebError> {
+    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
+    if !well_formed {
+        return Err(WebError::NotFound);
+    }
+    match state.store.verification(id).await? {
+        Some(v) if v.purpose == purpose => Ok(v),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// Why a typed code did not count.
+pub enum CodeRefused {
+    WrongCode {
+        left: u32,
+    },
+    Expired,
+    Exhausted,
+    /// The verification was already used; what it produced stands.
+    Used,
+    Web(WebError),
+}
+
+impl From<WebError> for CodeRefused {
+    fn from(error: WebError) -> Self {
+        CodeRefused::Web(error)
+    }
+}
+
+impl From<tomar_store::StoreError> for CodeRefused {
+    fn from(error: tomar_store::StoreError) -> Self {
+        CodeRefused::Web(error.into())
+    }
+}
+
+impl CodeRefused {
+    /// What to tell the person who typed the code, from the translation section `section`
+    /// (`verify` for signing, `login` for logging in), or the error to answer instead.
+    pub fn message(self, tr: Tr, section: &str) -> Result<String, WebError> {
+        let key = |name: &str| format!("{section}.{name}");
+        match self {
+            CodeRefused::WrongCode { left } => {
+                Ok(tr.with(&key("wrong_code"), &[("left", &tr.number(left))]))
+            }
+            CodeRefused::Expired => Ok(tr.t(&key("expired"))),
+            CodeRefused::Exhausted => Ok(tr.t(&key("exhausted"))),
+            CodeRefused::Used => Ok(tr.t(&key("used"))),
+            CodeRefused::Web(error) => Err(error),
+        }
+    }
+}
+
+/// Checks a typed code against an open verification; a wrong one uses up a try.
+pub async fn check_code(
+    state: &AppState,
+    verification: &Verification,
+    typed: &str,
+    now: Timestamp,
+) -> Result<(), CodeRefused> {
+    match verification.state(now) {
+        VerificationState::Open => {}
+        VerificationState::Used => return Err(CodeRefused::Used),
+        VerificationState::Expired => return Err(CodeRefused::Expired),
+        VerificationState::Exhausted => return Err(CodeRefused::Exhausted),
+    }
+    let matches = Code::parse(typed)
+        .map(|code| state.secret.code_hash(&verification.id, &code) == verification.code_hash)
+        .unwrap_or(false);
+    if matches {
+        return Ok(());
+    }
+    match state
+        .store
+        .spend_attempt(&verification.id)
+        .await?
+        .unwrap_or(0)
+    {
+        0 => Err(CodeRefused::Exhausted),
+        left => Err(CodeRefused::WrongCode { left }),
+    }
+}

@@ -1,0 +1,258 @@
+//! Passwordless login, post/redirect/get like signing:
+//!
+//! 1. `GET /login?next=…`: one "mobile or email" field. `POST` it: a code is sent (the same
+//!    limits as signing codes) → 303 to the code page.
+//! 2. `GET /login/{v}`: the code form. `POST` it: the member is registered on first login,
+//!    a signed session cookie is set → 303 to `next` (or `/me`).
+//! 3. `POST /logout`: every session of the member ends, in every process.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use tomar_core::message::OutboundMessage;
+use tomar_core::session::Session;
+use tomar_core::signature::{Channel, Contact};
+use tomar_core::verification::{NewVerification, Purpose, Verification};
+
+use crate::AppState;
+use crate::auth::{self, Viewer, local_path};
+use crate::codes::{self, CodeRefused};
+use crate::csrf::CsrfToken;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::render;
+use crate::platform::Platform;
+use crate::random;
+use crate::view::{Shell, percent_encode};
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate {
+    shell: Shell,
+    csrf: String,
+    next: String,
+    contact: String,
+    contact_error: Option<String>,
+}
+
+fn login_form(
+    tr: Tr,
+    csrf: CsrfToken,
+    next: String,
+    contact: String,
+    contact_error: Option<String>,
+) -> Result<Response, WebError> {
+    let status = if contact_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = render(&LoginTemplate {
+        shell: Shell::new(tr, tr.t("login.title"), "/login"),
+        csrf: csrf.0,
+        next,
+        contact,
+        contact_error,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn login_page(
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let next = local_path(query.next.as_deref());
+    if viewer.member.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    login_form(tr, csrf, next, String::new(), None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    contact: String,
+    next: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn request_code(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    csrf.verify(&form.csrf)?;
+    let next = local_path(form.next.as_deref());
+    let contact = match Contact::parse(&form.contact) {
+        Ok(contact) => contact,
+        Err(error) => {
+            let typed = form.contact.chars().take(300).collect();
+            return login_form(tr, csrf, next, typed, Some(tr.t(error.key())));
+        }
+    };
+    let now = Timestamp::now();
+    let platform = Platform::new(state.store.settings().await?);
+    let contact_key = state.secret.contact_key(&contact);
+    let client_key =
+        codes::within_sending_limits(&state, &platform, &contact_key, peer.ip(), now).await?;
+    let id = random::token();
+    let code = random::code();
+    let new = NewVerification {
+        id: id.clone(),
+        purpose: Purpose::Login,
+        campaign_id: None,
+        contact_key,
+        channel: contact.channel(),
+        code_hash: state.secret.code_hash(&id, &code),
+        name: None,
+        public: false,
+        wants_updates: false,
+        // Becomes the member's sealed contact, so the platform can write to them.
+        sealed_contact: Some(state.secret.seal(contact.as_ref(), random::nonce())),
+        // A login withdraws nothing; the column wants a value, so it gets one nobody holds.
+        withdraw_key: state.secret.token_hash(&random::token()),
+        client_key,
+        at: now,
+    };
+    let message = OutboundMessage {
+        channel: contact.channel(),
+        recipient: contact.as_ref().to_owned(),
+        subject: tr.t("login.message_subject"),
+        body: tr.with("login.message", &[("code", &tr.digits(code.as_ref()))]),
+    };
+    state.writer.send_code(new, message).await?;
+    state.outbox.notify_one();
+    Ok(Redirect::to(&format!("/login/{id}?next={}", percent_encode(&next))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct LoginCodeTemplate {
+    shell: Shell,
+    csrf: String,
+    action: String,
+    next: String,
+    sent_to: String,
+    message: Option<String>,
+}
+
+fn code_form(
+    tr: Tr,
+    csrf: CsrfToken,
+    verification: &Verification,
+    next: String,
+    message: Option<String>,
+) -> Result<Response, WebError> {
+    let status = if message.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let sent_to = match verification.channel {
+        Channel::Sms => tr.t("verify.sent_sms"),
+        Channel::Email => tr.t("verify.sent_email"),
+    };
+    let action = format!("/login/{}", verification.id);
+    let page = render(&LoginCodeTemplate {
+        shell: Shell::new(tr, tr.t("login.code_title"), &action),
+        csrf: csrf.0,
+        action,
+        next,
+        sent_to,
+        message,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn code_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
+    code_form(
+        tr,
+        csrf,
+        &verification,
+        local_path(query.next.as_deref()),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+    next: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn confirm_code(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    csrf.verify(&form.csrf)?;
+    let next = local_path(form.next.as_deref());
+    let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
+    let now = Timestamp::now();
+    let refusal = match codes::check_code(&state, &verification, &form.code, now).await {
+        Ok(()) => {
+            let sealed = verification.sealed_contact.as_deref().unwrap_or_default();
+            match state
+                .store
+                .log_in(&verification.id, &verification.contact_key, sealed, now)
+                .await?
+            {
+                Some(member) => {
+                    let session = Session::new(member.id, member.session_epoch, now);
+                    let cookie = auth::start_session(&state, &session);
+                    return Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response());
+                }
+                // Another submission of the same code won the race.
+                None => CodeRefused::Used,
+            }
+        }
+        Err(refusal) => refusal,
+    };
+    let message = refusal.message(tr, "login")?;
+    code_form(tr, csrf, &verification, next, Some(message))
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Form(form): Form<LogoutForm>,
+) -> Result<Response, WebError> {
+    csrf.verify(&form.csrf)?;
+    if let Some(member) = &viewer.member {
+        state.store.end_sessions(member.id).await?;
+    }
+    Ok(([(SET_COOKIE, auth::end_session(&state))], Redirect::to("/")).into_response())
+}

@@ -3,6 +3,7 @@
 //! that turns an instant into a calendar day.
 
 use icu::calendar::Date as IcuDate;
+use icu::calendar::cal::{Iso, Persian};
 use icu::datetime::DateTimeFormatter;
 use icu::datetime::fieldsets::YMD;
 use icu::locale::locale;
@@ -12,6 +13,8 @@ use jiff::{Timestamp, ToSpan};
 use std::sync::OnceLock;
 
 use crate::language::Language;
+use crate::names::InputError;
+use crate::persian::ascii_digits;
 
 /// The platform's time zone: campaign days start and end at midnight in Tehran.
 pub fn iran() -> &'static TimeZone {
@@ -77,6 +80,68 @@ pub fn format_instant(at: Timestamp, language: Language) -> String {
     format_date(iran_date(at), language)
 }
 
+/// A day as people type it: a Solar Hijri date `۱۴۰۳/۱۲/۳۰` (or with `-` or `.`, in
+/// Persian, Arabic-Indic or ASCII digits), or a Gregorian `2025-03-20` as a date picker
+/// sends it. Years from 1700 on are read as Gregorian; Solar Hijri years are far below.
+pub fn parse_day(input: &str) -> Result<Date, InputError> {
+    let typed = ascii_digits(input.trim());
+    if typed.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let parts: Vec<&str> = typed.split(['/', '-', '.']).map(str::trim).collect();
+    let [year, month, day] = parts[..] else {
+        return Err(InputError::BadCharacters);
+    };
+    let number = |s: &str| -> Result<i32, InputError> {
+        if s.is_empty() || s.len() > 4 || !s.chars().all(|c| c.is_ascii_digit()) {
+            return Err(InputError::BadCharacters);
+        }
+        s.parse().map_err(|_| InputError::BadCharacters)
+    };
+    let (year, month, day) = (number(year)?, number(month)?, number(day)?);
+    let (Ok(month), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
+        return Err(InputError::BadCharacters);
+    };
+    if year >= 1700 {
+        return Date::new(year as i16, month as i8, day as i8)
+            .map_err(|_| InputError::BadCharacters);
+    }
+    // ICU accepts an out-of-range day by clamping it; a typed Esfand 30 in a common year
+    // must be refused, so the date is converted back and compared.
+    let persian =
+        IcuDate::try_new_persian(year, month, day).map_err(|_| InputError::BadCharacters)?;
+    if solar_hijri(&persian) != (year, month, day) {
+        return Err(InputError::BadCharacters);
+    }
+    let iso = persian.to_calendar(Iso);
+    Date::new(
+        iso.year().extended_year() as i16,
+        iso.month().ordinal as i8,
+        iso.day_of_month().0 as i8,
+    )
+    .map_err(|_| InputError::BadCharacters)
+}
+
+fn solar_hijri<C: icu::calendar::AsCalendar>(date: &IcuDate<C>) -> (i32, u8, u8) {
+    (
+        date.year().extended_year(),
+        date.month().ordinal,
+        date.day_of_month().0,
+    )
+}
+
+/// A day as `YYYY/MM/DD` in the Solar Hijri calendar (ASCII digits), the form
+/// [`parse_day`] reads back.
+pub fn solar_hijri_numeric(date: Date) -> String {
+    match IcuDate::try_new_iso(i32::from(date.year()), date.month() as u8, date.day() as u8) {
+        Ok(iso) => {
+            let (year, month, day) = solar_hijri(&iso.to_calendar(Persian));
+            format!("{year}/{month:02}/{day:02}")
+        }
+        Err(_) => date.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +183,51 @@ mod tests {
         assert_eq!(days_between(date(2024, 6, 16), date(2024, 6, 28)), 12);
         assert_eq!(days_between(date(2024, 6, 28), date(2024, 6, 28)), 0);
         assert_eq!(days_between(date(2024, 7, 1), date(2024, 6, 28)), 0);
+    }
+
+    #[test]
+    fn solar_hijri_days_are_typed_in_any_digits_and_checked() {
+        let nowruz_1404 = date(2025, 3, 21);
+        for typed in [
+            "1404/01/01",
+            "۱۴۰۴/۱/۱",
+            "١٤٠٤-٠١-٠١",
+            " 1404.1.1 ",
+            "2025-03-21",
+        ] {
+            assert_eq!(parse_day(typed), Ok(nowruz_1404), "{typed}");
+        }
+        // 1403 is a leap year: Esfand has 30 days. 1402 and 1404 are common years.
+        assert_eq!(parse_day("۱۴۰۳/۱۲/۳۰"), Ok(date(2025, 3, 20)));
+        assert_eq!(parse_day("1402/12/29"), Ok(date(2024, 3, 19)));
+        assert_eq!(parse_day("1402/12/30"), Err(InputError::BadCharacters));
+        assert_eq!(parse_day("1404/12/30"), Err(InputError::BadCharacters));
+        assert_eq!(parse_day("1404/12/29"), Ok(date(2026, 3, 20)));
+        // The first six months have 31 days, the next five 30.
+        assert!(parse_day("1404/06/31").is_ok());
+        assert!(parse_day("1404/07/31").is_err());
+        for bad in [
+            "",
+            "1404",
+            "1404/13/01",
+            "1404/00/10",
+            "1404/1/0",
+            "x/1/1",
+            "2025-02-30",
+            "1404/1/1/1",
+            "-1/1/1",
+            "99999/1/1",
+        ] {
+            assert!(parse_day(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_day(""), Err(InputError::Empty));
+    }
+
+    #[test]
+    fn days_are_written_back_in_the_form_they_are_typed() {
+        for day in [date(2025, 3, 20), date(2024, 6, 16), date(2026, 3, 20)] {
+            assert_eq!(parse_day(&solar_hijri_numeric(day)), Ok(day));
+        }
+        assert_eq!(solar_hijri_numeric(date(2025, 3, 20)), "1403/12/30");
     }
 }

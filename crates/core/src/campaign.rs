@@ -96,6 +96,8 @@ pub struct Campaign {
     pub created_at: Timestamp,
     /// When a moderator approved it for publication.
     pub published_at: Option<Timestamp>,
+    /// When it last entered review.
+    pub submitted_at: Option<Timestamp>,
 }
 
 impl Campaign {
@@ -123,8 +125,10 @@ impl Campaign {
         at: Timestamp,
     ) -> Result<ModerationEvent, TransitionError> {
         let next = self.lifecycle.after(&transition)?;
-        if transition == Transition::Approve {
-            self.published_at = Some(at);
+        match transition {
+            Transition::Approve => self.published_at = Some(at),
+            Transition::Submit => self.submitted_at = Some(at),
+            _ => {}
         }
         self.lifecycle = next;
         Ok(ModerationEvent {

@@ -2,7 +2,9 @@
 
 use jiff::Timestamp;
 
-use crate::ids::{CampaignId, CommentId, MemberId, NewsLinkId};
+use crate::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId};
+use crate::language::Language;
+use crate::names::Line;
 
 /// Who acted: a person, or the platform itself (scheduled jobs, the end of a campaign).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,4 +47,23 @@ pub struct ModerationEvent {
     pub target: Target,
     pub note: Option<String>,
     pub at: Timestamp,
+}
+
+/// An entry of the admin-managed list of reasons a campaign may be rejected for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejectionReason {
+    pub id: RejectionReasonId,
+    pub label_fa: Line,
+    pub label_en: Line,
+    /// Retired reasons stay readable on old rejections but are not offered any more.
+    pub active: bool,
+}
+
+impl RejectionReason {
+    pub fn label(&self, language: Language) -> &Line {
+        match language {
+            Language::Fa => &self.label_fa,
+            Language::En => &self.label_en,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 mod error;
 mod members;
+mod moderation;
 mod postgres;
 mod rows;
 mod shared;
@@ -21,7 +22,7 @@ use tomar_core::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReas
 use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::member::{Member, Role};
 use tomar_core::message::{OutboundMessage, OutboxMessage};
-use tomar_core::moderation::{ModerationEvent, Target};
+use tomar_core::moderation::{ModerationEvent, RejectionReason, Target};
 use tomar_core::names::{CampaignRef, Hashtag, PersonName};
 use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
 use tomar_core::signature::{ConfirmedSignature, ContactKey, Signature};
@@ -437,8 +438,59 @@ impl Store {
         dispatch!(self.news_links(campaign, status))
     }
 
-    pub async fn add_update(&self, new: &NewUpdate) -> Result<UpdateId, StoreError> {
-        dispatch!(self.add_update(new))
+    /// Posts an update and queues `messages` (its news, to the signers who asked for it) in
+    /// the same transaction.
+    pub async fn add_update(
+        &self,
+        new: &NewUpdate,
+        messages: &[OutboundMessage],
+    ) -> Result<UpdateId, StoreError> {
+        dispatch!(self.add_update(new, messages))
+    }
+
+    /// Replaces what the author wrote in a draft or rejected campaign; anything else is
+    /// refused with `Conflict`.
+    pub async fn update_draft(&self, id: CampaignId, new: &NewCampaign) -> Result<(), StoreError> {
+        dispatch!(self.update_draft(id, new))
+    }
+
+    /// Campaigns waiting for review, longest-waiting first, with when they entered review.
+    pub async fn review_queue(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(CampaignSummary, Timestamp)>, StoreError> {
+        dispatch!(self.review_queue(limit))
+    }
+
+    /// Campaigns with at least `threshold` signatures and no outcome yet, most-signed first.
+    pub async fn due_for_delivery(
+        &self,
+        threshold: u64,
+        limit: u32,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.due_for_delivery(threshold, limit))
+    }
+
+    /// Every rejection reason, retired ones too.
+    pub async fn rejection_reasons(&self) -> Result<Vec<RejectionReason>, StoreError> {
+        dispatch!(self.rejection_reasons())
+    }
+
+    pub async fn set_rejection_reason_active(
+        &self,
+        id: RejectionReasonId,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.set_rejection_reason_active(id, active))
+    }
+
+    /// The moderation log, newest first, with ids below `before`; each event with its id.
+    pub async fn moderation_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(i64, ModerationEvent)>, StoreError> {
+        dispatch!(self.moderation_log(before, limit))
     }
 
     pub async fn updates(&self, campaign: CampaignId) -> Result<Vec<Update>, StoreError> {

@@ -7,6 +7,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::error::StoreError;
 use crate::members::member_queries;
+use crate::moderation::moderation_queries;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
@@ -49,3 +50,4 @@ impl PgStore {
 // Several processes claim outbox messages; each skips the rows another holds.
 shared_queries!(PgStore, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");
 member_queries!(PgStore);
+moderation_queries!(PgStore);

@@ -10,7 +10,7 @@ use tomar_core::ids::{
 use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::member::{Member, Role};
 use tomar_core::message::{OutboundMessage, OutboxMessage};
-use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::moderation::{Actor, ModerationEvent, RejectionReason, Target};
 use tomar_core::names::{Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewsLink, NewsStatus};
 use tomar_core::signature::{Channel, ContactKey, Signature, SignatureStatus};
@@ -51,7 +51,8 @@ macro_rules! campaign_columns {
     () => {
         "id, slug, kind, title, body, on_behalf_of, author_name, hashtag, category, author_id, \
          start_date, end_date, signature_goal, text_version, lifecycle, rejection_reason_id, \
-         suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at"
+         suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at, \
+         submitted_at"
     };
 }
 pub(crate) use campaign_columns;
@@ -80,6 +81,7 @@ pub(crate) struct CampaignRow {
     signature_count: i64,
     created_at: i64,
     published_at: Option<i64>,
+    submitted_at: Option<i64>,
 }
 
 fn lifecycle(
@@ -146,6 +148,7 @@ impl CampaignRow {
             signature_count: count(self.signature_count),
             created_at: timestamp(self.created_at, "campaign creation time")?,
             published_at: optional_timestamp(self.published_at, "campaign publication time")?,
+            submitted_at: optional_timestamp(self.submitted_at, "campaign submission time")?,
         })
     }
 }
@@ -352,8 +355,18 @@ impl TryFrom<UpdateRow> for Update {
     }
 }
 
+/// `SELECT … FROM moderation_events`, in [`EventRow`]'s order.
+macro_rules! select_events {
+    () => {
+        "SELECT id, actor_id, action, target_kind, target_id, note, created_at \
+         FROM moderation_events"
+    };
+}
+pub(crate) use select_events;
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
+    pub(crate) id: i64,
     actor_id: Option<i64>,
     action: String,
     target_kind: String,
@@ -509,6 +522,27 @@ impl TryFrom<MemberRow> for Member {
             session_epoch: u32::try_from(row.session_epoch)
                 .map_err(|_| StoreError::Corrupt("session epoch"))?,
             created_at: timestamp(row.created_at, "member time")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReasonRow {
+    id: i64,
+    label_fa: String,
+    label_en: String,
+    active: bool,
+}
+
+impl TryFrom<ReasonRow> for RejectionReason {
+    type Error = StoreError;
+
+    fn try_from(row: ReasonRow) -> Result<Self, StoreError> {
+        Ok(RejectionReason {
+            id: RejectionReasonId(row.id),
+            label_fa: line(row.label_fa, "rejection reason")?,
+            label_en: line(row.label_en, "rejection reason")?,
+            active: row.active,
         })
     }
 }

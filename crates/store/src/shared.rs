@@ -43,20 +43,29 @@ macro_rules! shared_queries {
                         $crate::StoreError::SlugTaken(slug.clone().unwrap_or_default())
                     })
                 })?;
-                for (ordinal, addressee) in new.text.addressees.iter().enumerate() {
+                Self::insert_addressees(&mut tx, id, &new.text.addressees).await?;
+                tx.commit().await?;
+                Ok(tomar_core::ids::CampaignId(id))
+            }
+
+            async fn insert_addressees(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign: i64,
+                addressees: &[tomar_core::campaign::Addressee],
+            ) -> Result<(), $crate::StoreError> {
+                for (ordinal, addressee) in addressees.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO addressees (campaign_id, ordinal, name, position) \
                          VALUES ($1, $2, $3, $4)",
                     )
-                    .bind(id)
+                    .bind(campaign)
                     .bind(ordinal as i64)
                     .bind(addressee.name.as_ref())
                     .bind(addressee.position.as_ref())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
-                tx.commit().await?;
-                Ok(tomar_core::ids::CampaignId(id))
+                Ok(())
             }
 
             pub async fn campaign(
@@ -111,7 +120,8 @@ macro_rules! shared_queries {
                 let mut tx = self.writer().begin().await?;
                 let changed = sqlx::query(
                     "UPDATE campaigns SET lifecycle = $1, rejection_reason_id = $2, \
-                     suspension_order = $3, published_at = $4 WHERE id = $5 AND lifecycle = $6",
+                     suspension_order = $3, published_at = $4, submitted_at = $7 \
+                     WHERE id = $5 AND lifecycle = $6",
                 )
                 .bind(campaign.lifecycle.name())
                 .bind(reason)
@@ -119,6 +129,7 @@ macro_rules! shared_queries {
                 .bind(campaign.published_at.map(|t| t.as_second()))
                 .bind(campaign.id.0)
                 .bind(before.name())
+                .bind(campaign.submitted_at.map(|t| t.as_second()))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -177,10 +188,10 @@ macro_rules! shared_queries {
                 &self,
                 target: tomar_core::moderation::Target,
             ) -> Result<Vec<tomar_core::moderation::ModerationEvent>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::EventRow> = sqlx::query_as(
-                    "SELECT actor_id, action, target_kind, target_id, note, created_at \
-                     FROM moderation_events WHERE target_kind = $1 AND target_id = $2 ORDER BY id",
-                )
+                let rows: Vec<$crate::rows::EventRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_events!(),
+                    " WHERE target_kind = $1 AND target_id = $2 ORDER BY id"
+                ))
                 .bind(target.kind())
                 .bind(target.id())
                 .fetch_all(self.reader())
@@ -803,10 +814,14 @@ macro_rules! shared_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
+            /// Posts an update and queues `messages` (its news, to the signers who asked for
+            /// it) in the same transaction.
             pub async fn add_update(
                 &self,
                 new: &tomar_core::update::NewUpdate,
+                messages: &[tomar_core::message::OutboundMessage],
             ) -> Result<tomar_core::ids::UpdateId, $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO updates (campaign_id, author, title, body, created_at) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -816,9 +831,13 @@ macro_rules! shared_queries {
                 .bind(new.title.as_ref())
                 .bind(new.body.as_ref())
                 .bind(new.at.as_second())
-                .fetch_one(self.writer())
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
+                for message in messages {
+                    Self::insert_message(&mut tx, message, new.at).await?;
+                }
+                tx.commit().await?;
                 Ok(tomar_core::ids::UpdateId(id))
             }
 

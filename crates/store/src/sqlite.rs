@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 
 use crate::error::StoreError;
 use crate::members::member_queries;
+use crate::moderation::moderation_queries;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
@@ -61,3 +62,4 @@ impl SqliteStore {
 // The single writer connection already makes claiming outbox messages exclusive.
 shared_queries!(SqliteStore, sqlx::Sqlite, "");
 member_queries!(SqliteStore);
+moderation_queries!(SqliteStore);

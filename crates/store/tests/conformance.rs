@@ -65,6 +65,11 @@ conformance!(
     members_register_on_first_login_and_keep_their_role,
     sessions_end_and_names_change,
     a_members_signatures_campaigns_and_comments_are_listed,
+    drafts_and_rejected_campaigns_are_edited_in_place_and_nothing_else,
+    the_review_queue_is_oldest_first,
+    campaigns_past_the_threshold_without_an_outcome_are_due_for_delivery,
+    rejection_reasons_are_listed_and_retired,
+    the_moderation_log_pages_newest_first,
 );
 
 fn now() -> Timestamp {
@@ -604,8 +609,12 @@ async fn updates_list_newest_first(store: Store) {
             body: LetterBody::parse("متن").unwrap(),
             at: now(),
         };
-        store.add_update(&update).await.unwrap();
+        // Each update's news goes out in the same transaction as the update.
+        store.add_update(&update, &[message(title)]).await.unwrap();
     }
+    let queued = store.claim_due_messages(now(), now(), 10).await.unwrap();
+    let bodies: Vec<_> = queued.iter().map(|m| m.message.body.as_str()).collect();
+    assert_eq!(bodies, ["اول", "دوم"]);
     let updates = store.updates(id).await.unwrap();
     let titles: Vec<_> = updates.iter().map(|u| u.title.as_ref()).collect();
     assert_eq!(titles, ["دوم", "اول"]);
@@ -1288,4 +1297,170 @@ async fn a_members_signatures_campaigns_and_comments_are_listed(store: Store) {
     let comments = store.comments_by_author(member.id).await.unwrap();
     assert_eq!(comments.len(), 1);
     assert_eq!(comments[0].id, comment_id);
+}
+
+async fn drafts_and_rejected_campaigns_are_edited_in_place_and_nothing_else(store: Store) {
+    let id = store
+        .create_campaign(&new_campaign("نخست", Some("first-draft"), 10), now())
+        .await
+        .unwrap();
+    let mut edited = new_campaign("ویرایش‌شده", Some("edited"), 20);
+    edited.text.addressees = vec![
+        Addressee {
+            name: line("وزیر"),
+            position: line("وزارت"),
+        },
+        Addressee {
+            name: line("معاون"),
+            position: line("معاونت"),
+        },
+    ];
+    store.update_draft(id, &edited).await.unwrap();
+    let stored = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(stored.text, edited.text);
+    assert_eq!(stored.end_date, edited.end_date);
+    assert_eq!(stored.slug.unwrap().as_ref(), "edited");
+
+    let other = store
+        .create_campaign(&new_campaign("دیگری", Some("taken"), 10), now())
+        .await
+        .unwrap();
+    let clash = new_campaign("دیگری", Some("edited"), 10);
+    assert!(matches!(
+        store.update_draft(other, &clash).await,
+        Err(StoreError::SlugTaken(_))
+    ));
+
+    let reason = store
+        .add_rejection_reason("ناقص", "Incomplete")
+        .await
+        .unwrap();
+    for step in [Transition::Submit, Transition::Reject(reason)] {
+        transition(&store, id, step).await.unwrap();
+    }
+    store
+        .update_draft(id, &new_campaign("اصلاح", Some("edited"), 20))
+        .await
+        .unwrap();
+    transition(&store, id, Transition::Submit).await.unwrap();
+    assert!(matches!(
+        store.update_draft(id, &edited).await,
+        Err(StoreError::Conflict)
+    ));
+    let published = published(&store, "منتشرشده", 10).await;
+    assert!(matches!(
+        store.update_draft(published, &edited).await,
+        Err(StoreError::Conflict)
+    ));
+    let stored = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    assert_eq!(stored.text.title.as_ref(), "اصلاح");
+}
+
+async fn the_review_queue_is_oldest_first(store: Store) {
+    let mut submitted = Vec::new();
+    for (title, minutes) in [("دیرتر", 30), ("زودتر", 10), ("پیش‌نویس", 0)] {
+        let id = store
+            .create_campaign(&new_campaign(title, None, 10), now())
+            .await
+            .unwrap();
+        if minutes > 0 {
+            let mut campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+            let at = now()
+                .checked_add(jiff::SignedDuration::from_mins(minutes))
+                .unwrap();
+            let event = campaign
+                .apply(Transition::Submit, Actor::Platform, None, at)
+                .unwrap();
+            store
+                .save_transition(&campaign, &Lifecycle::Draft, &event)
+                .await
+                .unwrap();
+            submitted.push((id, at));
+        }
+    }
+    submitted.reverse();
+    let queue = store.review_queue(10).await.unwrap();
+    let queue: Vec<_> = queue.iter().map(|(c, at)| (c.id, *at)).collect();
+    assert_eq!(queue, submitted);
+    assert_eq!(store.review_queue(1).await.unwrap().len(), 1);
+}
+
+async fn campaigns_past_the_threshold_without_an_outcome_are_due_for_delivery(store: Store) {
+    let big = published(&store, "بزرگ", 10).await;
+    let small = published(&store, "کوچک", 10).await;
+    let delivered = published(&store, "تحویل‌شده", 10).await;
+    let batch: Vec<_> = (0..3).map(signer).collect();
+    sign(&store, big, &batch).await.unwrap();
+    sign(&store, small, &[signer(5)]).await.unwrap();
+    let later: Vec<_> = (10..13).map(signer).collect();
+    sign(&store, delivered, &later).await.unwrap();
+    let event = |id| ModerationEvent {
+        actor: Actor::Platform,
+        action: "outcome".into(),
+        target: Target::Campaign(id),
+        note: None,
+        at: now(),
+    };
+    store
+        .set_outcome(delivered, &Outcome::Delivered, &event(delivered))
+        .await
+        .unwrap();
+    let due: Vec<_> = store
+        .due_for_delivery(2, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(due, [big]);
+    assert_eq!(store.due_for_delivery(1, 10).await.unwrap().len(), 2);
+}
+
+async fn rejection_reasons_are_listed_and_retired(store: Store) {
+    let first = store
+        .add_rejection_reason("توهین‌آمیز", "Offensive")
+        .await
+        .unwrap();
+    let second = store
+        .add_rejection_reason("تکراری", "Duplicate")
+        .await
+        .unwrap();
+    store
+        .set_rejection_reason_active(first, false)
+        .await
+        .unwrap();
+    let reasons = store.rejection_reasons().await.unwrap();
+    let listed: Vec<_> = reasons.iter().map(|r| (r.id, r.active)).collect();
+    assert_eq!(listed, [(first, false), (second, true)]);
+    assert_eq!(reasons[1].label_en.as_ref(), "Duplicate");
+    assert!(matches!(
+        store
+            .set_rejection_reason_active(tomar_core::ids::RejectionReasonId(999_999), true)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn the_moderation_log_pages_newest_first(store: Store) {
+    let first = published(&store, "یکم", 10).await;
+    let second = published(&store, "دوم", 10).await;
+    let log = store.moderation_log(None, 3).await.unwrap();
+    let seen: Vec<_> = log
+        .iter()
+        .map(|(_, e)| (e.target, e.action.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Target::Campaign(second), "approve"),
+            (Target::Campaign(second), "submit"),
+            (Target::Campaign(first), "approve"),
+        ]
+    );
+    let rest = store.moderation_log(Some(log[2].0), 3).await.unwrap();
+    let seen: Vec<_> = rest
+        .iter()
+        .map(|(_, e)| (e.target, e.action.as_str()))
+        .collect();
+    assert_eq!(seen, [(Target::Campaign(first), "submit")]);
 }

@@ -200,17 +200,14 @@ async fn create_campaign(
     for news in &spec.news {
         let host = news.url.split('/').nth(2).unwrap_or_default().to_owned();
         let link = store
-            .add_news_link(
-                &NewNewsLink {
-                    campaign_id: id,
-                    url: news.url.clone(),
-                    title: line(&news.title)?,
-                    source_host: host,
-                    submitter_name: None,
-                    at: started,
-                },
-                &[],
-            )
+            .add_news_link(&NewNewsLink {
+                campaign_id: id,
+                url: news.url.clone(),
+                title: line(&news.title)?,
+                source_host: host,
+                submitter_name: None,
+                at: started,
+            })
             .await?;
         if news.approved {
             let event = ModerationEvent {

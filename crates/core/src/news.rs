@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use crate::ids::{CampaignId, NewsLinkId};
-use crate::names::Line;
+use crate::names::{InputError, Line};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NewsStatus {
@@ -52,4 +52,108 @@ pub struct NewsLink {
     pub source_host: String,
     pub status: NewsStatus,
     pub created_at: Timestamp,
+}
+
+/// The address of a news report: `http` or `https` only, at most [`NewsUrl::MAX`]
+/// characters, a host, no credentials, no spaces or control characters. Hosts may be
+/// internationalised (`https://خبر.ایران/…`); they are kept as typed, lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewsUrl {
+    url: String,
+    host: String,
+}
+
+impl NewsUrl {
+    pub const MAX: usize = 2000;
+
+    pub fn parse(input: &str) -> Result<NewsUrl, InputError> {
+        let url = input.trim();
+        if url.is_empty() {
+            return Err(InputError::Empty);
+        }
+        if url.chars().count() > Self::MAX {
+            return Err(InputError::TooLong { max: Self::MAX });
+        }
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(InputError::BadCharacters);
+        }
+        let lower = url.to_lowercase();
+        let rest = ["https://", "http://"]
+            .iter()
+            .find_map(|scheme| lower.starts_with(scheme).then(|| &url[scheme.len()..]))
+            .ok_or(InputError::BadCharacters)?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        // `user:password@host` would put credentials on a public page.
+        if authority.contains('@') {
+            return Err(InputError::BadCharacters);
+        }
+        let host = match authority.rsplit_once(':') {
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+            _ => authority,
+        };
+        let labels_ok = host.split('.').count() >= 2
+            && host.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+        if !labels_ok {
+            return Err(InputError::BadCharacters);
+        }
+        Ok(NewsUrl {
+            url: url.to_owned(),
+            host: host.to_lowercase(),
+        })
+    }
+
+    /// The host, as shown beside a news title.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+impl AsRef<str> for NewsUrl {
+    fn as_ref(&self) -> &str {
+        &self.url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn news_addresses_are_http_with_a_host_and_no_credentials() {
+        let url = NewsUrl::parse(" https://WWW.Example.org:8443/a?b=1#c ").unwrap();
+        assert_eq!(url.as_ref(), "https://WWW.Example.org:8443/a?b=1#c");
+        assert_eq!(url.host(), "www.example.org");
+        assert_eq!(
+            NewsUrl::parse("http://خبر.ایران/۱").unwrap().host(),
+            "خبر.ایران"
+        );
+        assert_eq!(
+            NewsUrl::parse("https://xn--mgbh0fb.xn--mgba3a4f16a/")
+                .unwrap()
+                .host(),
+            "xn--mgbh0fb.xn--mgba3a4f16a"
+        );
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "ftp://example.org/x",
+            "https://user:pass@example.org/",
+            "https://example.org@evil.example/",
+            "https://localhost/",
+            "https:///path",
+            "https://exa mple.org/",
+            "https://example.org/\u{0}",
+            "data:text/html,x",
+            "https://.example.org/",
+        ] {
+            assert!(NewsUrl::parse(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.org/{}", "a".repeat(NewsUrl::MAX));
+        assert_eq!(
+            NewsUrl::parse(&long),
+            Err(InputError::TooLong { max: NewsUrl::MAX })
+        );
+    }
 }

@@ -514,6 +514,11 @@ impl Store {
         dispatch!(self.setting_or_insert(key, value))
     }
 
+    /// Sets several settings in one transaction: all of them or none.
+    pub async fn set_settings(&self, values: &[(&str, String)]) -> Result<(), StoreError> {
+        dispatch!(self.set_settings(values))
+    }
+
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         dispatch!(self.set_setting(key, value))
     }

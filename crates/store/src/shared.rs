@@ -883,7 +883,10 @@ macro_rules! shared_queries {
 
             /// Runs a two-parameter statement behind the store's back, for tests only.
             #[cfg(feature = "testing")]
-            pub(crate) async fn execute_raw(&self, sql: &'static str, first: i64, second: i64) {
+            pub(crate) async fn execute_raw<T>(&self, sql: &'static str, first: T, second: i64)
+            where
+                T: for<'q> sqlx::Encode<'q, $db> + sqlx::Type<$db> + Send,
+            {
                 sqlx::query(sql)
                     .bind(first)
                     .bind(second)
@@ -906,14 +909,35 @@ macro_rules! shared_queries {
                     .await?)
             }
 
+            /// Sets several settings in one transaction: all of them or none.
+            pub async fn set_settings(
+                &self,
+                values: &[(&str, String)],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                for (key, value) in values {
+                    Self::upsert_setting(&mut tx, key, value).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), $crate::StoreError> {
+                self.set_settings(&[(key, value.to_owned())]).await
+            }
+
+            async fn upsert_setting(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                key: &str,
+                value: &str,
+            ) -> Result<(), $crate::StoreError> {
                 sqlx::query(
                     "INSERT INTO settings (key, value) VALUES ($1, $2) \
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )
                 .bind(key)
                 .bind(value)
-                .execute(self.writer())
+                .execute(&mut **tx)
                 .await?;
                 Ok(())
             }

@@ -162,6 +162,20 @@ pub async fn corrupt_signature_count(
     }
 }
 
+/// Makes a campaign start and end on `day`, as if time had passed: the way a test sees a
+/// campaign end on its date without waiting for it.
+pub async fn run_campaign_on(
+    store: &Store,
+    campaign: tomar_core::ids::CampaignId,
+    day: tomar_core::Date,
+) {
+    let sql = "UPDATE campaigns SET start_date = $1, end_date = $1 WHERE id = $2";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, day.to_string(), campaign.0).await,
+        Store::Postgres(s) => s.execute_raw(sql, day.to_string(), campaign.0).await,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

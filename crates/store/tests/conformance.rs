@@ -652,6 +652,13 @@ async fn settings_are_set_and_replaced(store: Store) {
         store.setting_or_insert("fresh", "second").await.unwrap(),
         "first"
     );
+    store
+        .set_settings(&[("a.b", "1".into()), ("c", "سه".into())])
+        .await
+        .unwrap();
+    let settings = store.settings().await.unwrap();
+    assert_eq!(settings.get("a.b").map(String::as_str), Some("1"));
+    assert_eq!(settings.get("c").map(String::as_str), Some("سه"));
 }
 
 async fn references_to_missing_campaigns_are_refused(store: Store) {

@@ -32,6 +32,26 @@ impl Viewer {
             next: self.path.clone(),
         })
     }
+
+    /// A moderator or admin; anyone else is refused.
+    pub fn moderator(&self) -> Result<&Member, WebError> {
+        let member = self.member()?;
+        if member.can_moderate() {
+            Ok(member)
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    /// An admin; anyone else is refused.
+    pub fn admin(&self) -> Result<&Member, WebError> {
+        let member = self.member()?;
+        if member.is_admin() {
+            Ok(member)
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
 }
 
 async fn member_of(

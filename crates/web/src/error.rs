@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tomar_store::StoreError;
 
+use crate::i18n::Tr;
 use crate::view::percent_encode;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,9 @@ pub enum WebError {
     /// The page is for members: the visitor is sent to log in and come back to `next`.
     #[error("login required")]
     LoginRequired { next: String },
+    /// An admin's switch has paused this for everyone.
+    #[error("paused by the platform")]
+    Paused,
     /// The member's role does not allow this.
     #[error("forbidden")]
     Forbidden,
@@ -40,6 +44,16 @@ pub enum WebError {
     Render(#[from] askama::Error),
 }
 
+impl WebError {
+    /// One refused field, with the message under `key` beside it and as the page's detail.
+    pub fn invalid_field(tr: Tr, field: &'static str, key: &str) -> WebError {
+        WebError::Invalid {
+            detail: tr.t(key),
+            fields: vec![(field, tr.t(key))],
+        }
+    }
+}
+
 /// Which error page to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorPage {
@@ -50,6 +64,8 @@ pub enum ErrorPage {
     RateLimited,
     Closed,
     Forbidden,
+    Paused,
+    Conflict,
     Invalid,
     Internal,
 }
@@ -72,6 +88,8 @@ impl ErrorPage {
             ErrorPage::RateLimited => ("error.rate_limited_title", "error.rate_limited"),
             ErrorPage::Closed => ("error.closed_title", "error.closed"),
             ErrorPage::Forbidden => ("error.forbidden_title", "error.forbidden"),
+            ErrorPage::Paused => ("error.paused_title", "error.paused"),
+            ErrorPage::Conflict => ("error.conflict_title", "error.conflict"),
             ErrorPage::Invalid => ("error.invalid_title", "error.invalid"),
             ErrorPage::Internal => ("error.internal_title", "error.internal"),
         }
@@ -87,6 +105,7 @@ impl IntoResponse for WebError {
             WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorPage::RateLimited, None),
             WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed, None),
             WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden, None),
+            WebError::Paused => (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Paused, None),
             WebError::LoginRequired { next } => {
                 let to = format!("/login?next={}", percent_encode(&next));
                 return Redirect::to(&to).into_response();
@@ -99,6 +118,13 @@ impl IntoResponse for WebError {
                     fields,
                 }),
             ),
+            WebError::Store(StoreError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, ErrorPage::NotFound, None)
+            }
+            // Someone else changed the item first, or it is past the state this asks for.
+            WebError::Store(StoreError::Conflict) => {
+                (StatusCode::CONFLICT, ErrorPage::Conflict, None)
+            }
             internal @ (WebError::Store(_) | WebError::Render(_)) => {
                 tracing::error!(error = %internal, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal, None)

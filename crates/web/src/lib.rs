@@ -7,6 +7,7 @@ mod auth;
 mod codes;
 mod cookies;
 mod csrf;
+mod editor;
 mod error;
 mod i18n;
 mod localize;
@@ -15,6 +16,8 @@ mod platform;
 pub mod random;
 mod security;
 mod signing;
+mod transitions;
+mod updates;
 mod view;
 
 use axum::Router;
@@ -85,6 +88,34 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(pages::login::logout))
         .route("/me", get(pages::me::me))
+        .route(
+            "/new",
+            get(pages::authoring::new_page).post(pages::authoring::create),
+        )
+        .route("/admin", get(pages::admin::admin_page))
+        .route("/admin/grant", post(pages::admin::grant))
+        .route("/admin/members/{id}/role", post(pages::admin::set_role))
+        .route("/admin/reasons", post(pages::admin::add_reason))
+        .route("/admin/reasons/{id}", post(pages::admin::set_reason_active))
+        .route("/admin/settings", post(pages::admin::save_settings))
+        .route("/moderation", get(pages::moderation::queue))
+        .route("/moderation/log", get(pages::moderation::log))
+        .route(
+            "/moderation/campaigns/{id}",
+            get(pages::moderation::review_page),
+        )
+        .route(
+            "/moderation/campaigns/{id}/{action}",
+            post(pages::moderation::act),
+        )
+        .route(
+            "/me/campaigns/{id}",
+            get(pages::authoring::campaign_page).post(pages::authoring::edit),
+        )
+        .route(
+            "/me/campaigns/{id}/updates",
+            post(pages::authoring::post_author_update),
+        )
         .route("/me/name", post(pages::me::set_name))
         .route(
             "/me/signatures/{campaign}/withdraw",

@@ -8,6 +8,10 @@ pub mod keys {
     pub const CODES_PER_CONTACT_PER_HOUR: &str = "limits.codes_per_contact_per_hour";
     pub const CODES_PER_NETWORK_PER_HOUR: &str = "limits.codes_per_network_per_hour";
     pub const SIGNING_STOPPED: &str = "switch.signing_stopped";
+    pub const CAMPAIGNS_STOPPED: &str = "switch.campaigns_stopped";
+    pub const COMMENTS_STOPPED: &str = "switch.comments_stopped";
+    pub const CAMPAIGN_MAX_DAYS: &str = "limits.campaign_max_days";
+    pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
 }
 
 pub struct Platform {
@@ -37,18 +41,36 @@ impl Platform {
         self.number(keys::CODES_PER_NETWORK_PER_HOUR, 1000)
     }
 
-    /// The kill switch: no signing anywhere while it is on.
-    pub fn signing_stopped(&self) -> bool {
-        self.settings
-            .get(keys::SIGNING_STOPPED)
-            .is_some_and(|v| v == "true")
+    fn switch(&self, key: &str) -> bool {
+        self.settings.get(key).is_some_and(|v| v.trim() == "true")
     }
 
-    /// A platform text an admin set for this language, if any.
+    /// The kill switch: no signing anywhere while it is on.
+    pub fn signing_stopped(&self) -> bool {
+        self.switch(keys::SIGNING_STOPPED)
+    }
+
+    /// No new campaigns are started or submitted for review while it is on.
+    pub fn campaigns_stopped(&self) -> bool {
+        self.switch(keys::CAMPAIGNS_STOPPED)
+    }
+
+    /// The longest a campaign may run, in days from when it is written.
+    pub fn campaign_max_days(&self) -> i64 {
+        self.number(keys::CAMPAIGN_MAX_DAYS, 180).clamp(1, 3650) as i64
+    }
+
+    /// Signatures from which a campaign is due to be delivered to its addressees.
+    pub fn delivery_threshold(&self) -> u64 {
+        self.number(keys::DELIVERY_THRESHOLD, 2000)
+    }
+
+    /// A platform text an admin set for this language, if any; an emptied one is none.
     pub fn text(&self, key: &str, language: &str) -> Option<&str> {
         self.settings
             .get(&format!("{key}.{language}"))
             .map(String::as_str)
+            .filter(|text| !text.trim().is_empty())
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

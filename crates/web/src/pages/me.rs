@@ -79,7 +79,14 @@ async fn me_page(
         name_error,
         can_moderate: member.can_moderate(),
         is_admin: member.is_admin(),
-        started: Card::list(&started, tr, now),
+        // The author's own page of each, which also serves drafts and campaigns in review.
+        started: started
+            .iter()
+            .map(|summary| Card {
+                href: format!("/me/campaigns/{}", summary.id),
+                ..Card::new(summary, tr, now)
+            })
+            .collect(),
         signed: signed
             .iter()
             .map(|summary| SignedCard {

@@ -1,11 +1,14 @@
 //! HTML pages, one module per page. Handlers gather domain values from the store, shape
 //! them with `view`, and render a template; they never build error bodies themselves.
 
+pub mod admin;
+pub mod authoring;
 pub mod campaign;
 pub mod hashtag;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod moderation;
 pub mod rules;
 pub mod signing;
 pub mod withdraw;

@@ -1,0 +1,480 @@
+//! How campaigns come to exist and stay within the rules, over HTTP: members write them,
+//! moderators review them, admins run the platform. Every protected page is tried by every
+//! role.
+
+mod common;
+
+use common::{Backend, Browser, TestApp, code_in, location};
+use jiff::ToSpan;
+use reqwest::StatusCode;
+use tomar_core::calendar::{iran_date, solar_hijri_numeric};
+use tomar_core::ids::CampaignId;
+use tomar_core::lifecycle::{Lifecycle, Status};
+use tomar_core::member::Role;
+use tomar_core::names::CampaignRef;
+use tomar_core::{Date, Timestamp};
+
+fn today() -> Date {
+    iran_date(Timestamp::now())
+}
+
+/// The campaign form, filled in as an author would, with `changes` on top.
+fn campaign_form(changes: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    let end = solar_hijri_numeric(today().checked_add(30.days()).unwrap());
+    let mut form: Vec<(&'static str, String)> = vec![
+        ("kind", "request".into()),
+        ("title", "بازگشایی کتابخانهٔ محله در آخر هفته‌ها".into()),
+        ("addressee_name", "شهردار منطقه ۶".into()),
+        ("addressee_position", "شهرداری تهران".into()),
+        (
+            "body",
+            "ما اهالی محله خواستاریم:\n\n- کتابخانه جمعه‌ها باز باشد".into(),
+        ),
+        ("on_behalf_of", "اهالی محلهٔ یوسف‌آباد".into()),
+        ("author_name", "پریسا نیک‌بین".into()),
+        ("hashtag", "کتابخانه_باز".into()),
+        ("end_date", tomar_core::language::Language::Fa.digits(&end)),
+        ("rules", "on".into()),
+    ];
+    for (key, value) in changes {
+        form.retain(|(k, _)| k != key);
+        form.push((key, value.clone()));
+    }
+    form
+}
+
+async fn post_form(
+    browser: &Browser,
+    app: &TestApp,
+    path: &str,
+    form: &[(&'static str, String)],
+) -> reqwest::Response {
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.post(app, path, &fields).await
+}
+
+async fn lifecycle(app: &TestApp, id: CampaignId) -> Lifecycle {
+    let campaign = app.store.campaign(&CampaignRef::Id(id)).await.unwrap();
+    campaign.unwrap().lifecycle
+}
+
+/// Signs through the form and the code, asking for news of the campaign or not.
+async fn sign(app: &TestApp, campaign: CampaignId, name: &str, email: &str, updates: bool) {
+    let path = format!("/{campaign}");
+    let signer = Browser::open(app, &path).await;
+    let mut fields = vec![("name", name), ("contact", email), ("public", "on")];
+    if updates {
+        fields.push(("updates", "on"));
+    }
+    let sent = app.message_count();
+    let code_page = location(&signer.post(app, &format!("{path}/sign"), &fields).await);
+    app.wait_for_messages(sent + 1).await;
+    let code = code_in(&app.message_to(email).await);
+    let done = signer.post(app, &code_page, &[("code", &code)]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER, "{name} signed");
+}
+
+async fn the_whole_story(app: &TestApp) {
+    let admin = app.log_in("admin@tomar.example", Role::Admin).await;
+    let moderator = app.log_in("09121110000", Role::Moderator).await;
+    moderator
+        .post(app, "/me/name", &[("name", "ناظر یکم")])
+        .await;
+    let response = admin
+        .post(
+            app,
+            "/admin/reasons",
+            &[
+                ("label_fa", "بیش از یک خواسته"),
+                ("label_en", "More than one demand"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/admin");
+    let reason = app.store.rejection_reasons().await.unwrap()[0].id;
+
+    // A member writes a campaign: refused fields come back with their messages, kept.
+    let author = app.log_in("09122220000", Role::Member).await;
+    assert!(author.page(app, "/new").await.contains("name=\"title\""));
+    let bad = post_form(
+        &author,
+        app,
+        "/new",
+        &campaign_form(&[("intent", "save".into()), ("end_date", "1403/12/31".into())]),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("این تاریخ درست نیست"), "the date's message");
+    assert!(
+        page.contains("value=\"کتابخانه_باز\""),
+        "what was typed is kept"
+    );
+
+    let preview = post_form(
+        &author,
+        app,
+        "/new",
+        &campaign_form(&[("intent", "preview".into())]),
+    )
+    .await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let page = preview.text().await.unwrap();
+    assert!(
+        page.contains("id=\"preview\"")
+            && page.contains("<li dir=\"auto\">کتابخانه جمعه‌ها باز باشد</li>")
+    );
+    let end = today().checked_add(30.days()).unwrap();
+    let gregorian = tomar_core::calendar::format_date(end, tomar_core::language::Language::En);
+    assert!(page.contains(&gregorian), "the end date in both calendars");
+
+    let unaccepted = campaign_form(&[("intent", "submit".into()), ("rules", String::new())]);
+    let unaccepted: Vec<_> = unaccepted
+        .into_iter()
+        .filter(|(k, _)| *k != "rules")
+        .collect();
+    let refused = post_form(&author, app, "/new", &unaccepted).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let saved = post_form(
+        &author,
+        app,
+        "/new",
+        &campaign_form(&[("intent", "save".into())]),
+    )
+    .await;
+    let own_page = location(&saved);
+    let id = CampaignId(own_page.rsplit('/').next().unwrap().parse().unwrap());
+    assert_eq!(lifecycle(app, id).await, Lifecycle::Draft);
+    assert_eq!(
+        app.get(&format!("/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let stranger = app.log_in("09123330000", Role::Member).await;
+    assert_eq!(
+        stranger.get(app, &own_page).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let meddling = post_form(
+        &stranger,
+        app,
+        &own_page,
+        &campaign_form(&[("intent", "save".into())]),
+    )
+    .await;
+    assert_eq!(meddling.status(), StatusCode::NOT_FOUND);
+
+    let submitted = post_form(
+        &author,
+        app,
+        &own_page,
+        &campaign_form(&[("intent", "submit".into())]),
+    )
+    .await;
+    assert_eq!(location(&submitted), own_page);
+    assert_eq!(lifecycle(app, id).await, Lifecycle::InReview);
+    assert!(author.page(app, "/me").await.contains(&own_page));
+
+    // The moderator rejects it with a reason and a note the author reads.
+    let queue = moderator.page(app, "/moderation").await;
+    let review = format!("/moderation/campaigns/{id}");
+    assert!(queue.contains(&review) && queue.contains("در انتظار"));
+    let rejected = moderator
+        .post(
+            app,
+            &format!("{review}/reject"),
+            &[
+                ("reason", &reason.0.to_string()),
+                ("note", "لطفاً فقط یک خواسته بنویسید."),
+            ],
+        )
+        .await;
+    assert_eq!(location(&rejected), review);
+    assert_eq!(lifecycle(app, id).await, Lifecycle::Rejected(reason));
+    let explained = author.page(app, &own_page).await;
+    assert!(
+        explained.contains("بیش از یک خواسته") && explained.contains("لطفاً فقط یک خواسته بنویسید.")
+    );
+
+    // The author fixes it and resubmits; the moderator approves.
+    let fixed = campaign_form(&[
+        ("intent", "submit".into()),
+        ("title", "بازگشایی کتابخانهٔ محله در روزهای جمعه".into()),
+    ]);
+    location(&post_form(&author, app, &own_page, &fixed).await);
+    assert_eq!(lifecycle(app, id).await, Lifecycle::InReview);
+    let approved = moderator.post(app, &format!("{review}/approve"), &[]).await;
+    assert_eq!(location(&approved), review);
+    let public = app.page(&format!("/{id}")).await;
+    assert!(public.contains("بازگشایی کتابخانهٔ محله در روزهای جمعه"));
+    assert!(
+        public.contains("تأیید کارزار جهت انتشار"),
+        "the approval line"
+    );
+    // Published campaigns are no longer edited in place.
+    let late = post_form(
+        &author,
+        app,
+        &own_page,
+        &campaign_form(&[("intent", "save".into())]),
+    )
+    .await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+
+    // People sign; two of three ask for news.
+    sign(app, id, "نرگس امینی", "narges@example.org", true).await;
+    sign(app, id, "بابک نوری", "babak@example.org", false).await;
+    sign(app, id, "لیلا کاظمی", "leila@example.org", true).await;
+
+    // The campaign ends on its date; the moderator marks it succeeded and posts the news.
+    tomar_store::testing::run_campaign_on(&app.store, id, today().yesterday().unwrap()).await;
+    let campaign = app
+        .store
+        .campaign(&CampaignRef::Id(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(campaign.status(Timestamp::now()), Status::Ended);
+    assert_eq!(
+        app.get(&format!("/{id}/sign")).await.status(),
+        StatusCode::CONFLICT
+    );
+    let outcome = moderator
+        .post(
+            app,
+            &format!("{review}/outcome"),
+            &[
+                ("outcome", "succeeded"),
+                ("news_url", "https://news.example/library"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&outcome), review);
+    assert!(
+        app.page(&format!("/{id}"))
+            .await
+            .contains("این کارزار موفق شد")
+    );
+    let sent = app.message_count();
+    let update = moderator
+        .post(
+            app,
+            &format!("{review}/update"),
+            &[
+                ("title", "کتابخانه جمعه‌ها باز شد"),
+                ("body", "از این هفته درها باز است."),
+            ],
+        )
+        .await;
+    assert_eq!(location(&update), review);
+    app.wait_for_messages(sent + 2).await;
+    for opted_in in ["narges@example.org", "leila@example.org"] {
+        let news = app.message_to(opted_in).await;
+        assert!(news.contains("کتابخانه جمعه‌ها باز شد"), "{news}");
+    }
+    assert!(!app.message_to("babak@example.org").await.contains("باز شد"));
+    assert!(
+        app.page(&format!("/{id}"))
+            .await
+            .contains("از این هفته درها باز است.")
+    );
+
+    let log = moderator.page(app, "/moderation/log").await;
+    for action in ["رد", "تأیید و انتشار", "موفقیت", "ناظر یکم"] {
+        assert!(log.contains(action), "{action} in the log");
+    }
+}
+
+#[tokio::test]
+async fn the_whole_story_on_sqlite() {
+    the_whole_story(&TestApp::spawn(Backend::Sqlite, false).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn the_whole_story_on_postgres() {
+    let Some(app) = TestApp::spawn(Backend::Postgres, false).await else {
+        return;
+    };
+    the_whole_story(&app).await;
+    app.finish().await;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Persona {
+    Anonymous,
+    Member,
+    Moderator,
+    Admin,
+}
+
+/// Who may use a route: members, moderators (and admins), or admins only.
+#[derive(Clone, Copy, Debug)]
+enum Needs {
+    Member,
+    Moderator,
+    Admin,
+}
+
+impl Needs {
+    fn allows(self, persona: Persona) -> bool {
+        match self {
+            Needs::Member => persona != Persona::Anonymous,
+            Needs::Moderator => matches!(persona, Persona::Moderator | Persona::Admin),
+            Needs::Admin => persona == Persona::Admin,
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_role_against_every_protected_route() {
+    let app = TestApp::demo().await;
+    let in_review = app
+        .store
+        .campaign(&CampaignRef::parse("under-review").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let review = format!("/moderation/campaigns/{in_review}");
+    let routes: Vec<(&str, String, Needs)> = vec![
+        ("GET", "/me".into(), Needs::Member),
+        ("GET", "/new".into(), Needs::Member),
+        ("GET", "/moderation".into(), Needs::Moderator),
+        ("GET", "/moderation/log".into(), Needs::Moderator),
+        ("GET", review.clone(), Needs::Moderator),
+        ("POST", format!("{review}/approve"), Needs::Moderator),
+        ("POST", format!("{review}/reject"), Needs::Moderator),
+        ("POST", format!("{review}/suspend"), Needs::Moderator),
+        ("POST", format!("{review}/outcome"), Needs::Moderator),
+        ("POST", format!("{review}/update"), Needs::Moderator),
+        ("GET", "/admin".into(), Needs::Admin),
+        ("POST", "/admin/settings".into(), Needs::Admin),
+        ("POST", "/admin/grant".into(), Needs::Admin),
+        ("POST", "/admin/reasons".into(), Needs::Admin),
+        ("POST", "/admin/reasons/1".into(), Needs::Admin),
+        ("POST", "/admin/members/1/role".into(), Needs::Admin),
+    ];
+    let personas = [
+        (Persona::Anonymous, Browser::open(&app, "/login").await),
+        (
+            Persona::Member,
+            app.log_in("09124440000", Role::Member).await,
+        ),
+        (
+            Persona::Moderator,
+            app.log_in("09125550000", Role::Moderator).await,
+        ),
+        (Persona::Admin, app.log_in("09126660000", Role::Admin).await),
+    ];
+    let settings_before = app.store.settings().await.unwrap();
+    for (method, path, needs) in &routes {
+        for (persona, browser) in &personas {
+            let allowed = needs.allows(*persona);
+            // Allowed POSTs would change things; the story tests do those on purpose.
+            if allowed && *method == "POST" {
+                continue;
+            }
+            let response = match *method {
+                "GET" => browser.get(&app, path).await,
+                _ => {
+                    let fields = [
+                        ("role", "admin"),
+                        ("contact", "09120000000"),
+                        ("switch.signing_stopped", "true"),
+                        ("label_fa", "x"),
+                        ("label_en", "x"),
+                        ("order", "x"),
+                    ];
+                    browser.post(&app, path, &fields).await
+                }
+            };
+            let status = response.status();
+            match (persona, allowed) {
+                (_, true) => assert_eq!(status, StatusCode::OK, "{persona:?} {method} {path}"),
+                (Persona::Anonymous, false) => {
+                    assert!(location(&response).starts_with("/login?next="), "{path}")
+                }
+                (_, false) => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{persona:?} {method} {path}");
+                    let page = response.text().await.unwrap();
+                    assert!(page.contains("دسترسی ندارید"), "a 403 page in Persian");
+                }
+            }
+        }
+    }
+    // Nothing changed: the campaign still waits, no setting moved, nobody was promoted.
+    assert_eq!(lifecycle(&app, in_review).await, Lifecycle::InReview);
+    assert_eq!(app.store.settings().await.unwrap(), settings_before);
+    assert_eq!(app.store.staff().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn admins_change_limits_texts_and_switches_without_a_restart() {
+    let app = TestApp::demo().await;
+    let admin = app.log_in("09127770000", Role::Admin).await;
+    let fields = [
+        ("switch.signing_stopped", "true"),
+        ("limits.campaign_max_days", "۶۰"),
+        ("disclaimer.en", "Our own disclaimer."),
+        ("rules.fa", "قانون تازه یکم.\n\n- بند دوم"),
+        ("channel.telegram", "https://t.me/tomar_example"),
+    ];
+    assert_eq!(
+        location(&admin.post(&app, "/admin/settings", &fields).await),
+        "/admin"
+    );
+    let settings = app.store.settings().await.unwrap();
+    assert_eq!(settings["limits.campaign_max_days"], "60");
+    assert_eq!(settings["switch.campaigns_stopped"], "false");
+    assert_eq!(
+        app.get("/library-hours/sign").await.status(),
+        StatusCode::CONFLICT
+    );
+    let english = app.page("/library-hours?lang=en").await;
+    assert!(english.contains("Our own disclaimer."));
+    assert!(
+        app.page("/demo")
+            .await
+            .contains("href=\"https://t.me/tomar_example\"")
+    );
+    let rules = app.page("/rules").await;
+    assert!(rules.contains("قانون تازه یکم.") && rules.contains("<li dir=\"auto\">بند دوم</li>"));
+
+    // A bad value refuses the whole form and saves nothing.
+    let bad = [
+        ("limits.delivery_threshold", "many"),
+        ("disclaimer.en", "Changed."),
+    ];
+    let refused = admin.post(&app, "/admin/settings", &bad).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store.settings().await.unwrap(), settings);
+
+    // Switching new campaigns off closes the form.
+    let stop = [("switch.campaigns_stopped", "true")];
+    admin.post(&app, "/admin/settings", &stop).await;
+    assert_eq!(
+        admin.get(&app, "/new").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+
+    // An admin cannot demote themselves, but promotes others by contact.
+    let me = app.store.staff().await.unwrap()[0].id;
+    let demote = admin
+        .post(
+            &app,
+            &format!("/admin/members/{me}/role"),
+            &[("role", "member")],
+        )
+        .await;
+    assert_eq!(demote.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let grant = [("contact", "۰۹۱۲ ۸۸۸ ۰۰۰۰"), ("role", "moderator")];
+    assert_eq!(
+        location(&admin.post(&app, "/admin/grant", &grant).await),
+        "/admin"
+    );
+    let moderator = app.log_in("09128880000", Role::Member).await;
+    assert_eq!(
+        moderator.get(&app, "/moderation").await.status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,371 @@
+//! Starting and editing a campaign, for members:
+//!
+//! - `GET /new`: the campaign form. `POST /new` previews it (the letter as it will read),
+//!   saves it as a draft, or submits it for review; refused fields come back with a
+//!   message beside each and everything typed kept.
+//! - `GET /me/campaigns/{id}`: the author's view of their campaign: its state, the reason
+//!   and note of a rejection, and the form again while it is a draft or rejected.
+//!   `POST` it like `/new`. Nobody but the author sees this page.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use tomar_core::body::Block;
+use tomar_core::calendar::iran_date;
+use tomar_core::campaign::{Campaign, CampaignKind};
+use tomar_core::ids::CampaignId;
+use tomar_core::lifecycle::{Lifecycle, Transition};
+use tomar_core::member::Member;
+use tomar_core::moderation::{Actor, Target};
+use tomar_core::names::CampaignRef;
+use tomar_core::update::UpdateAuthor;
+use tomar_store::StoreError;
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::csrf::CsrfToken;
+use crate::editor::{self, CampaignFields, DateRules, FieldErrors, Intent, Preview};
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::render;
+use crate::platform::Platform;
+use crate::transitions;
+use crate::updates::post_update;
+use crate::view::Shell;
+
+#[derive(Template)]
+#[template(path = "editor.html")]
+struct EditorTemplate {
+    shell: Shell,
+    heading: String,
+    csrf: String,
+    action: String,
+    /// The campaign's state and what the author may do next.
+    status: Option<String>,
+    /// Why a moderator rejected it, and their note.
+    rejection: Option<(String, Option<String>)>,
+    public_href: Option<String>,
+    editable: bool,
+    can_post_update: bool,
+    kinds: Vec<(&'static str, String)>,
+    fields: CampaignFields,
+    addressee_rows: Vec<(String, String)>,
+    errors: FieldErrors,
+    preview: Option<Preview>,
+}
+
+impl EditorTemplate {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| message.as_str())
+    }
+}
+
+/// What a page around the form says about the campaign it edits.
+#[derive(Default)]
+struct Around {
+    status: Option<String>,
+    rejection: Option<(String, Option<String>)>,
+    public_href: Option<String>,
+    editable: bool,
+    /// Published and ended campaigns take updates from their author.
+    can_post_update: bool,
+}
+
+struct EditorPage {
+    heading: String,
+    action: String,
+    around: Around,
+    fields: CampaignFields,
+    errors: FieldErrors,
+    preview: Option<Preview>,
+}
+
+fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, WebError> {
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html = render(&EditorTemplate {
+        shell: Shell::new(tr, page.heading.clone(), &page.action),
+        heading: page.heading,
+        csrf: csrf.0,
+        status: page.around.status,
+        rejection: page.around.rejection,
+        public_href: page.around.public_href,
+        editable: page.around.editable,
+        can_post_update: page.around.can_post_update,
+        kinds: CampaignKind::ALL
+            .iter()
+            .map(|k| (k.name(), tr.t(&format!("kind.{}", k.name()))))
+            .collect(),
+        addressee_rows: page.fields.addressee_rows(),
+        fields: page.fields,
+        errors: page.errors,
+        preview: page.preview,
+        action: page.action,
+    })?;
+    Ok((status, html).into_response())
+}
+
+async fn platform(state: &AppState) -> Result<Platform, WebError> {
+    Ok(Platform::new(state.store.settings().await?))
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Response, WebError> {
+    viewer.member()?;
+    if platform(&state).await?.campaigns_stopped() {
+        return Err(WebError::Paused);
+    }
+    let fields = CampaignFields {
+        kind: CampaignKind::Request.name().to_owned(),
+        ..CampaignFields::default()
+    };
+    editor_page(
+        tr,
+        csrf,
+        EditorPage {
+            heading: tr.t("editor.new_title"),
+            action: "/new".into(),
+            around: Around {
+                editable: true,
+                ..Around::default()
+            },
+            fields,
+            errors: Vec::new(),
+            preview: None,
+        },
+    )
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let member = viewer.member()?;
+    let (fields, intent, token) = CampaignFields::from_pairs(pairs);
+    csrf.verify(&token)?;
+    let page = |around, errors, preview| EditorPage {
+        heading: tr.t("editor.new_title"),
+        action: "/new".into(),
+        around,
+        fields: fields.clone(),
+        errors,
+        preview,
+    };
+    let editable = Around {
+        editable: true,
+        ..Around::default()
+    };
+    let platform = platform(&state).await?;
+    if platform.campaigns_stopped() {
+        return Err(WebError::Paused);
+    }
+    let new = match editor::parse_campaign(&fields, intent, member.id, &date_rules(&platform), tr) {
+        Ok(new) => new,
+        Err(errors) => return editor_page(tr, csrf, page(editable, errors, None)),
+    };
+    if intent == Intent::Preview {
+        let preview = Preview::of(new.kind, &new.text, new.end_date, tr);
+        return editor_page(tr, csrf, page(editable, Vec::new(), Some(preview)));
+    }
+    let id = match state.store.create_campaign(&new, Timestamp::now()).await {
+        Ok(id) => id,
+        Err(StoreError::SlugTaken(_)) => {
+            let errors = vec![("slug", tr.t("editor.slug_taken"))];
+            return editor_page(tr, csrf, page(editable, errors, None));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if intent == Intent::Submit {
+        submit(&state, id, member).await?;
+    }
+    Ok(Redirect::to(&format!("/me/campaigns/{id}")).into_response())
+}
+
+fn date_rules(platform: &Platform) -> DateRules {
+    DateRules {
+        today: iran_date(Timestamp::now()),
+        max_days: platform.campaign_max_days(),
+    }
+}
+
+/// Sends a draft or rejected campaign to the moderators' queue.
+async fn submit(state: &AppState, id: CampaignId, member: &Member) -> Result<(), WebError> {
+    let campaign = authors_campaign(state, id, member).await?;
+    let actor = Actor::Member(member.id);
+    transitions::apply(state, campaign, actor, Transition::Submit, None).await
+}
+
+/// The campaign with this id if `member` wrote it; to anyone else it does not exist.
+async fn authors_campaign(
+    state: &AppState,
+    id: CampaignId,
+    member: &Member,
+) -> Result<Campaign, WebError> {
+    match state.store.campaign(&CampaignRef::Id(id)).await? {
+        Some(campaign) if campaign.author_id == Some(member.id) => Ok(campaign),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// What the author's page says around the form: the state, and a rejection's reason.
+async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around, WebError> {
+    let now = Timestamp::now();
+    let status_key = format!("editor.status_{}", campaign.status(now).name());
+    let rejection = match &campaign.lifecycle {
+        Lifecycle::Rejected(reason) => {
+            let reasons = state.store.rejection_reasons().await?;
+            let label = reasons
+                .iter()
+                .find(|r| r.id == *reason)
+                .map(|r| r.label(tr.language).to_string())
+                .unwrap_or_default();
+            let events = state
+                .store
+                .moderation_events(Target::Campaign(campaign.id))
+                .await?;
+            let note = events
+                .iter()
+                .rev()
+                .find(|e| e.action == Transition::Reject(*reason).name())
+                .and_then(|e| e.note.clone());
+            Some((label, note))
+        }
+        _ => None,
+    };
+    Ok(Around {
+        status: Some(tr.t(&status_key)),
+        rejection,
+        public_href: campaign
+            .lifecycle
+            .is_public()
+            .then(|| format!("/{}", campaign.path_segment())),
+        editable: matches!(
+            campaign.lifecycle,
+            Lifecycle::Draft | Lifecycle::Rejected(_)
+        ),
+        can_post_update: matches!(campaign.lifecycle, Lifecycle::Published | Lifecycle::Ended),
+    })
+}
+
+pub async fn campaign_page(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let member = viewer.member()?;
+    let campaign = authors_campaign(&state, CampaignId(id), member).await?;
+    editor_page(
+        tr,
+        csrf,
+        EditorPage {
+            heading: campaign.text.title.to_string(),
+            action: format!("/me/campaigns/{id}"),
+            around: around(&state, &campaign, tr).await?,
+            fields: CampaignFields::of(&campaign),
+            errors: Vec::new(),
+            preview: None,
+        },
+    )
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let member = viewer.member()?;
+    let (fields, intent, token) = CampaignFields::from_pairs(pairs);
+    csrf.verify(&token)?;
+    let campaign = authors_campaign(&state, CampaignId(id), member).await?;
+    let around = around(&state, &campaign, tr).await?;
+    if !around.editable {
+        return Err(WebError::Store(StoreError::Conflict));
+    }
+    let platform = platform(&state).await?;
+    if intent == Intent::Submit && platform.campaigns_stopped() {
+        return Err(WebError::Paused);
+    }
+    let action = format!("/me/campaigns/{id}");
+    let heading = campaign.text.title.to_string();
+    let page = |around, errors, preview| EditorPage {
+        heading: heading.clone(),
+        action: action.clone(),
+        around,
+        fields: fields.clone(),
+        errors,
+        preview,
+    };
+    let new = match editor::parse_campaign(&fields, intent, member.id, &date_rules(&platform), tr) {
+        Ok(new) => new,
+        Err(errors) => return editor_page(tr, csrf, page(around, errors, None)),
+    };
+    if intent == Intent::Preview {
+        let preview = Preview::of(new.kind, &new.text, new.end_date, tr);
+        return editor_page(tr, csrf, page(around, Vec::new(), Some(preview)));
+    }
+    match state.store.update_draft(campaign.id, &new).await {
+        Ok(()) => {}
+        Err(StoreError::SlugTaken(_)) => {
+            let errors = vec![("slug", tr.t("editor.slug_taken"))];
+            return editor_page(tr, csrf, page(around, errors, None));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    if intent == Intent::Submit {
+        submit(&state, campaign.id, member).await?;
+    }
+    Ok(Redirect::to(&action).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    csrf: String,
+    title: String,
+    body: String,
+}
+
+/// `POST /me/campaigns/{id}/updates`: the author's news, shown on the page and sent to the
+/// signers who asked for it.
+#[tracing::instrument(skip_all)]
+pub async fn post_author_update(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i64>,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, WebError> {
+    let member = viewer.member()?;
+    csrf.verify(&form.csrf)?;
+    let campaign = authors_campaign(&state, CampaignId(id), member).await?;
+    if !matches!(campaign.lifecycle, Lifecycle::Published | Lifecycle::Ended) {
+        return Err(WebError::Store(StoreError::Conflict));
+    }
+    let author = UpdateAuthor::CampaignAuthor;
+    post_update(&state, &campaign, author, &form.title, &form.body, tr).await?;
+    Ok(Redirect::to(&format!("/me/campaigns/{id}")).into_response())
+}

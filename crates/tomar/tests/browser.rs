@@ -12,6 +12,7 @@ use std::time::Duration;
 use base64::Engine;
 use common::TestApp;
 use serde_json::{Value, json};
+use tomar_core::member::Role;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -149,6 +150,52 @@ impl Browser {
 }
 
 impl Browser {
+    /// Fills in the form fields named in `fields` and clicks `button` (a CSS selector),
+    /// then waits for the next page to load.
+    async fn submit(&self, fields: &[(&str, &str)], button: &str) {
+        // The old page is marked, so its replacement is known even at the same address.
+        let script = "const [fields, button] = arguments; window.tomarOldPage = true;\
+            for (const [name, value] of fields) {\
+              const input = document.querySelector(`[name=\"${name}\"]`);\
+              if (input.type === 'checkbox') { input.checked = value === 'on'; } else { input.value = value; }\
+            }\
+            document.querySelector(button).click();";
+        self.command(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({ "script": script, "args": [fields, button] }),
+        )
+        .await;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let script = "return document.readyState === 'complete' && !window.tomarOldPage";
+            let loaded = self
+                .command(
+                    reqwest::Method::POST,
+                    "/execute/sync",
+                    json!({ "script": script, "args": [] }),
+                )
+                .await;
+            if loaded == true {
+                return;
+            }
+        }
+        panic!("no new page after submitting a form");
+    }
+
+    /// The current page's path and query.
+    async fn path(&self) -> String {
+        let script = "return location.pathname + location.search";
+        let value = self
+            .command(
+                reqwest::Method::POST,
+                "/execute/sync",
+                json!({ "script": script, "args": [] }),
+            )
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Ends the session, which closes Chromium, then the driver.
     async fn quit(self) {
         let url = format!("{}/session/{}", self.base, self.session);
@@ -237,5 +284,76 @@ async fn the_english_page_renders_left_to_right_on_a_desktop() {
     assert!(layout["overflow"].as_f64().unwrap() <= 0.0, "{layout}");
     browser.open(&app.url("/?lang=fa")).await;
     browser.screenshot("home-fa-1280.png").await;
+    browser.quit().await;
+}
+
+/// How far the page sticks out sideways, once its fonts have loaded.
+const OVERFLOW: &str =
+    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
+
+#[tokio::test]
+async fn a_moderator_logs_in_and_writes_a_campaign_on_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    // Made a moderator the way `tomar user grant` does, then logged in like anyone.
+    app.log_in("09121231234", Role::Moderator).await;
+    let browser = Browser::start(390, 1800).await;
+    browser.open(&app.url("/me?lang=fa")).await;
+    assert_eq!(browser.path().await, "/login?next=%2Fme%3Flang%3Dfa");
+    let sent = app.message_count();
+    browser
+        .submit(
+            &[("contact", "۰۹۱۲ ۱۲۳ ۱۲۳۴")],
+            "#login button[type=submit]",
+        )
+        .await;
+    app.wait_for_messages(sent + 1).await;
+    let code = common::code_in(&app.message_to("+989121231234").await);
+    browser
+        .submit(&[("code", &code)], "#login-code button[type=submit]")
+        .await;
+    assert_eq!(browser.path().await, "/me?lang=fa");
+    assert_eq!(browser.after_fonts(OVERFLOW).await, 0, "/me fits a phone");
+    browser.screenshot("me-fa-390.png").await;
+
+    browser.open(&app.url("/new")).await;
+    let long_word = "ب".repeat(60);
+    browser
+        .submit(
+            &[
+                ("title", &format!("عنوانی با واژهٔ بلند {long_word}")),
+                ("addressee_name", "شهردار"),
+                ("addressee_position", "شهرداری"),
+                ("body", "بند یکم\n\n- خواستهٔ نخست\n- خواستهٔ دوم"),
+                ("on_behalf_of", "اهالی"),
+                ("author_name", "نویسنده"),
+                ("hashtag", "آزمون"),
+                ("end_date", "not a date"),
+            ],
+            "button[value=preview]",
+        )
+        .await;
+    let layout = browser
+        .after_fonts(
+            "return { errors: document.querySelectorAll('.field-error').length, \
+             overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth };",
+        )
+        .await;
+    assert_eq!(layout["errors"], 1, "only the date is refused: {layout}");
+    assert_eq!(
+        layout["overflow"], 0,
+        "a long word does not widen the page: {layout}"
+    );
+    browser.screenshot("new-fa-390.png").await;
+
+    browser.open(&app.url("/moderation")).await;
+    assert_eq!(
+        browser.after_fonts(OVERFLOW).await,
+        0,
+        "/moderation fits a phone"
+    );
+    browser.screenshot("moderation-fa-390.png").await;
     browser.quit().await;
 }

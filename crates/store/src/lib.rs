@@ -16,7 +16,7 @@ mod writer;
 
 use std::collections::BTreeMap;
 
-use tomar_core::campaign::{Campaign, CampaignSummary, NewCampaign};
+use tomar_core::campaign::{Campaign, CampaignSummary, CampaignText, NewCampaign};
 use tomar_core::comment::{Comment, NewComment, Thread};
 use tomar_core::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, UpdateId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
@@ -452,6 +452,41 @@ impl Store {
     /// refused with `Conflict`.
     pub async fn update_draft(&self, id: CampaignId, new: &NewCampaign) -> Result<(), StoreError> {
         dispatch!(self.update_draft(id, new))
+    }
+
+    /// Proposes a new text for a published campaign; it waits for review (replacing any
+    /// revision already waiting) while the approved text stays live.
+    pub async fn propose_text(
+        &self,
+        campaign: CampaignId,
+        text: &CampaignText,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.propose_text(campaign, text, at))
+    }
+
+    /// The revised text waiting for review, if any.
+    pub async fn pending_text(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Option<CampaignText>, StoreError> {
+        dispatch!(self.pending_text(campaign))
+    }
+
+    /// Approves (making it live, with a new text version) or rejects the revised text
+    /// waiting for review, with its event.
+    pub async fn review_text(
+        &self,
+        campaign: CampaignId,
+        approve: bool,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.review_text(campaign, approve, event))
+    }
+
+    /// Published campaigns with a revised text waiting for review, oldest first.
+    pub async fn revisions_waiting(&self) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.revisions_waiting())
     }
 
     /// Campaigns waiting for review, longest-waiting first, with when they entered review.

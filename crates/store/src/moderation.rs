@@ -53,6 +53,160 @@ macro_rules! moderation_queries {
                 Ok(())
             }
 
+            /// Proposes a new text for a published campaign. It waits for review, replacing
+            /// any revision already waiting, while the approved text stays live. Refused with
+            /// `Conflict` unless the campaign is published.
+            pub async fn propose_text(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                text: &tomar_core::campaign::CampaignText,
+                at: tomar_core::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let lifecycle: Option<String> =
+                    sqlx::query_scalar("SELECT lifecycle FROM campaigns WHERE id = $1")
+                        .bind(campaign.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if lifecycle.as_deref() != Some("published") {
+                    return Err($crate::StoreError::Conflict);
+                }
+                sqlx::query(
+                    "UPDATE text_revisions SET status = 'replaced' \
+                     WHERE campaign_id = $1 AND status = 'pending'",
+                )
+                .bind(campaign.0)
+                .execute(&mut *tx)
+                .await?;
+                let revision: i64 = sqlx::query_scalar(
+                    "INSERT INTO text_revisions (campaign_id, title, body, on_behalf_of, \
+                     author_name, hashtag, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     RETURNING id",
+                )
+                .bind(campaign.0)
+                .bind(text.title.as_ref())
+                .bind(text.body.as_ref())
+                .bind(text.on_behalf_of.as_ref())
+                .bind(text.author_name.as_ref())
+                .bind(text.hashtag.as_ref())
+                .bind(at.as_second())
+                .fetch_one(&mut *tx)
+                .await?;
+                for (ordinal, addressee) in text.addressees.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO revision_addressees (revision_id, ordinal, name, position) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(revision)
+                    .bind(ordinal as i64)
+                    .bind(addressee.name.as_ref())
+                    .bind(addressee.position.as_ref())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The revised text waiting for review, if any.
+            pub async fn pending_text(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+            ) -> Result<Option<tomar_core::campaign::CampaignText>, $crate::StoreError> {
+                let row: Option<$crate::rows::RevisionRow> = sqlx::query_as(
+                    "SELECT id, title, body, on_behalf_of, author_name, hashtag \
+                     FROM text_revisions WHERE campaign_id = $1 AND status = 'pending'",
+                )
+                .bind(campaign.0)
+                .fetch_optional(self.reader())
+                .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let addressees: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, position FROM revision_addressees WHERE revision_id = $1 \
+                     ORDER BY ordinal",
+                )
+                .bind(row.id)
+                .fetch_all(self.reader())
+                .await?;
+                let addressees = addressees
+                    .into_iter()
+                    .map(|(name, position)| $crate::rows::addressee(name, position))
+                    .collect::<Result<Vec<_>, _>>()?;
+                row.into_text(addressees).map(Some)
+            }
+
+            /// Approves or rejects the revised text waiting for review, with its event.
+            /// Approving makes it the live text and raises the text version. `Conflict` when
+            /// no revision waits or the campaign is no longer published.
+            pub async fn review_text(
+                &self,
+                campaign: tomar_core::ids::CampaignId,
+                approve: bool,
+                event: &tomar_core::moderation::ModerationEvent,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.writer().begin().await?;
+                let revision: Option<i64> = sqlx::query_scalar(
+                    "UPDATE text_revisions SET status = $1 \
+                     WHERE campaign_id = $2 AND status = 'pending' RETURNING id",
+                )
+                .bind(if approve { "approved" } else { "rejected" })
+                .bind(campaign.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(revision) = revision else {
+                    return Err($crate::StoreError::Conflict);
+                };
+                if approve {
+                    let changed = sqlx::query(
+                        "UPDATE campaigns SET (title, body, on_behalf_of, author_name, hashtag) = \
+                         (SELECT title, body, on_behalf_of, author_name, hashtag \
+                          FROM text_revisions WHERE id = $1), \
+                         text_version = text_version + 1 \
+                         WHERE id = $2 AND lifecycle = 'published'",
+                    )
+                    .bind(revision)
+                    .bind(campaign.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if changed != 1 {
+                        return Err($crate::StoreError::Conflict);
+                    }
+                    sqlx::query("DELETE FROM addressees WHERE campaign_id = $1")
+                        .bind(campaign.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO addressees (campaign_id, ordinal, name, position) \
+                         SELECT $1, ordinal, name, position FROM revision_addressees \
+                         WHERE revision_id = $2",
+                    )
+                    .bind(campaign.0)
+                    .bind(revision)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::insert_event(&mut tx, event).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Published campaigns with a revised text waiting for review, oldest first.
+            pub async fn revisions_waiting(
+                &self,
+            ) -> Result<Vec<tomar_core::campaign::CampaignSummary>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::SummaryRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_summaries!(),
+                    " JOIN text_revisions r ON r.campaign_id = c.id AND r.status = 'pending' \
+                     ORDER BY r.id"
+                ))
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
             /// Campaigns waiting for review, longest-waiting first, with when they entered review.
             pub async fn review_queue(
                 &self,

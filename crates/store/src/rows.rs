@@ -546,3 +546,26 @@ impl TryFrom<ReasonRow> for RejectionReason {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RevisionRow {
+    pub(crate) id: i64,
+    title: String,
+    body: String,
+    on_behalf_of: String,
+    author_name: String,
+    hashtag: String,
+}
+
+impl RevisionRow {
+    pub(crate) fn into_text(self, addressees: Vec<Addressee>) -> Result<CampaignText, StoreError> {
+        Ok(CampaignText {
+            title: line(self.title, "revised title")?,
+            addressees,
+            body: LetterBody::parse(&self.body).map_err(|_| StoreError::Corrupt("revised body"))?,
+            on_behalf_of: line(self.on_behalf_of, "revised on-behalf-of")?,
+            author_name: line(self.author_name, "revised author")?,
+            hashtag: hashtag(&self.hashtag)?,
+        })
+    }
+}

@@ -211,15 +211,47 @@ async fn the_whole_story(app: &TestApp) {
         public.contains("تأیید کارزار جهت انتشار"),
         "the approval line"
     );
-    // Published campaigns are no longer edited in place.
-    let late = post_form(
-        &author,
-        app,
-        &own_page,
-        &campaign_form(&[("intent", "save".into())]),
-    )
-    .await;
-    assert_eq!(late.status(), StatusCode::CONFLICT);
+    // A published campaign's text is revised through review; the approved text stays live.
+    let revised = campaign_form(&[
+        ("intent", "submit".into()),
+        ("title", "بازگشایی کتابخانهٔ محله در جمعه‌ها و تعطیلات".into()),
+    ]);
+    assert_eq!(
+        location(&post_form(&author, app, &own_page, &revised).await),
+        own_page
+    );
+    assert!(
+        author
+            .page(app, &own_page)
+            .await
+            .contains("متن اصلاح‌شده‌ای در انتظار بررسی است.")
+    );
+    let public = app.page(&format!("/{id}")).await;
+    assert!(public.contains("در روزهای جمعه") && !public.contains("تعطیلات"));
+    assert!(
+        moderator
+            .page(app, "/moderation")
+            .await
+            .contains("متن‌های اصلاح‌شده")
+    );
+    let review_page = moderator.page(app, &review).await;
+    assert!(review_page.contains("id=\"revision\"") && review_page.contains("تعطیلات"));
+    let approved_text = moderator
+        .post(app, &format!("{review}/approve_text"), &[])
+        .await;
+    assert_eq!(location(&approved_text), review);
+    assert!(
+        app.page(&format!("/{id}"))
+            .await
+            .contains("در جمعه‌ها و تعطیلات")
+    );
+    let campaign = app
+        .store
+        .campaign(&CampaignRef::Id(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(campaign.text_version, 2);
 
     // People sign; two of three ask for news.
     sign(app, id, "نرگس امینی", "narges@example.org", true).await;

@@ -93,17 +93,6 @@ impl CampaignFields {
     pub fn of(campaign: &Campaign) -> CampaignFields {
         CampaignFields {
             kind: campaign.kind.name().to_owned(),
-            title: campaign.text.title.to_string(),
-            addressees: campaign
-                .text
-                .addressees
-                .iter()
-                .map(|a| (a.name.to_string(), a.position.to_string()))
-                .collect(),
-            body: campaign.text.body.as_ref().to_owned(),
-            on_behalf_of: campaign.text.on_behalf_of.to_string(),
-            author_name: campaign.text.author_name.to_string(),
-            hashtag: campaign.text.hashtag.to_string(),
             category: campaign
                 .category
                 .as_ref()
@@ -120,6 +109,25 @@ impl CampaignFields {
                 .map(ToString::to_string)
                 .unwrap_or_default(),
             rules_accepted: true,
+            ..CampaignFields::default()
+        }
+        .with_text(&campaign.text)
+    }
+
+    /// These fields with the text fields replaced by `text`.
+    pub fn with_text(self, text: &CampaignText) -> CampaignFields {
+        CampaignFields {
+            title: text.title.to_string(),
+            addressees: text
+                .addressees
+                .iter()
+                .map(|a| (a.name.to_string(), a.position.to_string()))
+                .collect(),
+            body: text.body.as_ref().to_owned(),
+            on_behalf_of: text.on_behalf_of.to_string(),
+            author_name: text.author_name.to_string(),
+            hashtag: text.hashtag.to_string(),
+            ..self
         }
     }
 
@@ -144,6 +152,92 @@ pub struct DateRules {
 /// A field's name and the message that belongs beside it.
 pub type FieldErrors = Vec<(&'static str, String)>;
 
+/// Collects the message for every refused field while the form is read.
+struct Reader {
+    tr: Tr,
+    errors: FieldErrors,
+}
+
+impl Reader {
+    /// The parsed value, or `None` with the field's message recorded.
+    fn take<T>(&mut self, field: &'static str, parsed: Result<T, InputError>) -> Option<T> {
+        parsed
+            .map_err(|error| self.errors.push((field, message(self.tr, &error))))
+            .ok()
+    }
+
+    fn refuse(&mut self, field: &'static str, key: &str, values: &[(&str, &str)]) {
+        self.errors.push((field, self.tr.with(key, values)));
+    }
+
+    /// What the author wrote: the part of a campaign a text revision replaces.
+    fn text(&mut self, fields: &CampaignFields) -> Option<CampaignText> {
+        let title = self.take("title", Line::parse(&fields.title, CampaignText::TITLE_MAX));
+        let mut addressees = Vec::new();
+        for (name, position) in &fields.addressees {
+            let name = self.take("addressees", Line::parse(name, CampaignText::LINE_MAX));
+            let position = self.take("addressees", Line::parse(position, CampaignText::LINE_MAX));
+            if let (Some(name), Some(position)) = (name, position) {
+                addressees.push(Addressee { name, position });
+            }
+        }
+        if fields.addressees.is_empty() {
+            self.take::<()>("addressees", Err(InputError::Empty));
+        }
+        if fields.addressees.len() > ADDRESSEES_MAX {
+            let max = self.tr.number(ADDRESSEES_MAX as u64);
+            self.refuse("addressees", "editor.addressees_max", &[("max", &max)]);
+        }
+        let body = self.take("body", LetterBody::parse(&fields.body));
+        let on_behalf_of = self.take(
+            "on_behalf_of",
+            Line::parse(&fields.on_behalf_of, CampaignText::LINE_MAX),
+        );
+        let author_name = self.take(
+            "author_name",
+            Line::parse(&fields.author_name, CampaignText::LINE_MAX),
+        );
+        let hashtag = self.take("hashtag", Hashtag::parse(&fields.hashtag));
+        Some(CampaignText {
+            title: title?,
+            addressees,
+            body: body?,
+            on_behalf_of: on_behalf_of?,
+            author_name: author_name?,
+            hashtag: hashtag?,
+        })
+    }
+
+    fn end_date(&mut self, typed: &str, rules: &DateRules) -> Option<Date> {
+        let end = match parse_day(typed) {
+            Ok(end) => end,
+            Err(InputError::Empty) => return self.take("end_date", Err(InputError::Empty)),
+            Err(_) => {
+                self.refuse("end_date", "editor.end_date_invalid", &[]);
+                return None;
+            }
+        };
+        let earliest = rules.today.checked_add(1.day()).unwrap_or(rules.today);
+        let latest = rules
+            .today
+            .checked_add(rules.max_days.days())
+            .unwrap_or(rules.today);
+        if end < earliest || end > latest {
+            let max = self.tr.number(rules.max_days);
+            self.refuse("end_date", "editor.end_date_range", &[("max", &max)]);
+            return None;
+        }
+        Some(end)
+    }
+
+    fn finish<T>(self, value: Option<T>) -> Result<T, FieldErrors> {
+        match value {
+            Some(value) if self.errors.is_empty() => Ok(value),
+            _ => Err(self.errors),
+        }
+    }
+}
+
 /// Reads the fields into a campaign for `author`, or says what is wrong with each field.
 /// Accepting the rules is asked for only when the author submits for review.
 pub fn parse_campaign(
@@ -153,133 +247,57 @@ pub fn parse_campaign(
     rules: &DateRules,
     tr: Tr,
 ) -> Result<NewCampaign, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let mut check = |field: &'static str, result: Result<(), InputError>| {
-        if let Err(error) = result {
-            errors.push((field, message(tr, &error)));
-        }
+    let mut reader = Reader {
+        tr,
+        errors: FieldErrors::new(),
     };
-    let kind = CampaignKind::from_name(&fields.kind);
-    check("kind", kind.map(|_| ()).ok_or(InputError::Empty));
-    let title = Line::parse(&fields.title, CampaignText::TITLE_MAX);
-    check("title", title.as_ref().map(|_| ()).map_err(Clone::clone));
-    let mut addressees = Vec::new();
-    for (name, position) in &fields.addressees {
-        match (
-            Line::parse(name, CampaignText::LINE_MAX),
-            Line::parse(position, CampaignText::LINE_MAX),
-        ) {
-            (Ok(name), Ok(position)) => addressees.push(Addressee { name, position }),
-            (Err(error), _) | (_, Err(error)) => check("addressees", Err(error)),
-        }
-    }
-    if fields.addressees.is_empty() {
-        check("addressees", Err(InputError::Empty));
-    }
-    let body = LetterBody::parse(&fields.body);
-    check("body", body.as_ref().map(|_| ()).map_err(Clone::clone));
-    let on_behalf_of = Line::parse(&fields.on_behalf_of, CampaignText::LINE_MAX);
-    check(
-        "on_behalf_of",
-        on_behalf_of.as_ref().map(|_| ()).map_err(Clone::clone),
+    let kind = reader.take(
+        "kind",
+        CampaignKind::from_name(&fields.kind).ok_or(InputError::Empty),
     );
-    let author_name = Line::parse(&fields.author_name, CampaignText::LINE_MAX);
-    check(
-        "author_name",
-        author_name.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    let hashtag = Hashtag::parse(&fields.hashtag);
-    check(
-        "hashtag",
-        hashtag.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    let category = optional(&fields.category, |c| Line::parse(c, CampaignText::LINE_MAX));
-    check(
+    let text = reader.text(fields);
+    let category = reader.take(
         "category",
-        category.as_ref().map(|_| ()).map_err(Clone::clone),
+        optional(&fields.category, |c| Line::parse(c, CampaignText::LINE_MAX)),
     );
-    let slug = optional(&fields.slug, Slug::parse);
-    check("slug", slug.as_ref().map(|_| ()).map_err(Clone::clone));
-    let goal = optional(&fields.goal, |g| {
-        ascii_digits(g.trim())
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or(InputError::BadCharacters)
-    });
-    check("goal", goal.as_ref().map(|_| ()).map_err(Clone::clone));
-    if fields.addressees.len() > ADDRESSEES_MAX {
-        let max = tr.number(ADDRESSEES_MAX as u64);
-        errors.push((
-            "addressees",
-            tr.with("editor.addressees_max", &[("max", &max)]),
-        ));
-    }
+    let slug = reader.take("slug", optional(&fields.slug, Slug::parse));
+    let goal = reader.take(
+        "goal",
+        optional(&fields.goal, |g| {
+            ascii_digits(g.trim())
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(InputError::BadCharacters)
+        }),
+    );
     if intent == Intent::Submit && !fields.rules_accepted {
-        errors.push(("rules", tr.t("editor.rules_required")));
+        reader.refuse("rules", "editor.rules_required", &[]);
     }
-    let end_date = parse_day(&fields.end_date);
-    match &end_date {
-        Err(error) => errors.push(("end_date", date_message(tr, error))),
-        Ok(end) => {
-            let earliest = rules.today.checked_add(1.day()).unwrap_or(rules.today);
-            let latest = rules
-                .today
-                .checked_add(rules.max_days.days())
-                .unwrap_or(rules.today);
-            if *end < earliest || *end > latest {
-                errors.push((
-                    "end_date",
-                    tr.with(
-                        "editor.end_date_range",
-                        &[("max", &tr.number(rules.max_days))],
-                    ),
-                ));
-            }
-        }
-    }
-    match (
-        kind,
-        title,
-        body,
-        on_behalf_of,
-        author_name,
-        hashtag,
-        category,
-        slug,
-        goal,
-        end_date,
-    ) {
-        (
-            Some(kind),
-            Ok(title),
-            Ok(body),
-            Ok(on_behalf_of),
-            Ok(author_name),
-            Ok(hashtag),
-            Ok(category),
-            Ok(slug),
-            Ok(signature_goal),
-            Ok(end_date),
-        ) if errors.is_empty() => Ok(NewCampaign {
-            slug,
-            kind,
-            text: CampaignText {
-                title,
-                addressees,
-                body,
-                on_behalf_of,
-                author_name,
-                hashtag,
-            },
-            category,
+    let end_date = reader.end_date(&fields.end_date, rules);
+    let campaign = (|| {
+        Some(NewCampaign {
+            slug: slug?,
+            kind: kind?,
+            text: text?,
+            category: category?,
             author_id: Some(author),
             start_date: rules.today,
-            end_date,
-            signature_goal,
-        }),
-        _ => Err(errors),
-    }
+            end_date: end_date?,
+            signature_goal: goal?,
+        })
+    })();
+    reader.finish(campaign)
+}
+
+/// Reads only the text of the fields: what revising a published campaign may change.
+pub fn parse_text(fields: &CampaignFields, tr: Tr) -> Result<CampaignText, FieldErrors> {
+    let mut reader = Reader {
+        tr,
+        errors: FieldErrors::new(),
+    };
+    let text = reader.text(fields);
+    reader.finish(text)
 }
 
 /// An optional field: empty is `None`, anything else must parse.
@@ -300,13 +318,6 @@ fn message(tr: Tr, error: &InputError) -> String {
             tr.with("editor.too_long", &[("max", &tr.number(*max as u64))])
         }
         other => tr.t(other.key()),
-    }
-}
-
-fn date_message(tr: Tr, error: &InputError) -> String {
-    match error {
-        InputError::Empty => tr.t("input.empty"),
-        _ => tr.t("editor.end_date_invalid"),
     }
 }
 

@@ -50,6 +50,7 @@ struct EditorTemplate {
     rejection: Option<(String, Option<String>)>,
     public_href: Option<String>,
     editable: bool,
+    revising: bool,
     can_post_update: bool,
     kinds: Vec<(&'static str, String)>,
     fields: CampaignFields,
@@ -73,7 +74,12 @@ struct Around {
     status: Option<String>,
     rejection: Option<(String, Option<String>)>,
     public_href: Option<String>,
+    /// A draft or rejected campaign is edited in place.
     editable: bool,
+    /// A published campaign's text is revised through review.
+    revising: bool,
+    /// A revised text is waiting for review.
+    revision_waiting: bool,
     /// Published and ended campaigns take updates from their author.
     can_post_update: bool,
 }
@@ -97,10 +103,14 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
         shell: Shell::new(tr, page.heading.clone(), &page.action),
         heading: page.heading,
         csrf: csrf.0,
-        status: page.around.status,
+        status: match (page.around.status, page.around.revision_waiting) {
+            (Some(status), true) => Some(format!("{status} {}", tr.t("editor.revision_waiting"))),
+            (status, _) => status,
+        },
         rejection: page.around.rejection,
         public_href: page.around.public_href,
         editable: page.around.editable,
+        revising: page.around.revising,
         can_post_update: page.around.can_post_update,
         kinds: CampaignKind::ALL
             .iter()
@@ -261,6 +271,8 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
             campaign.lifecycle,
             Lifecycle::Draft | Lifecycle::Rejected(_)
         ),
+        revising: campaign.lifecycle == Lifecycle::Published,
+        revision_waiting: state.store.pending_text(campaign.id).await?.is_some(),
         can_post_update: matches!(campaign.lifecycle, Lifecycle::Published | Lifecycle::Ended),
     })
 }
@@ -274,6 +286,11 @@ pub async fn campaign_page(
 ) -> Result<Response, WebError> {
     let member = viewer.member()?;
     let campaign = authors_campaign(&state, CampaignId(id), member).await?;
+    // A revision waiting for review is what the author goes on editing.
+    let fields = match state.store.pending_text(campaign.id).await? {
+        Some(text) => CampaignFields::of(&campaign).with_text(&text),
+        None => CampaignFields::of(&campaign),
+    };
     editor_page(
         tr,
         csrf,
@@ -281,7 +298,7 @@ pub async fn campaign_page(
             heading: campaign.text.title.to_string(),
             action: format!("/me/campaigns/{id}"),
             around: around(&state, &campaign, tr).await?,
-            fields: CampaignFields::of(&campaign),
+            fields,
             errors: Vec::new(),
             preview: None,
         },
@@ -302,6 +319,9 @@ pub async fn edit(
     csrf.verify(&token)?;
     let campaign = authors_campaign(&state, CampaignId(id), member).await?;
     let around = around(&state, &campaign, tr).await?;
+    if around.revising {
+        return revise(&state, tr, csrf, &campaign, around, fields, intent).await;
+    }
     if !around.editable {
         return Err(WebError::Store(StoreError::Conflict));
     }
@@ -339,6 +359,43 @@ pub async fn edit(
         submit(&state, campaign.id, member).await?;
     }
     Ok(Redirect::to(&action).into_response())
+}
+
+/// A published campaign's new text: previewed, or sent for review while the approved text
+/// stays live.
+async fn revise(
+    state: &AppState,
+    tr: Tr,
+    csrf: CsrfToken,
+    campaign: &Campaign,
+    around: Around,
+    fields: CampaignFields,
+    intent: Intent,
+) -> Result<Response, WebError> {
+    let action = format!("/me/campaigns/{}", campaign.id);
+    let (errors, preview) = match editor::parse_text(&fields, tr) {
+        Err(errors) => (errors, None),
+        Ok(text) if intent == Intent::Preview => {
+            let preview = Preview::of(campaign.kind, &text, campaign.end_date, tr);
+            (Vec::new(), Some(preview))
+        }
+        Ok(text) => {
+            state
+                .store
+                .propose_text(campaign.id, &text, Timestamp::now())
+                .await?;
+            return Ok(Redirect::to(&action).into_response());
+        }
+    };
+    let page = EditorPage {
+        heading: campaign.text.title.to_string(),
+        action,
+        around,
+        fields,
+        errors,
+        preview,
+    };
+    editor_page(tr, csrf, page)
 }
 
 #[derive(Deserialize)]

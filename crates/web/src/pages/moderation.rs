@@ -6,7 +6,8 @@
 //!   campaigns due for delivery (past the admin's threshold, no outcome yet).
 //! - `GET /moderation/campaigns/{id}`: one campaign in any state, its history, and the
 //!   actions its state allows: approve, reject with a reason and a note for the author,
-//!   suspend by legal order, set the outcome, post a platform update.
+//!   suspend by legal order, approve or reject a revised text, set the outcome, post a
+//!   platform update.
 //! - `GET /moderation/log?before=`: every moderation event, newest first, paged by key.
 
 use askama::Template;
@@ -53,6 +54,7 @@ struct Waiting {
 struct ModerationTemplate {
     shell: Shell,
     queue: Vec<Waiting>,
+    revisions: Vec<Waiting>,
     due: Vec<Waiting>,
     threshold: String,
 }
@@ -81,10 +83,16 @@ pub async fn queue(
     let now = Timestamp::now();
     let platform = Platform::new(state.store.settings().await?);
     let threshold = platform.delivery_threshold();
-    let (waiting, due) = tokio::try_join!(
+    let (waiting, revisions, due) = tokio::try_join!(
         state.store.review_queue(QUEUE_LENGTH),
+        state.store.revisions_waiting(),
         state.store.due_for_delivery(threshold, QUEUE_LENGTH),
     )?;
+    let listed = |summary: &tomar_core::campaign::CampaignSummary| Waiting {
+        card: Card::new(summary, tr, now),
+        review_href: review_href(summary.id),
+        waiting: String::new(),
+    };
     render(&ModerationTemplate {
         shell: Shell::new(tr, tr.t("moderation.title"), "/moderation"),
         queue: waiting
@@ -95,14 +103,8 @@ pub async fn queue(
                 waiting: age(tr, *since, now),
             })
             .collect(),
-        due: due
-            .iter()
-            .map(|summary| Waiting {
-                card: Card::new(summary, tr, now),
-                review_href: review_href(summary.id),
-                waiting: String::new(),
-            })
-            .collect(),
+        revisions: revisions.iter().map(listed).collect(),
+        due: due.iter().map(listed).collect(),
         threshold: tr.count(threshold),
     })
 }
@@ -163,6 +165,8 @@ struct ReviewTemplate {
     status: String,
     count: String,
     preview: Preview,
+    /// A revised text waiting for review, as it would read.
+    revision: Option<Preview>,
     can_review: bool,
     can_suspend: bool,
     can_set_outcome: bool,
@@ -216,6 +220,11 @@ pub async fn review_page(
             &[("count", &tr.count(campaign.signature_count))],
         ),
         preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
+        revision: state
+            .store
+            .pending_text(campaign.id)
+            .await?
+            .map(|text| Preview::of(campaign.kind, &text, campaign.end_date, tr)),
         can_review: status == Status::InReview,
         can_suspend: status == Status::Open,
         can_set_outcome: matches!(status, Status::Open | Status::Ended),
@@ -325,6 +334,20 @@ pub async fn act(
             state
                 .store
                 .set_outcome(campaign.id, &outcome, &event)
+                .await?;
+        }
+        "approve_text" | "reject_text" => {
+            let event = ModerationEvent {
+                actor,
+                action: action.clone(),
+                target: Target::Campaign(campaign.id),
+                note: note(form.note.as_deref()),
+                at: Timestamp::now(),
+            };
+            let approve = action == "approve_text";
+            state
+                .store
+                .review_text(campaign.id, approve, &event)
                 .await?;
         }
         "update" => {

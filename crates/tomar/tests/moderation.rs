@@ -510,3 +510,78 @@ async fn admins_change_limits_texts_and_switches_without_a_restart() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_legal_order_suspends_signing_and_leaves_a_public_notice() {
+    let app = TestApp::demo().await;
+    let moderator = app.log_in("09129990000", Role::Moderator).await;
+    let campaign = app
+        .store
+        .campaign(&CampaignRef::parse("library-hours").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let review = format!("/moderation/campaigns/{}", campaign.id);
+    // Forms without their token change nothing, whoever sends them.
+    let forged = moderator
+        .client
+        .post(app.url(&format!("{review}/suspend")))
+        .form(&[("csrf", "0".repeat(32)), ("order", "x".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(lifecycle(&app, campaign.id).await, Lifecycle::Published);
+    let empty = moderator
+        .post(&app, &format!("{review}/suspend"), &[("order", " ")])
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let order = "حکم شمارهٔ ۱۴۰۴/۱۲۳ دادگاه";
+    let suspended = moderator
+        .post(&app, &format!("{review}/suspend"), &[("order", order)])
+        .await;
+    assert_eq!(location(&suspended), review);
+    let page = app.page("/library-hours").await;
+    assert!(page.contains(order), "the notice names the order");
+    assert!(page.contains("تمدید ساعت کار کتابخانه"), "the text stays");
+    assert!(
+        !page.contains("action=\"/library-hours/sign\""),
+        "no sign form"
+    );
+    assert_eq!(
+        app.get("/library-hours/sign").await.status(),
+        StatusCode::CONFLICT
+    );
+    // A suspended campaign cannot be approved or suspended again.
+    let again = moderator
+        .post(&app, &format!("{review}/suspend"), &[("order", order)])
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn campaigns_past_the_admins_threshold_are_due_for_delivery() {
+    let app = TestApp::demo().await;
+    let moderator = app.log_in("09129990001", Role::Moderator).await;
+    let queue = moderator.page(&app, "/moderation").await;
+    assert!(
+        queue.contains("کارزاری به آستانهٔ تحویل نرسیده است."),
+        "2,000 by default"
+    );
+    app.store
+        .set_setting("limits.delivery_threshold", "1000")
+        .await
+        .unwrap();
+    let queue = moderator.page(&app, "/moderation").await;
+    let due = queue.split("id=\"due\"").nth(1).unwrap();
+    // The demo's 1,843-signature and 1,207-signature campaigns, not the 356 one.
+    assert!(
+        due.contains("۱٬۸۴۳") && due.contains("۱٬۲۰۷") && !due.contains("۳۵۶"),
+        "{due}"
+    );
+    assert!(
+        queue.contains("در انتظار"),
+        "the demo campaign in review waits"
+    );
+}

@@ -35,6 +35,8 @@ pub struct NewComment {
     pub author_id: Option<MemberId>,
     pub name: Option<PersonName>,
     pub body: LetterBody,
+    /// Keyed hash of the poster's network, for per-network limits; never the address.
+    pub client_key: Option<String>,
     pub at: Timestamp,
 }
 

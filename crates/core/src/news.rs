@@ -40,6 +40,8 @@ pub struct NewNewsLink {
     pub title: Line,
     pub source_host: String,
     pub submitter_name: Option<String>,
+    /// Keyed hash of the submitter's network, for per-network limits; never the address.
+    pub client_key: Option<String>,
     pub at: Timestamp,
 }
 

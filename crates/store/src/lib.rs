@@ -2,6 +2,7 @@
 //! chosen at run time from the database URL, and every method behaves the same on both,
 //! which the conformance suite in `tests/conformance.rs` checks.
 
+mod discussion;
 mod error;
 mod members;
 mod moderation;
@@ -17,7 +18,7 @@ mod writer;
 use std::collections::BTreeMap;
 
 use tomar_core::campaign::{Campaign, CampaignSummary, CampaignText, NewCampaign};
-use tomar_core::comment::{Comment, NewComment, Thread};
+use tomar_core::comment::{Comment, CommentStatus, NewComment, Thread};
 use tomar_core::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, UpdateId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::member::{Member, Role};
@@ -408,13 +409,60 @@ impl Store {
         dispatch!(self.add_comment(new))
     }
 
-    /// The newest `limit` top-level comments with their replies.
+    /// The newest `limit` top-level comments with ids below `before`, newest first, each
+    /// with all its replies, oldest first. Hidden comments are included; the page decides.
     pub async fn comment_threads(
         &self,
         campaign: CampaignId,
+        before: Option<CommentId>,
         limit: u32,
     ) -> Result<Vec<Thread>, StoreError> {
-        dispatch!(self.comment_threads(campaign, limit))
+        dispatch!(self.comment_threads(campaign, before, limit))
+    }
+
+    /// Comments and news links posted from this network since `since`.
+    pub async fn recent_posts(
+        &self,
+        client_key: &str,
+        since: Timestamp,
+    ) -> Result<u64, StoreError> {
+        dispatch!(self.recent_posts(client_key, since))
+    }
+
+    pub async fn comment(&self, id: CommentId) -> Result<Option<Comment>, StoreError> {
+        dispatch!(self.comment(id))
+    }
+
+    /// Records one person's flag on a comment (a repeat counts nothing); an unreviewed
+    /// comment is hidden pending review at `hide_at` flags. Answers whether the flag counted.
+    pub async fn flag_comment(
+        &self,
+        comment: CommentId,
+        flagger_key: &str,
+        hide_at: u32,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self.flag_comment(comment, flagger_key, hide_at, at))
+    }
+
+    /// Flagged comments no moderator has reviewed yet, most-flagged first.
+    pub async fn flagged_comments(&self, limit: u32) -> Result<Vec<Comment>, StoreError> {
+        dispatch!(self.flagged_comments(limit))
+    }
+
+    /// A moderator hides or restores a comment, with its event.
+    pub async fn review_comment(
+        &self,
+        comment: CommentId,
+        status: CommentStatus,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.review_comment(comment, status, event))
+    }
+
+    /// News links waiting for review on any campaign, oldest first.
+    pub async fn pending_news_links(&self, limit: u32) -> Result<Vec<NewsLink>, StoreError> {
+        dispatch!(self.pending_news_links(limit))
     }
 
     pub async fn add_news_link(&self, new: &NewNewsLink) -> Result<NewsLinkId, StoreError> {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+use crate::discussion::discussion_queries;
 use crate::error::StoreError;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
@@ -51,3 +52,4 @@ impl PgStore {
 shared_queries!(PgStore, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");
 member_queries!(PgStore);
 moderation_queries!(PgStore);
+discussion_queries!(PgStore);

@@ -302,6 +302,14 @@ impl TryFrom<CommentRow> for Comment {
     }
 }
 
+/// `SELECT … FROM news_links`, in [`NewsLinkRow`]'s order.
+macro_rules! select_news_links {
+    () => {
+        "SELECT id, campaign_id, url, title, source_host, status, created_at FROM news_links"
+    };
+}
+pub(crate) use select_news_links;
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct NewsLinkRow {
     id: i64,

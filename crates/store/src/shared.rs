@@ -692,8 +692,8 @@ macro_rules! shared_queries {
                     }
                 }
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO comments (campaign_id, parent_id, author_id, name, body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO comments (campaign_id, parent_id, author_id, name, body, \
+                     client_key, created_at) VALUES ($1, $2, $3, $4, $5, $7, $6) RETURNING id",
                 )
                 .bind(new.campaign_id.0)
                 .bind(new.parent_id.map(|p| p.0))
@@ -701,6 +701,7 @@ macro_rules! shared_queries {
                 .bind(new.name.as_ref().map(|n| n.as_ref()))
                 .bind(new.body.as_ref())
                 .bind(new.at.as_second())
+                .bind(new.client_key.as_deref())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
@@ -713,14 +714,17 @@ macro_rules! shared_queries {
             pub async fn comment_threads(
                 &self,
                 campaign: tomar_core::ids::CampaignId,
+                before: Option<tomar_core::ids::CommentId>,
                 limit: u32,
             ) -> Result<Vec<tomar_core::comment::Thread>, $crate::StoreError> {
                 let tops: Vec<$crate::rows::CommentRow> = sqlx::query_as(concat!(
                     $crate::rows::select_comments!(),
-                    " WHERE campaign_id = $1 AND parent_id IS NULL ORDER BY id DESC LIMIT $2"
+                    " WHERE campaign_id = $1 AND parent_id IS NULL AND id < $3 \
+                     ORDER BY id DESC LIMIT $2"
                 ))
                 .bind(campaign.0)
                 .bind(i64::from(limit))
+                .bind(before.map_or(i64::MAX, |id| id.0))
                 .fetch_all(self.reader())
                 .await?;
                 let mut threads: Vec<tomar_core::comment::Thread> = tops
@@ -732,15 +736,19 @@ macro_rules! shared_queries {
                         })
                     })
                     .collect::<Result<_, $crate::StoreError>>()?;
-                let Some(oldest) = threads.last().map(|t| t.comment.id.0) else {
+                let (Some(oldest), Some(newest)) = (
+                    threads.last().map(|t| t.comment.id.0),
+                    threads.first().map(|t| t.comment.id.0),
+                ) else {
                     return Ok(threads);
                 };
                 let replies: Vec<$crate::rows::CommentRow> = sqlx::query_as(concat!(
                     $crate::rows::select_comments!(),
-                    " WHERE campaign_id = $1 AND parent_id >= $2 ORDER BY id"
+                    " WHERE campaign_id = $1 AND parent_id BETWEEN $2 AND $3 ORDER BY id"
                 ))
                 .bind(campaign.0)
                 .bind(oldest)
+                .bind(newest)
                 .fetch_all(self.reader())
                 .await?;
                 for row in replies {
@@ -760,13 +768,15 @@ macro_rules! shared_queries {
             ) -> Result<tomar_core::ids::NewsLinkId, $crate::StoreError> {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO news_links (campaign_id, url, title, source_host, \
-                     submitter_name, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                     submitter_name, client_key, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(new.campaign_id.0)
                 .bind(new.url.as_str())
                 .bind(new.title.as_ref())
                 .bind(new.source_host.as_str())
                 .bind(new.submitter_name.as_deref())
+                .bind(new.client_key.as_deref())
                 .bind(new.at.as_second())
                 .fetch_one(self.writer())
                 .await
@@ -803,10 +813,10 @@ macro_rules! shared_queries {
                 campaign: tomar_core::ids::CampaignId,
                 status: tomar_core::news::NewsStatus,
             ) -> Result<Vec<tomar_core::news::NewsLink>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::NewsLinkRow> = sqlx::query_as(
-                    "SELECT id, campaign_id, url, title, source_host, status, created_at \
-                     FROM news_links WHERE campaign_id = $1 AND status = $2 ORDER BY id DESC",
-                )
+                let rows: Vec<$crate::rows::NewsLinkRow> = sqlx::query_as(concat!(
+                    $crate::rows::select_news_links!(),
+                    " WHERE campaign_id = $1 AND status = $2 ORDER BY id DESC"
+                ))
                 .bind(campaign.0)
                 .bind(status.name())
                 .fetch_all(self.reader())

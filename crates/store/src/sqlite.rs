@@ -9,6 +9,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::discussion::discussion_queries;
 use crate::error::StoreError;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
@@ -63,3 +64,4 @@ impl SqliteStore {
 shared_queries!(SqliteStore, sqlx::Sqlite, "");
 member_queries!(SqliteStore);
 moderation_queries!(SqliteStore);
+discussion_queries!(SqliteStore);

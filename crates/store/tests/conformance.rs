@@ -71,6 +71,9 @@ conformance!(
     rejection_reasons_are_listed_and_retired,
     the_moderation_log_pages_newest_first,
     a_published_text_is_revised_through_review,
+    flags_count_once_per_person_and_hide_until_reviewed,
+    posts_are_counted_per_network,
+    pending_news_links_are_listed_across_campaigns,
 );
 
 fn now() -> Timestamp {
@@ -471,6 +474,7 @@ fn comment(
         author_id: None,
         name: name.map(|n| PersonName::parse(n).unwrap()),
         body: LetterBody::parse(body).unwrap(),
+        client_key: None,
         at: now(),
     }
 }
@@ -489,7 +493,7 @@ async fn comments_thread_one_level_deep(store: Store) {
         .add_comment(&comment(id, Some(first), Some("رضا"), "پاسخ"))
         .await
         .unwrap();
-    let threads = store.comment_threads(id, 10).await.unwrap();
+    let threads = store.comment_threads(id, None, 10).await.unwrap();
     assert_eq!(
         threads.iter().map(|t| t.comment.id).collect::<Vec<_>>(),
         [second, first]
@@ -501,9 +505,20 @@ async fn comments_thread_one_level_deep(store: Store) {
         [reply]
     );
     assert_eq!(threads[1].replies[0].status, CommentStatus::Visible);
-    let newest_only = store.comment_threads(id, 1).await.unwrap();
+    let newest_only = store.comment_threads(id, None, 1).await.unwrap();
     assert_eq!(newest_only.len(), 1);
     assert_eq!(newest_only[0].comment.id, second);
+    // The next page starts below the last thread shown, with its replies.
+    let older = store.comment_threads(id, Some(second), 1).await.unwrap();
+    assert_eq!(older.len(), 1);
+    assert_eq!((older[0].comment.id, older[0].replies.len()), (first, 1));
+    assert!(
+        store
+            .comment_threads(id, Some(first), 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn replies_must_answer_a_top_level_comment_of_the_same_campaign(store: Store) {
@@ -527,7 +542,7 @@ async fn replies_must_answer_a_top_level_comment_of_the_same_campaign(store: Sto
             Err(StoreError::InvalidParent)
         ));
     }
-    let threads = store.comment_threads(id, 10).await.unwrap();
+    let threads = store.comment_threads(id, None, 10).await.unwrap();
     assert_eq!(threads.len(), 1);
     assert_eq!(threads[0].replies.len(), 1);
 }
@@ -540,6 +555,7 @@ async fn news_links_wait_for_review_and_are_unique(store: Store) {
         title: line("عنوان خبر"),
         source_host: "news.example".into(),
         submitter_name: None,
+        client_key: None,
         at: now(),
     };
     let first = store
@@ -1546,4 +1562,141 @@ async fn a_published_text_is_revised_through_review(store: Store) {
         actions,
         ["submit", "approve", "approve_text", "reject_text"]
     );
+}
+
+async fn flags_count_once_per_person_and_hide_until_reviewed(store: Store) {
+    let id = published(&store, "پرچم", 10).await;
+    let target = store
+        .add_comment(&comment(id, None, None, "نظر بحث‌برانگیز"))
+        .await
+        .unwrap();
+    let calm = store
+        .add_comment(&comment(id, None, None, "نظر آرام"))
+        .await
+        .unwrap();
+    assert!(store.flag_comment(target, "a", 2, now()).await.unwrap());
+    assert!(
+        !store.flag_comment(target, "a", 2, now()).await.unwrap(),
+        "once per person"
+    );
+    let flagged = store.comment(target).await.unwrap().unwrap();
+    assert_eq!((flagged.flags, flagged.status), (1, CommentStatus::Visible));
+    assert!(store.flag_comment(target, "b", 2, now()).await.unwrap());
+    let hidden = store.comment(target).await.unwrap().unwrap();
+    assert_eq!((hidden.flags, hidden.status), (2, CommentStatus::Hidden));
+    store.flag_comment(calm, "a", 2, now()).await.unwrap();
+    let listed: Vec<_> = store
+        .flagged_comments(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(listed, [target, calm], "most-flagged first");
+
+    let restore = ModerationEvent {
+        actor: Actor::Platform,
+        action: "restore".into(),
+        target: Target::Comment(target),
+        note: Some("نقدی است، نه توهین".into()),
+        at: now(),
+    };
+    store
+        .review_comment(target, CommentStatus::Visible, &restore)
+        .await
+        .unwrap();
+    // Reviewed: more flags count but no longer hide it, and it leaves the list.
+    assert!(store.flag_comment(target, "c", 2, now()).await.unwrap());
+    let restored = store.comment(target).await.unwrap().unwrap();
+    assert_eq!(
+        (restored.flags, restored.status),
+        (3, CommentStatus::Visible)
+    );
+    let listed: Vec<_> = store
+        .flagged_comments(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(listed, [calm]);
+    assert_eq!(
+        store
+            .moderation_events(Target::Comment(target))
+            .await
+            .unwrap(),
+        [restore]
+    );
+    assert!(matches!(
+        store.flag_comment(CommentId(999_999), "a", 2, now()).await,
+        Err(StoreError::MissingReference | StoreError::Conflict)
+    ));
+    assert!(store.comment(CommentId(999_999)).await.unwrap().is_none());
+}
+
+async fn posts_are_counted_per_network(store: Store) {
+    let id = published(&store, "شمارش", 10).await;
+    for n in 0..3 {
+        let mut posted = comment(id, None, None, &format!("نظر {n}"));
+        posted.client_key = Some("net-a".into());
+        store.add_comment(&posted).await.unwrap();
+    }
+    store
+        .add_news_link(&NewNewsLink {
+            campaign_id: id,
+            url: "https://example.org/a".into(),
+            title: line("خبر"),
+            source_host: "example.org".into(),
+            submitter_name: None,
+            client_key: Some("net-a".into()),
+            at: now(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.recent_posts("net-a", now()).await.unwrap(), 4);
+    assert_eq!(store.recent_posts("net-b", now()).await.unwrap(), 0);
+    let later = now()
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    assert_eq!(store.recent_posts("net-a", later).await.unwrap(), 0);
+}
+
+async fn pending_news_links_are_listed_across_campaigns(store: Store) {
+    let first = published(&store, "یکم", 10).await;
+    let second = published(&store, "دوم", 10).await;
+    let mut ids = Vec::new();
+    for (campaign, url) in [
+        (first, "https://a.example/1"),
+        (second, "https://b.example/2"),
+    ] {
+        let link = NewNewsLink {
+            campaign_id: campaign,
+            url: url.into(),
+            title: line("خبر"),
+            source_host: "example".into(),
+            submitter_name: None,
+            client_key: None,
+            at: now(),
+        };
+        ids.push(store.add_news_link(&link).await.unwrap());
+    }
+    let event = ModerationEvent {
+        actor: Actor::Platform,
+        action: "approve".into(),
+        target: Target::NewsLink(ids[0]),
+        note: None,
+        at: now(),
+    };
+    store
+        .review_news_link(ids[0], NewsStatus::Approved, &event)
+        .await
+        .unwrap();
+    let pending: Vec<_> = store
+        .pending_news_links(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| (l.id, l.campaign_id))
+        .collect();
+    assert_eq!(pending, [(ids[1], second)]);
 }

@@ -206,6 +206,7 @@ async fn create_campaign(
                 title: line(&news.title)?,
                 source_host: host,
                 submitter_name: None,
+                client_key: None,
                 at: started,
             })
             .await?;
@@ -272,6 +273,7 @@ fn demo_comment(
             .map(|n| parse(n, PersonName::parse))
             .transpose()?,
         body: parse(&comment.body, LetterBody::parse)?,
+        client_key: None,
         at,
     })
 }

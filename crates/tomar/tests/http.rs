@@ -454,6 +454,7 @@ async fn publish_hostile_campaign(store: &Store) -> CampaignId {
         author_id: None,
         name: Some(name.clone()),
         body: LetterBody::parse(body).unwrap(),
+        client_key: None,
         at: now,
     };
     let top = store.add_comment(&comment(None, HOSTILE)).await.unwrap();
@@ -471,6 +472,7 @@ async fn publish_hostile_campaign(store: &Store) -> CampaignId {
             title: line(HOSTILE),
             source_host: "news.example".into(),
             submitter_name: None,
+            client_key: None,
             at: now,
         })
         .await

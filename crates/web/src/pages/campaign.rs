@@ -233,7 +233,7 @@ pub async fn campaign_page(
     let (suggested, signatures, threads, news, updates, settings) = tokio::try_join!(
         store.open_campaigns(iran_date(now), Some(campaign.id), SUGGESTIONS),
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
-        store.comment_threads(campaign.id, THREADS_ON_PAGE),
+        store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
         store.updates(campaign.id),
         store.settings(),

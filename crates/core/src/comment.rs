@@ -27,6 +27,19 @@ impl CommentStatus {
     }
 }
 
+/// The longest comment, in characters.
+pub const COMMENT_MAX: usize = 2000;
+
+/// A comment's text: plain, line breaks kept, at most [`COMMENT_MAX`] characters.
+pub fn parse_comment_body(input: &str) -> Result<LetterBody, crate::names::InputError> {
+    let body = LetterBody::parse(input)?;
+    let length = body.as_ref().chars().count();
+    if length > COMMENT_MAX {
+        return Err(crate::names::InputError::TooLong { max: COMMENT_MAX });
+    }
+    Ok(body)
+}
+
 /// A comment about to be stored. `name: None` is an anonymous author (کاربر ناشناس).
 #[derive(Clone, Debug)]
 pub struct NewComment {

@@ -224,7 +224,11 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
         routes,
         [
             "get /api/v1/campaigns/{campaign}",
+            "get /api/v1/campaigns/{campaign}/comments",
+            "get /api/v1/campaigns/{campaign}/news",
             "get /api/v1/campaigns/{campaign}/signatures",
+            "post /api/v1/campaigns/{campaign}/comments",
+            "post /api/v1/campaigns/{campaign}/news",
             "post /api/v1/campaigns/{campaign}/signatures",
             "post /api/v1/verifications/{verification}",
         ]

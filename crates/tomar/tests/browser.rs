@@ -357,3 +357,35 @@ async fn a_moderator_logs_in_and_writes_a_campaign_on_a_phone() {
     browser.screenshot("moderation-fa-390.png").await;
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn long_words_in_comments_do_not_widen_a_phone_page() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let visitor = common::Browser::open(&app, "/clean-river").await;
+    let word = "ن".repeat(300);
+    let link = format!("https://example.org/{}", "a".repeat(300));
+    let body = format!("{word} {link} \u{202E}وارونه");
+    let name = "م".repeat(80);
+    let posted = visitor
+        .post(
+            &app,
+            "/clean-river/comments",
+            &[("name", &name), ("body", &body)],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let browser = Browser::start(390, 2400).await;
+    browser
+        .open(&app.url("/clean-river?lang=fa#discussion"))
+        .await;
+    assert_eq!(
+        browser.after_fonts(OVERFLOW).await,
+        0,
+        "the page keeps its width"
+    );
+    browser.screenshot("discussion-fa-390.png").await;
+    browser.quit().await;
+}

@@ -25,6 +25,12 @@ pub enum WebError {
     /// The page is for members: the visitor is sent to log in and come back to `next`.
     #[error("login required")]
     LoginRequired { next: String },
+    /// Too many comments or news links from this network in the last hour.
+    #[error("too many posts")]
+    TooManyPosts,
+    /// The campaign does not take comments now.
+    #[error("discussion closed")]
+    DiscussionClosed,
     /// An admin's switch has paused this for everyone.
     #[error("paused by the platform")]
     Paused,
@@ -66,6 +72,8 @@ pub enum ErrorPage {
     Forbidden,
     Paused,
     Conflict,
+    TooManyPosts,
+    DiscussionClosed,
     Invalid,
     Internal,
 }
@@ -90,6 +98,10 @@ impl ErrorPage {
             ErrorPage::Forbidden => ("error.forbidden_title", "error.forbidden"),
             ErrorPage::Paused => ("error.paused_title", "error.paused"),
             ErrorPage::Conflict => ("error.conflict_title", "error.conflict"),
+            ErrorPage::TooManyPosts => ("error.too_many_posts_title", "error.too_many_posts"),
+            ErrorPage::DiscussionClosed => {
+                ("error.discussion_closed_title", "error.discussion_closed")
+            }
             ErrorPage::Invalid => ("error.invalid_title", "error.invalid"),
             ErrorPage::Internal => ("error.internal_title", "error.internal"),
         }
@@ -106,6 +118,10 @@ impl IntoResponse for WebError {
             WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed, None),
             WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden, None),
             WebError::Paused => (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Paused, None),
+            WebError::TooManyPosts => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorPage::TooManyPosts, None)
+            }
+            WebError::DiscussionClosed => (StatusCode::CONFLICT, ErrorPage::DiscussionClosed, None),
             WebError::LoginRequired { next } => {
                 let to = format!("/login?next={}", percent_encode(&next));
                 return Redirect::to(&to).into_response();

@@ -7,6 +7,7 @@ mod auth;
 mod codes;
 mod cookies;
 mod csrf;
+mod discussion;
 mod editor;
 mod error;
 mod i18n;
@@ -101,6 +102,14 @@ pub fn router(state: AppState) -> Router {
         .route("/moderation", get(pages::moderation::queue))
         .route("/moderation/log", get(pages::moderation::log))
         .route(
+            "/moderation/comments/{id}/{action}",
+            post(pages::moderation::review_comment),
+        )
+        .route(
+            "/moderation/news/{id}/{action}",
+            post(pages::moderation::review_news),
+        )
+        .route(
             "/moderation/campaigns/{id}",
             get(pages::moderation::review_page),
         )
@@ -121,6 +130,20 @@ pub fn router(state: AppState) -> Router {
             "/me/signatures/{campaign}/withdraw",
             post(pages::me::withdraw),
         )
+        .route(
+            "/{campaign}/comments",
+            get(pages::discussion::older).post(pages::discussion::post_comment),
+        )
+        .route(
+            "/{campaign}/comments/new",
+            get(pages::discussion::comment_form),
+        )
+        .route(
+            "/{campaign}/comments/{id}/flag",
+            post(pages::discussion::flag),
+        )
+        .route("/{campaign}/news/new", get(pages::discussion::news_form))
+        .route("/{campaign}/news", post(pages::discussion::submit_news))
         .route(
             "/withdraw/{token}",
             get(pages::withdraw::confirm_page).post(pages::withdraw::withdraw),

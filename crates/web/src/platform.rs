@@ -10,6 +10,9 @@ pub mod keys {
     pub const SIGNING_STOPPED: &str = "switch.signing_stopped";
     pub const CAMPAIGNS_STOPPED: &str = "switch.campaigns_stopped";
     pub const COMMENTS_STOPPED: &str = "switch.comments_stopped";
+    pub const COMMENTS_AFTER_END: &str = "switch.comments_after_end";
+    pub const POSTS_PER_NETWORK_PER_HOUR: &str = "limits.posts_per_network_per_hour";
+    pub const FLAGS_TO_HIDE: &str = "limits.flags_to_hide";
     pub const CAMPAIGN_MAX_DAYS: &str = "limits.campaign_max_days";
     pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
 }
@@ -53,6 +56,26 @@ impl Platform {
     /// No new campaigns are started or submitted for review while it is on.
     pub fn campaigns_stopped(&self) -> bool {
         self.switch(keys::CAMPAIGNS_STOPPED)
+    }
+
+    /// No new comments or news links anywhere while it is on.
+    pub fn comments_stopped(&self) -> bool {
+        self.switch(keys::COMMENTS_STOPPED)
+    }
+
+    /// Whether ended campaigns still take comments.
+    pub fn comments_after_end(&self) -> bool {
+        self.switch(keys::COMMENTS_AFTER_END)
+    }
+
+    /// Comments and news links one network (IPv4 /24, IPv6 /48) may post in an hour.
+    pub fn posts_per_network_per_hour(&self) -> u64 {
+        self.number(keys::POSTS_PER_NETWORK_PER_HOUR, 30)
+    }
+
+    /// Flags from different people that hide a comment until a moderator reviews it.
+    pub fn flags_to_hide(&self) -> u32 {
+        self.number(keys::FLAGS_TO_HIDE, 3).clamp(1, 1000) as u32
     }
 
     /// The longest a campaign may run, in days from when it is written.

@@ -10,7 +10,6 @@
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -31,7 +30,7 @@ use crate::csrf::CsrfToken;
 use crate::editor::{self, CampaignFields, DateRules, FieldErrors, Intent, Preview};
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::render;
+use crate::pages::form_page;
 use crate::platform::Platform;
 use crate::transitions;
 use crate::updates::post_update;
@@ -94,12 +93,8 @@ struct EditorPage {
 }
 
 fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, WebError> {
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let html = render(&EditorTemplate {
+    let refused = !page.errors.is_empty();
+    let template = EditorTemplate {
         shell: Shell::new(tr, page.heading.clone(), &page.action),
         heading: page.heading,
         csrf: csrf.0,
@@ -121,8 +116,8 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
         errors: page.errors,
         preview: page.preview,
         action: page.action,
-    })?;
-    Ok((status, html).into_response())
+    };
+    form_page(&template, refused)
 }
 
 async fn platform(state: &AppState) -> Result<Platform, WebError> {

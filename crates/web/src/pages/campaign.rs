@@ -12,6 +12,7 @@ use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
 use tomar_core::comment::{Comment, CommentStatus, Thread};
 use tomar_core::lifecycle::{Lifecycle, Status};
+use tomar_core::member::Member;
 use tomar_core::names::CampaignRef;
 use tomar_core::news::NewsStatus;
 use tomar_core::persian::ascii_digits;
@@ -20,8 +21,10 @@ use tomar_core::signature::Signature;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::csrf::CsrfToken;
+use crate::discussion;
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::pages::discussion::CommentFormView;
 use crate::pages::hashtag::hashtag_path;
 use crate::pages::render;
 use crate::pages::signing::SignFormView;
@@ -68,6 +71,7 @@ impl Signer {
 
 pub struct CommentView {
     pub id: i64,
+    pub is_reply: bool,
     /// `X` for a comment, `X در پاسخ به Y` for a reply.
     pub heading: String,
     pub lines: Vec<Vec<Segment>>,
@@ -90,6 +94,7 @@ fn author(comment: &Comment, tr: Tr) -> String {
 fn comment_view(comment: &Comment, heading: String, tr: Tr) -> CommentView {
     CommentView {
         id: comment.id.0,
+        is_reply: comment.parent_id.is_some(),
         heading,
         lines: comment.body.as_ref().lines().map(linkify).collect(),
         date: tr.instant(comment.created_at),
@@ -98,7 +103,7 @@ fn comment_view(comment: &Comment, heading: String, tr: Tr) -> CommentView {
 
 /// A thread as readers see it: hidden replies vanish; a hidden comment with visible replies
 /// leaves a placeholder so the replies still read; otherwise it vanishes too.
-fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
+pub fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
     let parent_name = author(&thread.comment, tr);
     let replies: Vec<CommentView> = thread
         .replies
@@ -115,6 +120,42 @@ fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
     let comment = (thread.comment.status == CommentStatus::Visible)
         .then(|| comment_view(&thread.comment, parent_name.clone(), tr));
     (comment.is_some() || !replies.is_empty()).then_some(ThreadView { comment, replies })
+}
+
+/// The discussion section: its threads, the form while the campaign takes comments, and
+/// the way to older threads.
+pub struct Discussion {
+    pub href: String,
+    pub threads: Vec<ThreadView>,
+    pub csrf: String,
+    pub form: Option<CommentFormView>,
+    pub older: Option<String>,
+}
+
+impl Discussion {
+    pub fn new(
+        campaign: &Campaign,
+        threads: &[Thread],
+        page_size: u32,
+        platform: &Platform,
+        csrf: CsrfToken,
+        member: Option<&Member>,
+        tr: Tr,
+    ) -> Discussion {
+        let href = format!("/{}", campaign.path_segment());
+        let open = discussion::ensure_discussion_open(campaign, platform, Timestamp::now()).is_ok();
+        let older = (threads.len() == page_size as usize)
+            .then(|| threads.last())
+            .flatten()
+            .map(|last| format!("{href}/comments?before={}", last.comment.id));
+        Discussion {
+            threads: threads.iter().filter_map(|t| thread_view(t, tr)).collect(),
+            csrf: csrf.0,
+            form: open.then(|| CommentFormView::fresh(member)),
+            older,
+            href,
+        }
+    }
 }
 
 pub struct NewsView {
@@ -162,7 +203,7 @@ struct CampaignTemplate {
     signers_heading: String,
     signers: Vec<Signer>,
     more_signers: bool,
-    threads: Vec<ThreadView>,
+    discussion: Discussion,
     news: Vec<NewsView>,
     approval_date: Option<String>,
     suggestions: Vec<Card>,
@@ -244,7 +285,7 @@ pub async fn campaign_page(
     let path = format!("/{}", campaign.path_segment());
     let sign = (status == Status::Open && !platform.signing_stopped()).then(|| SignBox {
         action: format!("{path}/sign"),
-        csrf: csrf.0,
+        csrf: csrf.0.clone(),
         form: SignFormView::fresh(viewer.member.as_ref()),
     });
     let suggestions = Card::list(&suggested, tr, now);
@@ -310,7 +351,15 @@ pub async fn campaign_page(
         ),
         more_signers: campaign.signature_count > u64::from(SIGNERS_ON_PAGE),
         signers: signatures.iter().map(|s| Signer::new(s, tr)).collect(),
-        threads: threads.iter().filter_map(|t| thread_view(t, tr)).collect(),
+        discussion: Discussion::new(
+            &campaign,
+            &threads,
+            THREADS_ON_PAGE,
+            &platform,
+            csrf,
+            viewer.member.as_ref(),
+            tr,
+        ),
         news: news
             .iter()
             .map(|n| NewsView {

@@ -11,7 +11,6 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -27,7 +26,7 @@ use crate::codes::{self, CodeRefused};
 use crate::csrf::CsrfToken;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::render;
+use crate::pages::form_page;
 use crate::platform::Platform;
 use crate::random;
 use crate::view::{Shell, percent_encode};
@@ -54,19 +53,15 @@ fn login_form(
     contact: String,
     contact_error: Option<String>,
 ) -> Result<Response, WebError> {
-    let status = if contact_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let page = render(&LoginTemplate {
+    let refused = contact_error.is_some();
+    let template = LoginTemplate {
         shell: Shell::new(tr, tr.t("login.title"), "/login"),
         csrf: csrf.0,
         next,
         contact,
         contact_error,
-    })?;
-    Ok((status, page).into_response())
+    };
+    form_page(&template, refused)
 }
 
 pub async fn login_page(
@@ -159,25 +154,21 @@ fn code_form(
     next: String,
     message: Option<String>,
 ) -> Result<Response, WebError> {
-    let status = if message.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = message.is_some();
     let sent_to = match verification.channel {
         Channel::Sms => tr.t("verify.sent_sms"),
         Channel::Email => tr.t("verify.sent_email"),
     };
     let action = format!("/login/{}", verification.id);
-    let page = render(&LoginCodeTemplate {
+    let template = LoginCodeTemplate {
         shell: Shell::new(tr, tr.t("login.code_title"), &action),
         csrf: csrf.0,
         action,
         next,
         sent_to,
         message,
-    })?;
-    Ok((status, page).into_response())
+    };
+    form_page(&template, refused)
 }
 
 pub async fn code_page(

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod authoring;
 pub mod campaign;
+pub mod discussion;
 pub mod hashtag;
 pub mod home;
 pub mod login;
@@ -14,7 +15,8 @@ pub mod signing;
 pub mod withdraw;
 
 use askama::Template;
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::{ErrorDetails, ErrorPage, WebError};
 use crate::i18n::Tr;
@@ -22,6 +24,16 @@ use crate::view::Shell;
 
 pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
     Ok(Html(template.render()?))
+}
+
+/// A page with a form: 422 when it comes back with refused fields, else 200.
+pub fn form_page(template: &impl Template, refused: bool) -> Result<Response, WebError> {
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(template)?).into_response())
 }
 
 #[derive(Template)]

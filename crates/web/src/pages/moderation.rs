@@ -2,12 +2,15 @@
 //! people are sent to log in and plain members get a 403, before anything is read or
 //! changed.
 //!
-//! - `GET /moderation`: the review queue (longest-waiting first, with its age) and the
-//!   campaigns due for delivery (past the admin's threshold, no outcome yet).
+//! - `GET /moderation`: flagged comments, news waiting for review, the review queue
+//!   (longest-waiting first, with its age), revised texts, and the campaigns due for
+//!   delivery (past the admin's threshold, no outcome yet).
 //! - `GET /moderation/campaigns/{id}`: one campaign in any state, its history, and the
 //!   actions its state allows: approve, reject with a reason and a note for the author,
 //!   suspend by legal order, approve or reject a revised text, set the outcome, post a
 //!   platform update.
+//! - `POST /moderation/comments/{id}/{hide|restore}` and `/moderation/news/{id}/{approve|
+//!   reject}`: flagged comments and submitted news, listed on `/moderation`.
 //! - `GET /moderation/log?before=`: every moderation event, newest first, paged by key.
 
 use askama::Template;
@@ -18,12 +21,13 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::body::Block;
 use tomar_core::campaign::Campaign;
-use tomar_core::ids::{CampaignId, RejectionReasonId};
+use tomar_core::comment::CommentStatus;
+use tomar_core::ids::{CampaignId, CommentId, NewsLinkId, RejectionReasonId};
 use tomar_core::lifecycle::{LegalOrder, Outcome, Status, Transition};
 use tomar_core::member::Member;
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Line};
-use tomar_core::news::NewsUrl;
+use tomar_core::news::{NewsStatus, NewsUrl};
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
@@ -49,10 +53,31 @@ struct Waiting {
     waiting: String,
 }
 
+/// A flagged comment, with where it was written.
+struct FlaggedComment {
+    id: i64,
+    href: String,
+    body: String,
+    flags: String,
+    hidden: bool,
+}
+
+/// A news link waiting for review.
+struct PendingNews {
+    id: i64,
+    campaign_href: String,
+    title: String,
+    url: String,
+    host: String,
+}
+
 #[derive(Template)]
 #[template(path = "moderation.html")]
 struct ModerationTemplate {
     shell: Shell,
+    csrf: String,
+    flagged: Vec<FlaggedComment>,
+    news: Vec<PendingNews>,
     queue: Vec<Waiting>,
     revisions: Vec<Waiting>,
     due: Vec<Waiting>,
@@ -77,16 +102,19 @@ fn review_href(id: CampaignId) -> String {
 pub async fn queue(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Html<String>, WebError> {
     viewer.moderator()?;
     let now = Timestamp::now();
     let platform = Platform::new(state.store.settings().await?);
     let threshold = platform.delivery_threshold();
-    let (waiting, revisions, due) = tokio::try_join!(
+    let (waiting, revisions, due, flagged, news) = tokio::try_join!(
         state.store.review_queue(QUEUE_LENGTH),
         state.store.revisions_waiting(),
         state.store.due_for_delivery(threshold, QUEUE_LENGTH),
+        state.store.flagged_comments(QUEUE_LENGTH),
+        state.store.pending_news_links(QUEUE_LENGTH),
     )?;
     let listed = |summary: &tomar_core::campaign::CampaignSummary| Waiting {
         card: Card::new(summary, tr, now),
@@ -95,6 +123,27 @@ pub async fn queue(
     };
     render(&ModerationTemplate {
         shell: Shell::new(tr, tr.t("moderation.title"), "/moderation"),
+        csrf: csrf.0,
+        flagged: flagged
+            .iter()
+            .map(|comment| FlaggedComment {
+                id: comment.id.0,
+                href: format!("/{}#comment-{}", comment.campaign_id, comment.id),
+                body: comment.body.as_ref().to_owned(),
+                flags: tr.with("moderation.flags", &[("n", &tr.number(comment.flags))]),
+                hidden: comment.status == CommentStatus::Hidden,
+            })
+            .collect(),
+        news: news
+            .iter()
+            .map(|link| PendingNews {
+                id: link.id.0,
+                campaign_href: format!("/{}", link.campaign_id),
+                title: link.title.to_string(),
+                url: link.url.clone(),
+                host: link.source_host.clone(),
+            })
+            .collect(),
         queue: waiting
             .iter()
             .map(|(summary, since)| Waiting {
@@ -398,4 +447,80 @@ pub async fn log(
         events: event_lines(&state, tr, &events).await?,
         next,
     })
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    csrf: String,
+    note: Option<String>,
+}
+
+/// `POST /moderation/comments/{id}/{hide|restore}`: hiding needs a reason; either way the
+/// comment leaves the flagged list.
+#[tracing::instrument(skip_all, fields(comment = id, action = %action))]
+pub async fn review_comment(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, action)): Path<(i64, String)>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, WebError> {
+    let moderator = viewer.moderator()?;
+    csrf.verify(&form.csrf)?;
+    let note = note(form.note.as_deref());
+    let status = match action.as_str() {
+        "hide" if note.is_none() => {
+            return Err(WebError::invalid_field(
+                tr,
+                "note",
+                "moderation.reason_needed",
+            ));
+        }
+        "hide" => CommentStatus::Hidden,
+        "restore" => CommentStatus::Visible,
+        _ => return Err(WebError::NotFound),
+    };
+    let event = ModerationEvent {
+        actor: Actor::Member(moderator.id),
+        action,
+        target: Target::Comment(CommentId(id)),
+        note,
+        at: Timestamp::now(),
+    };
+    state
+        .store
+        .review_comment(CommentId(id), status, &event)
+        .await?;
+    Ok(Redirect::to("/moderation#flagged").into_response())
+}
+
+/// `POST /moderation/news/{id}/{approve|reject}`.
+#[tracing::instrument(skip_all, fields(link = id, action = %action))]
+pub async fn review_news(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, action)): Path<(i64, String)>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, WebError> {
+    let moderator = viewer.moderator()?;
+    csrf.verify(&form.csrf)?;
+    let status = match action.as_str() {
+        "approve" => NewsStatus::Approved,
+        "reject" => NewsStatus::Rejected,
+        _ => return Err(WebError::NotFound),
+    };
+    let event = ModerationEvent {
+        actor: Actor::Member(moderator.id),
+        action,
+        target: Target::NewsLink(NewsLinkId(id)),
+        note: note(form.note.as_deref()),
+        at: Timestamp::now(),
+    };
+    state
+        .store
+        .review_news_link(NewsLinkId(id), status, &event)
+        .await?;
+    Ok(Redirect::to("/moderation#news").into_response())
 }

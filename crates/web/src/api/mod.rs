@@ -21,6 +21,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod discussion;
+
 use crate::AppState;
 use crate::codes;
 use crate::error::WebError;
@@ -42,6 +44,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaign))
         .routes(routes!(signatures, request_signature))
         .routes(routes!(confirm_signature))
+        .routes(routes!(discussion::comments, discussion::post_comment))
+        .routes(routes!(discussion::news, discussion::submit_news))
         .split_for_parts();
     let json: Arc<str> = document.to_json().unwrap_or_default().into();
     let router = router.route(

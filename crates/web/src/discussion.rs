@@ -1,0 +1,241 @@
+//! The rules of public discussion and news, shared by the pages and the JSON API: when a
+//! campaign takes comments, how often a network may post, what a comment or a news link may
+//! be, and flags. Handlers only translate requests and answers.
+
+use std::net::IpAddr;
+
+use jiff::{SignedDuration, Timestamp};
+use tomar_core::campaign::Campaign;
+use tomar_core::comment::{NewComment, parse_comment_body};
+use tomar_core::ids::{CommentId, NewsLinkId};
+use tomar_core::lifecycle::Status;
+use tomar_core::member::Member;
+use tomar_core::names::{InputError, Line, PersonName};
+use tomar_core::news::{NewNewsLink, NewsUrl};
+use tomar_store::StoreError;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::platform::{Platform, network_of};
+
+/// The longest news title, in characters.
+pub const NEWS_TITLE_MAX: usize = 300;
+
+/// A comment as typed.
+pub struct CommentInput<'a> {
+    pub name: &'a str,
+    pub body: &'a str,
+    pub parent: Option<i64>,
+}
+
+/// A news link as typed.
+pub struct NewsInput<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+}
+
+/// Why a post was not taken.
+pub enum PostRefused {
+    /// Fields that did not parse, each with its message.
+    Invalid(Vec<(&'static str, String)>),
+    Web(WebError),
+}
+
+impl From<WebError> for PostRefused {
+    fn from(error: WebError) -> Self {
+        PostRefused::Web(error)
+    }
+}
+
+impl From<StoreError> for PostRefused {
+    fn from(error: StoreError) -> Self {
+        PostRefused::Web(error.into())
+    }
+}
+
+impl PostRefused {
+    /// The refusal as a `WebError`, for answers that are not a form (the API).
+    pub fn into_web_error(self, tr: Tr) -> WebError {
+        match self {
+            PostRefused::Invalid(fields) => WebError::Invalid {
+                detail: fields
+                    .first()
+                    .map_or_else(|| tr.t("error.invalid"), |(_, m)| m.clone()),
+                fields,
+            },
+            PostRefused::Web(error) => error,
+        }
+    }
+}
+
+fn field_message(tr: Tr, error: &InputError) -> String {
+    match error {
+        InputError::TooLong { max } => {
+            tr.with("editor.too_long", &[("max", &tr.number(*max as u64))])
+        }
+        other => tr.t(other.key()),
+    }
+}
+
+/// Refuses posting to a campaign that does not take comments now: one not public, one
+/// suspended, or one ended unless the admin allows discussion after the end; and everything
+/// while the comments switch is off.
+pub fn ensure_discussion_open(
+    campaign: &Campaign,
+    platform: &Platform,
+    now: Timestamp,
+) -> Result<(), WebError> {
+    if platform.comments_stopped() {
+        return Err(WebError::Paused);
+    }
+    match campaign.status(now) {
+        Status::Open => Ok(()),
+        Status::Ended if platform.comments_after_end() => Ok(()),
+        _ => Err(WebError::DiscussionClosed),
+    }
+}
+
+/// Refuses a network's post once it has had its hourly share; answers the network's key.
+async fn within_posting_limit(
+    state: &AppState,
+    platform: &Platform,
+    peer: IpAddr,
+    now: Timestamp,
+) -> Result<String, WebError> {
+    let client_key = state.secret.client_key(&network_of(peer));
+    let hour_ago = now
+        .checked_sub(SignedDuration::from_hours(1))
+        .unwrap_or(now);
+    if state.store.recent_posts(&client_key, hour_ago).await?
+        >= platform.posts_per_network_per_hour()
+    {
+        return Err(WebError::TooManyPosts);
+    }
+    Ok(client_key)
+}
+
+/// Stores a comment on `campaign`. A member's comment carries their display name; anyone
+/// else may give a name or none (shown as anonymous).
+pub async fn post_comment(
+    state: &AppState,
+    campaign: &Campaign,
+    input: &CommentInput<'_>,
+    member: Option<&Member>,
+    peer: IpAddr,
+    tr: Tr,
+) -> Result<CommentId, PostRefused> {
+    let now = Timestamp::now();
+    let platform = Platform::new(state.store.settings().await?);
+    ensure_discussion_open(campaign, &platform, now)?;
+    let mut errors = Vec::new();
+    let name = match member.and_then(|m| m.display_name.clone()) {
+        Some(display_name) => Some(display_name),
+        None if input.name.trim().is_empty() => None,
+        None => PersonName::parse(input.name)
+            .map_err(|e| errors.push(("name", field_message(tr, &e))))
+            .ok(),
+    };
+    let body = parse_comment_body(input.body)
+        .map_err(|e| errors.push(("body", field_message(tr, &e))))
+        .ok();
+    let Some(body) = body.filter(|_| errors.is_empty()) else {
+        return Err(PostRefused::Invalid(errors));
+    };
+    let client_key = within_posting_limit(state, &platform, peer, now).await?;
+    let new = NewComment {
+        campaign_id: campaign.id,
+        parent_id: input.parent.map(CommentId),
+        author_id: member.map(|m| m.id),
+        name,
+        body,
+        client_key: Some(client_key),
+        at: now,
+    };
+    match state.store.add_comment(&new).await {
+        Ok(id) => Ok(id),
+        Err(StoreError::InvalidParent) => Err(PostRefused::Invalid(vec![(
+            "parent",
+            tr.t("discussion.bad_parent"),
+        )])),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Submits a news link about `campaign`; it waits for a moderator.
+pub async fn submit_news(
+    state: &AppState,
+    campaign: &Campaign,
+    input: &NewsInput<'_>,
+    peer: IpAddr,
+    tr: Tr,
+) -> Result<NewsLinkId, PostRefused> {
+    let now = Timestamp::now();
+    let platform = Platform::new(state.store.settings().await?);
+    if platform.comments_stopped() {
+        return Err(WebError::Paused.into());
+    }
+    if !campaign.lifecycle.is_public() {
+        return Err(WebError::NotFound.into());
+    }
+    let mut errors = Vec::new();
+    let url = NewsUrl::parse(input.url)
+        .map_err(|e| {
+            let message = match e {
+                InputError::TooLong { .. } => field_message(tr, &e),
+                _ => tr.t("discussion.bad_url"),
+            };
+            errors.push(("url", message));
+        })
+        .ok();
+    let title = Line::parse(input.title, NEWS_TITLE_MAX)
+        .map_err(|e| errors.push(("title", field_message(tr, &e))))
+        .ok();
+    let (Some(url), Some(title)) = (url, title) else {
+        return Err(PostRefused::Invalid(errors));
+    };
+    let client_key = within_posting_limit(state, &platform, peer, now).await?;
+    let new = NewNewsLink {
+        campaign_id: campaign.id,
+        source_host: url.host().to_owned(),
+        url: url.as_ref().to_owned(),
+        title,
+        submitter_name: None,
+        client_key: Some(client_key),
+        at: now,
+    };
+    match state.store.add_news_link(&new).await {
+        Ok(id) => Ok(id),
+        Err(StoreError::DuplicateNewsLink) => Err(PostRefused::Invalid(vec![(
+            "url",
+            tr.t("discussion.duplicate_url"),
+        )])),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Records a flag on a comment of `campaign`, once per person: a member by their id, anyone
+/// else by their browser (its CSRF token, which only that browser holds).
+pub async fn flag_comment(
+    state: &AppState,
+    campaign: &Campaign,
+    comment: CommentId,
+    member: Option<&Member>,
+    browser_token: &str,
+) -> Result<(), WebError> {
+    match state.store.comment(comment).await? {
+        Some(found) if found.campaign_id == campaign.id => {}
+        _ => return Err(WebError::NotFound),
+    }
+    let platform = Platform::new(state.store.settings().await?);
+    let flagger = match member {
+        Some(member) => format!("member:{}", member.id),
+        None => format!("browser:{browser_token}"),
+    };
+    let key = state.secret.token_hash(&flagger);
+    state
+        .store
+        .flag_comment(comment, &key, platform.flags_to_hide(), Timestamp::now())
+        .await?;
+    Ok(())
+}

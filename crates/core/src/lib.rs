@@ -8,6 +8,7 @@ pub mod comment;
 pub mod ids;
 pub mod language;
 pub mod lifecycle;
+pub mod listing;
 pub mod member;
 pub mod message;
 pub mod moderation;

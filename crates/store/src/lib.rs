@@ -4,6 +4,7 @@
 
 mod discussion;
 mod error;
+mod listing;
 mod members;
 mod moderation;
 mod postgres;
@@ -21,6 +22,7 @@ use tomar_core::campaign::{Campaign, CampaignSummary, CampaignText, NewCampaign}
 use tomar_core::comment::{Comment, CommentStatus, NewComment, Thread};
 use tomar_core::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, UpdateId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::listing::{Cursor, Listing};
 use tomar_core::member::{Member, Role};
 use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{ModerationEvent, RejectionReason, Target};
@@ -157,6 +159,22 @@ impl Store {
         target: Target,
     ) -> Result<Vec<ModerationEvent>, StoreError> {
         dispatch!(self.moderation_events(target))
+    }
+
+    /// One page of a listing on the Iran day `today`, each campaign with its cursor;
+    /// signatures since `since` count for the trending order.
+    pub async fn list_campaigns(
+        &self,
+        listing: &Listing,
+        today: Date,
+        since: Timestamp,
+    ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
+        dispatch!(self.list_campaigns(listing, today, since))
+    }
+
+    /// Public campaigns and the signatures they hold.
+    pub async fn totals(&self) -> Result<(u64, u64), StoreError> {
+        dispatch!(self.totals())
     }
 
     /// Published campaigns still open on the Iran day `today`, most-signed first.

@@ -7,6 +7,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::discussion::discussion_queries;
 use crate::error::StoreError;
+use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
 use crate::shared::shared_queries;
@@ -53,3 +54,4 @@ shared_queries!(PgStore, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");
 member_queries!(PgStore);
 moderation_queries!(PgStore);
 discussion_queries!(PgStore);
+listing_queries!(PgStore);

@@ -8,6 +8,7 @@ use tomar_core::ids::{
     CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId, SignatureId, UpdateId,
 };
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::listing::Cursor;
 use tomar_core::member::{Member, Role};
 use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{Actor, ModerationEvent, RejectionReason, Target};
@@ -575,5 +576,26 @@ impl RevisionRow {
             author_name: line(self.author_name, "revised author")?,
             hashtag: hashtag(&self.hashtag)?,
         })
+    }
+}
+
+/// A campaign card with the key it was sorted by, for a listing's next cursor.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ListedRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    id: i64,
+    sort_key: i64,
+}
+
+impl TryFrom<ListedRow> for (CampaignSummary, Cursor) {
+    type Error = StoreError;
+
+    fn try_from(row: ListedRow) -> Result<Self, StoreError> {
+        let cursor = Cursor {
+            key: row.sort_key,
+            id: row.id,
+        };
+        Ok((row.summary.try_into()?, cursor))
     }
 }

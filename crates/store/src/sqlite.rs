@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 
 use crate::discussion::discussion_queries;
 use crate::error::StoreError;
+use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
 use crate::shared::shared_queries;
@@ -65,3 +66,4 @@ shared_queries!(SqliteStore, sqlx::Sqlite, "");
 member_queries!(SqliteStore);
 moderation_queries!(SqliteStore);
 discussion_queries!(SqliteStore);
+listing_queries!(SqliteStore);

@@ -1,0 +1,132 @@
+//! How campaigns are listed: which ones (status, kind, category, hashtag), in which order,
+//! and where a page starts. Pages go by key, never by offset: a cursor is the sort key and
+//! id of the last campaign shown, so campaigns arriving meanwhile cause no duplicates and
+//! no gaps.
+
+use crate::campaign::CampaignKind;
+use crate::names::{Hashtag, Line};
+
+/// Which campaigns a listing shows, by where they are in their life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ListStatus {
+    /// Every public campaign: open, ended or suspended.
+    #[default]
+    All,
+    Open,
+    Ended,
+    Succeeded,
+}
+
+impl ListStatus {
+    pub const ALL: [ListStatus; 4] = [
+        ListStatus::All,
+        ListStatus::Open,
+        ListStatus::Ended,
+        ListStatus::Succeeded,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ListStatus::All => "all",
+            ListStatus::Open => "open",
+            ListStatus::Ended => "ended",
+            ListStatus::Succeeded => "succeeded",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ListStatus> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// The order of a listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ListSort {
+    /// Most signatures first.
+    #[default]
+    Top,
+    /// Most recently published first.
+    New,
+    /// Most signatures in the last 24 hours first.
+    Trending,
+    /// Soonest end date first.
+    Ending,
+}
+
+impl ListSort {
+    pub const ALL: [ListSort; 4] = [
+        ListSort::Top,
+        ListSort::New,
+        ListSort::Trending,
+        ListSort::Ending,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ListSort::Top => "top",
+            ListSort::New => "new",
+            ListSort::Trending => "trending",
+            ListSort::Ending => "ending",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ListSort> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Where the next page starts: after the campaign with this sort key and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// The `KEY.ID` form used in addresses; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Cursor> {
+        let (key, id) = text.trim().split_once('.')?;
+        Some(Cursor {
+            key: key.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.key, self.id)
+    }
+}
+
+/// One listing request.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    pub status: ListStatus,
+    pub sort: ListSort,
+    pub kind: Option<CampaignKind>,
+    pub category: Option<Line>,
+    pub hashtag: Option<Hashtag>,
+    pub after: Option<Cursor>,
+    pub limit: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_cursors_round_trip() {
+        for status in ListStatus::ALL {
+            assert_eq!(ListStatus::from_name(status.name()), Some(status));
+        }
+        for sort in ListSort::ALL {
+            assert_eq!(ListSort::from_name(sort.name()), Some(sort));
+        }
+        let cursor = Cursor { key: -5, id: 42 };
+        assert_eq!(Cursor::parse(&cursor.to_string()), Some(cursor));
+        for bad in ["", "1", "a.b", "1.2.3", ".1"] {
+            assert_eq!(Cursor::parse(bad), None, "{bad}");
+        }
+    }
+}

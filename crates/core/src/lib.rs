@@ -15,6 +15,7 @@ pub mod moderation;
 pub mod names;
 pub mod news;
 pub mod persian;
+pub mod search;
 pub mod secret;
 pub mod session;
 pub mod signature;

@@ -28,6 +28,7 @@ use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{ModerationEvent, RejectionReason, Target};
 use tomar_core::names::{CampaignRef, Hashtag, PersonName};
 use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
+use tomar_core::search::{SearchDocument, SearchQuery};
 use tomar_core::signature::{ConfirmedSignature, ContactKey, Signature};
 use tomar_core::update::{NewUpdate, Update};
 use tomar_core::verification::{NewVerification, Verification};
@@ -88,6 +89,9 @@ impl Recount {
         self.stored != self.actual
     }
 }
+
+/// Matches of a search ranked in memory; more than any page of results shows.
+pub const SEARCH_CANDIDATES: u32 = 200;
 
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -170,6 +174,37 @@ impl Store {
         since: Timestamp,
     ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
         dispatch!(self.list_campaigns(listing, today, since))
+    }
+
+    /// Public campaigns that contain every word of `query`, best first: ranked by
+    /// `SearchQuery::score`, then by signatures, then newest. At most `limit`, chosen among
+    /// the newest [`SEARCH_CANDIDATES`] matches.
+    pub async fn search(
+        &self,
+        query: &SearchQuery,
+        limit: usize,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        let mut hits = dispatch!(self.search_candidates(query, SEARCH_CANDIDATES))?;
+        hits.sort_by_key(|(summary, document)| {
+            std::cmp::Reverse((query.score(document), summary.signature_count, summary.id))
+        });
+        Ok(hits
+            .into_iter()
+            .take(limit)
+            .map(|(summary, _)| summary)
+            .collect())
+    }
+
+    /// Adds campaigns written before the search index existed to it; answers how many.
+    pub async fn index_missing_campaigns(&self) -> Result<usize, StoreError> {
+        let missing = dispatch!(self.unindexed_campaigns())?;
+        for id in &missing {
+            if let Some(campaign) = self.campaign(&CampaignRef::Id(*id)).await? {
+                let document = SearchDocument::of(&campaign.text);
+                dispatch!(self.index_campaign(*id, &document))?;
+            }
+        }
+        Ok(missing.len())
     }
 
     /// Public campaigns and the signatures they hold.

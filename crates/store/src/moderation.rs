@@ -4,7 +4,7 @@
 /// Implements the authoring and moderation methods for a backend type with
 /// `reader()`/`writer()` pools.
 macro_rules! moderation_queries {
-    ($store:ty) => {
+    ($store:ty, $db:ty) => {
         impl $store {
             /// Replaces what the author wrote in a draft or rejected campaign; anything else
             /// is refused with `Conflict` and left unchanged.
@@ -49,6 +49,8 @@ macro_rules! moderation_queries {
                     .execute(&mut *tx)
                     .await?;
                 Self::insert_addressees(&mut tx, id.0, &new.text.addressees).await?;
+                let document = tomar_core::search::SearchDocument::of(&new.text);
+                Self::write_search(&mut tx, id.0, &document).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -113,28 +115,42 @@ macro_rules! moderation_queries {
                 &self,
                 campaign: tomar_core::ids::CampaignId,
             ) -> Result<Option<tomar_core::campaign::CampaignText>, $crate::StoreError> {
-                let row: Option<$crate::rows::RevisionRow> = sqlx::query_as(
-                    "SELECT id, title, body, on_behalf_of, author_name, hashtag \
-                     FROM text_revisions WHERE campaign_id = $1 AND status = 'pending'",
+                let mut tx = self.reader().begin().await?;
+                let revision: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM text_revisions WHERE campaign_id = $1 AND status = 'pending'",
                 )
                 .bind(campaign.0)
-                .fetch_optional(self.reader())
+                .fetch_optional(&mut *tx)
                 .await?;
-                let Some(row) = row else {
-                    return Ok(None);
-                };
+                match revision {
+                    Some(revision) => Self::revision_text(&mut tx, revision).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+
+            async fn revision_text(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                revision: i64,
+            ) -> Result<tomar_core::campaign::CampaignText, $crate::StoreError> {
+                let row: $crate::rows::RevisionRow = sqlx::query_as(
+                    "SELECT title, body, on_behalf_of, author_name, hashtag \
+                     FROM text_revisions WHERE id = $1",
+                )
+                .bind(revision)
+                .fetch_one(&mut **tx)
+                .await?;
                 let addressees: Vec<(String, String)> = sqlx::query_as(
                     "SELECT name, position FROM revision_addressees WHERE revision_id = $1 \
                      ORDER BY ordinal",
                 )
-                .bind(row.id)
-                .fetch_all(self.reader())
+                .bind(revision)
+                .fetch_all(&mut **tx)
                 .await?;
                 let addressees = addressees
                     .into_iter()
                     .map(|(name, position)| $crate::rows::addressee(name, position))
                     .collect::<Result<Vec<_>, _>>()?;
-                row.into_text(addressees).map(Some)
+                row.into_text(addressees)
             }
 
             /// Approves or rejects the revised text waiting for review, with its event.
@@ -187,6 +203,9 @@ macro_rules! moderation_queries {
                     .bind(revision)
                     .execute(&mut *tx)
                     .await?;
+                    let text = Self::revision_text(&mut tx, revision).await?;
+                    let document = tomar_core::search::SearchDocument::of(&text);
+                    Self::write_search(&mut tx, campaign.0, &document).await?;
                 }
                 Self::insert_event(&mut tx, event).await?;
                 tx.commit().await?;

@@ -14,6 +14,7 @@ use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{Actor, ModerationEvent, RejectionReason, Target};
 use tomar_core::names::{Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewsLink, NewsStatus};
+use tomar_core::search::SearchDocument;
 use tomar_core::signature::{Channel, ContactKey, Signature, SignatureStatus};
 use tomar_core::update::{Update, UpdateAuthor};
 use tomar_core::verification::{Purpose, Verification};
@@ -558,7 +559,6 @@ impl TryFrom<ReasonRow> for RejectionReason {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct RevisionRow {
-    pub(crate) id: i64,
     title: String,
     body: String,
     on_behalf_of: String,
@@ -597,5 +597,43 @@ impl TryFrom<ListedRow> for (CampaignSummary, Cursor) {
             id: row.id,
         };
         Ok((row.summary.try_into()?, cursor))
+    }
+}
+
+/// The columns of a search hit: a campaign card (`c`, `a`) and its indexed words (`s`).
+macro_rules! search_columns {
+    () => {
+        "c.id, c.slug, c.kind, c.title, c.hashtag, c.end_date, c.lifecycle, \
+         c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
+         c.signature_count, a.name AS addressee_name, a.position AS addressee_position, \
+         s.title AS words_title, s.addressees AS words_addressees, s.body AS words_body, \
+         s.hashtag AS words_hashtag, s.on_behalf_of AS words_on_behalf_of"
+    };
+}
+pub(crate) use search_columns;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SearchRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    words_title: String,
+    words_addressees: String,
+    words_body: String,
+    words_hashtag: String,
+    words_on_behalf_of: String,
+}
+
+impl TryFrom<SearchRow> for (CampaignSummary, SearchDocument) {
+    type Error = StoreError;
+
+    fn try_from(row: SearchRow) -> Result<Self, StoreError> {
+        let document = SearchDocument {
+            title: row.words_title,
+            addressees: row.words_addressees,
+            body: row.words_body,
+            hashtag: row.words_hashtag,
+            on_behalf_of: row.words_on_behalf_of,
+        };
+        Ok((row.summary.try_into()?, document))
     }
 }

@@ -44,6 +44,8 @@ macro_rules! shared_queries {
                     })
                 })?;
                 Self::insert_addressees(&mut tx, id, &new.text.addressees).await?;
+                let document = tomar_core::search::SearchDocument::of(&new.text);
+                Self::write_search(&mut tx, id, &document).await?;
                 tx.commit().await?;
                 Ok(tomar_core::ids::CampaignId(id))
             }

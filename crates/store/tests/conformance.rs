@@ -13,6 +13,7 @@ use tomar_core::message::OutboundMessage;
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus};
+use tomar_core::search::SearchQuery;
 use tomar_core::signature::Channel;
 use tomar_core::signature::{ConfirmedSignature, Contact, SignatureStatus};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
@@ -78,6 +79,8 @@ conformance!(
     listings_filter_by_status_kind_category_and_hashtag,
     listings_sort_four_ways,
     listings_page_by_key_without_duplicates_or_gaps_while_campaigns_arrive,
+    persian_search_folds_letters_digits_and_joiners_and_ranks_titles_first,
+    search_follows_edits_and_revisions,
 );
 
 fn now() -> Timestamp {
@@ -1876,4 +1879,100 @@ async fn listings_page_by_key_without_duplicates_or_gaps_while_campaigns_arrive(
         unique.dedup();
         assert_eq!(unique.len(), seen.len(), "{sort:?}: no duplicates");
     }
+}
+
+async fn publish(store: &Store, new: NewCampaign) -> CampaignId {
+    let id = store.create_campaign(&new, now()).await.unwrap();
+    for step in [Transition::Submit, Transition::Approve] {
+        transition(store, id, step).await.unwrap();
+    }
+    id
+}
+
+async fn found(store: &Store, query: &str) -> Vec<CampaignId> {
+    let query = SearchQuery::parse(query).unwrap();
+    store
+        .search(&query, 20)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+async fn persian_search_folds_letters_digits_and_joiners_and_ranks_titles_first(store: Store) {
+    let mut library = new_campaign("کارزار بازگشایی کتابخانه", None, 10);
+    library.text.body = LetterBody::parse("ما می‌خواهم‌ها از سال ۱۴۰۳ منتظریم.").unwrap();
+    library.text.hashtag = Hashtag::parse("کتابخانه_باز").unwrap();
+    let library = publish(&store, library).await;
+    let mut water = new_campaign("آب آشامیدنی سالم", None, 10);
+    water.text.body = LetterBody::parse("کتاب‌های درسی را هم بفرستید.").unwrap();
+    water.text.addressees = vec![Addressee {
+        name: line("شهردار منطقه"),
+        position: line("شهرداری"),
+    }];
+    let water = publish(&store, water).await;
+    let mut hidden = new_campaign("کتابخانهٔ پنهان", None, 10);
+    hidden.text.body = LetterBody::parse("پیش‌نویس").unwrap();
+    store.create_campaign(&hidden, now()).await.unwrap();
+
+    assert_eq!(
+        found(&store, "كارزار").await,
+        [library],
+        "Arabic kaf and yeh"
+    );
+    assert_eq!(found(&store, "1403").await, [library], "Persian digits");
+    assert_eq!(
+        found(&store, "میخواهم").await,
+        [library],
+        "zero-width non-joiner"
+    );
+    assert_eq!(found(&store, "شهردار").await, [water], "addressees");
+    assert_eq!(
+        found(&store, "کتاب").await,
+        [library, water],
+        "the title outranks the body"
+    );
+    assert_eq!(
+        found(&store, "کتاب سالم").await,
+        [water],
+        "every word must match"
+    );
+    assert!(
+        found(&store, "پنهان").await.is_empty(),
+        "drafts are not searched"
+    );
+    assert!(found(&store, "\"*) OR 1=1 --").await.is_empty());
+    assert_eq!(store.index_missing_campaigns().await.unwrap(), 0);
+}
+
+async fn search_follows_edits_and_revisions(store: Store) {
+    let draft = store
+        .create_campaign(&new_campaign("نخستین نسخه", None, 10), now())
+        .await
+        .unwrap();
+    store
+        .update_draft(draft, &new_campaign("نسخهٔ ویراسته", None, 10))
+        .await
+        .unwrap();
+    for step in [Transition::Submit, Transition::Approve] {
+        transition(&store, draft, step).await.unwrap();
+    }
+    assert_eq!(found(&store, "ویراسته").await, [draft]);
+    assert!(found(&store, "نخستین").await.is_empty());
+    let revised = new_campaign("نسخهٔ بازنگری‌شده", None, 10).text;
+    store.propose_text(draft, &revised, now()).await.unwrap();
+    assert!(
+        found(&store, "بازنگری").await.is_empty(),
+        "not before approval"
+    );
+    let event = ModerationEvent {
+        actor: Actor::Platform,
+        action: "approve_text".into(),
+        target: Target::Campaign(draft),
+        note: None,
+        at: now(),
+    };
+    store.review_text(draft, true, &event).await.unwrap();
+    assert_eq!(found(&store, "بازنگری").await, [draft]);
 }

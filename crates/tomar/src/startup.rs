@@ -31,10 +31,15 @@ pub enum StartupError {
     Demo(#[from] demo::DemoError),
 }
 
-/// Opens the database and brings its schema up to date.
+/// Opens the database, brings its schema up to date and indexes any campaign the search
+/// index is missing.
 pub async fn open_store(url: &DatabaseUrl) -> Result<Store, StoreError> {
     let store = Store::connect(url).await?;
     store.migrate().await?;
+    let indexed = store.index_missing_campaigns().await?;
+    if indexed > 0 {
+        tracing::info!(campaigns = indexed, "added campaigns to the search index");
+    }
     Ok(store)
 }
 

@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/", get(pages::home::home))
         .route("/rules", get(pages::rules::rules))
+        .route("/campaigns", get(pages::listing::campaigns))
         .route("/healthz", get(health))
         .route("/hashtag/{tag}", get(pages::hashtag::hashtag))
         .route("/static/{name}", get(assets::asset))

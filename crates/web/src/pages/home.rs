@@ -1,25 +1,37 @@
-//! `/`: the open campaigns, most-signed first.
+//! `/`: what is moving now (the last day's signatures), the newest and the most-signed open
+//! campaigns, the campaigns that succeeded, the platform's totals, a search box and the way
+//! to start a campaign.
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use tomar_core::Timestamp;
-use tomar_core::calendar::iran_date;
+use tomar_core::listing::{ListSort, ListStatus, Listing};
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::pages::listing::list_page;
 use crate::pages::render;
 use crate::view::{Card, Shell};
 
-const CAMPAIGNS_ON_HOME: u32 = 30;
+/// Campaigns in each section of the home page.
+const PER_SECTION: u32 = 4;
+
+/// A section of the home page, with the listing that shows all of it.
+struct Section {
+    heading: String,
+    more_href: String,
+    cards: Vec<Card>,
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomeTemplate {
     shell: Shell,
-    cards: Vec<Card>,
+    totals: String,
+    sections: Vec<Section>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -28,12 +40,54 @@ pub async fn home(
     Extension(tr): Extension<Tr>,
 ) -> Result<Html<String>, WebError> {
     let now = Timestamp::now();
-    let open = state
-        .store
-        .open_campaigns(iran_date(now), None, CAMPAIGNS_ON_HOME)
-        .await?;
+    let listing = |status: ListStatus, sort: ListSort| Listing {
+        status,
+        sort,
+        limit: PER_SECTION,
+        ..Listing::default()
+    };
+    let choices = [
+        (
+            "home.trending",
+            listing(ListStatus::Open, ListSort::Trending),
+        ),
+        ("home.newest", listing(ListStatus::Open, ListSort::New)),
+        ("home.most_signed", listing(ListStatus::Open, ListSort::Top)),
+        (
+            "home.succeeded",
+            listing(ListStatus::Succeeded, ListSort::New),
+        ),
+    ];
+    let (trending, newest, top, succeeded, (campaigns, signatures)) = tokio::try_join!(
+        list_page(&state, &choices[0].1),
+        list_page(&state, &choices[1].1),
+        list_page(&state, &choices[2].1),
+        list_page(&state, &choices[3].1),
+        async { Ok(state.store.totals().await?) },
+    )?;
+    let sections = choices
+        .iter()
+        .zip([trending, newest, top, succeeded])
+        .filter(|(_, (page, _))| !page.is_empty())
+        .map(|((heading, listing), (page, _))| Section {
+            heading: tr.t(heading),
+            more_href: format!(
+                "/campaigns?status={}&sort={}",
+                listing.status.name(),
+                listing.sort.name()
+            ),
+            cards: Card::list(&page, tr, now),
+        })
+        .collect();
     render(&HomeTemplate {
         shell: Shell::new(tr, tr.t("home.title"), "/"),
-        cards: Card::list(&open, tr, now),
+        totals: tr.with(
+            "home.totals",
+            &[
+                ("campaigns", &tr.count(campaigns)),
+                ("signatures", &tr.count(signatures)),
+            ],
+        ),
+        sections,
     })
 }

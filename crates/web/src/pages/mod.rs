@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod discussion;
 pub mod hashtag;
 pub mod home;
+pub mod listing;
 pub mod login;
 pub mod me;
 pub mod moderation;

@@ -3,7 +3,10 @@
 //! id of the last campaign shown, so campaigns arriving meanwhile cause no duplicates and
 //! no gaps.
 
-use crate::campaign::CampaignKind;
+use jiff::Timestamp;
+
+use crate::campaign::{CampaignKind, CampaignSummary};
+use crate::lifecycle::{Outcome, Status};
 use crate::names::{Hashtag, Line};
 
 /// Which campaigns a listing shows, by where they are in their life.
@@ -36,6 +39,16 @@ impl ListStatus {
 
     pub fn from_name(name: &str) -> Option<ListStatus> {
         Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether a public campaign belongs in a listing of this status at `now`.
+    pub fn admits(self, campaign: &CampaignSummary, now: Timestamp) -> bool {
+        match self {
+            ListStatus::All => true,
+            ListStatus::Open => campaign.status(now) == Status::Open,
+            ListStatus::Ended => campaign.status(now) == Status::Ended,
+            ListStatus::Succeeded => matches!(campaign.outcome, Outcome::Succeeded { .. }),
+        }
     }
 }
 

@@ -223,6 +223,7 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
     assert_eq!(
         routes,
         [
+            "get /api/v1/campaigns",
             "get /api/v1/campaigns/{campaign}",
             "get /api/v1/campaigns/{campaign}/comments",
             "get /api/v1/campaigns/{campaign}/news",

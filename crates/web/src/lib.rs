@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home))
         .route("/rules", get(pages::rules::rules))
         .route("/campaigns", get(pages::listing::campaigns))
+        .route("/search", get(pages::search::search))
         .route("/healthz", get(health))
         .route("/hashtag/{tag}", get(pages::hashtag::hashtag))
         .route("/static/{name}", get(assets::asset))

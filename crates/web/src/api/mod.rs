@@ -22,6 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod discussion;
+mod listing;
 
 use crate::AppState;
 use crate::codes;
@@ -41,6 +42,7 @@ struct ApiDoc;
 /// The API's routes and their OpenAPI document.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(listing::campaigns))
         .routes(routes!(campaign))
         .routes(routes!(signatures, request_signature))
         .routes(routes!(confirm_signature))

@@ -12,6 +12,7 @@ pub mod login;
 pub mod me;
 pub mod moderation;
 pub mod rules;
+pub mod search;
 pub mod signing;
 pub mod withdraw;
 

@@ -1,0 +1,157 @@
+//! How people find campaigns, over HTTP: the home page, listings with filters and orders,
+//! Persian search, and the list API.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// The titles of the campaign cards on a page, in order.
+fn card_titles(page: &str) -> Vec<String> {
+    page.split("<strong class=\"card-title\" dir=\"auto\">")
+        .skip(1)
+        .map(|rest| {
+            rest.split("</strong>")
+                .next()
+                .unwrap()
+                .replace("<mark>", "")
+                .replace("</mark>", "")
+        })
+        .collect()
+}
+
+fn has(titles: &[String], word: &str) -> bool {
+    titles.iter().any(|t| t.contains(word))
+}
+
+#[tokio::test]
+async fn listings_filter_and_sort() {
+    let app = TestApp::demo().await;
+    let all = card_titles(&app.page("/campaigns").await);
+    assert_eq!(
+        all.len(),
+        6,
+        "every public campaign, no draft or review: {all:?}"
+    );
+    assert!(
+        all[0].contains("سپیدرود") && all[1].contains("اتوبوس"),
+        "most-signed first"
+    );
+
+    let ended = card_titles(&app.page("/campaigns?status=ended").await);
+    assert_eq!(ended.len(), 1);
+    assert!(ended[0].contains("درختان"));
+
+    let ending = card_titles(&app.page("/campaigns?status=open&sort=ending").await);
+    assert!(
+        ending[0].contains("آتش‌نشانان") && ending[4].contains("آب"),
+        "{ending:?}"
+    );
+
+    let complaints = card_titles(&app.page("/campaigns?kind=complaint").await);
+    assert_eq!(complaints.len(), 2);
+    let tagged = card_titles(&app.page("/campaigns?hashtag=کتابخانه_باز").await);
+    assert_eq!(tagged.len(), 1);
+    assert!(tagged[0].contains("کتابخانه"));
+    let category = card_titles(&app.page("/campaigns?category=محیط زیست&status=open").await);
+    assert_eq!(category.len(), 1);
+
+    for bad in [
+        "sort=random",
+        "status=secret",
+        "kind=threat",
+        "after=x",
+        "hashtag=%20%23",
+    ] {
+        let response = app.get(&format!("/campaigns?{bad}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(
+        app.get("/campaigns?status=&sort=").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_home_page_shows_totals_sections_search_and_a_way_to_start() {
+    let app = TestApp::demo().await;
+    let home = app.page("/").await;
+    assert!(
+        home.contains("۶ کارزار و ۴٬۰۹۰ امضا"),
+        "totals in Persian digits"
+    );
+    assert!(home.contains("action=\"/search\""));
+    assert!(home.contains("href=\"/new\""));
+    assert!(home.contains("تازه‌ترین کارزارها") && home.contains("پرامضاترین کارزارهای باز"));
+    assert!(home.contains("href=\"/campaigns?status=open&#38;sort=top\""));
+    let english = app.page("/?lang=en").await;
+    assert!(english.contains("6 campaigns and 4,090 signatures"));
+}
+
+#[tokio::test]
+async fn persian_search_folds_forms_and_marks_the_words_it_matched() {
+    let app = TestApp::demo().await;
+    let page = app.page("/search?q=كتابخانه").await;
+    let titles = card_titles(&page);
+    assert_eq!(titles.len(), 1, "Arabic kaf finds Persian kaf");
+    assert!(page.contains("<mark>کتابخانه</mark>"));
+    assert!(page.contains("۱ کارزار پیدا شد."));
+    let river = card_titles(&app.page("/search?q=سپيدرود").await);
+    assert!(has(&river, "سپیدرود"), "Arabic yeh finds Persian yeh");
+    let seven = card_titles(&app.page("/search?q=7 آتش").await);
+    assert!(has(&seven, "آتش‌نشانان"), "ASCII digits find Persian ones");
+    let none = app.page("/search?q=واژه‌ای_که_نیست").await;
+    assert!(none.contains("کارزاری با این واژه‌ها پیدا نشد."));
+    for hostile in [
+        "\"",
+        "*",
+        "' OR 1=1 --",
+        "<script>",
+        "%00",
+        &"ب".repeat(5000),
+    ] {
+        let response = app.get(&format!("/search?q={hostile}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{hostile}");
+    }
+    let review = card_titles(&app.page("/search?q=صف بررسی").await);
+    assert!(review.is_empty(), "campaigns in review are not found");
+}
+
+async fn api(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let response = app.get(path).await;
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_list_api_pages_by_key_and_searches() {
+    let app = TestApp::demo().await;
+    let (status, list) = api(&app, "/api/v1/campaigns?status=open&sort=ending").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    for field in [
+        "id",
+        "slug",
+        "title",
+        "status",
+        "signature_count",
+        "end_date",
+    ] {
+        assert!(items[0].get(field).is_some(), "{field}");
+    }
+    assert_eq!(items[0]["status"], "open");
+    assert_eq!(list["next"], Value::Null);
+
+    let (_, found) = api(&app, "/api/v1/campaigns?q=سپیدرود").await;
+    assert_eq!(found["items"][0]["slug"], "clean-river");
+    let (_, ended) = api(&app, "/api/v1/campaigns?q=درختان&status=open").await;
+    assert!(
+        ended["items"].as_array().unwrap().is_empty(),
+        "filters apply to searches"
+    );
+    let (status, problem) = api(&app, "/api/v1/campaigns?sort=sideways").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(problem["detail"].is_string());
+}

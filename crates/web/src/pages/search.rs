@@ -1,0 +1,73 @@
+//! `/search?q=`: public campaigns matching every word of the query, best first, with the
+//! matched words marked in each title.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use tomar_core::Timestamp;
+use tomar_core::search::SearchQuery;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::render;
+use crate::view::{Card, Shell};
+
+const RESULTS: usize = 50;
+
+/// A result: its card, and its title in runs with the matched words marked.
+struct Hit {
+    card: Card,
+    title: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchTemplate {
+    shell: Shell,
+    query: String,
+    summary: Option<String>,
+    hits: Vec<Hit>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Query(params): Query<SearchParams>,
+) -> Result<Html<String>, WebError> {
+    let typed: String = params.q.unwrap_or_default().chars().take(200).collect();
+    let query = SearchQuery::parse(&typed);
+    let now = Timestamp::now();
+    let (summary, hits) = match &query {
+        None => (None, Vec::new()),
+        Some(query) => {
+            let found = state.store.search(query, RESULTS).await?;
+            let summary = if found.is_empty() {
+                tr.t("search.none")
+            } else {
+                tr.with("search.count", &[("count", &tr.count(found.len() as u64))])
+            };
+            let hits = found
+                .iter()
+                .map(|campaign| Hit {
+                    card: Card::new(campaign, tr, now),
+                    title: query.highlight(campaign.title.as_ref()),
+                })
+                .collect();
+            (Some(summary), hits)
+        }
+    };
+    render(&SearchTemplate {
+        shell: Shell::new(tr, tr.t("search.title"), "/search"),
+        query: typed,
+        summary,
+        hits,
+    })
+}

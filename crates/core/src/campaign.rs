@@ -149,6 +149,7 @@ pub struct CampaignSummary {
     pub kind: CampaignKind,
     pub title: Line,
     pub hashtag: Hashtag,
+    pub category: Option<Line>,
     pub first_addressee: Option<Addressee>,
     pub end_date: Date,
     pub lifecycle: Lifecycle,

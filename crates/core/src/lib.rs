@@ -19,6 +19,7 @@ pub mod search;
 pub mod secret;
 pub mod session;
 pub mod signature;
+pub mod suggestions;
 pub mod update;
 pub mod verification;
 

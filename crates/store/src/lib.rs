@@ -212,16 +212,6 @@ impl Store {
         dispatch!(self.totals())
     }
 
-    /// Published campaigns still open on the Iran day `today`, most-signed first.
-    pub async fn open_campaigns(
-        &self,
-        today: Date,
-        except: Option<CampaignId>,
-        limit: u32,
-    ) -> Result<Vec<CampaignSummary>, StoreError> {
-        dispatch!(self.open_campaigns(today, except, limit))
-    }
-
     /// Public campaigns with this official hashtag, most-signed first.
     pub async fn campaigns_with_hashtag(
         &self,

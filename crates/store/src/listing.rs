@@ -8,7 +8,7 @@
 macro_rules! listing_sql {
     ($key:literal, $dir:literal, $cmp:literal) => {
         concat!(
-            "SELECT * FROM (SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.end_date, \
+            "SELECT * FROM (SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, \
              c.lifecycle, c.rejection_reason_id, c.suspension_order, c.outcome, \
              c.outcome_news_url, c.signature_count, a.name AS addressee_name, \
              a.position AS addressee_position, ",

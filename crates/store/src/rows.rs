@@ -159,7 +159,7 @@ impl CampaignRow {
 /// its first addressee `a`.
 macro_rules! select_summaries {
     () => {
-        "SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.end_date, c.lifecycle, \
+        "SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
          c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
          c.signature_count, a.name AS addressee_name, a.position AS addressee_position \
          FROM campaigns c LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0"
@@ -174,6 +174,7 @@ pub(crate) struct SummaryRow {
     kind: String,
     title: String,
     hashtag: String,
+    category: Option<String>,
     end_date: String,
     lifecycle: String,
     rejection_reason_id: Option<i64>,
@@ -199,6 +200,10 @@ impl TryFrom<SummaryRow> for CampaignSummary {
             kind: kind(&row.kind)?,
             title: line(row.title, "campaign title")?,
             hashtag: hashtag(&row.hashtag)?,
+            category: row
+                .category
+                .map(|c| line(c, "campaign category"))
+                .transpose()?,
             first_addressee,
             end_date: date(&row.end_date, "campaign end date")?,
             lifecycle: lifecycle(
@@ -603,7 +608,7 @@ impl TryFrom<ListedRow> for (CampaignSummary, Cursor) {
 /// The columns of a search hit: a campaign card (`c`, `a`) and its indexed words (`s`).
 macro_rules! search_columns {
     () => {
-        "c.id, c.slug, c.kind, c.title, c.hashtag, c.end_date, c.lifecycle, \
+        "c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
          c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
          c.signature_count, a.name AS addressee_name, a.position AS addressee_position, \
          s.title AS words_title, s.addressees AS words_addressees, s.body AS words_body, \

@@ -201,26 +201,6 @@ macro_rules! shared_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            /// Published campaigns still open on the Iran day `today`, most-signed first.
-            pub async fn open_campaigns(
-                &self,
-                today: tomar_core::Date,
-                except: Option<tomar_core::ids::CampaignId>,
-                limit: u32,
-            ) -> Result<Vec<tomar_core::campaign::CampaignSummary>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::SummaryRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_summaries!(),
-                    " WHERE c.lifecycle = 'published' AND c.end_date >= $1 AND c.id <> $2 \
-                     ORDER BY c.signature_count DESC, c.id DESC LIMIT $3"
-                ))
-                .bind(today.to_string())
-                .bind(except.map_or(-1, |id| id.0))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
             /// Public campaigns (open, ended or suspended) with this official hashtag,
             /// most-signed first.
             pub async fn campaigns_with_hashtag(

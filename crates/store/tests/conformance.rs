@@ -41,7 +41,6 @@ conformance!(
     transitions_are_saved_with_their_events,
     a_stale_transition_writes_nothing,
     outcomes_are_saved_with_their_events,
-    open_campaigns_are_most_signed_first_and_never_closed_or_excluded,
     hashtags_list_public_campaigns_only,
     signatures_are_numbered_and_counted_once_per_batch,
     duplicate_contacts_are_not_counted,
@@ -330,35 +329,6 @@ async fn outcomes_are_saved_with_their_events(store: Store) {
         .set_outcome(CampaignId(9999), &Outcome::Failed, &event)
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))));
-}
-
-async fn open_campaigns_are_most_signed_first_and_never_closed_or_excluded(store: Store) {
-    let small = published(&store, "کم", 10).await;
-    let big = published(&store, "زیاد", 10).await;
-    let middle = published(&store, "میانه", 0).await; // its last day is today: still open
-    let ended = published(&store, "پایان‌یافته", -1).await;
-    let draft = store
-        .create_campaign(&new_campaign("پیش‌نویس", None, 10), now())
-        .await
-        .unwrap();
-    for (id, n) in [(big, 5), (middle, 3), (small, 1), (ended, 9), (draft, 0)] {
-        let batch: Vec<_> = (0..n).map(|i| signer(id.0 as u32 * 100 + i)).collect();
-        if n > 0 {
-            sign(&store, id, &batch).await.unwrap();
-        }
-    }
-    let open = store.open_campaigns(today(), None, 10).await.unwrap();
-    let ids: Vec<_> = open.iter().map(|c| c.id).collect();
-    assert_eq!(ids, [big, middle, small]);
-    assert_eq!(open[0].signature_count, 5);
-    assert_eq!(
-        open[0].first_addressee.as_ref().unwrap().name.as_ref(),
-        "جناب آقای نمونه"
-    );
-    assert!(open.iter().all(|c| c.status(now()) == Status::Open));
-
-    let others = store.open_campaigns(today(), Some(big), 1).await.unwrap();
-    assert_eq!(others.iter().map(|c| c.id).collect::<Vec<_>>(), [middle]);
 }
 
 async fn hashtags_list_public_campaigns_only(store: Store) {

@@ -155,3 +155,32 @@ async fn the_list_api_pages_by_key_and_searches() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(problem["detail"].is_string());
 }
+
+#[tokio::test]
+async fn suggestions_put_related_open_campaigns_first_and_never_the_campaign_itself() {
+    let app = TestApp::demo().await;
+    let page = app.page("/demo").await;
+    let banner = page
+        .split("id=\"ended\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    let banner_titles: Vec<String> = banner
+        .split("dir=\"auto\">")
+        .skip(1)
+        .map(|rest| rest.split("</a>").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(banner_titles.len(), 3);
+    // The ended demo is about the environment; so is the river campaign.
+    assert!(banner_titles[0].contains("سپیدرود"), "{banner_titles:?}");
+    let rest = page.split("id=\"suggestions\"").nth(1).unwrap();
+    let suggested = card_titles(rest);
+    assert!(!has(&suggested, "درختان"), "never the campaign itself");
+    assert!(!has(&suggested, "صف بررسی"), "never one that is not open");
+    let river = app.page("/clean-river").await;
+    let suggested = card_titles(river.split("id=\"suggestions\"").nth(1).unwrap());
+    assert_eq!(suggested.len(), 4, "every other open campaign");
+    assert!(!has(&suggested, "سپیدرود") && !has(&suggested, "درختان"));
+}

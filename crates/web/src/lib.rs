@@ -17,6 +17,7 @@ mod platform;
 pub mod random;
 mod security;
 mod signing;
+mod suggestions;
 mod transitions;
 mod updates;
 mod view;

@@ -8,7 +8,6 @@ use axum::response::Html;
 use serde::Deserialize;
 use tomar_core::Timestamp;
 use tomar_core::body::Block;
-use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
 use tomar_core::comment::{Comment, CommentStatus, Thread};
 use tomar_core::lifecycle::{Lifecycle, Status};
@@ -29,6 +28,7 @@ use crate::pages::hashtag::hashtag_path;
 use crate::pages::render;
 use crate::pages::signing::SignFormView;
 use crate::platform::Platform;
+use crate::suggestions::suggestions_for;
 use crate::view::{Card, Segment, Shell, linkify, sentence};
 
 /// Names shown on the campaign page itself; the rest are on the signatures page.
@@ -36,7 +36,7 @@ const SIGNERS_ON_PAGE: u32 = 30;
 const SIGNERS_PER_PAGE: u32 = 100;
 const THREADS_ON_PAGE: u32 = 50;
 /// Suggestions at the foot of the page; the ended banner shows the first three.
-const SUGGESTIONS: u32 = 6;
+const SUGGESTIONS: usize = 6;
 const SUGGESTIONS_IN_BANNER: usize = 3;
 
 /// Loads a campaign the public may see, or answers 404.
@@ -271,8 +271,8 @@ pub async fn campaign_page(
     let campaign = public_campaign(&state, &segment).await?;
     let now = Timestamp::now();
     let store = &state.store;
-    let (suggested, signatures, threads, news, updates, settings) = tokio::try_join!(
-        store.open_campaigns(iran_date(now), Some(campaign.id), SUGGESTIONS),
+    let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
+    let (signatures, threads, news, updates, settings) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),

@@ -20,7 +20,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
 use tomar_core::member::Member;
 use tomar_core::signature::{Channel, SignatureStatus};
@@ -36,9 +35,10 @@ use crate::pages::campaign::public_campaign;
 use crate::pages::render;
 use crate::platform::Platform;
 use crate::signing::{self, RequestRefused, SignInput};
+use crate::suggestions::suggestions_for;
 use crate::view::{Card, Shell, percent_encode};
 
-const SUGGESTIONS_AFTER_SIGNING: u32 = 3;
+const SUGGESTIONS_AFTER_SIGNING: usize = 3;
 
 #[derive(Deserialize)]
 pub struct SignForm {
@@ -367,10 +367,7 @@ async fn render_thanks(
             format!("https://x.com/intent/post?url={url}&text={text}"),
         ),
     ];
-    let suggested = state
-        .store
-        .open_campaigns(iran_date(now), Some(campaign.id), SUGGESTIONS_AFTER_SIGNING)
-        .await?;
+    let suggested = suggestions_for(state, campaign, SUGGESTIONS_AFTER_SIGNING).await?;
     Ok(render(&SignedTemplate {
         shell: Shell::new(tr, tr.t("signed.title"), path),
         title: campaign.text.title.to_string(),

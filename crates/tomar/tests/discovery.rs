@@ -184,3 +184,106 @@ async fn suggestions_put_related_open_campaigns_first_and_never_the_campaign_its
     assert_eq!(suggested.len(), 4, "every other open campaign");
     assert!(!has(&suggested, "سپیدرود") && !has(&suggested, "درختان"));
 }
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+
+/// Parses an Atom feed and checks what RFC 4287 requires of it; answers its entries' titles.
+fn atom_titles(xml: &str) -> Vec<String> {
+    let document = roxmltree::Document::parse(xml).expect("well-formed XML");
+    let feed = document.root_element();
+    assert_eq!(feed.tag_name().namespace(), Some(ATOM));
+    assert_eq!(feed.tag_name().name(), "feed");
+    let child = |node: roxmltree::Node, name: &str| {
+        node.children()
+            .find(|n| n.tag_name().name() == name && n.tag_name().namespace() == Some(ATOM))
+            .unwrap_or_else(|| panic!("<{name}> is required"))
+            .text()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for required in ["id", "title", "updated"] {
+        assert!(!child(feed, required).is_empty(), "feed {required}");
+    }
+    assert!(
+        child(feed, "id").starts_with("http"),
+        "ids are absolute addresses"
+    );
+    child(feed, "updated")
+        .parse::<jiff::Timestamp>()
+        .expect("RFC 3339");
+    feed.children()
+        .filter(|n| n.tag_name().name() == "entry")
+        .map(|entry| {
+            child(entry, "updated")
+                .parse::<jiff::Timestamp>()
+                .expect("RFC 3339");
+            assert!(child(entry, "id").starts_with("http"));
+            child(entry, "title")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn feeds_validate_as_atom() {
+    let app = TestApp::demo().await;
+    let response = app.get("/feed.atom").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let titles = atom_titles(&response.text().await.unwrap());
+    assert_eq!(titles.len(), 6, "every public campaign, newest first");
+    assert!(!has(&titles, "صف بررسی"));
+
+    let updates = atom_titles(&app.page("/demo/feed.atom").await);
+    assert_eq!(updates.len(), 1);
+    let none = atom_titles(&app.page("/clean-river/feed.atom").await);
+    assert!(
+        none.is_empty(),
+        "a feed without entries is still a valid feed"
+    );
+    assert_eq!(
+        app.get("/under-review/feed.atom").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn campaign_pages_carry_previews_one_canonical_link_and_share_links() {
+    let app = TestApp::demo().await;
+    let id = app
+        .store
+        .campaign(&tomar_core::names::CampaignRef::parse("clean-river").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for path in ["/clean-river".to_owned(), format!("/{id}")] {
+        let page = app.page(&path).await;
+        let canonical = format!("<link rel=\"canonical\" href=\"{}/{id}\">", app.base);
+        assert_eq!(page.matches("rel=\"canonical\"").count(), 1);
+        assert!(
+            page.contains(&canonical),
+            "{path}: the numeric address is canonical"
+        );
+        assert!(page.contains("property=\"og:title\" content=\"شکایت از رهاسازی پساب"));
+        assert!(page.contains("property=\"og:description\" content=\"۱٬۸۴۳ امضا تا کنون."));
+        assert!(page.contains("name=\"twitter:card\" content=\"summary\""));
+        assert!(page.contains(&format!("href=\"/{id}/feed.atom\"")));
+        let share = page.split("id=\"share\"").nth(1).unwrap();
+        for host in [
+            "https://t.me/share/url?",
+            "https://wa.me/?",
+            "https://x.com/intent/post?",
+        ] {
+            assert!(share.contains(host), "{host}");
+        }
+        assert!(
+            share.contains(&format!("value=\"{}/{id}\"", app.base)),
+            "copy-link field"
+        );
+    }
+}

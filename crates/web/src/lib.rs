@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/rules", get(pages::rules::rules))
         .route("/campaigns", get(pages::listing::campaigns))
         .route("/search", get(pages::search::search))
+        .route("/feed.atom", get(pages::feeds::new_campaigns))
+        .route("/{campaign}/feed.atom", get(pages::feeds::campaign_updates))
         .route("/healthz", get(health))
         .route("/hashtag/{tag}", get(pages::hashtag::hashtag))
         .route("/static/{name}", get(assets::asset))

@@ -3,6 +3,7 @@
 
 use tomar_core::Timestamp;
 use tomar_core::campaign::CampaignSummary;
+use tomar_core::ids::CampaignId;
 use tomar_core::lifecycle::{Outcome, Status};
 
 use crate::i18n::Tr;
@@ -103,6 +104,45 @@ pub fn sentence(template: &str, values: Vec<(&str, Segment)>) -> Vec<Segment> {
             .collect();
     }
     segments
+}
+
+/// How a campaign is shared: its short address and links that open the share screens of
+/// Telegram, WhatsApp and X with the title and the address filled in.
+pub struct Share {
+    pub url: String,
+    pub links: Vec<(String, String)>,
+}
+
+impl Share {
+    pub fn new(public_url: &str, id: CampaignId, title: &str, tr: Tr) -> Share {
+        let url = format!("{public_url}/{id}");
+        let text = percent_encode(title);
+        let encoded = percent_encode(&url);
+        let links = vec![
+            (
+                tr.t("signed.share_telegram"),
+                format!("https://t.me/share/url?url={encoded}&text={text}"),
+            ),
+            (
+                tr.t("signed.share_whatsapp"),
+                format!("https://wa.me/?text={text}%20{encoded}"),
+            ),
+            (
+                tr.t("signed.share_x"),
+                format!("https://x.com/intent/post?url={encoded}&text={text}"),
+            ),
+        ];
+        Share { url, links }
+    }
+}
+
+/// What a page tells link previews and feed readers: Open Graph and Twitter card tags,
+/// the one canonical address, and its Atom feed.
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub feed: Option<String>,
 }
 
 /// A campaign in a listing.

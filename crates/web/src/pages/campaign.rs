@@ -29,7 +29,7 @@ use crate::pages::render;
 use crate::pages::signing::SignFormView;
 use crate::platform::Platform;
 use crate::suggestions::suggestions_for;
-use crate::view::{Card, Segment, Shell, linkify, sentence};
+use crate::view::{Card, PageMeta, Segment, Share, Shell, linkify, sentence};
 
 /// Names shown on the campaign page itself; the rest are on the signatures page.
 const SIGNERS_ON_PAGE: u32 = 30;
@@ -204,6 +204,8 @@ struct CampaignTemplate {
     signers: Vec<Signer>,
     more_signers: bool,
     discussion: Discussion,
+    page_meta: PageMeta,
+    share: Share,
     news: Vec<NewsView>,
     approval_date: Option<String>,
     suggestions: Vec<Card>,
@@ -373,8 +375,36 @@ pub async fn campaign_page(
             .published_at
             .map(|at| tr.with("campaign.approval_date", &[("date", &tr.instant(at))])),
         suggestions,
+        page_meta: PageMeta {
+            title: campaign.text.title.to_string(),
+            description: description(&campaign, tr),
+            canonical: format!("{}/{}", state.public_url, campaign.id),
+            feed: Some(format!("/{}/feed.atom", campaign.id)),
+        },
+        share: Share::new(
+            &state.public_url,
+            campaign.id,
+            campaign.text.title.as_ref(),
+            tr,
+        ),
         href: path,
     })
+}
+
+/// What a link preview says under the title: the count and the letter's opening.
+fn description(campaign: &Campaign, tr: Tr) -> String {
+    const EXCERPT: usize = 160;
+    let opening: String = tomar_core::persian::single_line(campaign.text.body.as_ref())
+        .chars()
+        .take(EXCERPT)
+        .collect();
+    tr.with(
+        "campaign.preview_description",
+        &[
+            ("count", &tr.count(campaign.signature_count)),
+            ("opening", &opening),
+        ],
+    )
 }
 
 /// One page of a campaign's confirmed signers, newest first, after the cursor `after` (a

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod authoring;
 pub mod campaign;
 pub mod discussion;
+pub mod feeds;
 pub mod hashtag;
 pub mod home;
 pub mod listing;

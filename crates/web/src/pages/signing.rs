@@ -36,7 +36,7 @@ use crate::pages::render;
 use crate::platform::Platform;
 use crate::signing::{self, RequestRefused, SignInput};
 use crate::suggestions::suggestions_for;
-use crate::view::{Card, Shell, percent_encode};
+use crate::view::{Card, Share, Shell};
 
 const SUGGESTIONS_AFTER_SIGNING: usize = 3;
 
@@ -288,8 +288,7 @@ struct SignedTemplate {
     href: String,
     title: String,
     thanks: String,
-    share_url: String,
-    share_links: Vec<(String, String)>,
+    share: Share,
     suggestions: Vec<Card>,
 }
 
@@ -350,30 +349,18 @@ async fn render_thanks(
     path: &str,
 ) -> Result<Response, WebError> {
     let now = Timestamp::now();
-    let share_url = format!("{}/{}", state.public_url, campaign.id);
-    let text = percent_encode(campaign.text.title.as_ref());
-    let url = percent_encode(&share_url);
-    let share_links = vec![
-        (
-            tr.t("signed.share_telegram"),
-            format!("https://t.me/share/url?url={url}&text={text}"),
-        ),
-        (
-            tr.t("signed.share_whatsapp"),
-            format!("https://wa.me/?text={text}%20{url}"),
-        ),
-        (
-            tr.t("signed.share_x"),
-            format!("https://x.com/intent/post?url={url}&text={text}"),
-        ),
-    ];
+    let share = Share::new(
+        &state.public_url,
+        campaign.id,
+        campaign.text.title.as_ref(),
+        tr,
+    );
     let suggested = suggestions_for(state, campaign, SUGGESTIONS_AFTER_SIGNING).await?;
     Ok(render(&SignedTemplate {
         shell: Shell::new(tr, tr.t("signed.title"), path),
         title: campaign.text.title.to_string(),
         thanks,
-        share_url,
-        share_links,
+        share,
         suggestions: Card::list(&suggested, tr, now),
         href: format!("/{}", campaign.path_segment()),
     })?

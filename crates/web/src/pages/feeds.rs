@@ -1,0 +1,133 @@
+//! Atom feeds (RFC 4287): `/feed.atom`, the newest public campaigns, and
+//! `/{c}/feed.atom`, a campaign's updates. Addresses in them are absolute, under the
+//! public URL.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use tomar_core::listing::{ListSort, ListStatus, Listing};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::pages::campaign::public_campaign;
+
+const ENTRIES: u32 = 30;
+
+struct Entry {
+    id: String,
+    title: String,
+    updated: String,
+    href: String,
+    content: String,
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct FeedTemplate {
+    language: &'static str,
+    id: String,
+    title: String,
+    updated: String,
+    self_href: String,
+    alternate_href: String,
+    author: String,
+    entries: Vec<Entry>,
+}
+
+fn atom(feed: &FeedTemplate) -> Result<Response, WebError> {
+    let xml = feed.render()?;
+    Ok(([(CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+}
+
+/// An instant as Atom writes it (RFC 3339, UTC, whole seconds).
+fn rfc3339(at: Timestamp) -> String {
+    at.round(jiff::Unit::Second).unwrap_or(at).to_string()
+}
+
+pub async fn new_campaigns(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+) -> Result<Response, WebError> {
+    let listing = Listing {
+        status: ListStatus::All,
+        sort: ListSort::New,
+        limit: ENTRIES,
+        ..Listing::default()
+    };
+    let now = Timestamp::now();
+    // `since` only matters to the trending order.
+    let page = state
+        .store
+        .list_campaigns(&listing, tomar_core::calendar::iran_date(now), now)
+        .await?;
+    // In the "new" order each campaign's key is when it was published.
+    let published = |key: i64| Timestamp::from_second(key).unwrap_or(Timestamp::UNIX_EPOCH);
+    let base = &state.public_url;
+    let entries: Vec<Entry> = page
+        .iter()
+        .map(|(summary, cursor)| Entry {
+            id: format!("{base}/{}", summary.id),
+            title: summary.title.to_string(),
+            updated: rfc3339(published(cursor.key)),
+            href: format!("{base}/{}", summary.id),
+            content: summary
+                .first_addressee
+                .as_ref()
+                .map(|a| format!("{} {}، {}", tr.t("card.to"), a.name, a.position))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let updated = page
+        .first()
+        .map_or(Timestamp::UNIX_EPOCH, |(_, cursor)| published(cursor.key));
+    atom(&FeedTemplate {
+        language: tr.code(),
+        id: format!("{base}/feed.atom"),
+        title: tr.t("feed.new_title"),
+        updated: rfc3339(updated),
+        self_href: format!("{base}/feed.atom"),
+        alternate_href: format!("{base}/campaigns?sort=new"),
+        author: tr.t("feed.author"),
+        entries,
+    })
+}
+
+pub async fn campaign_updates(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Path(segment): Path<String>,
+) -> Result<Response, WebError> {
+    let campaign = public_campaign(&state, &segment).await?;
+    let updates = state.store.updates(campaign.id).await?;
+    let base = &state.public_url;
+    let page = format!("{base}/{}", campaign.id);
+    let entries: Vec<Entry> = updates
+        .iter()
+        .map(|update| Entry {
+            id: format!("{page}#update-{}", update.id),
+            title: update.title.to_string(),
+            updated: rfc3339(update.created_at),
+            href: format!("{page}#updates"),
+            content: update.body.as_ref().to_owned(),
+        })
+        .collect();
+    let updated = updates
+        .first()
+        .map(|u| u.created_at)
+        .or(campaign.published_at)
+        .unwrap_or(campaign.created_at);
+    atom(&FeedTemplate {
+        language: tr.code(),
+        id: format!("{page}/feed.atom"),
+        title: format!("{} · {}", campaign.text.title, tr.t("feed.updates_title")),
+        updated: rfc3339(updated),
+        self_href: format!("{page}/feed.atom"),
+        alternate_href: page.clone(),
+        author: campaign.text.author_name.to_string(),
+        entries,
+    })
+}

@@ -10,6 +10,10 @@ use crate::persian::ascii_digits;
 pub const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
 /// Wrong codes allowed before the verification is dead.
 pub const CODE_ATTEMPTS: u32 = 5;
+/// How long after sending a code it may be sent again.
+pub const RESEND_COOLDOWN: SignedDuration = SignedDuration::from_secs(60);
+/// How many times one verification's code may be sent again.
+pub const RESENDS: u32 = 3;
 
 /// Six ASCII digits.
 #[derive(Clone, PartialEq, Eq)]
@@ -129,6 +133,8 @@ pub struct Verification {
     pub withdraw_key: String,
     pub created_at: jiff::Timestamp,
     pub last_sent_at: jiff::Timestamp,
+    /// How many times the code was sent again.
+    pub resends: u32,
     pub expires_at: jiff::Timestamp,
     pub consumed_at: Option<jiff::Timestamp>,
     /// The number of the signature it confirmed.

@@ -58,6 +58,16 @@ impl Confirmation {
     }
 }
 
+/// A code sent again: a new code and withdrawal token for a verification, and the message
+/// that carries them. The code is good for another full lifetime; wrong tries stay spent.
+#[derive(Clone, Debug)]
+pub struct Resend {
+    pub verification_id: String,
+    pub code_hash: String,
+    pub withdraw_key: String,
+    pub message: OutboundMessage,
+}
+
 /// Whose signature to withdraw: the holder of a withdrawal link, or a logged-in signer.
 #[derive(Clone, Copy, Debug)]
 pub enum SignatureOwner<'a> {
@@ -310,6 +320,19 @@ impl Store {
     /// Uses up one try; answers the tries left, or `None` if there were none.
     pub async fn spend_attempt(&self, id: &str) -> Result<Option<u32>, StoreError> {
         dispatch!(self.spend_attempt(id))
+    }
+
+    /// Sends an open verification's code again (see [`Resend`]), in one transaction with
+    /// its message; only once its last code went out at or before `sent_before`, and fewer
+    /// than `max_resends` times. Answers whether it was sent.
+    pub async fn resend_code(
+        &self,
+        resend: &Resend,
+        sent_before: Timestamp,
+        max_resends: u32,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self.resend_code(resend, sent_before, max_resends, at))
     }
 
     pub async fn signature_by_withdraw_key(

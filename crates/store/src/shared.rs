@@ -401,8 +401,8 @@ macro_rules! shared_queries {
                 let row: Option<$crate::rows::VerificationRow> = sqlx::query_as(
                     "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
                      attempts_left, name, public, wants_updates, sealed_contact, withdraw_key, \
-                     created_at, last_sent_at, expires_at, consumed_at, signature_sequence \
-                     FROM verifications WHERE id = $1",
+                     created_at, last_sent_at, resends, expires_at, consumed_at, \
+                     signature_sequence FROM verifications WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(self.reader())
@@ -477,6 +477,42 @@ macro_rules! shared_queries {
                 .fetch_optional(self.writer())
                 .await?;
                 Ok(left.map(|n| n.max(0) as u32))
+            }
+
+            /// Sends an open verification's code again (see `Resend`), in one transaction
+            /// with its message, if its last code went out at or before `sent_before` and it
+            /// was resent fewer than `max_resends` times. Answers whether it was sent.
+            pub async fn resend_code(
+                &self,
+                resend: &$crate::Resend,
+                sent_before: tomar_core::Timestamp,
+                max_resends: u32,
+                at: tomar_core::Timestamp,
+            ) -> Result<bool, $crate::StoreError> {
+                let expires = at
+                    .checked_add(tomar_core::verification::CODE_LIFETIME)
+                    .unwrap_or(at);
+                let mut tx = self.writer().begin().await?;
+                let resent: Option<String> = sqlx::query_scalar(
+                    "UPDATE verifications SET code_hash = $1, withdraw_key = $2, last_sent_at = $3, \
+                     expires_at = $4, resends = resends + 1 WHERE id = $5 AND consumed_at IS NULL \
+                     AND attempts_left > 0 AND last_sent_at <= $6 AND resends < $7 RETURNING id",
+                )
+                .bind(resend.code_hash.as_str())
+                .bind(resend.withdraw_key.as_str())
+                .bind(at.as_second())
+                .bind(expires.as_second())
+                .bind(resend.verification_id.as_str())
+                .bind(sent_before.as_second())
+                .bind(i64::from(max_resends))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if resent.is_none() {
+                    return Ok(false);
+                }
+                Self::insert_message(&mut tx, &resend.message, at).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             /// A signature by the keyed hash of its withdrawal token.

@@ -162,6 +162,16 @@ pub async fn corrupt_signature_count(
     }
 }
 
+/// Makes a verification's code look `seconds` older, as if time had passed: the way a test
+/// gets past the resend cooldown without waiting for it.
+pub async fn age_verification(store: &Store, id: &str, seconds: i64) {
+    let sql = "UPDATE verifications SET last_sent_at = last_sent_at - $2 WHERE id = $1";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, id.to_owned(), seconds).await,
+        Store::Postgres(s) => s.execute_raw(sql, id.to_owned(), seconds).await,
+    }
+}
+
 /// Makes a campaign start and end on `day`, as if time had passed: the way a test sees a
 /// campaign end on its date without waiting for it.
 pub async fn run_campaign_on(

@@ -17,10 +17,14 @@ use tomar_core::search::SearchQuery;
 use tomar_core::signature::Channel;
 use tomar_core::signature::{ConfirmedSignature, Contact, SignatureStatus};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
-use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, Purpose, VerificationState};
+use tomar_core::verification::{
+    CODE_ATTEMPTS, NewVerification, Purpose, RESENDS, VerificationState,
+};
 use tomar_core::{Date, Timestamp};
 use tomar_store::testing::corrupt_signature_count;
-use tomar_store::{Confirmation, Confirmed, SignatureOwner, SigningWriter, Store, StoreError};
+use tomar_store::{
+    Confirmation, Confirmed, Resend, SignatureOwner, SigningWriter, Store, StoreError,
+};
 
 macro_rules! conformance {
     ($($test:ident),* $(,)?) => {
@@ -80,6 +84,7 @@ conformance!(
     listings_page_by_key_without_duplicates_or_gaps_while_campaigns_arrive,
     persian_search_folds_letters_digits_and_joiners_and_ranks_titles_first,
     search_follows_edits_and_revisions,
+    codes_are_resent_after_a_cooldown_a_few_times,
 );
 
 fn now() -> Timestamp {
@@ -1945,4 +1950,68 @@ async fn search_follows_edits_and_revisions(store: Store) {
     };
     store.review_text(draft, true, &event).await.unwrap();
     assert_eq!(found(&store, "بازنگری").await, [draft]);
+}
+
+async fn codes_are_resent_after_a_cooldown_a_few_times(store: Store) {
+    let id = published(&store, "دوباره", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "net"),
+            &message("1"),
+        )
+        .await
+        .unwrap();
+    store.spend_attempt("v1").await.unwrap();
+    let resend = |n: u32| Resend {
+        verification_id: "v1".into(),
+        code_hash: format!("hash-{n}"),
+        withdraw_key: format!("withdraw-again-{n}"),
+        message: message(&format!("کد دوباره {n}")),
+    };
+    let minute = jiff::SignedDuration::from_mins(1);
+    let later = |minutes: i32| now().checked_add(minute * minutes).unwrap();
+    // Too soon: the last code went out after the cooldown's start.
+    let too_soon = store
+        .resend_code(
+            &resend(0),
+            now().checked_sub(minute).unwrap(),
+            RESENDS,
+            later(0),
+        )
+        .await
+        .unwrap();
+    assert!(!too_soon);
+    for n in 1..=RESENDS {
+        let at = later(n as i32 * 2);
+        let sent = store
+            .resend_code(&resend(n), at.checked_sub(minute).unwrap(), RESENDS, at)
+            .await
+            .unwrap();
+        assert!(sent, "resend {n}");
+    }
+    let at = later(20);
+    let once_more = store
+        .resend_code(&resend(9), at.checked_sub(minute).unwrap(), RESENDS, at)
+        .await
+        .unwrap();
+    assert!(!once_more, "at most RESENDS times");
+    let stored = store.verification("v1").await.unwrap().unwrap();
+    assert_eq!(stored.code_hash, format!("hash-{RESENDS}"));
+    assert_eq!(stored.withdraw_key, format!("withdraw-again-{RESENDS}"));
+    assert_eq!(stored.resends, RESENDS);
+    assert_eq!(
+        stored.attempts_left,
+        CODE_ATTEMPTS - 1,
+        "wrong tries stay spent"
+    );
+    assert_eq!(stored.last_sent_at, later(RESENDS as i32 * 2));
+    assert_eq!(
+        stored.state(later(RESENDS as i32 * 2 + 9)),
+        VerificationState::Open
+    );
+    let queued = store
+        .claim_due_messages(later(30), later(30), 10)
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1 + RESENDS as usize);
 }

@@ -449,3 +449,61 @@ async fn only_signers_who_ask_for_news_leave_their_contact_and_only_encrypted() 
     let secret = tomar_core::secret::Secret::from_hex(&settings["secret.generated"]).unwrap();
     assert_eq!(secret.open(&sealed[0]).as_deref(), Some("+989124440001"));
 }
+
+#[tokio::test]
+async fn a_code_is_sent_again_to_the_contact_typed_again_after_a_minute() {
+    let app = TestApp::demo().await;
+    let signer = Browser::open(&app, "/library-hours").await;
+    let response = signer
+        .request(&app, "library-hours", "رها صالحی", "09127654321", true)
+        .await;
+    let code_page = location(&response);
+    app.wait_for_messages(1).await;
+    let first_code = code_in(&app.message_to("+989127654321").await);
+    let page = signer.page(&app, &code_page).await;
+    assert!(page.contains(&format!("action=\"{code_page}/resend\"")));
+
+    let resend = format!("{code_page}/resend");
+    let other = signer
+        .post(&app, &resend, &[("contact", "09120000000")])
+        .await;
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        other
+            .text()
+            .await
+            .unwrap()
+            .contains("این همان شماره یا ایمیلی نیست")
+    );
+    let soon = signer
+        .post(&app, &resend, &[("contact", "۰۹۱۲ ۷۶۵ ۴۳۲۱")])
+        .await;
+    assert_eq!(soon.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    let verification = code_page.rsplit('/').next().unwrap();
+    tomar_store::testing::age_verification(&app.store, verification, 61).await;
+    let again = signer
+        .post(&app, &resend, &[("contact", "+98 912 765 4321")])
+        .await;
+    assert_eq!(location(&again), format!("{code_page}?resent=1"));
+    assert!(
+        signer
+            .page(&app, &location(&again))
+            .await
+            .contains("کد تازه‌ای فرستاده شد")
+    );
+    app.wait_for_messages(2).await;
+    let second_code = code_in(&app.message_to("+989127654321").await);
+    if first_code != second_code {
+        let stale = signer.confirm(&app, &code_page, &first_code).await;
+        assert_eq!(
+            stale.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the old code is void"
+        );
+    }
+    let before = count(&app, "library-hours").await;
+    let done = signer.confirm(&app, &code_page, &second_code).await;
+    assert_eq!(location(&done), code_page.replace("/verify/", "/signed/"));
+    assert_eq!(count(&app, "library-hours").await, before + 1);
+}

@@ -77,6 +77,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::signing::code_page).post(pages::signing::confirm_code),
         )
         .route(
+            "/{campaign}/verify/{verification}/resend",
+            post(pages::signing::resend_code),
+        )
+        .route(
             "/{campaign}/signed",
             get(pages::signing::member_thanks_page),
         )

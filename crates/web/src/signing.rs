@@ -10,8 +10,10 @@ use tomar_core::member::Member;
 use tomar_core::message::OutboundMessage;
 use tomar_core::names::{InputError, PersonName};
 use tomar_core::signature::{ConfirmedSignature, Contact};
-use tomar_core::verification::{Code, NewVerification, Purpose, Verification, VerificationState};
-use tomar_store::{Confirmation, Confirmed, StoreError};
+use tomar_core::verification::{
+    Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationState,
+};
+use tomar_store::{Confirmation, Confirmed, Resend, StoreError};
 
 use crate::AppState;
 use crate::codes::{self, CodeRefused};
@@ -123,6 +125,79 @@ pub async fn request_code(
     state.writer.send_code(new, message).await?;
     state.outbox.notify_one();
     Ok(verification_id)
+}
+
+/// Why a code was not sent again.
+pub enum ResendRefused {
+    /// The contact typed is not the one the code went to.
+    OtherContact,
+    /// The last code went out less than `RESEND_COOLDOWN` ago.
+    TooSoon,
+    /// The code was already sent again `RESENDS` times.
+    TooMany,
+    Web(WebError),
+}
+
+impl From<WebError> for ResendRefused {
+    fn from(error: WebError) -> Self {
+        ResendRefused::Web(error)
+    }
+}
+
+impl From<StoreError> for ResendRefused {
+    fn from(error: StoreError) -> Self {
+        ResendRefused::Web(error.into())
+    }
+}
+
+/// Sends a new code for an open verification to a signer who types their contact again:
+/// the contact is never kept, so it must be given once more. Wrong tries stay spent.
+pub async fn resend_code(
+    state: &AppState,
+    campaign: &Campaign,
+    verification: &Verification,
+    typed_contact: &str,
+    tr: Tr,
+) -> Result<(), ResendRefused> {
+    let now = Timestamp::now();
+    ensure_open(campaign, &Platform::new(state.store.settings().await?), now)?;
+    let contact = Contact::parse(typed_contact).map_err(|_| ResendRefused::OtherContact)?;
+    if state.secret.contact_key(&contact) != verification.contact_key {
+        return Err(ResendRefused::OtherContact);
+    }
+    if verification.resends >= RESENDS {
+        return Err(ResendRefused::TooMany);
+    }
+    let already_signed = state
+        .store
+        .has_signed(campaign.id, &verification.contact_key)
+        .await?;
+    let code = random::code();
+    let withdraw_token = random::token();
+    let resend = Resend {
+        verification_id: verification.id.clone(),
+        code_hash: state.secret.code_hash(&verification.id, &code),
+        withdraw_key: state.secret.token_hash(&withdraw_token),
+        message: code_message(
+            state,
+            campaign,
+            &contact,
+            &code,
+            &withdraw_token,
+            already_signed,
+            tr,
+        ),
+    };
+    let sent_before = now.checked_sub(RESEND_COOLDOWN).unwrap_or(now);
+    if !state
+        .store
+        .resend_code(&resend, sent_before, RESENDS, now)
+        .await?
+    {
+        return Err(ResendRefused::TooSoon);
+    }
+    state.outbox.notify_one();
+    Ok(())
 }
 
 /// Signs for a logged-in member in one step: their contact was proved when they logged in.

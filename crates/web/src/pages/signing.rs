@@ -4,8 +4,10 @@
 //!    → 303 to the code page. A contact that already signed is answered exactly alike;
 //!    only the message it receives differs ("you have already signed").
 //! 2. `GET /{c}/verify/{v}`: the code form; `POST` it → 303 to the thank-you page.
-//!    A person whose code did not arrive starts again from the form; codes per contact
-//!    and per network are limited per hour (admin settings).
+//!    A person whose code did not arrive types their contact again to have a new code
+//!    sent (`POST /{c}/verify/{v}/resend`, after a minute, three times at most: the
+//!    contact is never kept to resend to); codes per contact and per network are limited
+//!    per hour (admin settings).
 //! 3. `GET /{c}/signed/{v}`: the signature's number, share links, suggestions.
 //!
 //! The code message carries the signer's withdrawal link (see `withdraw`), so no contact
@@ -15,7 +17,7 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -23,7 +25,7 @@ use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::member::Member;
 use tomar_core::signature::{Channel, SignatureStatus};
-use tomar_core::verification::{Purpose, Verification, VerificationState};
+use tomar_core::verification::{Purpose, RESENDS, Verification, VerificationState};
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -34,7 +36,7 @@ use crate::i18n::Tr;
 use crate::pages::campaign::public_campaign;
 use crate::pages::render;
 use crate::platform::Platform;
-use crate::signing::{self, RequestRefused, SignInput};
+use crate::signing::{self, RequestRefused, ResendRefused, SignInput};
 use crate::suggestions::suggestions_for;
 use crate::view::{Card, Share, Shell};
 
@@ -190,6 +192,7 @@ struct VerifyTemplate {
     sent_to: String,
     message: Option<String>,
     can_try: bool,
+    can_resend: bool,
 }
 
 /// The verification behind a code page, which must belong to this campaign.
@@ -232,6 +235,7 @@ fn verify_page(
         sent_to,
         message,
         can_try: state == VerificationState::Open,
+        can_resend: state == VerificationState::Open && verification.resends < RESENDS,
         action,
         href,
     })?;
@@ -242,18 +246,25 @@ fn thanks_path(campaign: &Campaign, verification: &Verification) -> String {
     format!("/{}/signed/{}", campaign.path_segment(), verification.id)
 }
 
+#[derive(Deserialize)]
+pub struct CodePageQuery {
+    resent: Option<String>,
+}
+
 pub async fn code_page(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
     Extension(csrf): Extension<CsrfToken>,
     Path((segment, id)): Path<(String, String)>,
+    Query(query): Query<CodePageQuery>,
 ) -> Result<Response, WebError> {
     let campaign = public_campaign(&state, &segment).await?;
     let verification = verification_for(&state, &campaign, &id).await?;
     if verification.state(Timestamp::now()) == VerificationState::Used {
         return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response());
     }
-    verify_page(&campaign, &verification, tr, csrf, None, StatusCode::OK)
+    let notice = query.resent.map(|_| tr.t("verify.resent"));
+    verify_page(&campaign, &verification, tr, csrf, notice, StatusCode::OK)
 }
 
 #[tracing::instrument(skip_all, fields(campaign = %segment))]
@@ -279,6 +290,42 @@ pub async fn confirm_code(
         Some(message),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
+}
+
+#[derive(Deserialize)]
+pub struct ResendForm {
+    csrf: String,
+    contact: String,
+}
+
+/// `POST /{c}/verify/{v}/resend`: a new code to the contact typed again → 303 to the code
+/// page, which then says a new code is on its way; or the code page with why not.
+#[tracing::instrument(skip_all, fields(campaign = %segment))]
+pub async fn resend_code(
+    State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path((segment, id)): Path<(String, String)>,
+    Form(form): Form<ResendForm>,
+) -> Result<Response, WebError> {
+    csrf.verify(&form.csrf)?;
+    let campaign = public_campaign(&state, &segment).await?;
+    let verification = verification_for(&state, &campaign, &id).await?;
+    let (message, status) =
+        match signing::resend_code(&state, &campaign, &verification, &form.contact, tr).await {
+            Ok(()) => {
+                let page = format!("/{}/verify/{}?resent=1", campaign.path_segment(), id);
+                return Ok(Redirect::to(&page).into_response());
+            }
+            Err(ResendRefused::Web(error)) => return Err(error),
+            Err(ResendRefused::OtherContact) => (
+                tr.t("verify.other_contact"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(ResendRefused::TooSoon) => (tr.t("verify.too_soon"), StatusCode::TOO_MANY_REQUESTS),
+            Err(ResendRefused::TooMany) => (tr.t("verify.too_many"), StatusCode::TOO_MANY_REQUESTS),
+        };
+    verify_page(&campaign, &verification, tr, csrf, Some(message), status)
 }
 
 #[derive(Template)]

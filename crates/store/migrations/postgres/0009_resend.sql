@@ -1,0 +1,3 @@
+-- A code can be sent again to a signer who types their contact once more (it is never
+-- kept to resend to); this counts the resends of each verification.
+ALTER TABLE verifications ADD COLUMN resends BIGINT NOT NULL DEFAULT 0;

@@ -140,6 +140,7 @@ impl Application {
         tokio::spawn(Worker::new(store.clone(), delivery, outbox.clone()).run());
         tokio::spawn(reconcile_counts_periodically(store.clone()));
         let state = AppState {
+            trending: Arc::new(tomar_web::Trending::default()),
             writer: SigningWriter::start(store.clone()),
             store,
             secret,

@@ -19,6 +19,7 @@ mod security;
 mod signing;
 mod suggestions;
 mod transitions;
+mod trending;
 mod updates;
 mod view;
 
@@ -34,6 +35,7 @@ use tomar_store::{SigningWriter, Store};
 
 pub use error::WebError;
 pub use security::CONTENT_SECURITY_POLICY_VALUE;
+pub use trending::Trending;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -47,6 +49,8 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     /// Where people reach this Tomar, for links in messages (no trailing slash).
     pub public_url: String,
+    /// The most active open campaigns, counted at most every few seconds.
+    pub trending: Arc<Trending>,
 }
 
 /// All of Tomar's routes with their middleware, ready to serve.

@@ -47,10 +47,6 @@ pub async fn home(
         ..Listing::default()
     };
     let choices = [
-        (
-            "home.trending",
-            listing(ListStatus::Open, ListSort::Trending),
-        ),
         ("home.newest", listing(ListStatus::Open, ListSort::New)),
         ("home.most_signed", listing(ListStatus::Open, ListSort::Top)),
         (
@@ -58,18 +54,29 @@ pub async fn home(
             listing(ListStatus::Succeeded, ListSort::New),
         ),
     ];
-    let (trending, newest, top, succeeded, (campaigns, signatures)) = tokio::try_join!(
+    let (newest, top, succeeded) = tokio::try_join!(
         list_page(&state, &choices[0].1),
         list_page(&state, &choices[1].1),
         list_page(&state, &choices[2].1),
-        list_page(&state, &choices[3].1),
-        async { Ok(state.store.totals().await?) },
     )?;
-    let sections = choices
+    let (campaigns, signatures) = state.store.totals().await?;
+    // Trending is counted at most every few seconds, for every page that wants it.
+    let active = state.trending.open_campaigns(&state.store).await?;
+    let trending: Vec<_> = active
         .iter()
-        .zip([trending, newest, top, succeeded])
-        .filter(|(_, (page, _))| !page.is_empty())
-        .map(|((heading, listing), (page, _))| Section {
+        .take(PER_SECTION as usize)
+        .map(|(summary, _)| summary.clone())
+        .collect();
+    let trending_listing = listing(ListStatus::Open, ListSort::Trending);
+    let sections = std::iter::once((&"home.trending", &trending_listing, trending))
+        .chain(
+            choices
+                .iter()
+                .zip([newest, top, succeeded])
+                .map(|((heading, listing), (page, _))| (heading, listing, page)),
+        )
+        .filter(|(_, _, page)| !page.is_empty())
+        .map(|(heading, listing, page)| Section {
             heading: tr.t(heading),
             more_href: format!(
                 "/campaigns?status={}&sort={}",

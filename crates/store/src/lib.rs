@@ -9,6 +9,7 @@ mod members;
 mod moderation;
 mod postgres;
 mod rows;
+mod search;
 mod shared;
 mod sqlite;
 #[cfg(feature = "testing")]

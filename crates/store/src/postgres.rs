@@ -6,13 +6,13 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::discussion::discussion_queries;
-use tomar_core::campaign::CampaignSummary;
 use tomar_core::search::{SearchDocument, SearchQuery};
 
 use crate::error::StoreError;
 use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
+use crate::search::search_queries;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
@@ -71,57 +71,16 @@ impl PgStore {
         Ok(())
     }
 
-    /// Campaigns missing from the search index (written before it existed).
-    pub async fn unindexed_campaigns(
-        &self,
-    ) -> Result<Vec<tomar_core::ids::CampaignId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM campaigns WHERE id NOT IN (SELECT campaign_id FROM campaign_search) ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(ids.into_iter().map(tomar_core::ids::CampaignId).collect())
-    }
-
-    /// Writes one campaign's search row.
-    pub async fn index_campaign(
-        &self,
-        campaign: tomar_core::ids::CampaignId,
-        document: &SearchDocument,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        Self::write_search(&mut tx, campaign.0, document).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Public campaigns containing every word of the query (as word prefixes), newest
-    /// first, with their indexed words for ranking.
-    pub async fn search_candidates(
-        &self,
-        query: &SearchQuery,
-        limit: u32,
-    ) -> Result<Vec<(CampaignSummary, SearchDocument)>, StoreError> {
+    /// The backend's form of a search query: every term as a word prefix.
+    fn match_expression(query: &SearchQuery) -> String {
         // Terms are letters and digits only (see `tomar_core::search::words`): quoted as
         // tsquery lexemes they are taken literally, never parsed by PostgreSQL.
-        let expression = query
+        query
             .terms()
             .iter()
             .map(|term| format!("'{term}':*"))
             .collect::<Vec<_>>()
-            .join(" & ");
-        let rows: Vec<crate::rows::SearchRow> = sqlx::query_as(concat!(
-            "SELECT ",
-            crate::rows::search_columns!(),
-            " FROM campaign_search s JOIN campaigns c ON c.id = s.campaign_id \
-             LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0 \
-             WHERE s.document @@ CAST($1 AS tsquery) \
-             AND c.lifecycle IN ('published', 'ended', 'suspended') \
-             ORDER BY c.id DESC LIMIT $2"
-        ))
-        .bind(expression)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(TryInto::try_into).collect()
+            .join(" & ")
     }
 
     fn reader(&self) -> &PgPool {
@@ -139,3 +98,4 @@ member_queries!(PgStore);
 moderation_queries!(PgStore, sqlx::Postgres);
 discussion_queries!(PgStore);
 listing_queries!(PgStore);
+search_queries!(PgStore, "campaign_id", "s.document @@ CAST($1 AS tsquery)");

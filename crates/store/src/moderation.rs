@@ -48,9 +48,7 @@ macro_rules! moderation_queries {
                     .bind(id.0)
                     .execute(&mut *tx)
                     .await?;
-                Self::insert_addressees(&mut tx, id.0, &new.text.addressees).await?;
-                let document = tomar_core::search::SearchDocument::of(&new.text);
-                Self::write_search(&mut tx, id.0, &document).await?;
+                Self::write_text_parts(&mut tx, id.0, &new.text).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -43,19 +43,19 @@ macro_rules! shared_queries {
                         $crate::StoreError::SlugTaken(slug.clone().unwrap_or_default())
                     })
                 })?;
-                Self::insert_addressees(&mut tx, id, &new.text.addressees).await?;
-                let document = tomar_core::search::SearchDocument::of(&new.text);
-                Self::write_search(&mut tx, id, &document).await?;
+                Self::write_text_parts(&mut tx, id, &new.text).await?;
                 tx.commit().await?;
                 Ok(tomar_core::ids::CampaignId(id))
             }
 
-            async fn insert_addressees(
+            /// Writes what of a campaign's text lives beside its row: its addressees (in
+            /// order) and its search index entry.
+            async fn write_text_parts(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 campaign: i64,
-                addressees: &[tomar_core::campaign::Addressee],
+                text: &tomar_core::campaign::CampaignText,
             ) -> Result<(), $crate::StoreError> {
-                for (ordinal, addressee) in addressees.iter().enumerate() {
+                for (ordinal, addressee) in text.addressees.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO addressees (campaign_id, ordinal, name, position) \
                          VALUES ($1, $2, $3, $4)",
@@ -67,7 +67,8 @@ macro_rules! shared_queries {
                     .execute(&mut **tx)
                     .await?;
                 }
-                Ok(())
+                let document = tomar_core::search::SearchDocument::of(text);
+                Self::write_search(tx, campaign, &document).await
             }
 
             pub async fn campaign(

@@ -159,6 +159,10 @@ async fn members_sign_in_one_step_and_withdraw_from_their_page(app: &TestApp) {
     assert_eq!(count(app, "library-hours").await, before + 1);
     assert_eq!(app.message_count(), sent, "no code for a member");
 
+    // The page now says so instead of offering the form.
+    let page = member.page(app, "/library-hours").await;
+    assert!(page.contains("id=\"signed-already\"") && page.contains(&number));
+    assert!(!page.contains("action=\"/library-hours/sign\""));
     // Signing again counts nothing.
     member
         .post(app, "/library-hours/sign", &[("name", "کاوه آهنگر")])

@@ -15,7 +15,7 @@ use tomar_core::member::Member;
 use tomar_core::names::CampaignRef;
 use tomar_core::news::NewsStatus;
 use tomar_core::persian::ascii_digits;
-use tomar_core::signature::Signature;
+use tomar_core::signature::{Signature, SignatureStatus};
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -170,6 +170,9 @@ pub struct SignBox {
     pub action: String,
     pub csrf: String,
     pub form: SignFormView,
+    /// For a logged-in member who already signed: the sentence with their number, shown
+    /// instead of the form.
+    pub signed: Option<String>,
 }
 
 pub struct UpdateView {
@@ -285,10 +288,20 @@ pub async fn campaign_page(
     let platform = Platform::new(settings);
     let status = campaign.status(now);
     let path = format!("/{}", campaign.path_segment());
+    let signed = match &viewer.member {
+        Some(member) => state
+            .store
+            .signature_by_signer(campaign.id, &member.contact_key)
+            .await?
+            .filter(|s| s.status == SignatureStatus::Confirmed)
+            .map(|s| tr.with("signed.number", &[("number", &tr.count(s.sequence))])),
+        None => None,
+    };
     let sign = (status == Status::Open && !platform.signing_stopped()).then(|| SignBox {
         action: format!("{path}/sign"),
         csrf: csrf.0.clone(),
         form: SignFormView::fresh(viewer.member.as_ref()),
+        signed,
     });
     let suggestions = Card::list(&suggested, tr, now);
     let banner_suggestions = if status == Status::Ended {

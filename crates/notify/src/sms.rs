@@ -1,7 +1,9 @@
 //! SMS through an HTTP gateway. Two forms of configuration:
 //!
 //! - `kavenegar:API_KEY?sender=LINE` — the Kavenegar API (`POST /v1/{key}/sms/send.json`
-//!   with `receptor`, `message`, `sender`); `&base=URL` points it elsewhere (tests, proxies).
+//!   with `receptor`, `message`, `sender`); `&base=URL` points it elsewhere (tests, proxies)
+//!   and `&ca=PATH` trusts a PEM certificate authority besides the public roots (a relay
+//!   inside a private network).
 //! - any `http://` or `https://` URL with `{to}` and `{text}` in it, fetched with `GET`
 //!   after filling them in, percent-encoded: most gateways take that shape.
 
@@ -45,12 +47,14 @@ fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
 impl SmsGateway {
     /// Parses a gateway specification; the error says what is wrong with it.
     pub fn parse(spec: &str) -> Result<SmsGateway, String> {
+        let mut authority = None;
         let gateway = if let Some(rest) = spec.strip_prefix("kavenegar:") {
             let (key, query) = rest.split_once('?').unwrap_or((rest, ""));
             let sender = query_value(query, "sender").ok_or("kavenegar: needs ?sender=LINE")?;
             let base = query_value(query, "base")
                 .unwrap_or(KAVENEGAR)
                 .trim_end_matches('/');
+            authority = query_value(query, "ca");
             if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err("kavenegar: the API key is missing or malformed".into());
             }
@@ -72,8 +76,15 @@ impl SmsGateway {
         };
         // One process-wide TLS provider; a second install (another gateway) is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
+        let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15));
+        if let Some(path) = authority {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("the certificate authority {path}: {e}"))?;
+            let certificate = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| format!("the certificate authority {path}: {e}"))?;
+            builder = builder.add_root_certificate(certificate);
+        }
+        let client = builder
             .build()
             .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
         Ok(SmsGateway { gateway, client })

@@ -344,3 +344,92 @@ async fn email_goes_through_smtps_to_a_relay_with_a_private_authority() {
         "a missing authority file is a configuration error"
     );
 }
+
+/// A local HTTPS gateway (the test certificate in `tests/tls/`) that answers every request
+/// with 200 and keeps each request's body.
+async fn https_gateway_sink() -> (u16, Received) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let acceptor = test_tls_acceptor();
+    let received = Received::default();
+    let store = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (acceptor, store) = (acceptor.clone(), store.clone());
+            tokio::spawn(async move {
+                let Ok(mut stream) = acceptor.accept(socket).await else {
+                    return;
+                };
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // The head, then as much body as Content-Length says.
+                loop {
+                    let Ok(n) = stream.read(&mut buffer).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if body.len() >= length {
+                            store.lock().unwrap().push(body.to_owned());
+                            break;
+                        }
+                    }
+                }
+                let answer = "{\"return\":{\"status\":200}}";
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (port, received)
+}
+
+#[tokio::test]
+async fn sms_goes_over_https_to_a_gateway_with_a_private_authority() {
+    let (port, received) = https_gateway_sink().await;
+    let base = format!("https://localhost:{port}");
+    let message = OutboundMessage {
+        channel: Channel::Sms,
+        recipient: "+989121234567".into(),
+        subject: String::new(),
+        body: "کد شما: ۱۲۳۴۵۶".into(),
+    };
+    let untrusted =
+        SmsGateway::parse(&format!("kavenegar:TEST-KEY?sender=10004346&base={base}")).unwrap();
+    assert!(
+        untrusted.deliver(&message).await.is_err(),
+        "an unknown authority is refused"
+    );
+    assert!(received.lock().unwrap().is_empty());
+    let ca = test_tls_path("ca.pem");
+    let trusted = SmsGateway::parse(&format!(
+        "kavenegar:TEST-KEY?sender=10004346&base={base}&ca={ca}"
+    ))
+    .unwrap();
+    trusted.deliver(&message).await.unwrap();
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), 1);
+    assert!(
+        received[0].contains("receptor=%2B989121234567"),
+        "{}",
+        received[0]
+    );
+    assert!(SmsGateway::parse("kavenegar:K?sender=1&ca=/no/such.pem").is_err());
+}

@@ -8,13 +8,13 @@
 macro_rules! listing_sql {
     ($key:literal, $dir:literal, $cmp:literal) => {
         concat!(
-            "SELECT * FROM (SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, \
-             c.lifecycle, c.rejection_reason_id, c.suspension_order, c.outcome, \
-             c.outcome_news_url, c.signature_count, a.name AS addressee_name, \
-             a.position AS addressee_position, ",
+            "SELECT * FROM (SELECT ",
+            $crate::rows::summary_columns!(),
+            ", ",
             $key,
-            " AS sort_key FROM campaigns c \
-             LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0 WHERE \
+            " AS sort_key FROM campaigns c ",
+            $crate::rows::summary_join!(),
+            " WHERE \
              (($1 = 'all' AND c.lifecycle IN ('published', 'ended', 'suspended')) \
               OR ($1 = 'open' AND c.lifecycle = 'published' AND c.end_date >= $2) \
               OR ($1 = 'ended' AND (c.lifecycle = 'ended' \

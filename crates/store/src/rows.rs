@@ -155,14 +155,34 @@ impl CampaignRow {
     }
 }
 
-/// `SELECT … FROM` for campaign cards, in [`SummaryRow`]'s order: each campaign `c` with
-/// its first addressee `a`.
+/// The columns of a campaign card, in [`SummaryRow`]'s order: campaign `c` and its first
+/// addressee `a` (joined by [`summary_join`]).
+macro_rules! summary_columns {
+    () => {
+        "c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
+         c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
+         c.signature_count, a.name AS addressee_name, a.position AS addressee_position"
+    };
+}
+pub(crate) use summary_columns;
+
+/// Joins a campaign `c` to its first addressee `a`, for [`summary_columns`].
+macro_rules! summary_join {
+    () => {
+        "LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0"
+    };
+}
+pub(crate) use summary_join;
+
+/// `SELECT … FROM` for campaign cards, in [`SummaryRow`]'s order.
 macro_rules! select_summaries {
     () => {
-        "SELECT c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
-         c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
-         c.signature_count, a.name AS addressee_name, a.position AS addressee_position \
-         FROM campaigns c LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0"
+        concat!(
+            "SELECT ",
+            $crate::rows::summary_columns!(),
+            " FROM campaigns c ",
+            $crate::rows::summary_join!()
+        )
     };
 }
 pub(crate) use select_summaries;
@@ -591,7 +611,6 @@ impl RevisionRow {
 pub(crate) struct ListedRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
-    id: i64,
     sort_key: i64,
 }
 
@@ -599,22 +618,23 @@ impl TryFrom<ListedRow> for (CampaignSummary, Cursor) {
     type Error = StoreError;
 
     fn try_from(row: ListedRow) -> Result<Self, StoreError> {
+        let summary: CampaignSummary = row.summary.try_into()?;
         let cursor = Cursor {
             key: row.sort_key,
-            id: row.id,
+            id: summary.id.0,
         };
-        Ok((row.summary.try_into()?, cursor))
+        Ok((summary, cursor))
     }
 }
 
 /// The columns of a search hit: a campaign card (`c`, `a`) and its indexed words (`s`).
 macro_rules! search_columns {
     () => {
-        "c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
-         c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
-         c.signature_count, a.name AS addressee_name, a.position AS addressee_position, \
-         s.title AS words_title, s.addressees AS words_addressees, s.body AS words_body, \
-         s.hashtag AS words_hashtag, s.on_behalf_of AS words_on_behalf_of"
+        concat!(
+            $crate::rows::summary_columns!(),
+            ", s.title AS words_title, s.addressees AS words_addressees, s.body AS words_body, \
+             s.hashtag AS words_hashtag, s.on_behalf_of AS words_on_behalf_of"
+        )
     };
 }
 pub(crate) use search_columns;

@@ -50,7 +50,9 @@ macro_rules! search_queries {
                     $crate::rows::search_columns!(),
                     " FROM campaign_search s JOIN campaigns c ON c.id = s.",
                     $key,
-                    " LEFT JOIN addressees a ON a.campaign_id = c.id AND a.ordinal = 0 WHERE ",
+                    " ",
+                    $crate::rows::summary_join!(),
+                    " WHERE ",
                     $matches,
                     " AND c.lifecycle IN ('published', 'ended', 'suspended') \
                      ORDER BY c.id DESC LIMIT $2"

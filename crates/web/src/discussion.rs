@@ -15,7 +15,7 @@ use tomar_core::news::{NewNewsLink, NewsUrl};
 use tomar_store::StoreError;
 
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{FieldErrors, WebError};
 use crate::i18n::Tr;
 use crate::platform::{Platform, network_of};
 
@@ -38,7 +38,7 @@ pub struct NewsInput<'a> {
 /// Why a post was not taken.
 pub enum PostRefused {
     /// Fields that did not parse, each with its message.
-    Invalid(Vec<(&'static str, String)>),
+    Invalid(FieldErrors),
     Web(WebError),
 }
 
@@ -66,15 +66,6 @@ impl PostRefused {
             },
             PostRefused::Web(error) => error,
         }
-    }
-}
-
-fn field_message(tr: Tr, error: &InputError) -> String {
-    match error {
-        InputError::TooLong { max } => {
-            tr.with("editor.too_long", &[("max", &tr.number(*max as u64))])
-        }
-        other => tr.t(other.key()),
     }
 }
 
@@ -133,11 +124,11 @@ pub async fn post_comment(
         Some(display_name) => Some(display_name),
         None if input.name.trim().is_empty() => None,
         None => PersonName::parse(input.name)
-            .map_err(|e| errors.push(("name", field_message(tr, &e))))
+            .map_err(|e| errors.push(("name", tr.input_error(&e))))
             .ok(),
     };
     let body = parse_comment_body(input.body)
-        .map_err(|e| errors.push(("body", field_message(tr, &e))))
+        .map_err(|e| errors.push(("body", tr.input_error(&e))))
         .ok();
     let Some(body) = body.filter(|_| errors.is_empty()) else {
         return Err(PostRefused::Invalid(errors));
@@ -182,14 +173,14 @@ pub async fn submit_news(
     let url = NewsUrl::parse(input.url)
         .map_err(|e| {
             let message = match e {
-                InputError::TooLong { .. } => field_message(tr, &e),
+                InputError::TooLong { .. } => tr.input_error(&e),
                 _ => tr.t("discussion.bad_url"),
             };
             errors.push(("url", message));
         })
         .ok();
     let title = Line::parse(input.title, NEWS_TITLE_MAX)
-        .map_err(|e| errors.push(("title", field_message(tr, &e))))
+        .map_err(|e| errors.push(("title", tr.input_error(&e))))
         .ok();
     let (Some(url), Some(title)) = (url, title) else {
         return Err(PostRefused::Invalid(errors));

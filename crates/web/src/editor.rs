@@ -12,6 +12,7 @@ use tomar_core::language::Language;
 use tomar_core::names::{Hashtag, InputError, Line, Slug};
 use tomar_core::persian::ascii_digits;
 
+use crate::error::FieldErrors;
 use crate::i18n::Tr;
 
 /// At most this many addressees; the form offers one empty row after those typed.
@@ -155,9 +156,6 @@ pub struct DateRules {
     pub max_days: i64,
 }
 
-/// A field's name and the message that belongs beside it.
-pub type FieldErrors = Vec<(&'static str, String)>;
-
 /// Collects the message for every refused field while the form is read.
 struct Reader {
     tr: Tr,
@@ -168,7 +166,7 @@ impl Reader {
     /// The parsed value, or `None` with the field's message recorded.
     fn take<T>(&mut self, field: &'static str, parsed: Result<T, InputError>) -> Option<T> {
         parsed
-            .map_err(|error| self.errors.push((field, message(self.tr, &error))))
+            .map_err(|error| self.errors.push((field, self.tr.input_error(&error))))
             .ok()
     }
 
@@ -315,15 +313,6 @@ fn optional<T>(
         Ok(None)
     } else {
         parse(text).map(Some)
-    }
-}
-
-fn message(tr: Tr, error: &InputError) -> String {
-    match error {
-        InputError::TooLong { max } => {
-            tr.with("editor.too_long", &[("max", &tr.number(*max as u64))])
-        }
-        other => tr.t(other.key()),
     }
 }
 

@@ -10,6 +10,17 @@ use tomar_store::StoreError;
 use crate::i18n::Tr;
 use crate::view::percent_encode;
 
+/// Refused fields: each field's name and the message that belongs beside it.
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// The message that belongs beside `field`, if it was refused.
+pub fn field_error<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, message)| message.as_str())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("not found")]
@@ -39,11 +50,7 @@ pub enum WebError {
     Forbidden,
     /// Input that was understood but refused; messages already in the request's language.
     #[error("invalid input: {detail}")]
-    Invalid {
-        detail: String,
-        /// Field name and the message that belongs beside it.
-        fields: Vec<(&'static str, String)>,
-    },
+    Invalid { detail: String, fields: FieldErrors },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -82,7 +89,7 @@ pub enum ErrorPage {
 #[derive(Clone, Debug, Default)]
 pub struct ErrorDetails {
     pub detail: Option<String>,
-    pub fields: Vec<(&'static str, String)>,
+    pub fields: FieldErrors,
 }
 
 impl ErrorPage {

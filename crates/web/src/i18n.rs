@@ -8,6 +8,7 @@ use tomar_core::Date;
 use tomar_core::Timestamp;
 use tomar_core::calendar;
 use tomar_core::language::Language;
+use tomar_core::names::InputError;
 
 type Catalog = HashMap<String, String>;
 
@@ -84,6 +85,16 @@ impl Tr {
 
     pub fn number(&self, n: impl std::fmt::Display) -> String {
         self.language.number(n)
+    }
+
+    /// The message for a refused form field, with the limit where there is one.
+    pub fn input_error(&self, error: &InputError) -> String {
+        match error {
+            InputError::TooLong { max } => {
+                self.with("editor.too_long", &[("max", &self.number(*max as u64))])
+            }
+            other => self.t(other.key()),
+        }
     }
 
     pub fn date(&self, date: Date) -> String {

@@ -27,8 +27,8 @@ use tomar_store::StoreError;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::csrf::CsrfToken;
-use crate::editor::{self, CampaignFields, DateRules, FieldErrors, Intent, Preview};
-use crate::error::WebError;
+use crate::editor::{self, CampaignFields, DateRules, Intent, Preview};
+use crate::error::{FieldErrors, WebError, field_error};
 use crate::i18n::Tr;
 use crate::pages::form_page;
 use crate::platform::Platform;
@@ -60,10 +60,7 @@ struct EditorTemplate {
 
 impl EditorTemplate {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| message.as_str())
+        field_error(&self.errors, field)
     }
 }
 

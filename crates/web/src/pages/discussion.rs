@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::csrf::CsrfToken;
 use crate::discussion::{self, CommentInput, NewsInput, PostRefused};
-use crate::error::WebError;
+use crate::error::{FieldErrors, WebError, field_error};
 use crate::i18n::Tr;
 use crate::pages::campaign::{Discussion, ThreadView, public_campaign, thread_view};
 use crate::pages::{form_page, render};
@@ -45,7 +45,7 @@ pub struct CommentFormView {
     pub replying_to: Option<String>,
     /// A member's comment carries their display name; there is no name field.
     pub as_member: Option<String>,
-    pub errors: Vec<(&'static str, String)>,
+    pub errors: FieldErrors,
 }
 
 impl CommentFormView {
@@ -59,10 +59,7 @@ impl CommentFormView {
     }
 
     pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| message.as_str())
+        field_error(&self.errors, field)
     }
 }
 
@@ -292,16 +289,13 @@ pub async fn older(
 pub struct NewsFormView {
     pub url: String,
     pub title: String,
-    pub errors: Vec<(&'static str, String)>,
+    pub errors: FieldErrors,
     pub sent: bool,
 }
 
 impl NewsFormView {
     pub fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| message.as_str())
+        field_error(&self.errors, field)
     }
 }
 

@@ -149,6 +149,8 @@ pub struct PageMeta {
 pub struct Card {
     pub href: String,
     pub title: String,
+    /// The title in runs, the words a search matched marked, for a search result.
+    pub marked_title: Option<Vec<(String, bool)>>,
     pub kind: String,
     /// The first addressee's name, shown after `to` ("To", «خطاب به»).
     pub addressee: Option<String>,
@@ -179,6 +181,7 @@ impl Card {
         Card {
             href: format!("/{}", summary.path_segment()),
             title: summary.title.to_string(),
+            marked_title: None,
             kind: tr.t(&format!("kind.{}", summary.kind.name())),
             addressee: summary.first_addressee.as_ref().map(|a| a.name.to_string()),
             to: tr.t("card.to"),

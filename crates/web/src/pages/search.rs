@@ -17,19 +17,14 @@ use crate::view::{Card, Shell};
 
 const RESULTS: usize = 50;
 
-/// A result: its card, and its title in runs with the matched words marked.
-struct Hit {
-    card: Card,
-    title: Vec<(String, bool)>,
-}
-
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchTemplate {
     shell: Shell,
     query: String,
     summary: Option<String>,
-    hits: Vec<Hit>,
+    /// Results, their titles with the matched words marked.
+    hits: Vec<Card>,
 }
 
 #[derive(Deserialize)]
@@ -56,9 +51,9 @@ pub async fn search(
             };
             let hits = found
                 .iter()
-                .map(|campaign| Hit {
-                    card: Card::new(campaign, tr, now),
-                    title: query.highlight(campaign.title.as_ref()),
+                .map(|campaign| Card {
+                    marked_title: Some(query.highlight(campaign.title.as_ref())),
+                    ..Card::new(campaign, tr, now)
                 })
                 .collect();
             (Some(summary), hits)

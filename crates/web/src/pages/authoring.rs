@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::body::Block;
 use tomar_core::calendar::iran_date;
-use tomar_core::campaign::{Campaign, CampaignKind};
+use tomar_core::campaign::{Campaign, CampaignKind, CampaignText};
 use tomar_core::ids::CampaignId;
 use tomar_core::lifecycle::{Lifecycle, Transition};
 use tomar_core::member::Member;
@@ -74,8 +74,8 @@ struct Around {
     editable: bool,
     /// A published campaign's text is revised through review.
     revising: bool,
-    /// A revised text is waiting for review.
-    revision_waiting: bool,
+    /// The revised text waiting for review, which the author goes on editing.
+    pending_revision: Option<CampaignText>,
     /// Published and ended campaigns take updates from their author.
     can_post_update: bool,
 }
@@ -95,7 +95,7 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
         shell: Shell::new(tr, page.heading.clone(), &page.action),
         heading: page.heading,
         csrf: csrf.0,
-        status: match (page.around.status, page.around.revision_waiting) {
+        status: match (page.around.status, page.around.pending_revision.is_some()) {
             (Some(status), true) => Some(format!("{status} {}", tr.t("editor.revision_waiting"))),
             (status, _) => status,
         },
@@ -252,6 +252,8 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
         }
         _ => None,
     };
+    // Only a published campaign has revisions.
+    let revising = campaign.lifecycle == Lifecycle::Published;
     Ok(Around {
         status: Some(tr.t(&status_key)),
         rejection,
@@ -263,8 +265,12 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
             campaign.lifecycle,
             Lifecycle::Draft | Lifecycle::Rejected(_)
         ),
-        revising: campaign.lifecycle == Lifecycle::Published,
-        revision_waiting: state.store.pending_text(campaign.id).await?.is_some(),
+        revising,
+        pending_revision: if revising {
+            state.store.pending_text(campaign.id).await?
+        } else {
+            None
+        },
         can_post_update: matches!(campaign.lifecycle, Lifecycle::Published | Lifecycle::Ended),
     })
 }
@@ -278,9 +284,10 @@ pub async fn campaign_page(
 ) -> Result<Response, WebError> {
     let member = viewer.member()?;
     let campaign = authors_campaign(&state, CampaignId(id), member).await?;
+    let around = around(&state, &campaign, tr).await?;
     // A revision waiting for review is what the author goes on editing.
-    let fields = match state.store.pending_text(campaign.id).await? {
-        Some(text) => CampaignFields::of(&campaign).with_text(&text),
+    let fields = match &around.pending_revision {
+        Some(text) => CampaignFields::of(&campaign).with_text(text),
         None => CampaignFields::of(&campaign),
     };
     editor_page(
@@ -289,7 +296,7 @@ pub async fn campaign_page(
         EditorPage {
             heading: campaign.text.title.to_string(),
             action: format!("/me/campaigns/{id}"),
-            around: around(&state, &campaign, tr).await?,
+            around,
             fields,
             errors: Vec::new(),
             preview: None,

@@ -64,9 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(pages::search::search))
         .route("/feed.atom", get(pages::feeds::new_campaigns))
         .route("/{campaign}/feed.atom", get(pages::feeds::campaign_updates))
-        .route("/healthz", get(health))
         .route("/hashtag/{tag}", get(pages::hashtag::hashtag))
-        .route("/static/{name}", get(assets::asset))
         .route("/{campaign}", get(pages::campaign::campaign_page))
         .route(
             "/{campaign}/signatures",
@@ -163,6 +161,9 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { WebError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::identify))
+        // Added after `identify`, so fonts, styles and health checks never look up a member.
+        .route("/healthz", get(health))
+        .route("/static/{name}", get(assets::asset))
         .layer(from_fn(csrf::csrf))
         .layer(from_fn(localize::localize))
         .layer(from_fn(security::secure_headers))

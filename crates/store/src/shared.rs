@@ -255,7 +255,8 @@ macro_rules! shared_queries {
             ) -> Result<Vec<$crate::Confirmed>, $crate::StoreError> {
                 let mut tx = self.writer().begin().await?;
                 // Touching the row first takes its lock (PostgreSQL) or the write lock
-                // (SQLite), so sequence numbers are handed out by one batch at a time.
+                // (SQLite), so sequence numbers are handed out by one batch at a time and
+                // what is read below cannot change before the commit.
                 let last: Option<i64> = sqlx::query_scalar(
                     "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
                      RETURNING last_sequence",
@@ -266,67 +267,34 @@ macro_rules! shared_queries {
                 let Some(mut last) = last else {
                     return Err($crate::StoreError::NotFound("campaign"));
                 };
-                let mut added = 0i64;
-                let mut outcomes = Vec::with_capacity(batch.len());
-                for confirmation in batch {
-                    if let Some(verification) = &confirmation.verification_id {
-                        let consumed = sqlx::query(
-                            "UPDATE verifications SET consumed_at = $1 \
-                             WHERE id = $2 AND consumed_at IS NULL",
-                        )
-                        .bind(at.as_second())
-                        .bind(verification.as_str())
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        if consumed != 1 {
-                            outcomes.push($crate::Confirmed::VerificationUsed);
-                            continue;
+                // A few statements for the whole batch, whatever its size: each statement
+                // is a round trip to the database.
+                let mut unused = Self::consume_verifications(&mut tx, batch, at).await?;
+                let mut signed = Self::signed_among(&mut tx, campaign, batch).await?;
+                let mut numbered = Vec::with_capacity(batch.len());
+                let outcomes = batch
+                    .iter()
+                    .map(|confirmation| {
+                        if let Some(verification) = &confirmation.verification_id {
+                            if !unused.remove(verification.as_str()) {
+                                return $crate::Confirmed::VerificationUsed;
+                            }
                         }
-                    }
-                    let signature = &confirmation.signature;
-                    let inserted = sqlx::query(
-                        "INSERT INTO signatures (campaign_id, sequence, name, public, \
-                         wants_updates, contact_sealed, contact_key, withdraw_key, status, \
-                         text_version, created_at, confirmed_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $10, $11) \
-                         ON CONFLICT (campaign_id, contact_key) DO NOTHING",
-                    )
-                    .bind(campaign.0)
-                    .bind(last + 1)
-                    .bind(signature.name.as_ref())
-                    .bind(signature.public)
-                    .bind(signature.wants_updates)
-                    .bind(signature.sealed_contact.as_deref())
-                    .bind(signature.contact_key.as_ref())
-                    .bind(signature.withdraw_key.as_deref())
-                    .bind(i64::from(text_version))
-                    .bind(signature.created_at.as_second())
-                    .bind(signature.confirmed_at.as_second())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if inserted != 1 {
-                        outcomes.push($crate::Confirmed::AlreadySigned);
-                        continue;
-                    }
-                    last += 1;
-                    added += 1;
-                    if let Some(verification) = &confirmation.verification_id {
-                        sqlx::query("UPDATE verifications SET signature_sequence = $1 WHERE id = $2")
-                            .bind(last)
-                            .bind(verification.as_str())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    outcomes.push($crate::Confirmed::Signed(last as u64));
-                }
+                        if !signed.insert(confirmation.signature.contact_key.as_ref()) {
+                            return $crate::Confirmed::AlreadySigned;
+                        }
+                        last += 1;
+                        numbered.push((confirmation, last));
+                        $crate::Confirmed::Signed(last as u64)
+                    })
+                    .collect();
+                Self::insert_signatures(&mut tx, campaign, text_version, &numbered).await?;
                 sqlx::query(
                     "UPDATE campaigns SET last_sequence = $1, \
                      signature_count = signature_count + $2 WHERE id = $3",
                 )
                 .bind(last)
-                .bind(added)
+                .bind(numbered.len() as i64)
                 .bind(campaign.0)
                 .execute(&mut *tx)
                 .await?;
@@ -334,22 +302,130 @@ macro_rules! shared_queries {
                 Ok(outcomes)
             }
 
-            async fn insert_message<'c>(
-                tx: &mut sqlx::Transaction<'c, $db>,
-                message: &tomar_core::message::OutboundMessage,
+            /// Marks the batch's verifications used; answers those that were not used before.
+            async fn consume_verifications(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                batch: &[$crate::Confirmation],
                 at: tomar_core::Timestamp,
+            ) -> Result<std::collections::HashSet<String>, $crate::StoreError> {
+                let ids: Vec<&str> = batch
+                    .iter()
+                    .filter_map(|c| c.verification_id.as_deref())
+                    .collect();
+                if ids.is_empty() {
+                    return Ok(Default::default());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE verifications SET consumed_at = ");
+                query.push_bind(at.as_second());
+                query.push(" WHERE consumed_at IS NULL AND id IN (");
+                let mut list = query.separated(", ");
+                for id in ids {
+                    list.push_bind(id);
+                }
+                query.push(") RETURNING id");
+                let consumed: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
+                Ok(consumed.into_iter().collect())
+            }
+
+            /// The contact keys of the batch that already have a signature on the campaign.
+            async fn signed_among<'b>(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign: tomar_core::ids::CampaignId,
+                batch: &'b [$crate::Confirmation],
+            ) -> Result<std::collections::HashSet<&'b str>, $crate::StoreError> {
+                if batch.is_empty() {
+                    return Ok(Default::default());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT contact_key FROM signatures WHERE campaign_id = ",
+                );
+                query.push_bind(campaign.0);
+                query.push(" AND contact_key IN (");
+                let mut list = query.separated(", ");
+                for confirmation in batch {
+                    list.push_bind(confirmation.signature.contact_key.as_ref());
+                }
+                query.push(")");
+                let found: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
+                let found: std::collections::HashSet<String> = found.into_iter().collect();
+                // Answered as the batch's own strings, so the caller can add to the set.
+                Ok(batch
+                    .iter()
+                    .map(|c| c.signature.contact_key.as_ref())
+                    .filter(|key| found.contains(*key))
+                    .collect())
+            }
+
+            /// Writes numbered signatures, and each number onto the verification it came from.
+            async fn insert_signatures(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign: tomar_core::ids::CampaignId,
+                text_version: u32,
+                numbered: &[(&$crate::Confirmation, i64)],
             ) -> Result<(), $crate::StoreError> {
-                sqlx::query(
-                    "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, \
-                     created_at) VALUES ($1, $2, $3, $4, $5, $5)",
-                )
-                .bind(message.channel.name())
-                .bind(message.recipient.as_str())
-                .bind(message.subject.as_str())
-                .bind(message.body.as_str())
-                .bind(at.as_second())
-                .execute(&mut **tx)
-                .await?;
+                if numbered.is_empty() {
+                    return Ok(());
+                }
+                let mut insert = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO signatures (campaign_id, sequence, name, public, \
+                     wants_updates, contact_sealed, contact_key, withdraw_key, status, \
+                     text_version, created_at, confirmed_at) ",
+                );
+                insert.push_values(numbered, |mut row, (confirmation, sequence)| {
+                    let signature = &confirmation.signature;
+                    row.push_bind(campaign.0)
+                        .push_bind(*sequence)
+                        .push_bind(signature.name.as_ref())
+                        .push_bind(signature.public)
+                        .push_bind(signature.wants_updates)
+                        .push_bind(signature.sealed_contact.as_deref())
+                        .push_bind(signature.contact_key.as_ref())
+                        .push_bind(signature.withdraw_key.as_deref())
+                        .push_bind("confirmed")
+                        .push_bind(i64::from(text_version))
+                        .push_bind(signature.created_at.as_second())
+                        .push_bind(signature.confirmed_at.as_second());
+                });
+                insert.build().execute(&mut **tx).await?;
+                let from_codes: Vec<_> = numbered
+                    .iter()
+                    .filter_map(|(c, sequence)| Some((c.verification_id.as_deref()?, *sequence)))
+                    .collect();
+                if from_codes.is_empty() {
+                    return Ok(());
+                }
+                let mut update = sqlx::QueryBuilder::<$db>::new(
+                    "UPDATE verifications SET signature_sequence = numbered.column2 FROM (",
+                );
+                update.push_values(from_codes, |mut row, (id, sequence)| {
+                    row.push_bind(id).push_bind(sequence);
+                });
+                update.push(") AS numbered WHERE verifications.id = numbered.column1");
+                update.build().execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Queues messages, each created at its own time.
+            async fn insert_messages(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                messages: &[(&tomar_core::message::OutboundMessage, tomar_core::Timestamp)],
+            ) -> Result<(), $crate::StoreError> {
+                // Well under either backend's limit of bound values per statement.
+                for chunk in messages.chunks(1000) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, \
+                         created_at) ",
+                    );
+                    insert.push_values(chunk, |mut row, (message, at)| {
+                        row.push_bind(message.channel.name())
+                            .push_bind(message.recipient.as_str())
+                            .push_bind(message.subject.as_str())
+                            .push_bind(message.body.as_str())
+                            .push_bind(at.as_second())
+                            .push_bind(at.as_second());
+                    });
+                    insert.build().execute(&mut **tx).await?;
+                }
                 Ok(())
             }
 
@@ -359,38 +435,44 @@ macro_rules! shared_queries {
                 &self,
                 batch: &[(tomar_core::verification::NewVerification, tomar_core::message::OutboundMessage)],
             ) -> Result<(), $crate::StoreError> {
+                if batch.is_empty() {
+                    return Ok(());
+                }
                 let mut tx = self.writer().begin().await?;
-                for (new, message) in batch {
+                let mut insert = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
+                     code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
+                     withdraw_key, client_key, created_at, last_sent_at, expires_at) ",
+                );
+                insert.push_values(batch, |mut row, (new, _)| {
                     let expires = new
                         .at
                         .checked_add(tomar_core::verification::CODE_LIFETIME)
                         .unwrap_or(new.at);
-                    sqlx::query(
-                        "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
-                         code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
-                         withdraw_key, client_key, created_at, last_sent_at, expires_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
-                    )
-                    .bind(new.id.as_str())
-                    .bind(new.purpose.name())
-                    .bind(new.campaign_id.map(|c| c.0))
-                    .bind(new.contact_key.as_ref())
-                    .bind(new.channel.name())
-                    .bind(new.code_hash.as_str())
-                    .bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
-                    .bind(new.name.as_ref().map(|n| n.as_ref()))
-                    .bind(new.public)
-                    .bind(new.wants_updates)
-                    .bind(new.sealed_contact.as_deref())
-                    .bind(new.withdraw_key.as_str())
-                    .bind(new.client_key.as_str())
-                    .bind(new.at.as_second())
-                    .bind(expires.as_second())
+                    row.push_bind(new.id.as_str())
+                        .push_bind(new.purpose.name())
+                        .push_bind(new.campaign_id.map(|c| c.0))
+                        .push_bind(new.contact_key.as_ref())
+                        .push_bind(new.channel.name())
+                        .push_bind(new.code_hash.as_str())
+                        .push_bind(i64::from(tomar_core::verification::CODE_ATTEMPTS))
+                        .push_bind(new.name.as_ref().map(|n| n.as_ref()))
+                        .push_bind(new.public)
+                        .push_bind(new.wants_updates)
+                        .push_bind(new.sealed_contact.as_deref())
+                        .push_bind(new.withdraw_key.as_str())
+                        .push_bind(new.client_key.as_str())
+                        .push_bind(new.at.as_second())
+                        .push_bind(new.at.as_second())
+                        .push_bind(expires.as_second());
+                });
+                insert
+                    .build()
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
-                    Self::insert_message(&mut tx, message, new.at).await?;
-                }
+                let messages: Vec<_> = batch.iter().map(|(new, message)| (message, new.at)).collect();
+                Self::insert_messages(&mut tx, &messages).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -511,7 +593,7 @@ macro_rules! shared_queries {
                 if resent.is_none() {
                     return Ok(false);
                 }
-                Self::insert_message(&mut tx, &resend.message, at).await?;
+                Self::insert_messages(&mut tx, &[(&resend.message, at)]).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -598,18 +680,20 @@ macro_rules! shared_queries {
                 ids: &[i64],
                 at: tomar_core::Timestamp,
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.writer().begin().await?;
-                for id in ids {
-                    sqlx::query(
-                        "UPDATE outbox SET sent_at = $1, recipient = '', attempts = attempts + 1 \
-                         WHERE id = $2",
-                    )
-                    .bind(at.as_second())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                if ids.is_empty() {
+                    return Ok(());
                 }
-                tx.commit().await?;
+                let mut update = sqlx::QueryBuilder::<$db>::new(
+                    "UPDATE outbox SET recipient = '', attempts = attempts + 1, sent_at = ",
+                );
+                update.push_bind(at.as_second());
+                update.push(" WHERE id IN (");
+                let mut list = update.separated(", ");
+                for id in ids {
+                    list.push_bind(*id);
+                }
+                update.push(")");
+                update.build().execute(self.writer()).await?;
                 Ok(())
             }
 
@@ -863,9 +947,8 @@ macro_rules! shared_queries {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
-                for message in messages {
-                    Self::insert_message(&mut tx, message, new.at).await?;
-                }
+                let messages: Vec<_> = messages.iter().map(|message| (message, new.at)).collect();
+                Self::insert_messages(&mut tx, &messages).await?;
                 tx.commit().await?;
                 Ok(tomar_core::ids::UpdateId(id))
             }

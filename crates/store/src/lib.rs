@@ -10,14 +10,13 @@ mod moderation;
 mod postgres;
 mod rows;
 mod search;
+mod settings_cache;
 mod shared;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod url;
 mod writer;
-
-use std::collections::BTreeMap;
 
 use tomar_core::campaign::{Campaign, CampaignSummary, CampaignText, NewCampaign};
 use tomar_core::comment::{Comment, CommentStatus, NewComment, Thread};
@@ -37,6 +36,7 @@ use tomar_core::{Date, Timestamp};
 
 pub use error::StoreError;
 pub use postgres::PgStore;
+pub use settings_cache::{FRESH_FOR as SETTINGS_FRESH_FOR, Settings};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 pub use writer::SigningWriter;
@@ -655,7 +655,8 @@ impl Store {
         dispatch!(self.add_rejection_reason(label_fa, label_en))
     }
 
-    pub async fn settings(&self) -> Result<BTreeMap<String, String>, StoreError> {
+    /// Every platform setting by key; see `settings_cache` for how fresh it is.
+    pub async fn settings(&self) -> Result<Settings, StoreError> {
         dispatch!(self.settings())
     }
 

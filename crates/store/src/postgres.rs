@@ -1,6 +1,7 @@
 //! PostgreSQL, for when one machine is not enough: several stateless `tomar serve`
 //! processes share one database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -13,11 +14,13 @@ use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
 use crate::search::search_queries;
+use crate::settings_cache::SettingsCache;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    settings_cache: Arc<SettingsCache>,
 }
 
 impl PgStore {
@@ -28,7 +31,10 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(StoreError::Connect)?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            settings_cache: Arc::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

@@ -984,13 +984,17 @@ macro_rules! shared_queries {
             }
 
             /// Every platform setting (texts, links, switches) by key.
-            pub async fn settings(
-                &self,
-            ) -> Result<std::collections::BTreeMap<String, String>, $crate::StoreError> {
+            pub async fn settings(&self) -> Result<$crate::Settings, $crate::StoreError> {
+                let generation = match self.settings_cache.fresh() {
+                    Ok(settings) => return Ok(settings),
+                    Err(generation) => generation,
+                };
                 let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
                     .fetch_all(self.reader())
                     .await?;
-                Ok(rows.into_iter().collect())
+                let settings = std::sync::Arc::new(rows.into_iter().collect());
+                self.settings_cache.keep(generation, &settings);
+                Ok(settings)
             }
 
             /// Runs a two-parameter statement behind the store's back, for tests only.
@@ -1015,6 +1019,7 @@ macro_rules! shared_queries {
                     .bind(value)
                     .execute(self.writer())
                     .await?;
+                self.settings_cache.forget();
                 Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                     .bind(key)
                     .fetch_one(self.writer())
@@ -1031,6 +1036,7 @@ macro_rules! shared_queries {
                     Self::upsert_setting(&mut tx, key, value).await?;
                 }
                 tx.commit().await?;
+                self.settings_cache.forget();
                 Ok(())
             }
 

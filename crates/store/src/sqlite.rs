@@ -3,6 +3,7 @@
 //! `SQLITE_BUSY`); reads use a pool of read-only connections that never wait for it.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -17,12 +18,14 @@ use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
 use crate::search::search_queries;
+use crate::settings_cache::SettingsCache;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    settings_cache: Arc<SettingsCache>,
 }
 
 impl SqliteStore {
@@ -45,7 +48,11 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(StoreError::Connect)?;
-        Ok(SqliteStore { writer, readers })
+        Ok(SqliteStore {
+            writer,
+            readers,
+            settings_cache: Arc::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

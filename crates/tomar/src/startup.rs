@@ -104,6 +104,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     addr: SocketAddr,
+    store: Store,
 }
 
 impl Application {
@@ -142,7 +143,7 @@ impl Application {
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
             writer: SigningWriter::start(store.clone()),
-            store,
+            store: store.clone(),
             secret,
             outbox,
             public_url: settings
@@ -155,11 +156,17 @@ impl Application {
             listener,
             router,
             addr,
+            store,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The store the application serves from (sharing its settings cache).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.

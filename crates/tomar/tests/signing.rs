@@ -231,6 +231,28 @@ async fn a_hidden_name_is_counted_but_never_shown() {
     assert!(newest.contains("(نام پنهان)"));
 }
 
+/// Settings are cached per process; another process's change must hold within the cache's
+/// lifetime, the kill switch above all.
+#[tokio::test]
+async fn the_kill_switch_thrown_in_another_process_holds_within_a_second() {
+    let app = TestApp::demo().await;
+    let other = app.another_process().await;
+    assert!(app.page("/library-hours").await.contains("id=\"sign\""));
+    other
+        .store
+        .set_setting("switch.signing_stopped", "true")
+        .await
+        .unwrap();
+    tokio::time::sleep(tomar_store::SETTINGS_FRESH_FOR + std::time::Duration::from_millis(100))
+        .await;
+    assert!(!app.page("/library-hours").await.contains("id=\"sign\""));
+    let signer = Browser::open(&app, "/library-hours").await;
+    let response = signer
+        .request(&app, "library-hours", "سیما آرام", "09121110000", true)
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+}
+
 #[tokio::test]
 async fn closed_campaigns_refuse_before_any_code_is_sent() {
     let app = TestApp::demo().await;

@@ -1,7 +1,7 @@
 //! Platform settings that admins change at run time, read from the store's `settings`
 //! table, with the defaults that hold until someone sets them.
 
-use std::collections::BTreeMap;
+use tomar_store::Settings;
 
 /// Keys of the `settings` table.
 pub mod keys {
@@ -18,11 +18,11 @@ pub mod keys {
 }
 
 pub struct Platform {
-    settings: BTreeMap<String, String>,
+    settings: Settings,
 }
 
 impl Platform {
-    pub fn new(settings: BTreeMap<String, String>) -> Platform {
+    pub fn new(settings: Settings) -> Platform {
         Platform { settings }
     }
 
@@ -121,6 +121,8 @@ pub fn network_of(ip: std::net::IpAddr) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -147,7 +149,7 @@ mod tests {
             keys::CODES_PER_NETWORK_PER_HOUR.to_owned(),
             "lots".to_owned(),
         );
-        let platform = Platform::new(settings);
+        let platform = Platform::new(settings.into());
         assert_eq!(platform.codes_per_contact_per_hour(), 2);
         assert_eq!(platform.codes_per_network_per_hour(), 1000);
         assert!(!platform.signing_stopped());

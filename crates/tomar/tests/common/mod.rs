@@ -34,7 +34,8 @@ enum Database {
 
 pub struct TestApp {
     pub base: String,
-    /// A second handle on the app's database, for arranging what a test needs.
+    /// The app's own store, for arranging what a test needs: a setting changed through it
+    /// takes effect at once, as an admin's change does.
     pub store: Store,
     /// The file outbox the app delivers messages to.
     outbox: tempfile::TempDir,
@@ -75,8 +76,7 @@ impl TestApp {
             sms_gateway: None,
             mailer: None,
         };
-        let base = Self::start(&settings).await;
-        let store = Store::connect(&url).await.unwrap();
+        let (base, store) = Self::start(&settings).await;
         Some(TestApp {
             base,
             store,
@@ -86,12 +86,13 @@ impl TestApp {
         })
     }
 
-    /// Starts Tomar as `tomar serve` does; answers its base URL.
-    async fn start(settings: &ServeSettings) -> String {
+    /// Starts Tomar as `tomar serve` does; answers its base URL and its store.
+    async fn start(settings: &ServeSettings) -> (String, Store) {
         let app = Application::build(settings).await.expect("start Tomar");
         let base = format!("http://{}", app.addr());
+        let store = app.store().clone();
         tokio::spawn(app.run_until_stopped());
-        base
+        (base, store)
     }
 
     /// A second Tomar serving the same database, sharing nothing else with the first, as a
@@ -103,9 +104,10 @@ impl TestApp {
             demo: false,
             ..self.settings.clone()
         };
+        let (base, store) = Self::start(&settings).await;
         TestApp {
-            base: Self::start(&settings).await,
-            store: self.store.clone(),
+            base,
+            store,
             outbox,
             database: None,
             settings,

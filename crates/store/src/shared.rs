@@ -90,20 +90,11 @@ macro_rules! shared_queries {
                     ))
                     .bind(slug.as_ref()),
                 };
-                let Some(row) = query.fetch_optional(self.reader()).await? else {
-                    return Ok(None);
-                };
-                let addressees: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT name, position FROM addressees WHERE campaign_id = $1 ORDER BY ordinal",
-                )
-                .bind(row.id())
-                .fetch_all(self.reader())
-                .await?;
-                let addressees = addressees
-                    .into_iter()
-                    .map(|(name, position)| $crate::rows::addressee(name, position))
-                    .collect::<Result<Vec<_>, _>>()?;
-                row.into_campaign(addressees).map(Some)
+                query
+                    .fetch_optional(self.reader())
+                    .await?
+                    .map($crate::rows::CampaignRow::into_campaign)
+                    .transpose()
             }
 
             /// Saves a lifecycle change made by `Campaign::apply`, with its event, if the

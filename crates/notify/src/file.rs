@@ -28,7 +28,6 @@ impl FileOutbox {
     }
 
     pub async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
-        tokio::fs::create_dir_all(&self.dir).await?;
         let text = format!(
             "To: {}\nChannel: {}\nSubject: {}\n\n{}\n",
             message.recipient,
@@ -36,14 +35,24 @@ impl FileOutbox {
             message.subject,
             message.body
         );
-        // Written under a temporary name and renamed, so a reader never sees half a message.
         let name = format!("{id:08}-{}.txt", message.channel.name());
-        let partial = self.dir.join(format!(".{name}.partial"));
-        tokio::fs::write(&partial, text).await?;
-        tokio::fs::rename(&partial, self.dir.join(&name)).await?;
+        let dir = self.dir.clone();
+        // One trip to the blocking pool for the whole file, not one per call.
+        tokio::task::spawn_blocking(move || write_whole(&dir, &name, text.as_bytes()))
+            .await
+            .map_err(std::io::Error::other)??;
         if self.log_messages {
             tracing::info!(to = %message.recipient, "demo message:\n{}", message.body);
         }
         Ok(())
     }
+}
+
+/// Writes `name` in `dir` under a temporary name and renames it, so a reader never sees half
+/// a message.
+fn write_whole(dir: &Path, name: &str, contents: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let partial = dir.join(format!(".{name}.partial"));
+    std::fs::write(&partial, contents)?;
+    std::fs::rename(&partial, dir.join(name))
 }

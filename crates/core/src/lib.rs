@@ -23,5 +23,5 @@ pub mod suggestions;
 pub mod update;
 pub mod verification;
 
-pub use jiff::Timestamp;
 pub use jiff::civil::Date;
+pub use jiff::{SignedDuration, Timestamp};

@@ -1,18 +1,23 @@
-//! The outbox worker: claims due messages, delivers them, records what happened.
+//! The outbox worker: delivers the messages handed to it and claims due ones (retries,
+//! other processes' lapsed leases, messages queued without a handoff), several at a time,
+//! and records what happened.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::{StreamExt, stream};
 use jiff::{SignedDuration, Timestamp};
-use tokio::sync::Notify;
-use tomar_store::Store;
+use tokio::sync::{Notify, mpsc};
+use tomar_core::message::OutboxMessage;
+use tomar_store::{OUTBOX_LEASE, Store};
 
 use crate::Delivery;
 
 /// Messages claimed per round.
-const CLAIM: u32 = 32;
-/// How long a claim hides a message from other workers; a crashed worker's claims lapse.
-const LEASE: SignedDuration = SignedDuration::from_mins(2);
+const CLAIM: u32 = 64;
+/// Deliveries in flight at once: gateways and mail servers answer slowly, one at a time
+/// would cap a surge at their round trip.
+const IN_FLIGHT: usize = 16;
 /// How often to look for due messages when nobody wakes the worker.
 const POLL: Duration = Duration::from_secs(2);
 /// Deliveries tried before a message is given up.
@@ -31,6 +36,8 @@ pub struct Worker {
     store: Store,
     delivery: Delivery,
     wake: Arc<Notify>,
+    /// Messages this process wrote and leased to itself (see `tomar_store::SigningWriter`).
+    handed: Option<mpsc::UnboundedReceiver<Vec<OutboxMessage>>>,
 }
 
 impl Worker {
@@ -40,11 +47,18 @@ impl Worker {
             store,
             delivery,
             wake,
+            handed: None,
         }
     }
 
+    /// Also delivers the messages handed over on `handed`, without claiming them.
+    pub fn with_handoff(mut self, handed: mpsc::UnboundedReceiver<Vec<OutboxMessage>>) -> Worker {
+        self.handed = Some(handed);
+        self
+    }
+
     /// Delivers forever; run it as a task.
-    pub async fn run(self) {
+    pub async fn run(mut self) {
         loop {
             match self.deliver_due().await {
                 Ok(delivered) if delivered > 0 => continue,
@@ -53,32 +67,55 @@ impl Worker {
                     tracing::error!(%error, "the outbox worker could not read the outbox")
                 }
             }
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+            // Handed messages are delivered as they come; only a wake or the poll claims.
+            loop {
+                tokio::select! {
+                    handed = next_handed(&mut self.handed) => {
+                        if let Err(error) = self.deliver(handed).await {
+                            tracing::error!(%error, "the outbox worker could not record deliveries");
+                        }
+                    }
+                    _ = self.wake.notified() => break,
+                    _ = tokio::time::sleep(POLL) => break,
+                }
             }
         }
     }
 
-    /// One round: answers how many messages it handled.
+    /// One round of claiming: answers how many messages it handled.
     pub async fn deliver_due(&self) -> Result<usize, tomar_store::StoreError> {
         let now = Timestamp::now();
-        let lease_until = now.checked_add(LEASE).unwrap_or(now);
+        let lease_until = now.checked_add(OUTBOX_LEASE).unwrap_or(now);
         let due = self
             .store
             .claim_due_messages(now, lease_until, CLAIM)
             .await?;
-        let mut sent = Vec::with_capacity(due.len());
-        for claimed in &due {
-            match self.delivery.deliver(claimed.id, &claimed.message).await {
-                Ok(()) => sent.push(claimed.id),
+        let handled = due.len();
+        self.deliver(due).await?;
+        Ok(handled)
+    }
+
+    /// Delivers messages this worker holds, several at a time, and records what happened.
+    async fn deliver(&self, messages: Vec<OutboxMessage>) -> Result<(), tomar_store::StoreError> {
+        let deliveries: Vec<_> = messages
+            .into_iter()
+            .map(|held| self.attempt(held))
+            .collect();
+        let attempts: Vec<_> = stream::iter(deliveries)
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
+        let mut sent = Vec::with_capacity(attempts.len());
+        for (held, result) in attempts {
+            match result {
+                Ok(()) => sent.push(held.id),
                 Err(error) => {
-                    let retry_at = retry_delay(claimed.attempts + 1)
+                    let retry_at = retry_delay(held.attempts + 1)
                         .and_then(|delay| Timestamp::now().checked_add(delay).ok());
-                    tracing::warn!(%error, id = claimed.id, retry = retry_at.is_some(), "a message could not be delivered");
+                    tracing::warn!(%error, id = held.id, retry = retry_at.is_some(), "a message could not be delivered");
                     self.store
                         .mark_message_failed(
-                            claimed.id,
+                            held.id,
                             &error.to_string(),
                             retry_at,
                             Timestamp::now(),
@@ -87,14 +124,32 @@ impl Worker {
                 }
             }
         }
-        // One transaction for the whole round: a surge of codes is not one fsync each.
-        if !sent.is_empty() {
-            self.store
-                .mark_messages_sent(&sent, Timestamp::now())
-                .await?;
-        }
-        Ok(due.len())
+        // One statement for the whole round: a surge of codes is not one commit each.
+        self.store.mark_messages_sent(&sent, Timestamp::now()).await
     }
+
+    async fn attempt(
+        &self,
+        held: OutboxMessage,
+    ) -> (OutboxMessage, Result<(), crate::TransportError>) {
+        let result = self.delivery.deliver(held.id, &held.message).await;
+        (held, result)
+    }
+}
+
+/// The next messages handed over, all that are waiting; never, without a handoff.
+async fn next_handed(
+    handed: &mut Option<mpsc::UnboundedReceiver<Vec<OutboxMessage>>>,
+) -> Vec<OutboxMessage> {
+    let Some(receiver) = handed else {
+        return std::future::pending().await;
+    };
+    let mut batches = Vec::new();
+    if receiver.recv_many(&mut batches, 64).await == 0 {
+        // The writer is gone; what it wrote lapses and is claimed.
+        *handed = None;
+    }
+    batches.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

@@ -16,6 +16,17 @@ async fn queue(store: &Store, id: &str, body: &str) {
 }
 
 async fn queue_to(store: &Store, id: &str, channel: Channel, recipient: &str, body: &str) {
+    let (new, message) = verification(id, channel, recipient, body);
+    store.create_verification(&new, &message).await.unwrap();
+}
+
+/// A login code for `recipient` and the message carrying it.
+fn verification(
+    id: &str,
+    channel: Channel,
+    recipient: &str,
+    body: &str,
+) -> (NewVerification, OutboundMessage) {
     let new = NewVerification {
         id: id.into(),
         purpose: Purpose::Login,
@@ -37,7 +48,7 @@ async fn queue_to(store: &Store, id: &str, channel: Channel, recipient: &str, bo
         subject: "کد ورود".into(),
         body: body.into(),
     };
-    store.create_verification(&new, &message).await.unwrap();
+    (new, message)
 }
 
 #[tokio::test]
@@ -432,4 +443,55 @@ async fn sms_goes_over_https_to_a_gateway_with_a_private_authority() {
         received[0]
     );
     assert!(SmsGateway::parse("kavenegar:K?sender=1&ca=/no/such.pem").is_err());
+}
+
+/// The hot path of signing: the writer commits a code and hands its message to the worker,
+/// which delivers it and records it sent, with no claiming in between.
+#[tokio::test]
+async fn codes_handed_over_by_the_signing_writer_are_delivered_and_recorded() {
+    let db = TempSqlite::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
+    let worker = Worker::new(
+        db.store.clone(),
+        Delivery::all(Transport::File(FileOutbox::new(dir.path(), false))),
+        Arc::new(Notify::new()),
+    )
+    .with_handoff(handed);
+    tokio::spawn(worker.run());
+    let writer = tomar_store::SigningWriter::start(db.store.clone(), Some(handoff));
+    let (new, message) = verification("v1", Channel::Sms, "+989121234567", "کد: ۴۵۶");
+    writer.send_code(new, message).await.unwrap();
+
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::read_dir(dir.path()).unwrap().count() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "never delivered");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let text = std::fs::read_to_string(file.path()).unwrap();
+    assert!(text.starts_with("To: +989121234567\n"), "{text}");
+    // Recorded as sent: even once its lease has lapsed, nobody claims it again.
+    let later = Timestamp::now()
+        .checked_add(tomar_store::OUTBOX_LEASE)
+        .unwrap()
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let claimed = db.store.claim_due_messages(later, later, 10).await.unwrap();
+        if claimed.is_empty() {
+            break;
+        }
+        // Claimed before the worker recorded it: give the claim back and look again.
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never recorded as sent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 }

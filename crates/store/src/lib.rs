@@ -39,7 +39,7 @@ pub use postgres::PgStore;
 pub use settings_cache::{FRESH_FOR as SETTINGS_FRESH_FOR, Settings};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
-pub use writer::SigningWriter;
+pub use writer::{Handoff, SigningWriter};
 
 /// One signer's confirmation, as the group commit takes it.
 #[derive(Clone, Debug)]
@@ -100,6 +100,10 @@ impl Recount {
         self.stored != self.actual
     }
 }
+
+/// How long a claimed message is hidden from other outbox workers: a crashed worker's
+/// claims lapse after it and someone else delivers them.
+pub const OUTBOX_LEASE: tomar_core::SignedDuration = tomar_core::SignedDuration::from_mins(2);
 
 /// Matches of a search ranked in memory; more than any page of results shows.
 pub const SEARCH_CANDIDATES: u32 = 200;
@@ -267,22 +271,26 @@ impl Store {
     }
 
     /// Stores new verifications, each with the message carrying its code, in one
-    /// transaction.
+    /// transaction; answers the messages. They are leased to the caller until
+    /// `leased_until` (it delivers them itself; should it fail to, they fall due then), or
+    /// due at once.
     pub async fn create_verifications(
         &self,
         batch: &[(NewVerification, OutboundMessage)],
-    ) -> Result<(), StoreError> {
-        dispatch!(self.create_verifications(batch))
+        leased_until: Option<Timestamp>,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        dispatch!(self.create_verifications(batch, leased_until))
     }
 
-    /// Stores one verification with the message carrying its code.
+    /// Stores one verification with the message carrying its code, due at once.
     pub async fn create_verification(
         &self,
         new: &NewVerification,
         message: &OutboundMessage,
     ) -> Result<(), StoreError> {
-        self.create_verifications(&[(new.clone(), message.clone())])
+        self.create_verifications(&[(new.clone(), message.clone())], None)
             .await
+            .map(drop)
     }
 
     pub async fn verification(&self, id: &str) -> Result<Option<Verification>, StoreError> {

@@ -396,11 +396,14 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
-            /// Queues messages, each created at its own time.
+            /// Queues messages, each created at its own time and first due at `due` (or at
+            /// once); answers their ids in the order given.
             async fn insert_messages(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 messages: &[(&tomar_core::message::OutboundMessage, tomar_core::Timestamp)],
-            ) -> Result<(), $crate::StoreError> {
+                due: Option<tomar_core::Timestamp>,
+            ) -> Result<Vec<i64>, $crate::StoreError> {
+                let mut ids = Vec::with_capacity(messages.len());
                 // Well under either backend's limit of bound values per statement.
                 for chunk in messages.chunks(1000) {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
@@ -412,22 +415,29 @@ macro_rules! shared_queries {
                             .push_bind(message.recipient.as_str())
                             .push_bind(message.subject.as_str())
                             .push_bind(message.body.as_str())
-                            .push_bind(at.as_second())
+                            .push_bind(due.unwrap_or(*at).as_second())
                             .push_bind(at.as_second());
                     });
-                    insert.build().execute(&mut **tx).await?;
+                    insert.push(" RETURNING id");
+                    let mut chunk_ids: Vec<i64> =
+                        insert.build_query_scalar().fetch_all(&mut **tx).await?;
+                    // RETURNING promises no order, but one statement draws its ids in row order.
+                    chunk_ids.sort_unstable();
+                    ids.extend(chunk_ids);
                 }
-                Ok(())
+                Ok(ids)
             }
 
             /// Stores new verifications, each with the message carrying its code, in one
-            /// transaction.
+            /// transaction. The messages are leased to the caller until `leased_until` (it
+            /// delivers them itself; should it fail to, they fall due then), or due at once.
             pub async fn create_verifications(
                 &self,
                 batch: &[(tomar_core::verification::NewVerification, tomar_core::message::OutboundMessage)],
-            ) -> Result<(), $crate::StoreError> {
+                leased_until: Option<tomar_core::Timestamp>,
+            ) -> Result<Vec<tomar_core::message::OutboxMessage>, $crate::StoreError> {
                 if batch.is_empty() {
-                    return Ok(());
+                    return Ok(Vec::new());
                 }
                 let mut tx = self.writer().begin().await?;
                 let mut insert = sqlx::QueryBuilder::<$db>::new(
@@ -463,9 +473,17 @@ macro_rules! shared_queries {
                     .await
                     .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
                 let messages: Vec<_> = batch.iter().map(|(new, message)| (message, new.at)).collect();
-                Self::insert_messages(&mut tx, &messages).await?;
+                let ids = Self::insert_messages(&mut tx, &messages, leased_until).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(ids
+                    .into_iter()
+                    .zip(batch)
+                    .map(|(id, (_, message))| tomar_core::message::OutboxMessage {
+                        id,
+                        message: message.clone(),
+                        attempts: 0,
+                    })
+                    .collect())
             }
 
             pub async fn verification(
@@ -584,7 +602,7 @@ macro_rules! shared_queries {
                 if resent.is_none() {
                     return Ok(false);
                 }
-                Self::insert_messages(&mut tx, &[(&resend.message, at)]).await?;
+                Self::insert_messages(&mut tx, &[(&resend.message, at)], None).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -939,7 +957,7 @@ macro_rules! shared_queries {
                 .await
                 .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?;
                 let messages: Vec<_> = messages.iter().map(|message| (message, new.at)).collect();
-                Self::insert_messages(&mut tx, &messages).await?;
+                Self::insert_messages(&mut tx, &messages, None).await?;
                 tx.commit().await?;
                 Ok(tomar_core::ids::UpdateId(id))
             }

@@ -4,6 +4,10 @@
 //! costs a few commits a second rather than one or two per signer, and a campaign row is
 //! touched once per batch. A caller's answer comes only after its batch committed: what is
 //! acknowledged is durable.
+//!
+//! The code messages a batch wrote are handed straight to this process's outbox worker,
+//! leased to it, so a surge of codes costs no claiming round trips; if the process dies
+//! before delivering them, the lease lapses and any worker delivers them.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,10 +15,10 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use tomar_core::Timestamp;
 use tomar_core::ids::CampaignId;
-use tomar_core::message::OutboundMessage;
+use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::verification::NewVerification;
 
-use crate::{Confirmation, Confirmed, Store, StoreError};
+use crate::{Confirmation, Confirmed, OUTBOX_LEASE, Store, StoreError};
 
 /// The most writes taken into one batch.
 const MAX_BATCH: usize = 512;
@@ -35,6 +39,9 @@ enum Job {
     },
 }
 
+/// Where the writer hands the code messages it has committed, for delivery.
+pub type Handoff = mpsc::UnboundedSender<Vec<OutboxMessage>>;
+
 /// The handle requests use; cheap to clone.
 #[derive(Clone)]
 pub struct SigningWriter {
@@ -42,14 +49,16 @@ pub struct SigningWriter {
 }
 
 impl SigningWriter {
-    /// Starts the writer task on the current runtime.
-    pub fn start(store: Store) -> SigningWriter {
+    /// Starts the writer task on the current runtime. Without a `handoff`, code messages
+    /// are left due in the outbox for whichever worker claims them.
+    pub fn start(store: Store, handoff: Option<Handoff>) -> SigningWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(store, jobs));
+        tokio::spawn(write_batches(store, jobs, handoff));
         SigningWriter { queue }
     }
 
-    /// Stores a verification and its code message; answers once they are committed.
+    /// Stores a verification and its code message; answers once they are committed, and
+    /// hands the message to the outbox worker.
     pub async fn send_code(
         &self,
         verification: NewVerification,
@@ -100,7 +109,7 @@ type CodeJob = (
 );
 type ConfirmJob = (Confirmation, oneshot::Sender<Result<Confirmed, StoreError>>);
 
-async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>) {
+async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>, handoff: Option<Handoff>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut codes: Vec<CodeJob> = Vec::new();
@@ -123,14 +132,14 @@ async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>) {
                     .push((confirmation, reply)),
             }
         }
-        write_codes(&store, codes).await;
+        write_codes(&store, codes, handoff.as_ref()).await;
         for ((campaign, text_version), group) in confirmations {
             write_confirmations(&store, campaign, text_version, group).await;
         }
     }
 }
 
-async fn write_codes(store: &Store, jobs: Vec<CodeJob>) {
+async fn write_codes(store: &Store, jobs: Vec<CodeJob>, handoff: Option<&Handoff>) {
     if jobs.is_empty() {
         return;
     }
@@ -138,8 +147,16 @@ async fn write_codes(store: &Store, jobs: Vec<CodeJob>) {
         .iter()
         .map(|(v, m, _)| (v.clone(), m.clone()))
         .collect();
-    match store.create_verifications(&pairs).await {
-        Ok(()) => {
+    let leased_until = handoff.and_then(|_| Timestamp::now().checked_add(OUTBOX_LEASE).ok());
+    let hand_over = |messages: Vec<OutboxMessage>| {
+        if let Some(handoff) = handoff {
+            // A worker that has stopped leaves them to lapse and be claimed.
+            let _ = handoff.send(messages);
+        }
+    };
+    match store.create_verifications(&pairs, leased_until).await {
+        Ok(messages) => {
+            hand_over(messages);
             for (_, _, reply) in jobs {
                 let _ = reply.send(Ok(()));
             }
@@ -147,8 +164,12 @@ async fn write_codes(store: &Store, jobs: Vec<CodeJob>) {
         // One bad row must not sink its neighbours: write them one by one instead.
         Err(error) if jobs.len() > 1 => {
             tracing::warn!(%error, size = jobs.len(), "a batch of codes failed; writing them singly");
-            for (verification, message, reply) in jobs {
-                let _ = reply.send(store.create_verification(&verification, &message).await);
+            for (pair, (_, _, reply)) in pairs.into_iter().zip(jobs) {
+                let written = store
+                    .create_verifications(std::slice::from_ref(&pair), leased_until)
+                    .await
+                    .map(hand_over);
+                let _ = reply.send(written);
             }
         }
         Err(error) => {

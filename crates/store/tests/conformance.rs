@@ -64,6 +64,7 @@ conformance!(
     withdrawal_takes_a_signature_off_the_count_once,
     only_confirmed_signers_who_asked_for_news_are_kept_for_updates,
     outbox_messages_are_claimed_once_and_forget_their_recipient,
+    code_messages_leased_to_their_writer_are_claimed_only_after_the_lease,
     failed_messages_are_retried_then_given_up,
     concurrent_confirmations_are_counted_exactly,
     concurrent_codes_are_all_stored_with_their_messages,
@@ -903,6 +904,49 @@ async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {
     );
 }
 
+async fn code_messages_leased_to_their_writer_are_claimed_only_after_the_lease(store: Store) {
+    let id = published(&store, "اجاره", 10).await;
+    let batch: Vec<_> = (1..=3)
+        .map(|n| {
+            let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
+            (new, message(&format!("m{n}")))
+        })
+        .collect();
+    let lease = now()
+        .checked_add(jiff::SignedDuration::from_mins(2))
+        .unwrap();
+    let written = store
+        .create_verifications(&batch, Some(lease))
+        .await
+        .unwrap();
+    let bodies: Vec<_> = written.iter().map(|m| m.message.body.as_str()).collect();
+    assert_eq!(bodies, ["m1", "m2", "m3"], "answered in the order given");
+    assert!(written.windows(2).all(|pair| pair[0].id < pair[1].id));
+    assert!(written.iter().all(|m| m.attempts == 0));
+    assert!(
+        store
+            .claim_due_messages(now(), now(), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased to the writer"
+    );
+    store
+        .mark_messages_sent(&[written[0].id], now())
+        .await
+        .unwrap();
+    // Should the writer's process die, the others fall due when the lease ends.
+    let after_lease = lease
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    let lapsed = store
+        .claim_due_messages(after_lease, after_lease, 10)
+        .await
+        .unwrap();
+    let ids: Vec<_> = lapsed.iter().map(|m| m.id).collect();
+    assert_eq!(ids, [written[1].id, written[2].id]);
+}
+
 async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Store) {
     let id = published(&store, "صندوق", 10).await;
     for n in 1..=3 {
@@ -999,7 +1043,7 @@ async fn failed_messages_are_retried_then_given_up(store: Store) {
 
 async fn concurrent_confirmations_are_counted_exactly(store: Store) {
     let id = published(&store, "هجوم", 10).await;
-    let writer = SigningWriter::start(store.clone());
+    let writer = SigningWriter::start(store.clone(), None);
     // 300 confirmations at once: 200 people, 100 of whom try twice.
     let tasks: Vec<_> = (0..300u32)
         .map(|i| {
@@ -1087,7 +1131,7 @@ async fn only_confirmed_signers_who_asked_for_news_are_kept_for_updates(store: S
 
 async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
     let id = published(&store, "صف", 10).await;
-    let writer = SigningWriter::start(store.clone());
+    let writer = SigningWriter::start(store.clone(), None);
     let tasks: Vec<_> = (0..200u32)
         .map(|i| {
             let writer = writer.clone();

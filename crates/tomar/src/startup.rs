@@ -138,11 +138,16 @@ impl Application {
                 .map_or_else(|| files.clone(), Transport::Sms),
             email: settings.mailer.clone().map_or(files, Transport::Smtp),
         };
-        tokio::spawn(Worker::new(store.clone(), delivery, outbox.clone()).run());
+        let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(
+            Worker::new(store.clone(), delivery, outbox.clone())
+                .with_handoff(handed)
+                .run(),
+        );
         tokio::spawn(reconcile_counts_periodically(store.clone()));
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
-            writer: SigningWriter::start(store.clone()),
+            writer: SigningWriter::start(store.clone(), Some(handoff)),
             store: store.clone(),
             secret,
             outbox,

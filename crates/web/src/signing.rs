@@ -123,7 +123,6 @@ pub async fn request_code(
         at: now,
     };
     state.writer.send_code(new, message).await?;
-    state.outbox.notify_one();
     Ok(verification_id)
 }
 

@@ -132,7 +132,6 @@ pub async fn request_code(
         body: tr.with("login.message", &[("code", &tr.digits(code.as_ref()))]),
     };
     state.writer.send_code(new, message).await?;
-    state.outbox.notify_one();
     Ok(Redirect::to(&format!("/login/{id}?next={}", percent_encode(&next))).into_response())
 }
 

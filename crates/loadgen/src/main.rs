@@ -75,19 +75,20 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 type Waiting = Arc<Mutex<HashMap<String, oneshot::Sender<String>>>>;
 
-/// Watches the outbox directory and hands each code to the signer waiting for it.
+/// Watches the outbox directory and hands each code to the signer waiting for it. Read
+/// messages are removed, so each look at the directory costs what is new, not what is old.
 async fn read_codes(outbox: PathBuf, waiting: Waiting) {
-    let mut seen = HashSet::new();
     loop {
         if let Ok(entries) = std::fs::read_dir(&outbox) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !name.ends_with(".txt") || !seen.insert(name) {
+                if !name.ends_with(".txt") {
                     continue;
                 }
                 let Ok(text) = std::fs::read_to_string(entry.path()) else {
                     continue;
                 };
+                let _ = std::fs::remove_file(entry.path());
                 let recipient = text
                     .lines()
                     .next()

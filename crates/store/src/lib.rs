@@ -101,6 +101,17 @@ impl Recount {
     }
 }
 
+/// What the rules for sending a code need to know about a contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContactHistory {
+    /// Codes sent to the contact lately (counted up to a cap).
+    pub codes_to_contact: u64,
+    /// Codes asked for from the network lately (counted up to a cap).
+    pub codes_from_network: u64,
+    /// Whether the contact has a signature, of any status, on the campaign asked about.
+    pub signed: bool,
+}
+
 /// How long a claimed message is hidden from other outbox workers: a crashed worker's
 /// claims lapse after it and someone else delivers them.
 pub const OUTBOX_LEASE: tomar_core::SignedDuration = tomar_core::SignedDuration::from_mins(2);
@@ -314,16 +325,17 @@ impl Store {
         dispatch!(self.has_signed(campaign, contact_key))
     }
 
-    /// Verifications created since `since` for this contact, and from this network, each
-    /// counted up to `cap`.
-    pub async fn recent_verifications(
+    /// Codes sent since `since` to this contact and from this network, each counted up to
+    /// `cap`, and whether the contact has signed `campaign`.
+    pub async fn contact_history(
         &self,
         contact_key: &ContactKey,
         client_key: &str,
         since: Timestamp,
         cap: u64,
-    ) -> Result<(u64, u64), StoreError> {
-        dispatch!(self.recent_verifications(contact_key, client_key, since, cap))
+        campaign: Option<CampaignId>,
+    ) -> Result<ContactHistory, StoreError> {
+        dispatch!(self.contact_history(contact_key, client_key, since, cap, campaign))
     }
 
     /// Uses up one try; answers the tries left, or `None` if there were none.

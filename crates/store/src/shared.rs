@@ -534,28 +534,36 @@ macro_rules! shared_queries {
             }
 
             /// Verifications created since `since` for this contact and from this network,
-            /// each counted up to `cap` (a limit only needs to know it was reached).
-            pub async fn recent_verifications(
+            /// each counted up to `cap` (a limit only needs to know it was reached), and
+            /// whether the contact has signed `campaign`: one round trip for all three.
+            pub async fn contact_history(
                 &self,
                 contact_key: &tomar_core::signature::ContactKey,
                 client_key: &str,
                 since: tomar_core::Timestamp,
                 cap: u64,
-            ) -> Result<(u64, u64), $crate::StoreError> {
-                let (by_contact, by_client): (i64, i64) = sqlx::query_as(
+                campaign: Option<tomar_core::ids::CampaignId>,
+            ) -> Result<$crate::ContactHistory, $crate::StoreError> {
+                let (by_contact, by_client, signed): (i64, i64, bool) = sqlx::query_as(
                     "SELECT \
                      (SELECT COUNT(*) FROM (SELECT 1 FROM verifications \
                       WHERE contact_key = $1 AND created_at >= $3 LIMIT $4) AS by_contact), \
                      (SELECT COUNT(*) FROM (SELECT 1 FROM verifications \
-                      WHERE client_key = $2 AND created_at >= $3 LIMIT $4) AS by_client)",
+                      WHERE client_key = $2 AND created_at >= $3 LIMIT $4) AS by_client), \
+                     EXISTS (SELECT 1 FROM signatures WHERE campaign_id = $5 AND contact_key = $1)",
                 )
                 .bind(contact_key.as_ref())
                 .bind(client_key)
                 .bind(since.as_second())
                 .bind(i64::try_from(cap).unwrap_or(i64::MAX))
+                .bind(campaign.map(|c| c.0))
                 .fetch_one(self.reader())
                 .await?;
-                Ok((by_contact.max(0) as u64, by_client.max(0) as u64))
+                Ok($crate::ContactHistory {
+                    codes_to_contact: by_contact.max(0) as u64,
+                    codes_from_network: by_client.max(0) as u64,
+                    signed,
+                })
             }
 
             /// Uses up one try of a verification; answers the tries left, or `None` if none were.

@@ -60,7 +60,7 @@ conformance!(
     verifications_are_stored_with_their_message,
     attempts_run_out,
     a_verification_confirms_once,
-    recent_verifications_are_counted_by_contact_and_network,
+    contact_history_counts_codes_by_contact_and_network_and_knows_signers,
     withdrawal_takes_a_signature_off_the_count_once,
     only_confirmed_signers_who_asked_for_news_are_kept_for_updates,
     outbox_messages_are_claimed_once_and_forget_their_recipient,
@@ -815,7 +815,7 @@ async fn a_verification_confirms_once(store: Store) {
     );
 }
 
-async fn recent_verifications_are_counted_by_contact_and_network(store: Store) {
+async fn contact_history_counts_codes_by_contact_and_network_and_knows_signers(store: Store) {
     let id = published(&store, "محدودیت", 10).await;
     for (n, contact, network) in [
         (1, "09121234567", "a"),
@@ -829,31 +829,43 @@ async fn recent_verifications_are_counted_by_contact_and_network(store: Store) {
             .unwrap();
     }
     let key = Contact::parse("09121234567").unwrap().key(b"test secret");
-    assert_eq!(
-        store
-            .recent_verifications(&key, "a", now(), 10)
-            .await
-            .unwrap(),
-        (2, 2)
-    );
+    let history = |since, cap, campaign| {
+        let (store, key) = (store.clone(), key.clone());
+        async move {
+            let found = store
+                .contact_history(&key, "a", since, cap, campaign)
+                .await
+                .unwrap();
+            (
+                found.codes_to_contact,
+                found.codes_from_network,
+                found.signed,
+            )
+        }
+    };
+    assert_eq!(history(now(), 10, Some(id)).await, (2, 2, false));
     let later = now()
         .checked_add(jiff::SignedDuration::from_secs(1))
         .unwrap();
+    assert_eq!(history(later, 10, None).await, (0, 0, false));
     assert_eq!(
-        store
-            .recent_verifications(&key, "a", later, 10)
-            .await
-            .unwrap(),
-        (0, 0)
-    );
-    assert_eq!(
-        store
-            .recent_verifications(&key, "a", now(), 1)
-            .await
-            .unwrap(),
-        (1, 1),
+        history(now(), 1, None).await,
+        (1, 1, false),
         "counting stops at the cap"
     );
+    sign(&store, id, &[signer(1)]).await.unwrap();
+    let signed = signer(1).contact_key;
+    let found = store
+        .contact_history(&signed, "a", now(), 10, Some(id))
+        .await
+        .unwrap();
+    assert!(found.signed);
+    let elsewhere = published(&store, "جای دیگر", 10).await;
+    let found = store
+        .contact_history(&signed, "a", now(), 10, Some(elsewhere))
+        .await
+        .unwrap();
+    assert!(!found.signed, "signed that campaign, not this one");
 }
 
 async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {

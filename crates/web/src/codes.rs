@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 
 use jiff::{SignedDuration, Timestamp};
+use tomar_core::ids::CampaignId;
 use tomar_core::signature::ContactKey;
 use tomar_core::verification::{Code, Purpose, Verification, VerificationState};
 
@@ -12,15 +13,24 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::platform::{Platform, network_of};
 
-/// Refuses a new code once this contact or this network has had its hourly share; answers
-/// the network's key, which the verification records for the next count.
+/// A request for a code that the sending limits let through.
+pub struct Cleared {
+    /// The network's key, which the verification records for the next count.
+    pub client_key: String,
+    /// Whether the contact has already signed the campaign asked about.
+    pub already_signed: bool,
+}
+
+/// Refuses a new code once this contact or this network has had its hourly share. For a
+/// signature, `campaign` is the one to be signed.
 pub async fn within_sending_limits(
     state: &AppState,
     platform: &Platform,
     contact_key: &ContactKey,
     peer: IpAddr,
     now: Timestamp,
-) -> Result<String, WebError> {
+    campaign: Option<CampaignId>,
+) -> Result<Cleared, WebError> {
     let client_key = state.secret.client_key(&network_of(peer));
     let hour_ago = now
         .checked_sub(SignedDuration::from_hours(1))
@@ -29,19 +39,23 @@ pub async fn within_sending_limits(
         platform.codes_per_contact_per_hour(),
         platform.codes_per_network_per_hour(),
     );
-    let (by_contact, by_network) = state
+    let history = state
         .store
-        .recent_verifications(
+        .contact_history(
             contact_key,
             &client_key,
             hour_ago,
             per_contact.max(per_network),
+            campaign,
         )
         .await?;
-    if by_contact >= per_contact || by_network >= per_network {
+    if history.codes_to_contact >= per_contact || history.codes_from_network >= per_network {
         return Err(WebError::RateLimited);
     }
-    Ok(client_key)
+    Ok(Cleared {
+        client_key,
+        already_signed: history.signed,
+    })
 }
 
 /// A verification for `purpose` by the id in an address; malformed or unknown ids, and

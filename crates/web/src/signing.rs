@@ -87,11 +87,12 @@ pub async fn request_code(
     };
 
     let contact_key = state.secret.contact_key(&contact);
-    let client_key =
-        codes::within_sending_limits(state, &platform, &contact_key, peer, now).await?;
-
     // Both answers do the same work and look the same; only the message differs.
-    let already_signed = state.store.has_signed(campaign.id, &contact_key).await?;
+    let codes::Cleared {
+        client_key,
+        already_signed,
+    } = codes::within_sending_limits(state, &platform, &contact_key, peer, now, Some(campaign.id))
+        .await?;
     let verification_id = random::token();
     let code = random::code();
     let withdraw_token = random::token();

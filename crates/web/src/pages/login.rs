@@ -105,7 +105,9 @@ pub async fn request_code(
     let platform = Platform::new(state.store.settings().await?);
     let contact_key = state.secret.contact_key(&contact);
     let client_key =
-        codes::within_sending_limits(&state, &platform, &contact_key, peer.ip(), now).await?;
+        codes::within_sending_limits(&state, &platform, &contact_key, peer.ip(), now, None)
+            .await?
+            .client_key;
     let id = random::token();
     let code = random::code();
     let new = NewVerification {

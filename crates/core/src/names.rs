@@ -175,7 +175,7 @@ impl Hashtag {
 }
 
 /// How a campaign is named in a URL: its number or its slug. Digits may be typed in any form.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CampaignRef {
     Id(CampaignId),
     Slug(Slug),

@@ -7,10 +7,10 @@ mod error;
 mod listing;
 mod members;
 mod moderation;
+mod moment_cache;
 mod postgres;
 mod rows;
 mod search;
-mod settings_cache;
 mod shared;
 mod sqlite;
 #[cfg(feature = "testing")]
@@ -35,8 +35,8 @@ use tomar_core::verification::{NewVerification, Verification};
 use tomar_core::{Date, Timestamp};
 
 pub use error::StoreError;
+pub use moment_cache::FRESH_FOR as CACHED_FOR;
 pub use postgres::PgStore;
-pub use settings_cache::{FRESH_FOR as SETTINGS_FRESH_FOR, Settings};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 pub use writer::{Handoff, SigningWriter};
@@ -101,6 +101,9 @@ impl Recount {
     }
 }
 
+/// Every platform setting by key.
+pub type Settings = std::sync::Arc<std::collections::BTreeMap<String, String>>;
+
 /// What the rules for sending a code need to know about a contact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ContactHistory {
@@ -157,6 +160,12 @@ impl Store {
         at: Timestamp,
     ) -> Result<CampaignId, StoreError> {
         dispatch!(self.create_campaign(new, at))
+    }
+
+    /// A campaign as the signing checks need it: at most [`CACHED_FOR`] old, its count
+    /// included; this store's own changes to it show at once.
+    pub async fn cached_campaign(&self, by: &CampaignRef) -> Result<Option<Campaign>, StoreError> {
+        dispatch!(self.cached_campaign(by))
     }
 
     pub async fn campaign(&self, by: &CampaignRef) -> Result<Option<Campaign>, StoreError> {
@@ -675,7 +684,7 @@ impl Store {
         dispatch!(self.add_rejection_reason(label_fa, label_en))
     }
 
-    /// Every platform setting by key; see `settings_cache` for how fresh it is.
+    /// Every platform setting by key, at most [`CACHED_FOR`] old (see `moment_cache`).
     pub async fn settings(&self) -> Result<Settings, StoreError> {
         dispatch!(self.settings())
     }

@@ -50,6 +50,7 @@ macro_rules! moderation_queries {
                     .await?;
                 Self::write_text_parts(&mut tx, id.0, &new.text).await?;
                 tx.commit().await?;
+                self.caches.campaigns.forget();
                 Ok(())
             }
 
@@ -207,6 +208,7 @@ macro_rules! moderation_queries {
                 }
                 Self::insert_event(&mut tx, event).await?;
                 tx.commit().await?;
+                self.caches.campaigns.forget();
                 Ok(())
             }
 

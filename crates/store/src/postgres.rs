@@ -13,14 +13,14 @@ use crate::error::StoreError;
 use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
+use crate::moment_cache::Caches;
 use crate::search::search_queries;
-use crate::settings_cache::SettingsCache;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
-    settings_cache: Arc<SettingsCache>,
+    caches: Arc<Caches>,
 }
 
 impl PgStore {
@@ -33,7 +33,7 @@ impl PgStore {
             .map_err(StoreError::Connect)?;
         Ok(PgStore {
             pool,
-            settings_cache: Arc::default(),
+            caches: Arc::default(),
         })
     }
 

@@ -97,6 +97,23 @@ macro_rules! shared_queries {
                     .transpose()
             }
 
+            /// A campaign as the signing checks need it: at most [`crate::CACHED_FOR`] old,
+            /// its count included; this store's own changes to it show at once.
+            pub async fn cached_campaign(
+                &self,
+                by: &tomar_core::names::CampaignRef,
+            ) -> Result<Option<tomar_core::campaign::Campaign>, $crate::StoreError> {
+                let generation = match self.caches.campaigns.fresh(by) {
+                    Ok(campaign) => return Ok(Some(campaign)),
+                    Err(generation) => generation,
+                };
+                let found = self.campaign(by).await?;
+                if let Some(campaign) = &found {
+                    self.caches.campaigns.keep(generation, by.clone(), campaign.clone());
+                }
+                Ok(found)
+            }
+
             /// Saves a lifecycle change made by `Campaign::apply`, with its event, if the
             /// stored campaign is still in `before`; otherwise writes nothing.
             pub async fn save_transition(
@@ -132,6 +149,7 @@ macro_rules! shared_queries {
                 }
                 Self::insert_event(&mut tx, event).await?;
                 tx.commit().await?;
+                self.caches.campaigns.forget();
                 Ok(())
             }
 
@@ -156,6 +174,7 @@ macro_rules! shared_queries {
                 }
                 Self::insert_event(&mut tx, event).await?;
                 tx.commit().await?;
+                self.caches.campaigns.forget();
                 Ok(())
             }
 
@@ -1002,15 +1021,15 @@ macro_rules! shared_queries {
 
             /// Every platform setting (texts, links, switches) by key.
             pub async fn settings(&self) -> Result<$crate::Settings, $crate::StoreError> {
-                let generation = match self.settings_cache.fresh() {
+                let generation = match self.caches.settings.fresh(&()) {
                     Ok(settings) => return Ok(settings),
                     Err(generation) => generation,
                 };
                 let rows: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM settings")
                     .fetch_all(self.reader())
                     .await?;
-                let settings = std::sync::Arc::new(rows.into_iter().collect());
-                self.settings_cache.keep(generation, &settings);
+                let settings: $crate::Settings = std::sync::Arc::new(rows.into_iter().collect());
+                self.caches.settings.keep(generation, (), settings.clone());
                 Ok(settings)
             }
 
@@ -1026,6 +1045,8 @@ macro_rules! shared_queries {
                     .execute(self.writer())
                     .await
                     .expect("raw test statement");
+                self.caches.campaigns.forget();
+                self.caches.settings.forget();
             }
 
             /// Sets `key` only if it has no value yet; answers the value it has afterwards,
@@ -1036,7 +1057,7 @@ macro_rules! shared_queries {
                     .bind(value)
                     .execute(self.writer())
                     .await?;
-                self.settings_cache.forget();
+                self.caches.settings.forget();
                 Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                     .bind(key)
                     .fetch_one(self.writer())
@@ -1053,7 +1074,7 @@ macro_rules! shared_queries {
                     Self::upsert_setting(&mut tx, key, value).await?;
                 }
                 tx.commit().await?;
-                self.settings_cache.forget();
+                self.caches.settings.forget();
                 Ok(())
             }
 

@@ -17,15 +17,15 @@ use crate::error::StoreError;
 use crate::listing::listing_queries;
 use crate::members::member_queries;
 use crate::moderation::moderation_queries;
+use crate::moment_cache::Caches;
 use crate::search::search_queries;
-use crate::settings_cache::SettingsCache;
 use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
-    settings_cache: Arc<SettingsCache>,
+    caches: Arc<Caches>,
 }
 
 impl SqliteStore {
@@ -51,7 +51,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer,
             readers,
-            settings_cache: Arc::default(),
+            caches: Arc::default(),
         })
     }
 

@@ -56,6 +56,7 @@ conformance!(
     news_links_wait_for_review_and_are_unique,
     updates_list_newest_first,
     settings_are_set_and_replaced,
+    a_cached_campaign_shows_this_stores_changes_at_once,
     references_to_missing_campaigns_are_refused,
     verifications_are_stored_with_their_message,
     attempts_run_out,
@@ -619,6 +620,35 @@ async fn updates_list_newest_first(store: Store) {
     let titles: Vec<_> = updates.iter().map(|u| u.title.as_ref()).collect();
     assert_eq!(titles, ["دوم", "اول"]);
     assert_eq!(updates[0].author, UpdateAuthor::Platform);
+}
+
+async fn a_cached_campaign_shows_this_stores_changes_at_once(store: Store) {
+    let id = store
+        .create_campaign(&new_campaign("در حافظه", Some("kept"), 10), now())
+        .await
+        .unwrap();
+    let by_slug = CampaignRef::Slug(Slug::parse("kept").unwrap());
+    let by_id = CampaignRef::Id(id);
+    let lifecycle = |by: CampaignRef| {
+        let store = store.clone();
+        async move {
+            let campaign = store.cached_campaign(&by).await.unwrap().unwrap();
+            campaign.lifecycle.name()
+        }
+    };
+    assert_eq!(lifecycle(by_slug.clone()).await, "draft");
+    assert_eq!(lifecycle(by_id.clone()).await, "draft");
+    for (step, name) in [
+        (Transition::Submit, "in_review"),
+        (Transition::Approve, "published"),
+        (Transition::End, "ended"),
+    ] {
+        transition(&store, id, step).await.unwrap();
+        assert_eq!(lifecycle(by_slug.clone()).await, name, "by slug");
+        assert_eq!(lifecycle(by_id.clone()).await, name, "by number");
+    }
+    let missing = CampaignRef::Id(CampaignId(9999));
+    assert!(store.cached_campaign(&missing).await.unwrap().is_none());
 }
 
 async fn settings_are_set_and_replaced(store: Store) {

@@ -231,26 +231,48 @@ async fn a_hidden_name_is_counted_but_never_shown() {
     assert!(newest.contains("(نام پنهان)"));
 }
 
-/// Settings are cached per process; another process's change must hold within the cache's
-/// lifetime, the kill switch above all.
+/// Settings, and campaigns as signing checks them, are cached per process for a moment;
+/// another process's change must hold within that moment: the kill switch, and a campaign's
+/// end.
 #[tokio::test]
-async fn the_kill_switch_thrown_in_another_process_holds_within_a_second() {
+async fn changes_made_in_another_process_stop_signing_within_a_second() {
     let app = TestApp::demo().await;
     let other = app.another_process().await;
-    assert!(app.page("/library-hours").await.contains("id=\"sign\""));
+    let signer = Browser::open(&app, "/library-hours").await;
+    let soon_after = tomar_store::CACHED_FOR + std::time::Duration::from_millis(100);
+
+    // Asking for a code reads (and keeps) the campaign and the settings.
+    let asked = signer
+        .request(&app, "library-hours", "سیما آرام", "09121110000", true)
+        .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let id = campaign_id(&app, "library-hours").await;
+    let today = tomar_core::calendar::iran_date(tomar_core::Timestamp::now());
+    let yesterday = today.yesterday().unwrap();
+    tomar_store::testing::run_campaign_on(&other.store, id, yesterday).await;
+    tokio::time::sleep(soon_after).await;
+    let ended = signer
+        .request(&app, "library-hours", "سیما آرام", "09121110001", true)
+        .await;
+    assert_eq!(ended.status(), StatusCode::CONFLICT, "the campaign ended");
+
+    assert!(app.page("/clean-river").await.contains("id=\"sign\""));
     other
         .store
         .set_setting("switch.signing_stopped", "true")
         .await
         .unwrap();
-    tokio::time::sleep(tomar_store::SETTINGS_FRESH_FOR + std::time::Duration::from_millis(100))
+    tokio::time::sleep(soon_after).await;
+    assert!(!app.page("/clean-river").await.contains("id=\"sign\""));
+    let stopped = signer
+        .request(&app, "clean-river", "سیما آرام", "09121110002", true)
         .await;
-    assert!(!app.page("/library-hours").await.contains("id=\"sign\""));
-    let signer = Browser::open(&app, "/library-hours").await;
-    let response = signer
-        .request(&app, "library-hours", "سیما آرام", "09121110000", true)
-        .await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(stopped.status(), StatusCode::CONFLICT, "signing stopped");
+}
+
+async fn campaign_id(app: &TestApp, slug: &str) -> tomar_core::ids::CampaignId {
+    let by = CampaignRef::Slug(tomar_core::names::Slug::parse(slug).unwrap());
+    app.store.campaign(&by).await.unwrap().unwrap().id
 }
 
 #[tokio::test]

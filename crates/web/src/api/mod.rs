@@ -28,7 +28,7 @@ use crate::AppState;
 use crate::codes;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::campaign::{public_campaign, signers_page};
+use crate::pages::campaign::{campaign_to_sign, public_campaign, signers_page};
 use crate::signing::{self, RequestRefused, SignInput};
 
 #[derive(OpenApi)]
@@ -235,7 +235,7 @@ async fn request_signature(
     Path(segment): Path<String>,
     Json(request): Json<SignRequest>,
 ) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
+    let campaign = campaign_to_sign(&state, &segment).await?;
     let input = SignInput {
         name: &request.name,
         contact: &request.contact,
@@ -299,7 +299,7 @@ async fn confirm_signature(
     let campaign_id = verification.campaign_id.ok_or(WebError::NotFound)?;
     let campaign = state
         .store
-        .campaign(&CampaignRef::Id(campaign_id))
+        .cached_campaign(&CampaignRef::Id(campaign_id))
         .await?
         .ok_or(WebError::NotFound)?;
     let refused = |detail: String| WebError::Invalid {

@@ -42,7 +42,19 @@ const SUGGESTIONS_IN_BANNER: usize = 3;
 /// Loads a campaign the public may see, or answers 404.
 pub async fn public_campaign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
     let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
-    match state.store.campaign(&by).await? {
+    public(state.store.campaign(&by).await?)
+}
+
+/// A campaign the public may see, for the signing checks: at most a second old (see
+/// `Store::cached_campaign`), so a surge of signers does not read it again per request.
+/// Pages that show it, and its count, use [`public_campaign`].
+pub async fn campaign_to_sign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
+    let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
+    public(state.store.cached_campaign(&by).await?)
+}
+
+fn public(found: Option<Campaign>) -> Result<Campaign, WebError> {
+    match found {
         Some(campaign) if campaign.lifecycle.is_public() => Ok(campaign),
         _ => Err(WebError::NotFound),
     }

@@ -33,7 +33,7 @@ use crate::codes;
 use crate::csrf::CsrfToken;
 use crate::error::WebError;
 use crate::i18n::Tr;
-use crate::pages::campaign::public_campaign;
+use crate::pages::campaign::{campaign_to_sign, public_campaign};
 use crate::pages::render;
 use crate::platform::Platform;
 use crate::signing::{self, RequestRefused, ResendRefused, SignInput};
@@ -138,7 +138,7 @@ pub async fn request_code(
     Form(form): Form<SignForm>,
 ) -> Result<Response, WebError> {
     csrf.verify(&form.csrf)?;
-    let campaign = public_campaign(&state, &segment).await?;
+    let campaign = campaign_to_sign(&state, &segment).await?;
     let input = SignInput {
         name: &form.name,
         contact: &form.contact,
@@ -276,7 +276,7 @@ pub async fn confirm_code(
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
     csrf.verify(&form.csrf)?;
-    let campaign = public_campaign(&state, &segment).await?;
+    let campaign = campaign_to_sign(&state, &segment).await?;
     let verification = verification_for(&state, &campaign, &id).await?;
     let message = match signing::confirm_code(&state, &campaign, &verification, &form.code).await {
         Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),

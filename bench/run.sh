@@ -15,7 +15,6 @@ trap 'rm -rf "$work"' EXIT
 bench() {
   local backend=$1 url=$2
   echo "== $backend: $signers signers, $concurrency at a time"
-  target/release/tomar setting --database-url "$url" limits.codes_per_network_per_hour 100000000 2>/dev/null
   TOMAR_LOG=warn target/release/tomar serve --demo --database-url "$url" \
     --addr "127.0.0.1:$port" --outbox "$work/outbox-$backend" &
   local pid=$!

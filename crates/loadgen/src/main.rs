@@ -6,12 +6,17 @@
 //!    developer reads it in demo mode: there is no test-only shortcut in the server);
 //! 3. `POST /api/v1/verifications/{id}` with the code.
 //!
+//! Signers come from `--networks` loopback networks (127.0.1.1, 127.0.2.1, …: different
+//! /24s to the server's per-network limit), as a surge comes from many places; so the run
+//! needs no raised limits, and the target must be a loopback address.
+//!
 //! It reports confirmed signatures per second, latency percentiles of both steps, the CPU
 //! time of the server (by pid) and of itself, and, for comparison in the same run, the
 //! plain-HTTP ceiling: the same client fetching a static file from the same server. Last,
 //! it checks that every confirmed signature is in the campaign's public list.
 
 use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -44,6 +49,9 @@ struct Args {
     /// Offsets the signers' numbers, so that runs against one database do not collide.
     #[arg(long, default_value_t = 0)]
     first_signer: u32,
+    /// Loopback networks the signers come from (at most 254).
+    #[arg(long, default_value_t = 64)]
+    networks: u8,
 }
 
 /// User plus system CPU seconds of a process, from /proc.
@@ -207,10 +215,17 @@ async fn main() {
     // reqwest's TLS (needed by the SMS gateway in the same workspace) wants a crypto
     // provider chosen once per process, even for plain http.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.concurrency as usize)
-        .build()
-        .unwrap();
+    let networks = args.networks.clamp(1, 254);
+    let clients: Vec<reqwest::Client> = (1..=networks)
+        .map(|network| {
+            reqwest::Client::builder()
+                .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, network, 1)))
+                .pool_max_idle_per_host(args.concurrency as usize)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let client = clients[0].clone();
     let server_pid = args.server_pid.map(|p| p.to_string());
     let cpu = |pid: &Option<String>| pid.as_deref().map_or(0.0, cpu_seconds);
 
@@ -222,10 +237,10 @@ async fn main() {
     let client_cpu = cpu_seconds("self");
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicU32::new(0));
-    let tasks: Vec<_> = (0..args.concurrency)
-        .map(|_| {
-            let (client, args, waiting, next) =
-                (client.clone(), args.clone(), waiting.clone(), next.clone());
+    let tasks: Vec<_> = (0..args.concurrency as usize)
+        .map(|task| {
+            let client = clients[task % clients.len()].clone();
+            let (args, waiting, next) = (args.clone(), waiting.clone(), next.clone());
             tokio::spawn(async move {
                 let mut outcomes = Vec::new();
                 loop {

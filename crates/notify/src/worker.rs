@@ -67,7 +67,11 @@ impl Worker {
                     tracing::error!(%error, "the outbox worker could not read the outbox")
                 }
             }
-            // Handed messages are delivered as they come; only a wake or the poll claims.
+            // Handed messages are delivered as they come; only a wake or the poll claims. The
+            // poll is a deadline, not a pause: a steady stream of handed messages must not
+            // keep postponing the retries that only a claim finds.
+            let poll = tokio::time::sleep(POLL);
+            tokio::pin!(poll);
             loop {
                 tokio::select! {
                     handed = next_handed(&mut self.handed) => {
@@ -76,7 +80,7 @@ impl Worker {
                         }
                     }
                     _ = self.wake.notified() => break,
-                    _ = tokio::time::sleep(POLL) => break,
+                    _ = &mut poll => break,
                 }
             }
         }

@@ -495,3 +495,49 @@ async fn codes_handed_over_by_the_signing_writer_are_delivered_and_recorded() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
+
+/// A surge keeps handing messages over; a message only a claim finds (here one queued
+/// without waking the worker, as a retry falls due) must still go out at the next poll.
+#[tokio::test]
+async fn handed_messages_do_not_postpone_the_poll() {
+    let db = TempSqlite::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
+    let worker = Worker::new(
+        db.store.clone(),
+        Delivery::all(Transport::File(FileOutbox::new(dir.path(), false))),
+        Arc::new(Notify::new()),
+    )
+    .with_handoff(handed);
+    tokio::spawn(worker.run());
+    // Let the worker's first claim find nothing, so only the poll can find what follows.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    queue(&db.store, "due", "found by the poll").await;
+    let surge = tokio::spawn(async move {
+        for n in 0.. {
+            let (_, message) = verification("x", Channel::Sms, "+989121234567", "handed");
+            let held = tomar_core::message::OutboxMessage {
+                id: 1_000_000 + n,
+                message,
+                attempts: 0,
+            };
+            if handoff.send(vec![held]).is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let found = loop {
+        let found = std::fs::read_dir(dir.path()).unwrap().any(|entry| {
+            std::fs::read_to_string(entry.unwrap().path())
+                .is_ok_and(|text| text.contains("found by the poll"))
+        });
+        if found || tokio::time::Instant::now() > deadline {
+            break found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    surge.abort();
+    assert!(found, "the due message waited for the surge to end");
+}

@@ -445,35 +445,57 @@ async fn sms_goes_over_https_to_a_gateway_with_a_private_authority() {
     assert!(SmsGateway::parse("kavenegar:K?sender=1&ca=/no/such.pem").is_err());
 }
 
+/// Starts a worker delivering to `dir` that also takes messages handed over on the answered
+/// sender, as `tomar serve` wires it; it runs until the test ends.
+fn spawn_worker_with_handoff(
+    store: &Store,
+    dir: &std::path::Path,
+) -> tokio::sync::mpsc::UnboundedSender<Vec<tomar_core::message::OutboxMessage>> {
+    let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
+    let worker = Worker::new(
+        store.clone(),
+        Delivery::all(Transport::File(FileOutbox::new(dir, false))),
+        Arc::new(Notify::new()),
+    )
+    .with_handoff(handed);
+    tokio::spawn(worker.run());
+    handoff
+}
+
+/// The text of a message file in `dir` containing `needle`, looking until `within` has
+/// passed; `None` if none came.
+async fn message_containing(
+    dir: &std::path::Path,
+    needle: &str,
+    within: std::time::Duration,
+) -> Option<String> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let found = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path()).ok())
+            .find(|text| text.contains(needle));
+        if found.is_some() || tokio::time::Instant::now() > deadline {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 /// The hot path of signing: the writer commits a code and hands its message to the worker,
 /// which delivers it and records it sent, with no claiming in between.
 #[tokio::test]
 async fn codes_handed_over_by_the_signing_writer_are_delivered_and_recorded() {
     let db = TempSqlite::new().await;
     let dir = tempfile::tempdir().unwrap();
-    let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
-    let worker = Worker::new(
-        db.store.clone(),
-        Delivery::all(Transport::File(FileOutbox::new(dir.path(), false))),
-        Arc::new(Notify::new()),
-    )
-    .with_handoff(handed);
-    tokio::spawn(worker.run());
+    let handoff = spawn_worker_with_handoff(&db.store, dir.path());
     let writer = tomar_store::SigningWriter::start(db.store.clone(), Some(handoff));
     let (new, message) = verification("v1", Channel::Sms, "+989121234567", "کد: ۴۵۶");
     writer.send_code(new, message).await.unwrap();
 
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::fs::read_dir(dir.path()).unwrap().count() == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "never delivered");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    let file = std::fs::read_dir(dir.path())
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap();
-    let text = std::fs::read_to_string(file.path()).unwrap();
+    let text = message_containing(dir.path(), "کد: ۴۵۶", std::time::Duration::from_secs(30))
+        .await
+        .expect("never delivered");
     assert!(text.starts_with("To: +989121234567\n"), "{text}");
     // Recorded as sent: even once its lease has lapsed, nobody claims it again.
     let later = Timestamp::now()
@@ -502,14 +524,7 @@ async fn codes_handed_over_by_the_signing_writer_are_delivered_and_recorded() {
 async fn handed_messages_do_not_postpone_the_poll() {
     let db = TempSqlite::new().await;
     let dir = tempfile::tempdir().unwrap();
-    let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
-    let worker = Worker::new(
-        db.store.clone(),
-        Delivery::all(Transport::File(FileOutbox::new(dir.path(), false))),
-        Arc::new(Notify::new()),
-    )
-    .with_handoff(handed);
-    tokio::spawn(worker.run());
+    let handoff = spawn_worker_with_handoff(&db.store, dir.path());
     // Let the worker's first claim find nothing, so only the poll can find what follows.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     queue(&db.store, "due", "found by the poll").await;
@@ -527,17 +542,15 @@ async fn handed_messages_do_not_postpone_the_poll() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     });
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    let found = loop {
-        let found = std::fs::read_dir(dir.path()).unwrap().any(|entry| {
-            std::fs::read_to_string(entry.unwrap().path())
-                .is_ok_and(|text| text.contains("found by the poll"))
-        });
-        if found || tokio::time::Instant::now() > deadline {
-            break found;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let found = message_containing(
+        dir.path(),
+        "found by the poll",
+        std::time::Duration::from_secs(20),
+    )
+    .await;
     surge.abort();
-    assert!(found, "the due message waited for the surge to end");
+    assert!(
+        found.is_some(),
+        "the due message waited for the surge to end"
+    );
 }

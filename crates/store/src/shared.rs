@@ -4,6 +4,21 @@
 //! `writer()` pools and gets these methods. What differs (connection set-up, migrations)
 //! lives in the backend's own module.
 
+/// Appends `(v1, v2, …)`, each value bound: the list of an `IN` for a batch.
+pub(crate) fn push_list<DB: sqlx::Database, T>(
+    query: &mut sqlx::QueryBuilder<DB>,
+    values: impl IntoIterator<Item = T>,
+) where
+    T: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query.push("(");
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value);
+    }
+    query.push(")");
+}
+
 /// Implements the shared store methods for a backend type with `reader()`/`writer()` pools.
 /// `$claim_lock` is appended to the row selection of outbox claims.
 macro_rules! shared_queries {
@@ -327,12 +342,9 @@ macro_rules! shared_queries {
                 }
                 let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE verifications SET consumed_at = ");
                 query.push_bind(at.as_second());
-                query.push(" WHERE consumed_at IS NULL AND id IN (");
-                let mut list = query.separated(", ");
-                for id in ids {
-                    list.push_bind(id);
-                }
-                query.push(") RETURNING id");
+                query.push(" WHERE consumed_at IS NULL AND id IN ");
+                $crate::shared::push_list(&mut query, ids);
+                query.push(" RETURNING id");
                 let consumed: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
                 Ok(consumed.into_iter().collect())
             }
@@ -350,12 +362,11 @@ macro_rules! shared_queries {
                     "SELECT contact_key FROM signatures WHERE campaign_id = ",
                 );
                 query.push_bind(campaign.0);
-                query.push(" AND contact_key IN (");
-                let mut list = query.separated(", ");
-                for confirmation in batch {
-                    list.push_bind(confirmation.signature.contact_key.as_ref());
-                }
-                query.push(")");
+                query.push(" AND contact_key IN ");
+                $crate::shared::push_list(
+                    &mut query,
+                    batch.iter().map(|c| c.signature.contact_key.as_ref()),
+                );
                 let found: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
                 let found: std::collections::HashSet<String> = found.into_iter().collect();
                 // Answered as the batch's own strings, so the caller can add to the set.
@@ -723,12 +734,8 @@ macro_rules! shared_queries {
                     "UPDATE outbox SET recipient = '', attempts = attempts + 1, sent_at = ",
                 );
                 update.push_bind(at.as_second());
-                update.push(" WHERE id IN (");
-                let mut list = update.separated(", ");
-                for id in ids {
-                    list.push_bind(*id);
-                }
-                update.push(")");
+                update.push(" WHERE id IN ");
+                $crate::shared::push_list(&mut update, ids.iter().copied());
                 update.build().execute(self.writer()).await?;
                 Ok(())
             }

@@ -9,7 +9,7 @@ use tomar_core::ids::{CampaignId, CommentId, MemberId};
 use tomar_core::lifecycle::{LegalOrder, Lifecycle, Outcome, Status, Transition};
 use tomar_core::listing::{ListSort, ListStatus, Listing};
 use tomar_core::member::Role;
-use tomar_core::message::OutboundMessage;
+use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::{Actor, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus};
@@ -614,8 +614,7 @@ async fn updates_list_newest_first(store: Store) {
         store.add_update(&update, &[message(title)]).await.unwrap();
     }
     let queued = store.claim_due_messages(now(), now(), 10).await.unwrap();
-    let bodies: Vec<_> = queued.iter().map(|m| m.message.body.as_str()).collect();
-    assert_eq!(bodies, ["اول", "دوم"]);
+    assert_eq!(bodies(&queued), ["اول", "دوم"]);
     let updates = store.updates(id).await.unwrap();
     let titles: Vec<_> = updates.iter().map(|u| u.title.as_ref()).collect();
     assert_eq!(titles, ["دوم", "اول"]);
@@ -719,6 +718,11 @@ fn new_verification(
         client_key: network.into(),
         at: now(),
     }
+}
+
+/// The texts of outbox messages, in order.
+fn bodies(messages: &[OutboxMessage]) -> Vec<&str> {
+    messages.iter().map(|m| m.message.body.as_str()).collect()
 }
 
 fn message(body: &str) -> OutboundMessage {
@@ -961,8 +965,11 @@ async fn code_messages_leased_to_their_writer_are_claimed_only_after_the_lease(s
         .create_verifications(&batch, Some(lease))
         .await
         .unwrap();
-    let bodies: Vec<_> = written.iter().map(|m| m.message.body.as_str()).collect();
-    assert_eq!(bodies, ["m1", "m2", "m3"], "answered in the order given");
+    assert_eq!(
+        bodies(&written),
+        ["m1", "m2", "m3"],
+        "answered in the order given"
+    );
     assert!(written.windows(2).all(|pair| pair[0].id < pair[1].id));
     assert!(written.iter().all(|m| m.attempts == 0));
     assert!(
@@ -1003,20 +1010,8 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
         .unwrap();
     let first = store.claim_due_messages(now(), lease, 2).await.unwrap();
     let second = store.claim_due_messages(now(), lease, 2).await.unwrap();
-    assert_eq!(
-        first
-            .iter()
-            .map(|m| m.message.body.as_str())
-            .collect::<Vec<_>>(),
-        ["m1", "m2"]
-    );
-    assert_eq!(
-        second
-            .iter()
-            .map(|m| m.message.body.as_str())
-            .collect::<Vec<_>>(),
-        ["m3"]
-    );
+    assert_eq!(bodies(&first), ["m1", "m2"]);
+    assert_eq!(bodies(&second), ["m3"]);
     store
         .mark_messages_sent(&[first[0].id], now())
         .await
@@ -1029,13 +1024,7 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
         .claim_due_messages(after_lease, after_lease, 10)
         .await
         .unwrap();
-    assert_eq!(
-        again
-            .iter()
-            .map(|m| m.message.body.as_str())
-            .collect::<Vec<_>>(),
-        ["m2", "m3"]
-    );
+    assert_eq!(bodies(&again), ["m2", "m3"]);
 }
 
 async fn failed_messages_are_retried_then_given_up(store: Store) {

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::body::LetterBody;
 use crate::ids::{CampaignId, MemberId};
 use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
-use crate::moderation::{Actor, ModerationEvent, Target};
+use crate::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use crate::names::{Hashtag, Line, Slug};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,6 +125,7 @@ impl Campaign {
         at: Timestamp,
     ) -> Result<ModerationEvent, TransitionError> {
         let next = self.lifecycle.after(&transition)?;
+        let action = ModerationAction::of(&transition);
         match transition {
             Transition::Approve => self.published_at = Some(at),
             Transition::Submit => self.submitted_at = Some(at),
@@ -133,7 +134,7 @@ impl Campaign {
         self.lifecycle = next;
         Ok(ModerationEvent {
             actor,
-            action: transition.name().to_owned(),
+            action,
             target: Target::Campaign(self.id),
             note,
             at,

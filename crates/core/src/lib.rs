@@ -5,6 +5,8 @@ pub mod body;
 pub mod calendar;
 pub mod campaign;
 pub mod comment;
+pub mod contact;
+pub mod hash;
 pub mod ids;
 pub mod language;
 pub mod lifecycle;

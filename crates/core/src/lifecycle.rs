@@ -171,25 +171,65 @@ pub enum Outcome {
     Failed,
 }
 
-impl Outcome {
-    pub fn name(&self) -> &'static str {
+/// Which [`Outcome`] it is, without what it carries: what a moderator picks from a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutcomeKind {
+    None,
+    Delivered,
+    SpecialFollowUp,
+    Succeeded,
+    Failed,
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 5] = [
+        OutcomeKind::None,
+        OutcomeKind::Delivered,
+        OutcomeKind::SpecialFollowUp,
+        OutcomeKind::Succeeded,
+        OutcomeKind::Failed,
+    ];
+
+    pub fn name(self) -> &'static str {
         match self {
-            Outcome::None => "none",
-            Outcome::Delivered => "delivered",
-            Outcome::SpecialFollowUp => "special_follow_up",
-            Outcome::Succeeded { .. } => "succeeded",
-            Outcome::Failed => "failed",
+            OutcomeKind::None => "none",
+            OutcomeKind::Delivered => "delivered",
+            OutcomeKind::SpecialFollowUp => "special_follow_up",
+            OutcomeKind::Succeeded => "succeeded",
+            OutcomeKind::Failed => "failed",
         }
     }
 
+    pub fn from_name(name: &str) -> Option<OutcomeKind> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+impl Outcome {
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::None => OutcomeKind::None,
+            Outcome::Delivered => OutcomeKind::Delivered,
+            Outcome::SpecialFollowUp => OutcomeKind::SpecialFollowUp,
+            Outcome::Succeeded { .. } => OutcomeKind::Succeeded,
+            Outcome::Failed => OutcomeKind::Failed,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// An outcome from its stored parts; `None` when they do not describe one (a success
+    /// without its news link).
     pub fn from_parts(name: &str, news_url: Option<String>) -> Option<Outcome> {
-        Some(match (name, news_url) {
-            ("none", _) => Outcome::None,
-            ("delivered", _) => Outcome::Delivered,
-            ("special_follow_up", _) => Outcome::SpecialFollowUp,
-            ("succeeded", Some(news_url)) => Outcome::Succeeded { news_url },
-            ("failed", _) => Outcome::Failed,
-            _ => return None,
+        Some(match (OutcomeKind::from_name(name)?, news_url) {
+            (OutcomeKind::None, _) => Outcome::None,
+            (OutcomeKind::Delivered, _) => Outcome::Delivered,
+            (OutcomeKind::SpecialFollowUp, _) => Outcome::SpecialFollowUp,
+            (OutcomeKind::Succeeded, Some(news_url)) => Outcome::Succeeded { news_url },
+            (OutcomeKind::Succeeded, None) => return None,
+            (OutcomeKind::Failed, _) => Outcome::Failed,
         })
     }
 

@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 
+use crate::contact::ContactKey;
 use crate::ids::MemberId;
 use crate::names::PersonName;
-use crate::signature::ContactKey;
 
 /// What a registered person may do. Each role can do everything the ones before it can.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,7 +1,7 @@
 //! Messages to people (codes, receipts, updates), as the outbox holds them. The transports
 //! that deliver them know nothing beyond this.
 
-use crate::signature::Channel;
+use crate::contact::Channel;
 
 /// A message about to be written to the outbox, in the same transaction as the change that
 /// caused it.

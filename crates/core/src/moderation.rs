@@ -4,6 +4,7 @@ use jiff::Timestamp;
 
 use crate::ids::{CampaignId, CommentId, MemberId, NewsLinkId, RejectionReasonId};
 use crate::language::Language;
+use crate::lifecycle::{OutcomeKind, Transition};
 use crate::names::Line;
 
 /// Who acted: a person, or the platform itself (scheduled jobs, the end of a campaign).
@@ -39,11 +40,83 @@ impl Target {
     }
 }
 
+/// What was done. A campaign's lifecycle moves, its outcome and its revised texts; a
+/// comment hidden or restored; a news link approved or rejected (`Approve`, `Reject`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModerationAction {
+    Submit,
+    Approve,
+    Reject,
+    End,
+    Suspend,
+    SetOutcome(OutcomeKind),
+    ApproveText,
+    RejectText,
+    Hide,
+    Restore,
+}
+
+impl ModerationAction {
+    /// The action a lifecycle transition is recorded as.
+    pub fn of(transition: &Transition) -> ModerationAction {
+        match transition {
+            Transition::Submit => ModerationAction::Submit,
+            Transition::Approve => ModerationAction::Approve,
+            Transition::Reject(_) => ModerationAction::Reject,
+            Transition::End => ModerationAction::End,
+            Transition::Suspend(_) => ModerationAction::Suspend,
+        }
+    }
+
+    /// Every action, for reading stored names back.
+    fn all() -> impl Iterator<Item = ModerationAction> {
+        use ModerationAction as A;
+        [
+            A::Submit,
+            A::Approve,
+            A::Reject,
+            A::End,
+            A::Suspend,
+            A::ApproveText,
+            A::RejectText,
+            A::Hide,
+            A::Restore,
+        ]
+        .into_iter()
+        .chain(OutcomeKind::ALL.into_iter().map(A::SetOutcome))
+    }
+
+    /// The stored name, also the key of its description (`moderation.action_{name}`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModerationAction::Submit => "submit",
+            ModerationAction::Approve => "approve",
+            ModerationAction::Reject => "reject",
+            ModerationAction::End => "end",
+            ModerationAction::Suspend => "suspend",
+            ModerationAction::SetOutcome(OutcomeKind::None) => "outcome_none",
+            ModerationAction::SetOutcome(OutcomeKind::Delivered) => "outcome_delivered",
+            ModerationAction::SetOutcome(OutcomeKind::SpecialFollowUp) => {
+                "outcome_special_follow_up"
+            }
+            ModerationAction::SetOutcome(OutcomeKind::Succeeded) => "outcome_succeeded",
+            ModerationAction::SetOutcome(OutcomeKind::Failed) => "outcome_failed",
+            ModerationAction::ApproveText => "approve_text",
+            ModerationAction::RejectText => "reject_text",
+            ModerationAction::Hide => "hide",
+            ModerationAction::Restore => "restore",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ModerationAction> {
+        Self::all().find(|action| action.name() == name)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModerationEvent {
     pub actor: Actor,
-    /// The action's name, e.g. `approve`, `reject`, `hide`.
-    pub action: String,
+    pub action: ModerationAction,
     pub target: Target,
     pub note: Option<String>,
     pub at: Timestamp,
@@ -65,5 +138,24 @@ impl RejectionReason {
             Language::Fa => &self.label_fa,
             Language::En => &self.label_en,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_through_their_names() {
+        let all: Vec<_> = ModerationAction::all().collect();
+        assert_eq!(all.len(), 14);
+        for action in all {
+            assert_eq!(ModerationAction::from_name(action.name()), Some(action));
+        }
+        assert_eq!(ModerationAction::from_name("outcome"), None);
+        assert_eq!(
+            ModerationAction::of(&Transition::Reject(RejectionReasonId(1))),
+            ModerationAction::Reject
+        );
     }
 }

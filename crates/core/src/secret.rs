@@ -1,13 +1,13 @@
 //! The server's secret, and everything keyed by it: contact keys, code hashes, tokens.
 //! A stolen database without the secret cannot be matched to phone numbers or emails.
 
-use chacha20poly1305::aead::Aead;
+use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 
-use crate::signature::{Contact, ContactKey};
-use crate::verification::Code;
+use crate::contact::{Contact, ContactKey};
+use crate::hash::{constant_time_eq, from_hex, hex, hmac_sha256};
+use crate::signature::{WithdrawKey, WithdrawToken};
+use crate::verification::{Code, VerificationId};
 
 #[derive(Clone)]
 pub struct Secret(Vec<u8>);
@@ -35,15 +35,15 @@ impl Secret {
         hex(&self.0)
     }
 
+    /// HMAC of the domain and each part, every part after a zero byte, so that values for
+    /// different purposes can never collide.
     fn keyed_digest(&self, domain: &str, parts: &[&str]) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
-            .expect("HMAC accepts keys of any length");
-        mac.update(domain.as_bytes());
+        let mut input: Vec<&[u8]> = vec![domain.as_bytes()];
         for part in parts {
-            mac.update(&[0]);
-            mac.update(part.as_bytes());
+            input.push(&[0]);
+            input.push(part.as_bytes());
         }
-        mac.finalize().into_bytes().into()
+        hmac_sha256(&self.0, &input)
     }
 
     fn keyed_hash(&self, domain: &str, parts: &[&str]) -> String {
@@ -82,16 +82,25 @@ impl Secret {
         String::from_utf8(plain).ok()
     }
 
+    /// The de-duplication key of a contact: HMAC-SHA256 of its canonical form. Without
+    /// the secret, a leaked key says nothing about the person. (It has no domain label, as
+    /// the keyed hashes below do: it was the first, and every stored key is in this form.)
     pub fn contact_key(&self, contact: &Contact) -> ContactKey {
-        contact.key(&self.0)
+        ContactKey::from_digest(&hmac_sha256(&self.0, &[contact.canonical().as_bytes()]))
     }
 
     /// The stored form of a code, bound to its verification so codes cannot be swapped.
-    pub fn code_hash(&self, verification_id: &str, code: &Code) -> String {
-        self.keyed_hash("code", &[verification_id, code.as_ref()])
+    pub fn code_hash(&self, verification: &VerificationId, code: &Code) -> String {
+        self.keyed_hash("code", &[verification.as_ref(), code.as_ref()])
     }
 
-    /// The stored form of a bearer token (a withdrawal link), so a leaked table grants nothing.
+    /// The stored form of a withdrawal link's token.
+    pub fn withdraw_key(&self, token: &WithdrawToken) -> WithdrawKey {
+        WithdrawKey::from_digest(&self.keyed_digest("token", &[token.as_ref()]))
+    }
+
+    /// The stored form of any other bearer value (who flagged a comment), so a leaked table
+    /// names nobody. Shares its domain with withdrawal keys: both are "a token's hash".
     pub fn token_hash(&self, token: &str) -> String {
         self.keyed_hash("token", &[token])
     }
@@ -110,26 +119,6 @@ impl Secret {
     pub fn client_key(&self, network: &str) -> String {
         self.keyed_hash("client", &[network])
     }
-}
-
-/// Equality that takes the same time wherever the inputs differ, so comparing a guess
-/// with a secret value leaks nothing about how much of it was right.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(hex: &str) -> Option<Vec<u8>> {
-    if !hex.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
@@ -163,8 +152,44 @@ mod tests {
     fn hashes_are_separated_by_purpose_and_binding() {
         let secret = Secret::new(vec![1; 32]).unwrap();
         let code = Code::parse("123456").unwrap();
-        assert_ne!(secret.code_hash("a", &code), secret.code_hash("b", &code));
+        let (a, b) = (
+            VerificationId::from_random([1; 16]),
+            VerificationId::from_random([2; 16]),
+        );
+        assert_ne!(secret.code_hash(&a, &code), secret.code_hash(&b, &code));
         assert_ne!(secret.token_hash("a"), secret.client_key("a"));
         assert_eq!(secret.token_hash("a"), secret.token_hash("a"));
+        let token = WithdrawToken::from_random([3; 16]);
+        assert_eq!(
+            secret.withdraw_key(&token).as_ref(),
+            secret.token_hash(token.as_ref())
+        );
+    }
+
+    #[test]
+    fn contact_keys_depend_on_contact_and_secret() {
+        let (s1, s2) = (
+            Secret::new(vec![1; 32]).unwrap(),
+            Secret::new(vec![2; 32]).unwrap(),
+        );
+        let a = Contact::parse("09123456789").unwrap();
+        let b = Contact::parse("+98 912 345 6789").unwrap();
+        let c = Contact::parse("sara@example.org").unwrap();
+        assert_eq!(s1.contact_key(&a), s1.contact_key(&b));
+        assert_ne!(s1.contact_key(&a), s2.contact_key(&a));
+        assert_ne!(s1.contact_key(&a), s1.contact_key(&c));
+        assert_eq!(s1.contact_key(&a).as_ref().len(), 64);
+    }
+
+    #[test]
+    fn contact_keys_keep_their_stored_form() {
+        // HMAC-SHA256(key "k", "mobile:+989123456789"), computed elsewhere: every stored key
+        // is in this form, so changing how it is computed would make every signer new.
+        let secret = Secret(b"k".to_vec());
+        let contact = Contact::parse("09123456789").unwrap();
+        assert_eq!(
+            secret.contact_key(&contact).as_ref(),
+            "ddeb2e50706e7c9c7af4971b22c3934039a1c74d03add0842d9f0bfb7bef4118"
+        );
     }
 }

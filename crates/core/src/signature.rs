@@ -1,180 +1,69 @@
-//! A signature: one verified person's support for one campaign.
+//! A signature: one verified person's support for one campaign, and the token that lets
+//! its signer take it back.
 
 use std::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
 use jiff::Timestamp;
-use sha2::Sha256;
 
+use crate::contact::ContactKey;
+use crate::hash::{hex, is_hex};
 use crate::ids::{CampaignId, SignatureId};
-use crate::names::{InputError, PersonName};
-use crate::persian::ascii_digits;
+use crate::names::PersonName;
 
-/// A mobile number in E.164 form, e.g. `+989123456789`. Built only by [`Mobile::parse`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Mobile(String);
+/// The bearer token in a signer's withdrawal link (`/withdraw/{token}`): 128 random bits in
+/// hex. Only its keyed hash, the [`WithdrawKey`], is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WithdrawToken(String);
 
-impl Mobile {
-    /// Accepts the ways Iranians write their numbers (`۰۹۱۲ ۳۴۵ ۶۷۸۹`, `+98 912…`,
-    /// `0098912…`, `912…`) and international numbers in E.164 form.
-    pub fn parse(input: &str) -> Result<Self, InputError> {
-        let typed = ascii_digits(input.trim());
-        if typed.is_empty() {
-            return Err(InputError::Empty);
-        }
-        let separators = |c: &char| matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{200C}');
-        let compact: String = typed.chars().filter(|c| !separators(c)).collect();
-        let international = compact
-            .strip_prefix('+')
-            .or_else(|| compact.strip_prefix("00"));
-        let digits = match international {
-            Some(rest) => rest.to_owned(),
-            None if compact.len() == 11 && compact.starts_with("09") => {
-                format!("98{}", &compact[1..])
-            }
-            None if compact.len() == 10 && compact.starts_with('9') => format!("98{compact}"),
-            None if compact.len() == 12 && compact.starts_with("989") => compact.clone(),
-            None => return Err(InputError::BadCharacters),
-        };
-        if !digits.chars().all(|c| c.is_ascii_digit()) || !(8..=15).contains(&digits.len()) {
-            return Err(InputError::BadCharacters);
-        }
-        // Iranian mobiles are +98 9xx xxx xxxx; a landline or a short number cannot sign.
-        if let Some(national) = digits.strip_prefix("98")
-            && (national.len() != 10 || !national.starts_with('9'))
-        {
-            return Err(InputError::BadCharacters);
-        }
-        Ok(Mobile(format!("+{digits}")))
+impl WithdrawToken {
+    pub fn from_random(bytes: [u8; 16]) -> WithdrawToken {
+        WithdrawToken(hex(&bytes))
+    }
+
+    /// A token as it appears in an address; anything not shaped like one is no token.
+    pub fn parse(text: &str) -> Option<WithdrawToken> {
+        is_hex(text, 32).then(|| WithdrawToken(text.to_owned()))
     }
 }
 
-/// An email address, trimmed and case-folded. Built only by [`Email::parse`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Email(String);
-
-impl Email {
-    pub const MAX: usize = 254;
-
-    pub fn parse(input: &str) -> Result<Self, InputError> {
-        let email = input.trim().to_lowercase();
-        if email.is_empty() {
-            return Err(InputError::Empty);
-        }
-        if email.len() > Self::MAX {
-            return Err(InputError::TooLong { max: Self::MAX });
-        }
-        let (local, domain) = email.split_once('@').ok_or(InputError::BadCharacters)?;
-        let plain = |s: &str| {
-            !s.is_empty()
-                && !s.chars().any(|c| {
-                    c.is_whitespace()
-                        || c.is_control()
-                        || matches!(c, '@' | '<' | '>' | ',' | ';' | '"')
-                })
-        };
-        let labels_ok = domain.split('.').count() >= 2 && domain.split('.').all(|l| !l.is_empty());
-        if !plain(local) || !plain(domain) || !labels_ok {
-            return Err(InputError::BadCharacters);
-        }
-        Ok(Email(email))
-    }
-}
-
-/// The way a signer can be reached: one field on the form takes either.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Contact {
-    Mobile(Mobile),
-    Email(Email),
-}
-
-impl Contact {
-    pub fn parse(input: &str) -> Result<Self, InputError> {
-        if input.contains('@') {
-            Email::parse(input).map(Contact::Email)
-        } else {
-            Mobile::parse(input).map(Contact::Mobile)
-        }
-    }
-
-    /// How a code reaches this contact.
-    pub fn channel(&self) -> Channel {
-        match self {
-            Contact::Mobile(_) => Channel::Sms,
-            Contact::Email(_) => Channel::Email,
-        }
-    }
-
-    fn canonical(&self) -> String {
-        match self {
-            Contact::Mobile(m) => format!("mobile:{}", m.0),
-            Contact::Email(e) => format!("email:{}", e.0),
-        }
-    }
-
-    /// The de-duplication key: HMAC-SHA256 of the canonical contact under the server's
-    /// secret (see `Secret::contact_key`). Without the secret, a leaked key says nothing
-    /// about the person.
-    pub fn key(&self, secret: &[u8]) -> ContactKey {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
-            .expect("HMAC accepts keys of any length");
-        mac.update(self.canonical().as_bytes());
-        ContactKey(crate::secret::hex(&mac.finalize().into_bytes()))
-    }
-}
-
-impl AsRef<str> for Contact {
-    fn as_ref(&self) -> &str {
-        match self {
-            Contact::Mobile(m) => &m.0,
-            Contact::Email(e) => &e.0,
-        }
-    }
-}
-
-/// How a message travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Channel {
-    Sms,
-    Email,
-}
-
-impl Channel {
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Channel> {
-        [Channel::Sms, Channel::Email]
-            .into_iter()
-            .find(|c| c.name() == name)
-    }
-}
-
-/// A keyed hash of a normalised contact, in hex.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ContactKey(String);
-
-impl ContactKey {
-    /// Rebuilds a key read back from storage.
-    pub fn from_stored(hex: String) -> Self {
-        ContactKey(hex)
-    }
-}
-
-impl AsRef<str> for ContactKey {
+impl AsRef<str> for WithdrawToken {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Debug for ContactKey {
-    // Keys are not secrets, but they identify a person across campaigns: keep them out of logs.
+impl fmt::Display for WithdrawToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ContactKey(…)")
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for WithdrawToken {
+    // A bearer token: whoever reads it can withdraw the signature.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WithdrawToken(…)")
+    }
+}
+
+/// The stored form of a [`WithdrawToken`]: its keyed hash (`Secret::withdraw_key`), so a
+/// leaked table withdraws nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WithdrawKey(String);
+
+impl WithdrawKey {
+    pub(crate) fn from_digest(digest: &[u8]) -> WithdrawKey {
+        WithdrawKey(hex(digest))
+    }
+
+    /// Rebuilds a key read back from storage.
+    pub fn from_stored(text: String) -> WithdrawKey {
+        WithdrawKey(text)
+    }
+}
+
+impl AsRef<str> for WithdrawKey {
+    fn as_ref(&self) -> &str {
+        &self.0
     }
 }
 
@@ -217,8 +106,8 @@ pub struct ConfirmedSignature {
     /// The contact sealed by `Secret::seal`, kept only for a signer who wants news.
     pub sealed_contact: Option<String>,
     pub contact_key: ContactKey,
-    /// Keyed hash of the token in the signer's withdrawal link, if they were sent one.
-    pub withdraw_key: Option<String>,
+    /// The keyed hash of the token in the signer's withdrawal link, if they were sent one.
+    pub withdraw_key: Option<WithdrawKey>,
     pub created_at: Timestamp,
     pub confirmed_at: Timestamp,
 }
@@ -247,80 +136,19 @@ impl Signature {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
-    fn iranian_mobiles_in_every_form_are_one_number() {
-        let forms = [
-            "۰۹۱۲ ۳۴۵ ۶۷۸۹",
-            "٠٩١٢٣٤٥٦٧٨٩",
-            "09123456789",
-            "+98 912 345 6789",
-            "00989123456789",
-            "9123456789",
-            "989123456789",
-            "0912-345-6789",
-        ];
-        for form in forms {
-            assert_eq!(Mobile::parse(form).unwrap().0, "+989123456789", "{form}");
-        }
-    }
-
-    #[test]
-    fn bad_mobiles_are_refused() {
+    fn withdrawal_tokens_are_32_hex_digits() {
+        let token = WithdrawToken::from_random([0xab; 16]);
+        assert_eq!(WithdrawToken::parse(token.as_ref()), Some(token));
         for bad in [
             "",
-            "12",
-            "0212345678",
-            "+98 21 1234 5678",
-            "+1",
-            "0912345678x",
-            "<script>",
+            "abc",
+            &"g".repeat(32),
+            &"a".repeat(33),
+            "../../etc/passwd",
         ] {
-            assert!(Mobile::parse(bad).is_err(), "{bad}");
-        }
-        assert_eq!(Mobile::parse("+44 7700 900123").unwrap().0, "+447700900123");
-    }
-
-    #[test]
-    fn emails_are_trimmed_and_case_folded() {
-        assert_eq!(
-            Email::parse("  Sara@Example.ORG ").unwrap().0,
-            "sara@example.org"
-        );
-        for bad in [
-            "",
-            "sara",
-            "sara@",
-            "@x.org",
-            "sara@localhost",
-            "a b@x.org",
-            "a@b@c.org",
-        ] {
-            assert!(Email::parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn contact_keys_depend_on_contact_and_secret() {
-        let a = Contact::parse("09123456789").unwrap();
-        let b = Contact::parse("+98 912 345 6789").unwrap();
-        let c = Contact::parse("sara@example.org").unwrap();
-        assert_eq!(a.key(b"s1"), b.key(b"s1"));
-        assert_ne!(a.key(b"s1"), a.key(b"s2"));
-        assert_ne!(a.key(b"s1"), c.key(b"s1"));
-        assert_eq!(a.key(b"s1").as_ref().len(), 64);
-    }
-
-    proptest! {
-        #[test]
-        fn every_digit_form_of_a_mobile_parses_alike(n in 0u32..1_000_000_000) {
-            let ascii = format!("09{n:09}");
-            let persian = crate::persian::persian_digits(&ascii);
-            let arabic: String = ascii.chars().map(|c| char::from_u32('٠' as u32 + c.to_digit(10).unwrap()).unwrap()).collect();
-            let expected = Mobile::parse(&ascii).unwrap();
-            prop_assert_eq!(Mobile::parse(&persian).unwrap(), expected.clone());
-            prop_assert_eq!(Mobile::parse(&arabic).unwrap(), expected);
+            assert_eq!(WithdrawToken::parse(bad), None, "{bad}");
         }
     }
 }

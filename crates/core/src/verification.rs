@@ -1,10 +1,16 @@
 //! Proving a contact: a six-digit code sent by SMS or email, stored only as a keyed hash,
 //! good for one use, for ten minutes and five tries.
 
-use jiff::SignedDuration;
+use std::fmt;
 
-use crate::names::InputError;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::contact::{Channel, ContactKey};
+use crate::hash::{hex, is_hex};
+use crate::ids::CampaignId;
+use crate::names::{InputError, PersonName};
 use crate::persian::ascii_digits;
+use crate::signature::WithdrawKey;
 
 /// How long a code stays good after it is sent.
 pub const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
@@ -75,6 +81,113 @@ impl Purpose {
     }
 }
 
+/// A verification's unguessable id, as in the address of its code page: 128 random bits in
+/// hex. Knowing it is what lets a browser try codes for it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct VerificationId(String);
+
+impl VerificationId {
+    pub fn from_random(bytes: [u8; 16]) -> VerificationId {
+        VerificationId(hex(&bytes))
+    }
+
+    /// An id as it appears in an address; anything not shaped like one is no id.
+    pub fn parse(text: &str) -> Option<VerificationId> {
+        is_hex(text, 32).then(|| VerificationId(text.to_owned()))
+    }
+
+    /// Rebuilds an id read back from storage.
+    pub fn from_stored(text: String) -> VerificationId {
+        VerificationId(text)
+    }
+}
+
+impl AsRef<str> for VerificationId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for VerificationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for VerificationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "VerificationId({})", &self.0[..self.0.len().min(8)])
+    }
+}
+
+/// A verification about to be stored, with the hash of the code that was sent.
+#[derive(Clone, Debug)]
+pub struct NewVerification {
+    pub id: VerificationId,
+    pub purpose: Purpose,
+    pub campaign_id: Option<CampaignId>,
+    pub contact_key: ContactKey,
+    pub channel: Channel,
+    pub code_hash: String,
+    pub name: Option<PersonName>,
+    pub public: bool,
+    pub wants_updates: bool,
+    /// The contact sealed by `Secret::seal`, only when `wants_updates`.
+    pub sealed_contact: Option<String>,
+    /// The keyed hash of the withdrawal token sent with the code.
+    pub withdraw_key: WithdrawKey,
+    pub client_key: String,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Verification {
+    pub id: VerificationId,
+    pub purpose: Purpose,
+    pub campaign_id: Option<CampaignId>,
+    pub contact_key: ContactKey,
+    pub channel: Channel,
+    pub code_hash: String,
+    pub attempts_left: u32,
+    pub name: Option<PersonName>,
+    pub public: bool,
+    pub wants_updates: bool,
+    pub sealed_contact: Option<String>,
+    pub withdraw_key: WithdrawKey,
+    pub created_at: Timestamp,
+    pub last_sent_at: Timestamp,
+    /// How many times the code was sent again.
+    pub resends: u32,
+    pub expires_at: Timestamp,
+    pub consumed_at: Option<Timestamp>,
+    /// The number of the signature it confirmed.
+    pub signature_sequence: Option<u64>,
+}
+
+/// Whether a code may still be tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerificationState {
+    Open,
+    Expired,
+    /// Too many wrong codes.
+    Exhausted,
+    Used,
+}
+
+impl Verification {
+    pub fn state(&self, now: Timestamp) -> VerificationState {
+        if self.consumed_at.is_some() {
+            VerificationState::Used
+        } else if self.attempts_left == 0 {
+            VerificationState::Exhausted
+        } else if now >= self.expires_at {
+            VerificationState::Expired
+        } else {
+            VerificationState::Open
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,76 +204,17 @@ mod tests {
     }
 
     #[test]
+    fn verification_ids_are_32_hex_digits() {
+        let id = VerificationId::from_random([7; 16]);
+        assert_eq!(VerificationId::parse(id.as_ref()), Some(id));
+        for bad in ["", "0707", &"z".repeat(32), &"0".repeat(31)] {
+            assert_eq!(VerificationId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn random_codes_have_six_digits() {
         assert_eq!(Code::from_random(42).as_ref(), "000042");
         assert_eq!(Code::from_random(u32::MAX).as_ref(), "967295");
-    }
-}
-
-/// A verification about to be stored, with the hash of the code that was sent.
-#[derive(Clone, Debug)]
-pub struct NewVerification {
-    pub id: String,
-    pub purpose: Purpose,
-    pub campaign_id: Option<crate::ids::CampaignId>,
-    pub contact_key: crate::signature::ContactKey,
-    pub channel: crate::signature::Channel,
-    pub code_hash: String,
-    pub name: Option<crate::names::PersonName>,
-    pub public: bool,
-    pub wants_updates: bool,
-    /// The contact sealed by `Secret::seal`, only when `wants_updates`.
-    pub sealed_contact: Option<String>,
-    /// Keyed hash of the withdrawal token sent with the code.
-    pub withdraw_key: String,
-    pub client_key: String,
-    pub at: jiff::Timestamp,
-}
-
-#[derive(Clone, Debug)]
-pub struct Verification {
-    pub id: String,
-    pub purpose: Purpose,
-    pub campaign_id: Option<crate::ids::CampaignId>,
-    pub contact_key: crate::signature::ContactKey,
-    pub channel: crate::signature::Channel,
-    pub code_hash: String,
-    pub attempts_left: u32,
-    pub name: Option<crate::names::PersonName>,
-    pub public: bool,
-    pub wants_updates: bool,
-    pub sealed_contact: Option<String>,
-    pub withdraw_key: String,
-    pub created_at: jiff::Timestamp,
-    pub last_sent_at: jiff::Timestamp,
-    /// How many times the code was sent again.
-    pub resends: u32,
-    pub expires_at: jiff::Timestamp,
-    pub consumed_at: Option<jiff::Timestamp>,
-    /// The number of the signature it confirmed.
-    pub signature_sequence: Option<u64>,
-}
-
-/// Whether a code may still be tried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VerificationState {
-    Open,
-    Expired,
-    /// Too many wrong codes.
-    Exhausted,
-    Used,
-}
-
-impl Verification {
-    pub fn state(&self, now: jiff::Timestamp) -> VerificationState {
-        if self.consumed_at.is_some() {
-            VerificationState::Used
-        } else if self.attempts_left == 0 {
-            VerificationState::Exhausted
-        } else if now >= self.expires_at {
-            VerificationState::Expired
-        } else {
-            VerificationState::Open
-        }
     }
 }

@@ -13,8 +13,8 @@ pub use sms::SmsGateway;
 pub use smtp::SmtpMailer;
 pub use worker::{Worker, retry_delay};
 
+use tomar_core::contact::Channel;
 use tomar_core::message::OutboundMessage;
-use tomar_core::signature::Channel;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {

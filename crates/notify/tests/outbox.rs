@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use tokio::sync::Notify;
+use tomar_core::contact::{Channel, Contact};
 use tomar_core::message::OutboundMessage;
-use tomar_core::signature::{Channel, Contact};
-use tomar_core::verification::{NewVerification, Purpose};
+use tomar_core::secret::Secret;
+use tomar_core::signature::WithdrawKey;
+use tomar_core::verification::{NewVerification, Purpose, VerificationId};
 use tomar_notify::{Delivery, FileOutbox, SmsGateway, SmtpMailer, Transport, Worker};
 use tomar_store::Store;
 use tomar_store::testing::TempSqlite;
@@ -28,17 +30,19 @@ fn verification(
     body: &str,
 ) -> (NewVerification, OutboundMessage) {
     let new = NewVerification {
-        id: id.into(),
+        id: VerificationId::from_stored(id.into()),
         purpose: Purpose::Login,
         campaign_id: None,
-        contact_key: Contact::parse(recipient).unwrap().key(b"k"),
+        contact_key: Secret::new(vec![7; 32])
+            .unwrap()
+            .contact_key(&Contact::parse(recipient).unwrap()),
         channel,
         code_hash: "h".into(),
         name: None,
         public: true,
         wants_updates: false,
         sealed_contact: None,
-        withdraw_key: format!("w-{id}"),
+        withdraw_key: WithdrawKey::from_stored(format!("w-{id}")),
         client_key: "c".into(),
         at: Timestamp::now(),
     };

@@ -1,16 +1,209 @@
-//! The queries of public discussion and news, shared by both backends like those in
-//! `shared.rs`: limits on posting, flags, and the moderators' review of comments and news.
+//! The discussion under a campaign: comments and one level of replies, flags, posting
+//! limits per network, and the moderators' review of flagged comments.
 
-/// Implements the discussion methods for a backend type with `reader()`/`writer()` pools.
-macro_rules! discussion_queries {
-    ($store:ty) => {
+use tomar_core::Timestamp;
+use tomar_core::body::LetterBody;
+use tomar_core::comment::{Comment, CommentStatus, NewComment, Thread};
+use tomar_core::ids::{CampaignId, CommentId, MemberId};
+use tomar_core::moderation::ModerationEvent;
+use tomar_core::names::PersonName;
+
+use crate::rows::timestamp;
+use crate::{Store, StoreError};
+
+impl Store {
+    pub async fn add_comment(&self, new: &NewComment) -> Result<CommentId, StoreError> {
+        dispatch!(self.add_comment(new))
+    }
+
+    /// The newest `limit` top-level comments with ids below `before`, newest first, each
+    /// with all its replies, oldest first. Hidden comments are included; the page decides.
+    pub async fn comment_threads(
+        &self,
+        campaign: CampaignId,
+        before: Option<CommentId>,
+        limit: u32,
+    ) -> Result<Vec<Thread>, StoreError> {
+        dispatch!(self.comment_threads(campaign, before, limit))
+    }
+
+    pub async fn comment(&self, id: CommentId) -> Result<Option<Comment>, StoreError> {
+        dispatch!(self.comment(id))
+    }
+
+    /// The member's comments, newest first.
+    pub async fn comments_by_author(&self, author: MemberId) -> Result<Vec<Comment>, StoreError> {
+        dispatch!(self.comments_by_author(author))
+    }
+
+    /// Comments and news links posted from this network since `since`.
+    pub async fn recent_posts(
+        &self,
+        client_key: &str,
+        since: Timestamp,
+    ) -> Result<u64, StoreError> {
+        dispatch!(self.recent_posts(client_key, since))
+    }
+
+    /// Records one person's flag on a comment (a repeat counts nothing); an unreviewed
+    /// comment is hidden pending review at `hide_at` flags. Answers whether the flag counted.
+    pub async fn flag_comment(
+        &self,
+        comment: CommentId,
+        flagger_key: &str,
+        hide_at: u32,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self.flag_comment(comment, flagger_key, hide_at, at))
+    }
+
+    /// Flagged comments no moderator has reviewed yet, most-flagged first.
+    pub async fn flagged_comments(&self, limit: u32) -> Result<Vec<Comment>, StoreError> {
+        dispatch!(self.flagged_comments(limit))
+    }
+
+    /// A moderator hides or restores a comment, with its event.
+    pub async fn review_comment(
+        &self,
+        comment: CommentId,
+        status: CommentStatus,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.review_comment(comment, status, event))
+    }
+}
+
+/// `SELECT … FROM comments`, in [`CommentRow`]'s order.
+macro_rules! select_comments {
+    () => {
+        "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, created_at \
+         FROM comments"
+    };
+}
+
+/// The SQL of this feature, written once and compiled for each backend.
+macro_rules! discussion_sql {
+    ($store:ty, $db:ty) => {
         impl $store {
-            /// Comments and news links posted from this network since `since`.
-            pub async fn recent_posts(
+            pub(crate) async fn add_comment(
+                &self,
+                new: &NewComment,
+            ) -> Result<CommentId, StoreError> {
+                let mut tx = self.writer().begin().await?;
+                if let Some(parent) = new.parent_id {
+                    let found: Option<(i64, Option<i64>)> = sqlx::query_as(
+                        "SELECT campaign_id, parent_id FROM comments WHERE id = $1",
+                    )
+                    .bind(parent.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    // One level of replies: the parent must itself be top-level.
+                    if found != Some((new.campaign_id.0, None)) {
+                        return Err(StoreError::InvalidParent);
+                    }
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO comments (campaign_id, parent_id, author_id, name, body, \
+                     client_key, created_at) VALUES ($1, $2, $3, $4, $5, $7, $6) RETURNING id",
+                )
+                .bind(new.campaign_id.0)
+                .bind(new.parent_id.map(|p| p.0))
+                .bind(new.author_id.map(|a| a.0))
+                .bind(new.name.as_ref().map(|n| n.as_ref()))
+                .bind(new.body.as_ref())
+                .bind(new.at.as_second())
+                .bind(new.client_key.as_deref())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
+                tx.commit().await?;
+                Ok(CommentId(id))
+            }
+
+            pub(crate) async fn comment_threads(
+                &self,
+                campaign: CampaignId,
+                before: Option<CommentId>,
+                limit: u32,
+            ) -> Result<Vec<Thread>, StoreError> {
+                let tops: Vec<CommentRow> = sqlx::query_as(concat!(
+                    select_comments!(),
+                    " WHERE campaign_id = $1 AND parent_id IS NULL AND id < $3 \
+                     ORDER BY id DESC LIMIT $2"
+                ))
+                .bind(campaign.0)
+                .bind(i64::from(limit))
+                .bind(before.map_or(i64::MAX, |id| id.0))
+                .fetch_all(self.reader())
+                .await?;
+                let mut threads: Vec<Thread> = tops
+                    .into_iter()
+                    .map(|row| {
+                        Ok(Thread {
+                            comment: row.try_into()?,
+                            replies: Vec::new(),
+                        })
+                    })
+                    .collect::<Result<_, StoreError>>()?;
+                let (Some(oldest), Some(newest)) = (
+                    threads.last().map(|t| t.comment.id.0),
+                    threads.first().map(|t| t.comment.id.0),
+                ) else {
+                    return Ok(threads);
+                };
+                let replies: Vec<CommentRow> = sqlx::query_as(concat!(
+                    select_comments!(),
+                    " WHERE campaign_id = $1 AND parent_id BETWEEN $2 AND $3 ORDER BY id"
+                ))
+                .bind(campaign.0)
+                .bind(oldest)
+                .bind(newest)
+                .fetch_all(self.reader())
+                .await?;
+                for row in replies {
+                    let reply: Comment = row.try_into()?;
+                    if let Some(thread) =
+                        threads.iter_mut().find(|t| Some(t.comment.id) == reply.parent_id)
+                    {
+                        thread.replies.push(reply);
+                    }
+                }
+                Ok(threads)
+            }
+
+            pub(crate) async fn comment(
+                &self,
+                id: CommentId,
+            ) -> Result<Option<Comment>, StoreError> {
+                let row: Option<CommentRow> = sqlx::query_as(concat!(
+                    select_comments!(),
+                    " WHERE id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(self.reader())
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            pub(crate) async fn comments_by_author(
+                &self,
+                author: MemberId,
+            ) -> Result<Vec<Comment>, StoreError> {
+                let rows: Vec<CommentRow> = sqlx::query_as(concat!(
+                    select_comments!(),
+                    " WHERE author_id = $1 ORDER BY id DESC"
+                ))
+                .bind(author.0)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            pub(crate) async fn recent_posts(
                 &self,
                 client_key: &str,
-                since: tomar_core::Timestamp,
-            ) -> Result<u64, $crate::StoreError> {
+                since: Timestamp,
+            ) -> Result<u64, StoreError> {
                 let count: i64 = sqlx::query_scalar(
                     "SELECT (SELECT COUNT(*) FROM comments \
                      WHERE client_key = $1 AND created_at >= $2) + \
@@ -23,30 +216,13 @@ macro_rules! discussion_queries {
                 Ok(count.max(0) as u64)
             }
 
-            pub async fn comment(
+            pub(crate) async fn flag_comment(
                 &self,
-                id: tomar_core::ids::CommentId,
-            ) -> Result<Option<tomar_core::comment::Comment>, $crate::StoreError> {
-                let row: Option<$crate::rows::CommentRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_comments!(),
-                    " WHERE id = $1"
-                ))
-                .bind(id.0)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            /// Records one person's flag on a comment; a second flag by the same person
-            /// counts nothing. A comment no moderator has reviewed yet is hidden, pending
-            /// review, once it has `hide_at` flags. Answers whether this flag counted.
-            pub async fn flag_comment(
-                &self,
-                comment: tomar_core::ids::CommentId,
+                comment: CommentId,
                 flagger_key: &str,
                 hide_at: u32,
-                at: tomar_core::Timestamp,
-            ) -> Result<bool, $crate::StoreError> {
+                at: Timestamp,
+            ) -> Result<bool, StoreError> {
                 let mut tx = self.writer().begin().await?;
                 let counted = sqlx::query(
                     "INSERT INTO comment_flags (comment_id, flagger_key, created_at) \
@@ -57,7 +233,7 @@ macro_rules! discussion_queries {
                 .bind(at.as_second())
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| $crate::StoreError::on_insert(e, || $crate::StoreError::Conflict))?
+                .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?
                 .rows_affected()
                     == 1;
                 if counted {
@@ -75,13 +251,12 @@ macro_rules! discussion_queries {
                 Ok(counted)
             }
 
-            /// Flagged comments no moderator has reviewed yet, most-flagged first.
-            pub async fn flagged_comments(
+            pub(crate) async fn flagged_comments(
                 &self,
                 limit: u32,
-            ) -> Result<Vec<tomar_core::comment::Comment>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::CommentRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_comments!(),
+            ) -> Result<Vec<Comment>, StoreError> {
+                let rows: Vec<CommentRow> = sqlx::query_as(concat!(
+                    select_comments!(),
                     " WHERE flags > 0 AND reviewed_at IS NULL ORDER BY flags DESC, id LIMIT $1"
                 ))
                 .bind(i64::from(limit))
@@ -90,14 +265,12 @@ macro_rules! discussion_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            /// A moderator's decision on a comment (hide or restore), with its event; the
-            /// comment then leaves the flagged list and is not hidden by flags again.
-            pub async fn review_comment(
+            pub(crate) async fn review_comment(
                 &self,
-                comment: tomar_core::ids::CommentId,
-                status: tomar_core::comment::CommentStatus,
-                event: &tomar_core::moderation::ModerationEvent,
-            ) -> Result<(), $crate::StoreError> {
+                comment: CommentId,
+                status: CommentStatus,
+                event: &ModerationEvent,
+            ) -> Result<(), StoreError> {
                 let mut tx = self.writer().begin().await?;
                 let changed = sqlx::query(
                     "UPDATE comments SET status = $1, reviewed_at = $2 WHERE id = $3",
@@ -109,28 +282,50 @@ macro_rules! discussion_queries {
                 .await?
                 .rows_affected();
                 if changed != 1 {
-                    return Err($crate::StoreError::NotFound("comment"));
+                    return Err(StoreError::NotFound("comment"));
                 }
                 Self::insert_event(&mut tx, event).await?;
                 tx.commit().await?;
                 Ok(())
             }
-
-            /// News links waiting for review on any campaign, oldest first.
-            pub async fn pending_news_links(
-                &self,
-                limit: u32,
-            ) -> Result<Vec<tomar_core::news::NewsLink>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::NewsLinkRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_news_links!(),
-                    " WHERE status = 'pending' ORDER BY id LIMIT $1"
-                ))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
         }
     };
 }
-pub(crate) use discussion_queries;
+
+discussion_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
+discussion_sql!(crate::postgres::PgStore, sqlx::Postgres);
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    campaign_id: i64,
+    parent_id: Option<i64>,
+    author_id: Option<i64>,
+    name: Option<String>,
+    body: String,
+    status: String,
+    flags: i64,
+    created_at: i64,
+}
+
+impl TryFrom<CommentRow> for Comment {
+    type Error = StoreError;
+
+    fn try_from(row: CommentRow) -> Result<Self, StoreError> {
+        Ok(Comment {
+            id: CommentId(row.id),
+            campaign_id: CampaignId(row.campaign_id),
+            parent_id: row.parent_id.map(CommentId),
+            author_id: row.author_id.map(MemberId),
+            name: row
+                .name
+                .map(|n| PersonName::parse(&n).map_err(|_| StoreError::Corrupt("comment name")))
+                .transpose()?,
+            body: LetterBody::parse(&row.body).map_err(|_| StoreError::Corrupt("comment body"))?,
+            status: CommentStatus::from_name(&row.status)
+                .ok_or(StoreError::Corrupt("comment status"))?,
+            flags: u32::try_from(row.flags).unwrap_or(u32::MAX),
+            created_at: timestamp(row.created_at, "comment time")?,
+        })
+    }
+}

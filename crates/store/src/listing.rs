@@ -1,5 +1,40 @@
-//! Campaign listings, shared by both backends like the queries in `shared.rs`: filters and
-//! four orders, each paged by key (`sort_key`, `id`).
+//! Listings of public campaigns: filters and four orders, each paged by key (`sort_key`,
+//! `id`); campaigns by hashtag; the platform's totals.
+
+use tomar_core::campaign::CampaignSummary;
+use tomar_core::listing::{Cursor, ListSort, Listing};
+use tomar_core::names::Hashtag;
+use tomar_core::{Date, Timestamp};
+
+use crate::rows::SummaryRow;
+use crate::{Store, StoreError};
+
+impl Store {
+    /// One page of a listing on the Iran day `today`, each campaign with its cursor;
+    /// signatures since `since` count for the trending order.
+    pub async fn list_campaigns(
+        &self,
+        listing: &Listing,
+        today: Date,
+        since: Timestamp,
+    ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
+        dispatch!(self.list_campaigns(listing, today, since))
+    }
+
+    /// Public campaigns with this official hashtag, most-signed first.
+    pub async fn campaigns_with_hashtag(
+        &self,
+        hashtag: &Hashtag,
+        limit: u32,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.campaigns_with_hashtag(hashtag, limit))
+    }
+
+    /// Public campaigns and the signatures they hold.
+    pub async fn totals(&self) -> Result<(u64, u64), StoreError> {
+        dispatch!(self.totals())
+    }
+}
 
 /// The listing query for one order: `$key` is the sort key's SQL, `$dir` the direction and
 /// `$cmp` the comparison that continues after the cursor. Parameters: $1 status, $2 today,
@@ -36,54 +71,40 @@ macro_rules! listing_sql {
     };
 }
 
-/// Implements the listing methods for a backend type with `reader()`/`writer()` pools.
+/// The SQL of this feature, written once and compiled for each backend.
 macro_rules! listing_queries {
-    ($store:ty) => {
+    ($store:ty, $db:ty) => {
         impl $store {
-            /// One page of a listing, with each campaign's sort key for the next cursor.
-            pub async fn list_campaigns(
+            pub(crate) async fn list_campaigns(
                 &self,
-                listing: &tomar_core::listing::Listing,
-                today: tomar_core::Date,
-                since: tomar_core::Timestamp,
-            ) -> Result<
-                Vec<(
-                    tomar_core::campaign::CampaignSummary,
-                    tomar_core::listing::Cursor,
-                )>,
-                $crate::StoreError,
-            > {
-                use tomar_core::listing::ListSort;
+                listing: &Listing,
+                today: Date,
+                since: Timestamp,
+            ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
                 let descending = listing.sort != ListSort::Ending;
                 let start = if descending { i64::MAX } else { i64::MIN };
-                let after = listing.after.unwrap_or(tomar_core::listing::Cursor {
+                let after = listing.after.unwrap_or(Cursor {
                     key: start,
                     id: start,
                 });
                 let sql = match listing.sort {
                     ListSort::Top => {
-                        $crate::listing::listing_sql!("c.signature_count", "DESC", "<")
+                        listing_sql!("c.signature_count", "DESC", "<")
                     }
                     ListSort::New => {
-                        $crate::listing::listing_sql!(
-                            "COALESCE(c.published_at, c.created_at)",
-                            "DESC",
-                            "<"
-                        )
+                        listing_sql!("COALESCE(c.published_at, c.created_at)", "DESC", "<")
                     }
-                    ListSort::Trending => $crate::listing::listing_sql!(
+                    ListSort::Trending => listing_sql!(
                         "(SELECT COUNT(*) FROM signatures s WHERE s.campaign_id = c.id \
                          AND s.status = 'confirmed' AND s.confirmed_at >= $9)",
                         "DESC",
                         "<"
                     ),
-                    ListSort::Ending => $crate::listing::listing_sql!(
-                        "CAST(REPLACE(c.end_date, '-', '') AS BIGINT)",
-                        "ASC",
-                        ">"
-                    ),
+                    ListSort::Ending => {
+                        listing_sql!("CAST(REPLACE(c.end_date, '-', '') AS BIGINT)", "ASC", ">")
+                    }
                 };
-                let mut query = sqlx::query_as::<_, $crate::rows::ListedRow>(sql)
+                let mut query = sqlx::query_as::<_, ListedRow>(sql)
                     .bind(listing.status.name())
                     .bind(today.to_string())
                     .bind(listing.kind.map(|k| k.name()))
@@ -99,8 +120,24 @@ macro_rules! listing_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            /// Public campaigns and the signatures they hold, for the home page.
-            pub async fn totals(&self) -> Result<(u64, u64), $crate::StoreError> {
+            pub(crate) async fn campaigns_with_hashtag(
+                &self,
+                hashtag: &Hashtag,
+                limit: u32,
+            ) -> Result<Vec<CampaignSummary>, StoreError> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    crate::rows::select_summaries!(),
+                    " WHERE c.hashtag = $1 AND c.lifecycle IN ('published', 'ended', 'suspended') \
+                     ORDER BY c.signature_count DESC, c.id DESC LIMIT $2"
+                ))
+                .bind(hashtag.as_ref())
+                .bind(i64::from(limit))
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            pub(crate) async fn totals(&self) -> Result<(u64, u64), StoreError> {
                 let (campaigns, signatures): (i64, i64) = sqlx::query_as(
                     "SELECT COUNT(*), CAST(COALESCE(SUM(signature_count), 0) AS BIGINT) \
                      FROM campaigns WHERE lifecycle IN ('published', 'ended', 'suspended')",
@@ -112,4 +149,27 @@ macro_rules! listing_queries {
         }
     };
 }
-pub(crate) use {listing_queries, listing_sql};
+
+listing_queries!(crate::sqlite::SqliteStore, sqlx::Sqlite);
+listing_queries!(crate::postgres::PgStore, sqlx::Postgres);
+
+/// A campaign card with the key it was sorted by, for a listing's next cursor.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    sort_key: i64,
+}
+
+impl TryFrom<ListedRow> for (CampaignSummary, Cursor) {
+    type Error = StoreError;
+
+    fn try_from(row: ListedRow) -> Result<Self, StoreError> {
+        let summary: CampaignSummary = row.summary.try_into()?;
+        let cursor = Cursor {
+            key: row.sort_key,
+            id: summary.id.0,
+        };
+        Ok((summary, cursor))
+    }
+}

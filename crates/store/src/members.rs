@@ -1,36 +1,120 @@
-//! The queries about members, shared by both backends like those in `shared.rs`.
+//! Members: logging in with a code (registering on the first), roles, display names,
+//! sessions, and what a member started or signed.
 
-/// Implements the member methods for a backend type with `reader()`/`writer()` pools.
-macro_rules! member_queries {
-    ($store:ty) => {
+use tomar_core::Timestamp;
+use tomar_core::campaign::CampaignSummary;
+use tomar_core::contact::ContactKey;
+use tomar_core::ids::MemberId;
+use tomar_core::member::{Member, Role};
+use tomar_core::names::PersonName;
+use tomar_core::verification::VerificationId;
+
+use crate::rows::SummaryRow;
+use crate::rows::timestamp;
+use crate::{Store, StoreError};
+
+impl Store {
+    /// Uses a login verification and answers the member with `contact_key`, registering
+    /// them on their first login; `None` if the verification was already used.
+    pub async fn log_in(
+        &self,
+        verification_id: &VerificationId,
+        contact_key: &ContactKey,
+        sealed_contact: &str,
+        at: Timestamp,
+    ) -> Result<Option<Member>, StoreError> {
+        dispatch!(self.log_in(verification_id, contact_key, sealed_contact, at))
+    }
+
+    /// Gives the person with this contact `role`, registering them if needed.
+    pub async fn grant_role(
+        &self,
+        contact_key: &ContactKey,
+        sealed_contact: &str,
+        role: Role,
+        at: Timestamp,
+    ) -> Result<Member, StoreError> {
+        dispatch!(self.grant_role(contact_key, sealed_contact, role, at))
+    }
+
+    pub async fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        dispatch!(self.member(id))
+    }
+
+    /// Moderators and admins, admins first.
+    pub async fn staff(&self) -> Result<Vec<Member>, StoreError> {
+        dispatch!(self.staff())
+    }
+
+    pub async fn set_role(&self, id: MemberId, role: Role) -> Result<(), StoreError> {
+        dispatch!(self.set_role(id, role))
+    }
+
+    pub async fn set_display_name(
+        &self,
+        id: MemberId,
+        name: &PersonName,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.set_display_name(id, name))
+    }
+
+    /// Voids every session the member holds, in every server process.
+    pub async fn end_sessions(&self, id: MemberId) -> Result<(), StoreError> {
+        dispatch!(self.end_sessions(id))
+    }
+
+    /// Campaigns the member started, in any state, newest first.
+    pub async fn campaigns_by_author(
+        &self,
+        author: MemberId,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.campaigns_by_author(author))
+    }
+
+    /// Campaigns this contact has a confirmed signature on, last signed first.
+    pub async fn campaigns_signed_by(
+        &self,
+        contact_key: &ContactKey,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        dispatch!(self.campaigns_signed_by(contact_key))
+    }
+}
+
+/// The columns every member query selects, in [`MemberRow`]'s order.
+macro_rules! member_columns {
+    () => {
+        "id, display_name, role, contact_key, contact_sealed, session_epoch, created_at"
+    };
+}
+
+/// The SQL of this feature, written once and compiled for each backend.
+macro_rules! member_sql {
+    ($store:ty, $db:ty) => {
         impl $store {
-            /// Uses a login verification and answers the member with its contact key,
-            /// registering them on their first login. `None` if the verification was
-            /// already used (a replayed form).
-            pub async fn log_in(
+            pub(crate) async fn log_in(
                 &self,
-                verification_id: &str,
-                contact_key: &tomar_core::signature::ContactKey,
+                verification_id: &VerificationId,
+                contact_key: &ContactKey,
                 sealed_contact: &str,
-                at: tomar_core::Timestamp,
-            ) -> Result<Option<tomar_core::member::Member>, $crate::StoreError> {
+                at: Timestamp,
+            ) -> Result<Option<Member>, StoreError> {
                 let mut tx = self.writer().begin().await?;
                 let used: Option<String> = sqlx::query_scalar(
                     "UPDATE verifications SET consumed_at = $1 \
                      WHERE id = $2 AND purpose = 'login' AND consumed_at IS NULL RETURNING id",
                 )
                 .bind(at.as_second())
-                .bind(verification_id)
+                .bind(verification_id.as_ref())
                 .fetch_optional(&mut *tx)
                 .await?;
                 if used.is_none() {
                     return Ok(None);
                 }
-                let row: $crate::rows::MemberRow = sqlx::query_as(concat!(
+                let row: MemberRow = sqlx::query_as(concat!(
                     "INSERT INTO members (contact_key, contact_sealed, created_at) \
                      VALUES ($1, $2, $3) ON CONFLICT (contact_key) \
                      DO UPDATE SET contact_sealed = excluded.contact_sealed RETURNING ",
-                    $crate::rows::member_columns!()
+                    member_columns!()
                 ))
                 .bind(contact_key.as_ref())
                 .bind(sealed_contact)
@@ -41,20 +125,19 @@ macro_rules! member_queries {
                 row.try_into().map(Some)
             }
 
-            /// Gives the person with this contact `role`, registering them if needed.
-            pub async fn grant_role(
+            pub(crate) async fn grant_role(
                 &self,
-                contact_key: &tomar_core::signature::ContactKey,
+                contact_key: &ContactKey,
                 sealed_contact: &str,
-                role: tomar_core::member::Role,
-                at: tomar_core::Timestamp,
-            ) -> Result<tomar_core::member::Member, $crate::StoreError> {
-                let row: $crate::rows::MemberRow = sqlx::query_as(concat!(
+                role: Role,
+                at: Timestamp,
+            ) -> Result<Member, StoreError> {
+                let row: MemberRow = sqlx::query_as(concat!(
                     "INSERT INTO members (contact_key, contact_sealed, role, created_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (contact_key) \
                      DO UPDATE SET role = excluded.role, contact_sealed = excluded.contact_sealed \
                      RETURNING ",
-                    $crate::rows::member_columns!()
+                    member_columns!()
                 ))
                 .bind(contact_key.as_ref())
                 .bind(sealed_contact)
@@ -65,13 +148,13 @@ macro_rules! member_queries {
                 row.try_into()
             }
 
-            pub async fn member(
+            pub(crate) async fn member(
                 &self,
-                id: tomar_core::ids::MemberId,
-            ) -> Result<Option<tomar_core::member::Member>, $crate::StoreError> {
-                let row: Option<$crate::rows::MemberRow> = sqlx::query_as(concat!(
+                id: MemberId,
+            ) -> Result<Option<Member>, StoreError> {
+                let row: Option<MemberRow> = sqlx::query_as(concat!(
                     "SELECT ",
-                    $crate::rows::member_columns!(),
+                    member_columns!(),
                     " FROM members WHERE id = $1"
                 ))
                 .bind(id.0)
@@ -80,13 +163,12 @@ macro_rules! member_queries {
                 row.map(TryInto::try_into).transpose()
             }
 
-            /// Moderators and admins, admins first.
-            pub async fn staff(
+            pub(crate) async fn staff(
                 &self,
-            ) -> Result<Vec<tomar_core::member::Member>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::MemberRow> = sqlx::query_as(concat!(
+            ) -> Result<Vec<Member>, StoreError> {
+                let rows: Vec<MemberRow> = sqlx::query_as(concat!(
                     "SELECT ",
-                    $crate::rows::member_columns!(),
+                    member_columns!(),
                     " FROM members WHERE role <> 'member' ORDER BY role, id"
                 ))
                 .fetch_all(self.reader())
@@ -94,11 +176,11 @@ macro_rules! member_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            pub async fn set_role(
+            pub(crate) async fn set_role(
                 &self,
-                id: tomar_core::ids::MemberId,
-                role: tomar_core::member::Role,
-            ) -> Result<(), $crate::StoreError> {
+                id: MemberId,
+                role: Role,
+            ) -> Result<(), StoreError> {
                 let changed = sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
                     .bind(role.name())
                     .bind(id.0)
@@ -106,16 +188,16 @@ macro_rules! member_queries {
                     .await?
                     .rows_affected();
                 if changed == 0 {
-                    return Err($crate::StoreError::NotFound("member"));
+                    return Err(StoreError::NotFound("member"));
                 }
                 Ok(())
             }
 
-            pub async fn set_display_name(
+            pub(crate) async fn set_display_name(
                 &self,
-                id: tomar_core::ids::MemberId,
-                name: &tomar_core::names::PersonName,
-            ) -> Result<(), $crate::StoreError> {
+                id: MemberId,
+                name: &PersonName,
+            ) -> Result<(), StoreError> {
                 sqlx::query("UPDATE members SET display_name = $1 WHERE id = $2")
                     .bind(name.as_ref())
                     .bind(id.0)
@@ -124,11 +206,10 @@ macro_rules! member_queries {
                 Ok(())
             }
 
-            /// Voids every session the member holds, in every process.
-            pub async fn end_sessions(
+            pub(crate) async fn end_sessions(
                 &self,
-                id: tomar_core::ids::MemberId,
-            ) -> Result<(), $crate::StoreError> {
+                id: MemberId,
+            ) -> Result<(), StoreError> {
                 sqlx::query("UPDATE members SET session_epoch = session_epoch + 1 WHERE id = $1")
                     .bind(id.0)
                     .execute(self.writer())
@@ -136,46 +217,12 @@ macro_rules! member_queries {
                 Ok(())
             }
 
-            /// This contact's signature on the campaign, whatever its status.
-            pub async fn signature_by_signer(
+            pub(crate) async fn campaigns_by_author(
                 &self,
-                campaign: tomar_core::ids::CampaignId,
-                contact_key: &tomar_core::signature::ContactKey,
-            ) -> Result<Option<tomar_core::signature::Signature>, $crate::StoreError> {
-                let row: Option<$crate::rows::SignatureRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_signatures!(),
-                    " WHERE campaign_id = $1 AND contact_key = $2"
-                ))
-                .bind(campaign.0)
-                .bind(contact_key.as_ref())
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            /// Campaigns this contact has a confirmed signature on, last signed first.
-            pub async fn campaigns_signed_by(
-                &self,
-                contact_key: &tomar_core::signature::ContactKey,
-            ) -> Result<Vec<tomar_core::campaign::CampaignSummary>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::SummaryRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_summaries!(),
-                    " JOIN signatures s ON s.campaign_id = c.id \
-                     WHERE s.contact_key = $1 AND s.status = 'confirmed' ORDER BY s.id DESC"
-                ))
-                .bind(contact_key.as_ref())
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            /// Campaigns the member started, in any state, newest first.
-            pub async fn campaigns_by_author(
-                &self,
-                author: tomar_core::ids::MemberId,
-            ) -> Result<Vec<tomar_core::campaign::CampaignSummary>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::SummaryRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_summaries!(),
+                author: MemberId,
+            ) -> Result<Vec<CampaignSummary>, StoreError> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    crate::rows::select_summaries!(),
                     " WHERE c.author_id = $1 ORDER BY c.id DESC"
                 ))
                 .bind(author.0)
@@ -184,16 +231,16 @@ macro_rules! member_queries {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            /// The member's comments, newest first.
-            pub async fn comments_by_author(
+            pub(crate) async fn campaigns_signed_by(
                 &self,
-                author: tomar_core::ids::MemberId,
-            ) -> Result<Vec<tomar_core::comment::Comment>, $crate::StoreError> {
-                let rows: Vec<$crate::rows::CommentRow> = sqlx::query_as(concat!(
-                    $crate::rows::select_comments!(),
-                    " WHERE author_id = $1 ORDER BY id DESC"
+                contact_key: &ContactKey,
+            ) -> Result<Vec<CampaignSummary>, StoreError> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+                    crate::rows::select_summaries!(),
+                    " JOIN signatures s ON s.campaign_id = c.id \
+                     WHERE s.contact_key = $1 AND s.status = 'confirmed' ORDER BY s.id DESC"
                 ))
-                .bind(author.0)
+                .bind(contact_key.as_ref())
                 .fetch_all(self.reader())
                 .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
@@ -201,4 +248,37 @@ macro_rules! member_queries {
         }
     };
 }
-pub(crate) use member_queries;
+
+member_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
+member_sql!(crate::postgres::PgStore, sqlx::Postgres);
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    display_name: Option<String>,
+    role: String,
+    contact_key: String,
+    contact_sealed: Option<String>,
+    session_epoch: i64,
+    created_at: i64,
+}
+
+impl TryFrom<MemberRow> for Member {
+    type Error = StoreError;
+
+    fn try_from(row: MemberRow) -> Result<Self, StoreError> {
+        Ok(Member {
+            id: MemberId(row.id),
+            display_name: row
+                .display_name
+                .map(|n| PersonName::parse(&n).map_err(|_| StoreError::Corrupt("member name")))
+                .transpose()?,
+            role: Role::from_name(&row.role).ok_or(StoreError::Corrupt("member role"))?,
+            contact_key: ContactKey::from_stored(row.contact_key),
+            sealed_contact: row.contact_sealed,
+            session_epoch: u32::try_from(row.session_epoch)
+                .map_err(|_| StoreError::Corrupt("session epoch"))?,
+            created_at: timestamp(row.created_at, "member time")?,
+        })
+    }
+}

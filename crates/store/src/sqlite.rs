@@ -10,26 +10,18 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::discussion::discussion_queries;
-use tomar_core::search::{SearchDocument, SearchQuery};
-
 use crate::error::StoreError;
-use crate::listing::listing_queries;
-use crate::members::member_queries;
-use crate::moderation::moderation_queries;
 use crate::moment_cache::Caches;
-use crate::search::search_queries;
-use crate::shared::shared_queries;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
-    caches: Arc<Caches>,
+    pub(crate) caches: Arc<Caches>,
 }
 
 impl SqliteStore {
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+    pub(crate) async fn open(path: &Path) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -55,63 +47,18 @@ impl SqliteStore {
         })
     }
 
-    pub async fn migrate(&self) -> Result<(), StoreError> {
+    pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("migrations/sqlite")
             .run(&self.writer)
             .await?;
         Ok(())
     }
 
-    /// Replaces a campaign's row in the search index.
-    async fn write_search(
-        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-        campaign: i64,
-        document: &SearchDocument,
-    ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM campaign_search WHERE rowid = $1")
-            .bind(campaign)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO campaign_search (rowid, title, addressees, body, hashtag, on_behalf_of) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(campaign)
-        .bind(&document.title)
-        .bind(&document.addressees)
-        .bind(&document.body)
-        .bind(&document.hashtag)
-        .bind(&document.on_behalf_of)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
-    }
-
-    /// The backend's form of a search query: every term as a word prefix.
-    fn match_expression(query: &SearchQuery) -> String {
-        // Terms are letters and digits only (see `tomar_core::search::words`), so quoting
-        // them is enough to keep FTS5 syntax out.
-        query
-            .terms()
-            .iter()
-            .map(|term| format!("\"{term}\"*"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    }
-
-    fn reader(&self) -> &SqlitePool {
+    pub(crate) fn reader(&self) -> &SqlitePool {
         &self.readers
     }
 
-    fn writer(&self) -> &SqlitePool {
+    pub(crate) fn writer(&self) -> &SqlitePool {
         &self.writer
     }
 }
-
-// The single writer connection already makes claiming outbox messages exclusive.
-shared_queries!(SqliteStore, sqlx::Sqlite, "");
-member_queries!(SqliteStore);
-moderation_queries!(SqliteStore, sqlx::Sqlite);
-discussion_queries!(SqliteStore);
-listing_queries!(SqliteStore);
-search_queries!(SqliteStore, "rowid", "campaign_search MATCH $1");

@@ -149,6 +149,31 @@ where
     }
 }
 
+/// Runs a two-parameter statement behind the store's back, then drops the store's moment
+/// caches as its own writes do.
+macro_rules! raw_statements {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn execute_raw<T>(&self, sql: &'static str, first: T, second: i64)
+            where
+                T: for<'q> sqlx::Encode<'q, $db> + sqlx::Type<$db> + Send,
+            {
+                sqlx::query(sql)
+                    .bind(first)
+                    .bind(second)
+                    .execute(self.writer())
+                    .await
+                    .expect("raw test statement");
+                self.caches.campaigns.forget();
+                self.caches.settings.forget();
+            }
+        }
+    };
+}
+
+raw_statements!(crate::sqlite::SqliteStore, sqlx::Sqlite);
+raw_statements!(crate::postgres::PgStore, sqlx::Postgres);
+
 /// Sets a campaign's stored count behind the store's back, to test reconciliation.
 pub async fn corrupt_signature_count(
     store: &Store,

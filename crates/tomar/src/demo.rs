@@ -8,18 +8,21 @@ use tomar_core::body::LetterBody;
 use tomar_core::calendar::{end_of_iran_day, iran_date};
 use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
 use tomar_core::comment::NewComment;
+use tomar_core::contact::Contact;
 use tomar_core::ids::CampaignId;
 use tomar_core::lifecycle::Transition;
-use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, InputError, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus};
-use tomar_core::signature::{ConfirmedSignature, Contact};
+use tomar_core::secret::Secret;
+use tomar_core::signature::ConfirmedSignature;
 use tomar_core::update::{NewUpdate, UpdateAuthor};
 use tomar_store::{Confirmation, Store, StoreError};
 
 const DEMO_TOML: &str = include_str!("../demo/demo.toml");
-/// Demo signers are fictional; their contact keys only need to be distinct and stable.
-const DEMO_CONTACT_SECRET: &[u8] = b"tomar demo content";
+/// Demo signers are fictional; their contact keys only need to be distinct and stable, so
+/// they are made under a secret of their own, not the server's.
+const DEMO_CONTACT_SECRET: &[u8] = b"tomar demo content: fictional signers";
 /// Every seventh demo signer hides their name.
 const HIDDEN_EVERY: usize = 7;
 
@@ -179,10 +182,11 @@ async fn create_campaign(
         store.save_transition(&campaign, &before, &event).await?;
     }
 
+    let secret = Secret::new(DEMO_CONTACT_SECRET.to_vec()).expect("the demo secret is long enough");
     let signers: Vec<Confirmation> = (0..spec.signatures)
         .map(|_| {
             *signer_number += 1;
-            demo_signer(demo, *signer_number, started).map(Confirmation::direct)
+            demo_signer(demo, &secret, *signer_number, started).map(Confirmation::direct)
         })
         .collect::<Result<_, _>>()?;
     store.add_confirmations(id, 1, &signers, started).await?;
@@ -213,7 +217,7 @@ async fn create_campaign(
         if news.approved {
             let event = ModerationEvent {
                 actor: Actor::Platform,
-                action: "approve".into(),
+                action: ModerationAction::Approve,
                 target: Target::NewsLink(link),
                 note: None,
                 at: started,
@@ -240,7 +244,12 @@ async fn create_campaign(
     Ok(id)
 }
 
-fn demo_signer(demo: &DemoFile, n: usize, at: Timestamp) -> Result<ConfirmedSignature, DemoError> {
+fn demo_signer(
+    demo: &DemoFile,
+    secret: &Secret,
+    n: usize,
+    at: Timestamp,
+) -> Result<ConfirmedSignature, DemoError> {
     let first = &demo.first_names[n % demo.first_names.len()];
     let last = &demo.last_names[(n / demo.first_names.len() + n) % demo.last_names.len()];
     // Fictional numbers in one reserved-looking range, one per signer.
@@ -250,7 +259,7 @@ fn demo_signer(demo: &DemoFile, n: usize, at: Timestamp) -> Result<ConfirmedSign
         public: !n.is_multiple_of(HIDDEN_EVERY),
         wants_updates: false,
         sealed_contact: None,
-        contact_key: contact.key(DEMO_CONTACT_SECRET),
+        contact_key: secret.contact_key(&contact),
         withdraw_key: None,
         created_at: at,
         confirmed_at: at,

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand};
 use tomar::demo::{self, DemoError};
 use tomar::startup::{self, Application, StartupError};
+use tomar_core::contact::Contact;
 use tomar_core::member::Role;
-use tomar_core::signature::Contact;
 use tomar_store::StoreError;
 use tracing_subscriber::EnvFilter;
 

@@ -11,7 +11,7 @@ use tomar_core::comment::NewComment;
 use tomar_core::ids::CampaignId;
 use tomar_core::language::Language;
 use tomar_core::lifecycle::Transition;
-use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName};
 use tomar_core::news::{NewNewsLink, NewsStatus};
 use tomar_store::Store;
@@ -480,7 +480,7 @@ async fn publish_hostile_campaign(store: &Store) -> CampaignId {
         .unwrap();
     let event = ModerationEvent {
         actor: Actor::Platform,
-        action: "approve".into(),
+        action: ModerationAction::Approve,
         target: Target::NewsLink(link),
         note: None,
         at: now,

@@ -4,9 +4,9 @@
 use std::net::IpAddr;
 
 use jiff::{SignedDuration, Timestamp};
+use tomar_core::contact::ContactKey;
 use tomar_core::ids::CampaignId;
-use tomar_core::signature::ContactKey;
-use tomar_core::verification::{Code, Purpose, Verification, VerificationState};
+use tomar_core::verification::{Code, Purpose, Verification, VerificationId, VerificationState};
 
 use crate::AppState;
 use crate::error::WebError;
@@ -65,11 +65,8 @@ pub async fn find_verification(
     id: &str,
     purpose: Purpose,
 ) -> Result<Verification, WebError> {
-    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-    if !well_formed {
-        return Err(WebError::NotFound);
-    }
-    match state.store.verification(id).await? {
+    let id = VerificationId::parse(id).ok_or(WebError::NotFound)?;
+    match state.store.verification(&id).await? {
         Some(v) if v.purpose == purpose => Ok(v),
         _ => Err(WebError::NotFound),
     }

@@ -9,7 +9,7 @@ use axum::http::header::SET_COOKIE;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use tomar_core::secret::constant_time_eq;
+use tomar_core::hash::constant_time_eq;
 
 use crate::cookies::cookie;
 use crate::error::WebError;

@@ -1,7 +1,8 @@
 //! Unguessable values from the operating system's generator.
 
-use tomar_core::secret::hex;
-use tomar_core::verification::Code;
+use tomar_core::hash::hex;
+use tomar_core::signature::WithdrawToken;
+use tomar_core::verification::{Code, VerificationId};
 
 fn bytes<const N: usize>() -> [u8; N] {
     let mut buffer = [0u8; N];
@@ -11,9 +12,17 @@ fn bytes<const N: usize>() -> [u8; N] {
     buffer
 }
 
-/// 128 random bits in hex: verification ids, withdrawal tokens, CSRF tokens.
+/// 128 random bits in hex: CSRF tokens.
 pub fn token() -> String {
     hex(&bytes::<16>())
+}
+
+pub fn verification_id() -> VerificationId {
+    VerificationId::from_random(bytes())
+}
+
+pub fn withdraw_token() -> WithdrawToken {
+    WithdrawToken::from_random(bytes())
 }
 
 pub fn code() -> Code {

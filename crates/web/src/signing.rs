@@ -5,13 +5,15 @@ use std::net::IpAddr;
 
 use jiff::Timestamp;
 use tomar_core::campaign::Campaign;
+use tomar_core::contact::Contact;
 use tomar_core::lifecycle::Status;
 use tomar_core::member::Member;
 use tomar_core::message::OutboundMessage;
 use tomar_core::names::{InputError, PersonName};
-use tomar_core::signature::{ConfirmedSignature, Contact};
+use tomar_core::signature::{ConfirmedSignature, WithdrawToken};
 use tomar_core::verification::{
-    Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationState,
+    Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationId,
+    VerificationState,
 };
 use tomar_store::{Confirmation, Confirmed, Resend, StoreError};
 
@@ -72,7 +74,7 @@ pub async fn request_code(
     input: &SignInput<'_>,
     peer: IpAddr,
     tr: Tr,
-) -> Result<String, RequestRefused> {
+) -> Result<VerificationId, RequestRefused> {
     let now = Timestamp::now();
     let platform = Platform::new(state.store.settings().await?);
     ensure_open(campaign, &platform, now)?;
@@ -93,9 +95,9 @@ pub async fn request_code(
         already_signed,
     } = codes::within_sending_limits(state, &platform, &contact_key, peer, now, Some(campaign.id))
         .await?;
-    let verification_id = random::token();
+    let verification_id = random::verification_id();
     let code = random::code();
-    let withdraw_token = random::token();
+    let withdraw_token = random::withdraw_token();
     let message = code_message(
         state,
         campaign,
@@ -119,7 +121,7 @@ pub async fn request_code(
         sealed_contact: input
             .updates
             .then(|| state.secret.seal(contact.as_ref(), random::nonce())),
-        withdraw_key: state.secret.token_hash(&withdraw_token),
+        withdraw_key: state.secret.withdraw_key(&withdraw_token),
         client_key,
         at: now,
     };
@@ -173,11 +175,11 @@ pub async fn resend_code(
         .has_signed(campaign.id, &verification.contact_key)
         .await?;
     let code = random::code();
-    let withdraw_token = random::token();
+    let withdraw_token = random::withdraw_token();
     let resend = Resend {
         verification_id: verification.id.clone(),
         code_hash: state.secret.code_hash(&verification.id, &code),
-        withdraw_key: state.secret.token_hash(&withdraw_token),
+        withdraw_key: state.secret.withdraw_key(&withdraw_token),
         message: code_message(
             state,
             campaign,
@@ -236,7 +238,7 @@ fn code_message(
     campaign: &Campaign,
     contact: &Contact,
     code: &Code,
-    withdraw_token: &str,
+    withdraw_token: &WithdrawToken,
     already_signed: bool,
     tr: Tr,
 ) -> OutboundMessage {

@@ -5,10 +5,10 @@
 use jiff::Timestamp;
 use tomar_core::body::LetterBody;
 use tomar_core::campaign::{Campaign, CampaignText};
+use tomar_core::contact::Contact;
 use tomar_core::language::Language;
 use tomar_core::message::OutboundMessage;
 use tomar_core::names::Line;
-use tomar_core::signature::Contact;
 use tomar_core::update::{NewUpdate, UpdateAuthor};
 
 use crate::AppState;

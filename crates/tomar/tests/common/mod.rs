@@ -9,9 +9,9 @@ use reqwest::StatusCode;
 use tomar::config::ServeSettings;
 use tomar::startup::Application;
 use tomar_core::Timestamp;
+use tomar_core::contact::Contact;
 use tomar_core::member::Role;
 use tomar_core::persian::ascii_digits;
-use tomar_core::signature::Contact;
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
 

@@ -245,7 +245,9 @@ async fn request_signature(
     match signing::request_code(&state, &campaign, &input, peer.ip(), tr).await {
         Ok(verification_id) => Ok((
             StatusCode::ACCEPTED,
-            Json(VerificationStarted { verification_id }),
+            Json(VerificationStarted {
+                verification_id: verification_id.to_string(),
+            }),
         )
             .into_response()),
         Err(RequestRefused::Invalid { name, contact }) => {

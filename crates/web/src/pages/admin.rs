@@ -8,10 +8,10 @@ use axum::extract::{Form, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
+use tomar_core::contact::Contact;
 use tomar_core::ids::{MemberId, RejectionReasonId};
 use tomar_core::member::Role;
 use tomar_core::names::Line;
-use tomar_core::signature::Contact;
 
 use crate::AppState;
 use crate::auth::Viewer;

@@ -19,7 +19,7 @@ use tomar_core::campaign::{Campaign, CampaignKind, CampaignText};
 use tomar_core::ids::CampaignId;
 use tomar_core::lifecycle::{Lifecycle, Transition};
 use tomar_core::member::Member;
-use tomar_core::moderation::{Actor, Target};
+use tomar_core::moderation::{Actor, ModerationAction, Target};
 use tomar_core::names::CampaignRef;
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
@@ -246,8 +246,8 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
             let note = events
                 .iter()
                 .rev()
-                .find(|e| e.action == Transition::Reject(*reason).name())
-                .and_then(|e| e.note.clone());
+                .find(|e| e.event.action == ModerationAction::Reject)
+                .and_then(|e| e.event.note.clone());
             Some((label, note))
         }
         _ => None,

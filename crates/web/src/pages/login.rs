@@ -15,9 +15,9 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
+use tomar_core::contact::{Channel, Contact};
 use tomar_core::message::OutboundMessage;
 use tomar_core::session::Session;
-use tomar_core::signature::{Channel, Contact};
 use tomar_core::verification::{NewVerification, Purpose, Verification};
 
 use crate::AppState;
@@ -108,7 +108,7 @@ pub async fn request_code(
         codes::within_sending_limits(&state, &platform, &contact_key, peer.ip(), now, None)
             .await?
             .client_key;
-    let id = random::token();
+    let id = random::verification_id();
     let code = random::code();
     let new = NewVerification {
         id: id.clone(),
@@ -123,7 +123,7 @@ pub async fn request_code(
         // Becomes the member's sealed contact, so the platform can write to them.
         sealed_contact: Some(state.secret.seal(contact.as_ref(), random::nonce())),
         // A login withdraws nothing; the column wants a value, so it gets one nobody holds.
-        withdraw_key: state.secret.token_hash(&random::token()),
+        withdraw_key: state.secret.withdraw_key(&random::withdraw_token()),
         client_key,
         at: now,
     };

@@ -24,12 +24,11 @@ use tomar_core::campaign::Campaign;
 use tomar_core::comment::CommentStatus;
 use tomar_core::ids::{CampaignId, CommentId, NewsLinkId, RejectionReasonId};
 use tomar_core::lifecycle::{LegalOrder, Outcome, Status, Transition};
-use tomar_core::member::Member;
-use tomar_core::moderation::{Actor, ModerationEvent, Target};
+use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Line};
 use tomar_core::news::{NewsStatus, NewsUrl};
 use tomar_core::update::UpdateAuthor;
-use tomar_store::StoreError;
+use tomar_store::{LoggedEvent, StoreError};
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -168,22 +167,16 @@ struct EventLine {
     note: Option<String>,
 }
 
-async fn event_lines(
-    state: &AppState,
-    tr: Tr,
-    events: &[ModerationEvent],
-) -> Result<Vec<EventLine>, WebError> {
+fn event_lines(tr: Tr, events: &[LoggedEvent]) -> Vec<EventLine> {
     let mut lines = Vec::with_capacity(events.len());
-    for event in events {
-        let actor = match event.actor {
-            Actor::Platform => tr.t("moderation.platform"),
-            Actor::Member(id) => match state.store.member(id).await? {
-                Some(Member {
-                    display_name: Some(name),
-                    ..
-                }) => name.to_string(),
-                _ => tr.with("moderation.member", &[("id", &tr.number(id.0))]),
-            },
+    for LoggedEvent {
+        event, actor_name, ..
+    } in events
+    {
+        let actor = match (event.actor, actor_name) {
+            (Actor::Platform, _) => tr.t("moderation.platform"),
+            (Actor::Member(_), Some(name)) => name.to_string(),
+            (Actor::Member(id), None) => tr.with("moderation.member", &[("id", &tr.number(id.0))]),
         };
         let target_href = match event.target {
             Target::Campaign(id) => Some(review_href(id)),
@@ -192,7 +185,7 @@ async fn event_lines(
         lines.push(EventLine {
             date: tr.instant(event.at),
             actor,
-            action: tr.t(&format!("moderation.action_{}", event.action)),
+            action: tr.t(&format!("moderation.action_{}", event.action.name())),
             target_href,
             target: tr.with(
                 &format!("moderation.target_{}", event.target.kind()),
@@ -201,7 +194,7 @@ async fn event_lines(
             note: event.note.clone(),
         });
     }
-    Ok(lines)
+    lines
 }
 
 #[derive(Template)]
@@ -292,7 +285,7 @@ pub async fn review_page(
                 )
             })
             .collect(),
-        history: event_lines(&state, tr, &events).await?,
+        history: event_lines(tr, &events),
         action_base,
     })
 }
@@ -375,7 +368,7 @@ pub async fn act(
             }
             let event = ModerationEvent {
                 actor,
-                action: format!("outcome_{}", outcome.name()),
+                action: ModerationAction::SetOutcome(outcome.kind()),
                 target: Target::Campaign(campaign.id),
                 note: outcome.news_url().map(str::to_owned),
                 at: Timestamp::now(),
@@ -386,14 +379,18 @@ pub async fn act(
                 .await?;
         }
         "approve_text" | "reject_text" => {
+            let approve = action == "approve_text";
             let event = ModerationEvent {
                 actor,
-                action: action.clone(),
+                action: if approve {
+                    ModerationAction::ApproveText
+                } else {
+                    ModerationAction::RejectText
+                },
                 target: Target::Campaign(campaign.id),
                 note: note(form.note.as_deref()),
                 at: Timestamp::now(),
             };
-            let approve = action == "approve_text";
             state
                 .store
                 .review_text(campaign.id, approve, &event)
@@ -438,13 +435,12 @@ pub async fn log(
     let next = (page.len() == LOG_PAGE as usize)
         .then(|| {
             page.last()
-                .map(|(id, _)| format!("/moderation/log?before={id}"))
+                .map(|logged| format!("/moderation/log?before={}", logged.id))
         })
         .flatten();
-    let events: Vec<ModerationEvent> = page.into_iter().map(|(_, e)| e).collect();
     render(&LogTemplate {
         shell: Shell::new(tr, tr.t("moderation.log_title"), "/moderation/log"),
-        events: event_lines(&state, tr, &events).await?,
+        events: event_lines(tr, &page),
         next,
     })
 }
@@ -469,7 +465,7 @@ pub async fn review_comment(
     let moderator = viewer.moderator()?;
     csrf.verify(&form.csrf)?;
     let note = note(form.note.as_deref());
-    let status = match action.as_str() {
+    let (status, action) = match action.as_str() {
         "hide" if note.is_none() => {
             return Err(WebError::invalid_field(
                 tr,
@@ -477,8 +473,8 @@ pub async fn review_comment(
                 "moderation.reason_needed",
             ));
         }
-        "hide" => CommentStatus::Hidden,
-        "restore" => CommentStatus::Visible,
+        "hide" => (CommentStatus::Hidden, ModerationAction::Hide),
+        "restore" => (CommentStatus::Visible, ModerationAction::Restore),
         _ => return Err(WebError::NotFound),
     };
     let event = ModerationEvent {
@@ -506,9 +502,9 @@ pub async fn review_news(
 ) -> Result<Response, WebError> {
     let moderator = viewer.moderator()?;
     csrf.verify(&form.csrf)?;
-    let status = match action.as_str() {
-        "approve" => NewsStatus::Approved,
-        "reject" => NewsStatus::Rejected,
+    let (status, action) = match action.as_str() {
+        "approve" => (NewsStatus::Approved, ModerationAction::Approve),
+        "reject" => (NewsStatus::Rejected, ModerationAction::Reject),
         _ => return Err(WebError::NotFound),
     };
     let event = ModerationEvent {

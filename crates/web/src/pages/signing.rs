@@ -23,8 +23,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
+use tomar_core::contact::Channel;
 use tomar_core::member::Member;
-use tomar_core::signature::{Channel, SignatureStatus};
+use tomar_core::signature::SignatureStatus;
 use tomar_core::verification::{Purpose, RESENDS, Verification, VerificationState};
 
 use crate::AppState;

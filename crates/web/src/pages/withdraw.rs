@@ -9,7 +9,7 @@ use axum::response::Html;
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::names::CampaignRef;
-use tomar_core::signature::SignatureStatus;
+use tomar_core::signature::{SignatureStatus, WithdrawKey, WithdrawToken};
 
 use crate::AppState;
 use crate::csrf::CsrfToken;
@@ -36,12 +36,9 @@ pub struct WithdrawForm {
 }
 
 /// The signature's withdrawal key; malformed tokens are simply unknown.
-fn withdraw_key(state: &AppState, token: &str) -> Result<String, WebError> {
-    let well_formed = token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit());
-    if !well_formed {
-        return Err(WebError::NotFound);
-    }
-    Ok(state.secret.token_hash(token))
+fn withdraw_key(state: &AppState, token: &str) -> Result<WithdrawKey, WebError> {
+    let token = WithdrawToken::parse(token).ok_or(WebError::NotFound)?;
+    Ok(state.secret.withdraw_key(&token))
 }
 
 pub async fn confirm_page(

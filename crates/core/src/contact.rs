@@ -1,0 +1,240 @@
+//! How a person is reached, and known: a mobile number or an email address, normalised
+//! once at the edge, and the keyed hash that recognises them again without keeping them.
+
+use std::fmt;
+
+use crate::names::InputError;
+use crate::persian::ascii_digits;
+
+/// A mobile number in E.164 form, e.g. `+989123456789`. Built only by [`Mobile::parse`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Mobile(String);
+
+impl Mobile {
+    /// Accepts the ways Iranians write their numbers (`۰۹۱۲ ۳۴۵ ۶۷۸۹`, `+98 912…`,
+    /// `0098912…`, `912…`) and international numbers in E.164 form.
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let typed = ascii_digits(input.trim());
+        if typed.is_empty() {
+            return Err(InputError::Empty);
+        }
+        let separators = |c: &char| matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{200C}');
+        let compact: String = typed.chars().filter(|c| !separators(c)).collect();
+        let international = compact
+            .strip_prefix('+')
+            .or_else(|| compact.strip_prefix("00"));
+        let digits = match international {
+            Some(rest) => rest.to_owned(),
+            None if compact.len() == 11 && compact.starts_with("09") => {
+                format!("98{}", &compact[1..])
+            }
+            None if compact.len() == 10 && compact.starts_with('9') => format!("98{compact}"),
+            None if compact.len() == 12 && compact.starts_with("989") => compact.clone(),
+            None => return Err(InputError::BadCharacters),
+        };
+        if !digits.chars().all(|c| c.is_ascii_digit()) || !(8..=15).contains(&digits.len()) {
+            return Err(InputError::BadCharacters);
+        }
+        // Iranian mobiles are +98 9xx xxx xxxx; a landline or a short number cannot sign.
+        if let Some(national) = digits.strip_prefix("98")
+            && (national.len() != 10 || !national.starts_with('9'))
+        {
+            return Err(InputError::BadCharacters);
+        }
+        Ok(Mobile(format!("+{digits}")))
+    }
+}
+
+/// An email address, trimmed and case-folded. Built only by [`Email::parse`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX: usize = 254;
+
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(InputError::Empty);
+        }
+        if email.len() > Self::MAX {
+            return Err(InputError::TooLong { max: Self::MAX });
+        }
+        let (local, domain) = email.split_once('@').ok_or(InputError::BadCharacters)?;
+        let plain = |s: &str| {
+            !s.is_empty()
+                && !s.chars().any(|c| {
+                    c.is_whitespace()
+                        || c.is_control()
+                        || matches!(c, '@' | '<' | '>' | ',' | ';' | '"')
+                })
+        };
+        let labels_ok = domain.split('.').count() >= 2 && domain.split('.').all(|l| !l.is_empty());
+        if !plain(local) || !plain(domain) || !labels_ok {
+            return Err(InputError::BadCharacters);
+        }
+        Ok(Email(email))
+    }
+}
+
+/// The way a signer can be reached: one field on the form takes either.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Contact {
+    Mobile(Mobile),
+    Email(Email),
+}
+
+impl Contact {
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        if input.contains('@') {
+            Email::parse(input).map(Contact::Email)
+        } else {
+            Mobile::parse(input).map(Contact::Mobile)
+        }
+    }
+
+    /// How a code reaches this contact.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Contact::Mobile(_) => Channel::Sms,
+            Contact::Email(_) => Channel::Email,
+        }
+    }
+
+    /// The form its de-duplication key is computed from (see `Secret::contact_key`).
+    pub(crate) fn canonical(&self) -> String {
+        match self {
+            Contact::Mobile(m) => format!("mobile:{}", m.0),
+            Contact::Email(e) => format!("email:{}", e.0),
+        }
+    }
+}
+
+impl AsRef<str> for Contact {
+    fn as_ref(&self) -> &str {
+        match self {
+            Contact::Mobile(m) => &m.0,
+            Contact::Email(e) => &e.0,
+        }
+    }
+}
+
+/// How a message travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+impl Channel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Channel> {
+        [Channel::Sms, Channel::Email]
+            .into_iter()
+            .find(|c| c.name() == name)
+    }
+}
+
+/// A keyed hash of a normalised contact, in hex.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ContactKey(String);
+
+impl ContactKey {
+    pub(crate) fn from_digest(digest: &[u8]) -> Self {
+        ContactKey(crate::hash::hex(digest))
+    }
+
+    /// Rebuilds a key read back from storage.
+    pub fn from_stored(hex: String) -> Self {
+        ContactKey(hex)
+    }
+}
+
+impl AsRef<str> for ContactKey {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ContactKey {
+    // Keys are not secrets, but they identify a person across campaigns: keep them out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContactKey(…)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn iranian_mobiles_in_every_form_are_one_number() {
+        let forms = [
+            "۰۹۱۲ ۳۴۵ ۶۷۸۹",
+            "٠٩١٢٣٤٥٦٧٨٩",
+            "09123456789",
+            "+98 912 345 6789",
+            "00989123456789",
+            "9123456789",
+            "989123456789",
+            "0912-345-6789",
+        ];
+        for form in forms {
+            assert_eq!(Mobile::parse(form).unwrap().0, "+989123456789", "{form}");
+        }
+    }
+
+    #[test]
+    fn bad_mobiles_are_refused() {
+        for bad in [
+            "",
+            "12",
+            "0212345678",
+            "+98 21 1234 5678",
+            "+1",
+            "0912345678x",
+            "<script>",
+        ] {
+            assert!(Mobile::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Mobile::parse("+44 7700 900123").unwrap().0, "+447700900123");
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_case_folded() {
+        assert_eq!(
+            Email::parse("  Sara@Example.ORG ").unwrap().0,
+            "sara@example.org"
+        );
+        for bad in [
+            "",
+            "sara",
+            "sara@",
+            "@x.org",
+            "sara@localhost",
+            "a b@x.org",
+            "a@b@c.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_digit_form_of_a_mobile_parses_alike(n in 0u32..1_000_000_000) {
+            let ascii = format!("09{n:09}");
+            let persian = crate::persian::persian_digits(&ascii);
+            let arabic: String = ascii.chars().map(|c| char::from_u32('٠' as u32 + c.to_digit(10).unwrap()).unwrap()).collect();
+            let expected = Mobile::parse(&ascii).unwrap();
+            prop_assert_eq!(Mobile::parse(&persian).unwrap(), expected.clone());
+            prop_assert_eq!(Mobile::parse(&arabic).unwrap(), expected);
+        }
+    }
+}

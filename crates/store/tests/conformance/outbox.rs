@@ -1,0 +1,133 @@
+//! The outbox: claims, leases, retries.
+
+use tomar_store::Store;
+
+use crate::{bodies, message, new_verification, now, published};
+
+conformance!(
+    code_messages_leased_to_their_writer_are_claimed_only_after_the_lease,
+    outbox_messages_are_claimed_once_and_forget_their_recipient,
+    failed_messages_are_retried_then_given_up,
+);
+
+async fn code_messages_leased_to_their_writer_are_claimed_only_after_the_lease(store: Store) {
+    let id = published(&store, "اجاره", 10).await;
+    let batch: Vec<_> = (1..=3)
+        .map(|n| {
+            let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
+            (new, message(&format!("m{n}")))
+        })
+        .collect();
+    let lease = now()
+        .checked_add(jiff::SignedDuration::from_mins(2))
+        .unwrap();
+    let written = store
+        .create_verifications(&batch, Some(lease))
+        .await
+        .unwrap();
+    assert_eq!(
+        bodies(&written),
+        ["m1", "m2", "m3"],
+        "answered in the order given"
+    );
+    assert!(written.windows(2).all(|pair| pair[0].id < pair[1].id));
+    assert!(written.iter().all(|m| m.attempts == 0));
+    assert!(
+        store
+            .claim_due_messages(now(), now(), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased to the writer"
+    );
+    store
+        .mark_messages_sent(&[written[0].id], now())
+        .await
+        .unwrap();
+    // Should the writer's process die, the others fall due when the lease ends.
+    let after_lease = lease
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    let lapsed = store
+        .claim_due_messages(after_lease, after_lease, 10)
+        .await
+        .unwrap();
+    let ids: Vec<_> = lapsed.iter().map(|m| m.id).collect();
+    assert_eq!(ids, [written[1].id, written[2].id]);
+}
+
+async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Store) {
+    let id = published(&store, "صندوق", 10).await;
+    for n in 1..=3 {
+        let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
+        store
+            .create_verification(&new, &message(&format!("m{n}")))
+            .await
+            .unwrap();
+    }
+    let lease = now()
+        .checked_add(jiff::SignedDuration::from_mins(1))
+        .unwrap();
+    let first = store.claim_due_messages(now(), lease, 2).await.unwrap();
+    let second = store.claim_due_messages(now(), lease, 2).await.unwrap();
+    assert_eq!(bodies(&first), ["m1", "m2"]);
+    assert_eq!(bodies(&second), ["m3"]);
+    store
+        .mark_messages_sent(&[first[0].id], now())
+        .await
+        .unwrap();
+    // After the lease, unsent claims come back; sent ones never do.
+    let after_lease = lease
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    let again = store
+        .claim_due_messages(after_lease, after_lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(bodies(&again), ["m2", "m3"]);
+}
+
+async fn failed_messages_are_retried_then_given_up(store: Store) {
+    let id = published(&store, "خطا", 10).await;
+    store
+        .create_verification(
+            &new_verification("v1", id, "09121234567", "a"),
+            &message("m"),
+        )
+        .await
+        .unwrap();
+    let claimed = store.claim_due_messages(now(), now(), 1).await.unwrap();
+    let retry_at = now()
+        .checked_add(jiff::SignedDuration::from_secs(30))
+        .unwrap();
+    store
+        .mark_message_failed(claimed[0].id, "gateway down", Some(retry_at), now())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_messages(now(), now(), 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let retried = store
+        .claim_due_messages(retry_at, retry_at, 1)
+        .await
+        .unwrap();
+    assert_eq!(retried[0].attempts, 1);
+    store
+        .mark_message_failed(retried[0].id, "gateway down", None, retry_at)
+        .await
+        .unwrap();
+    let much_later = retry_at
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    assert!(
+        store
+            .claim_due_messages(much_later, much_later, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -1,0 +1,105 @@
+//! Persian search, on both indexes.
+
+use tomar_core::body::LetterBody;
+use tomar_core::campaign::Addressee;
+use tomar_core::ids::CampaignId;
+use tomar_core::lifecycle::Transition;
+use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
+use tomar_core::names::Hashtag;
+use tomar_core::search::SearchQuery;
+use tomar_store::Store;
+
+use crate::{line, new_campaign, now, publish, transition};
+
+conformance!(
+    persian_search_folds_letters_digits_and_joiners_and_ranks_titles_first,
+    search_follows_edits_and_revisions,
+);
+
+async fn found(store: &Store, query: &str) -> Vec<CampaignId> {
+    let query = SearchQuery::parse(query).unwrap();
+    store
+        .search(&query, 20)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+async fn persian_search_folds_letters_digits_and_joiners_and_ranks_titles_first(store: Store) {
+    let mut library = new_campaign("کارزار بازگشایی کتابخانه", None, 10);
+    library.text.body = LetterBody::parse("ما می‌خواهم‌ها از سال ۱۴۰۳ منتظریم.").unwrap();
+    library.text.hashtag = Hashtag::parse("کتابخانه_باز").unwrap();
+    let library = publish(&store, library).await;
+    let mut water = new_campaign("آب آشامیدنی سالم", None, 10);
+    water.text.body = LetterBody::parse("کتاب‌های درسی را هم بفرستید.").unwrap();
+    water.text.addressees = vec![Addressee {
+        name: line("شهردار منطقه"),
+        position: line("شهرداری"),
+    }];
+    let water = publish(&store, water).await;
+    let mut hidden = new_campaign("کتابخانهٔ پنهان", None, 10);
+    hidden.text.body = LetterBody::parse("پیش‌نویس").unwrap();
+    store.create_campaign(&hidden, now()).await.unwrap();
+
+    assert_eq!(
+        found(&store, "كارزار").await,
+        [library],
+        "Arabic kaf and yeh"
+    );
+    assert_eq!(found(&store, "1403").await, [library], "Persian digits");
+    assert_eq!(
+        found(&store, "میخواهم").await,
+        [library],
+        "zero-width non-joiner"
+    );
+    assert_eq!(found(&store, "شهردار").await, [water], "addressees");
+    assert_eq!(
+        found(&store, "کتاب").await,
+        [library, water],
+        "the title outranks the body"
+    );
+    assert_eq!(
+        found(&store, "کتاب سالم").await,
+        [water],
+        "every word must match"
+    );
+    assert!(
+        found(&store, "پنهان").await.is_empty(),
+        "drafts are not searched"
+    );
+    assert!(found(&store, "\"*) OR 1=1 --").await.is_empty());
+    assert_eq!(store.index_missing_campaigns().await.unwrap(), 0);
+}
+
+async fn search_follows_edits_and_revisions(store: Store) {
+    let draft = store
+        .create_campaign(&new_campaign("نخستین نسخه", None, 10), now())
+        .await
+        .unwrap();
+    store
+        .update_draft(draft, &new_campaign("نسخهٔ ویراسته", None, 10))
+        .await
+        .unwrap();
+    for step in [Transition::Submit, Transition::Approve] {
+        transition(&store, draft, step).await.unwrap();
+    }
+    assert_eq!(found(&store, "ویراسته").await, [draft]);
+    assert!(found(&store, "نخستین").await.is_empty());
+    let revised = new_campaign("نسخهٔ بازنگری‌شده", None, 10).text;
+    store.propose_text(draft, &revised, now()).await.unwrap();
+    assert!(
+        found(&store, "بازنگری").await.is_empty(),
+        "not before approval"
+    );
+    let event = ModerationEvent {
+        actor: Actor::Platform,
+        action: ModerationAction::ApproveText,
+        target: Target::Campaign(draft),
+        note: None,
+        at: now(),
+    };
+    store.review_text(draft, true, &event).await.unwrap();
+    assert_eq!(found(&store, "بازنگری").await, [draft]);
+}

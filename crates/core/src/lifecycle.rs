@@ -220,10 +220,14 @@ impl Outcome {
         self.kind().name()
     }
 
-    /// An outcome from its stored parts; `None` when they do not describe one (a success
-    /// without its news link).
+    /// An outcome from its stored parts; `None` when they do not describe one.
     pub fn from_parts(name: &str, news_url: Option<String>) -> Option<Outcome> {
-        Some(match (OutcomeKind::from_name(name)?, news_url) {
+        Outcome::new(OutcomeKind::from_name(name)?, news_url)
+    }
+
+    /// The outcome of this kind; `None` for a success without the link to its news.
+    pub fn new(kind: OutcomeKind, news_url: Option<String>) -> Option<Outcome> {
+        Some(match (kind, news_url) {
             (OutcomeKind::None, _) => Outcome::None,
             (OutcomeKind::Delivered, _) => Outcome::Delivered,
             (OutcomeKind::SpecialFollowUp, _) => Outcome::SpecialFollowUp,

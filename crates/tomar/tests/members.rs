@@ -206,7 +206,7 @@ async fn members_sign_in_one_step_on_postgres() {
 async fn member_pages_refuse_forms_without_their_token() {
     let app = TestApp::demo().await;
     let member = app.log_in("09127770001", Role::Member).await;
-    for path in ["/me/name", "/logout", "/me/signatures/1/withdraw"] {
+    for path in ["/me/name", "/logout", "/me/signatures/1/withdraw", "/new"] {
         let response = member
             .client
             .post(app.url(path))

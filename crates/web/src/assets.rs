@@ -1,10 +1,17 @@
 //! Static files, compiled into the binary and served by Tomar itself.
 
+use axum::Router;
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 use crate::error::WebError;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/static/{name}", get(asset))
+}
 
 struct Asset {
     name: &'static str,
@@ -30,7 +37,7 @@ const ASSETS: &[Asset] = &[
     },
 ];
 
-pub async fn asset(Path(name): Path<String>) -> Result<Response, WebError> {
+async fn asset(Path(name): Path<String>) -> Result<Response, WebError> {
     let asset = ASSETS
         .iter()
         .find(|a| a.name == name)

@@ -1,14 +1,14 @@
-//! The web layer's error type, mapped to HTTP in one place: handlers return `WebError`,
-//! its response carries an [`ErrorPage`] marker and the status, and the `localize`
-//! middleware renders the page in the request's language. Internal causes are logged here
-//! and never shown.
+//! The web layer's error type, mapped to HTTP in one place: handlers and extractors return
+//! `WebError`, its response carries an [`ErrorPage`] marker and the status, and the
+//! language middleware (`http::language`) renders the page, or the API's problem+json, in
+//! the request's language. Internal causes are logged here and never shown.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tomar_store::StoreError;
 
-use crate::i18n::Tr;
-use crate::view::percent_encode;
+use crate::view::i18n::Tr;
+use crate::view::url::percent_encode;
 
 /// Refused fields: each field's name and the message that belongs beside it.
 pub type FieldErrors = Vec<(&'static str, String)>;
@@ -33,7 +33,8 @@ pub enum WebError {
     RateLimited,
     #[error("this campaign is not open for signing")]
     Closed,
-    /// The page is for members: the visitor is sent to log in and come back to `next`.
+    /// The page is for members: the visitor is sent to log in and come back to `next`
+    /// (the API answers 401 instead).
     #[error("login required")]
     LoginRequired { next: String },
     /// Too many comments or news links from this network in the last hour.
@@ -55,6 +56,10 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error("template: {0}")]
     Render(#[from] askama::Error),
+    /// A value a middleware puts in every request is not there: the route is outside the
+    /// layer that provides it.
+    #[error("{0} is missing: its middleware does not wrap this route")]
+    Unwired(&'static str),
 }
 
 impl WebError {
@@ -70,6 +75,8 @@ impl WebError {
 /// Which error page to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorPage {
+    /// Pages redirect to the login page; the API answers 401.
+    LoginRequired,
     NotFound,
     BadRequest,
     MethodNotAllowed,
@@ -96,6 +103,7 @@ impl ErrorPage {
     /// Translation keys of the page's heading and text.
     pub fn keys(self) -> (&'static str, &'static str) {
         match self {
+            ErrorPage::LoginRequired => ("error.login_required_title", "error.login_required"),
             ErrorPage::NotFound => ("error.not_found_title", "error.not_found"),
             ErrorPage::BadRequest => ("error.bad_request_title", "error.bad_request"),
             ErrorPage::MethodNotAllowed => ("error.method_title", "error.method"),
@@ -131,7 +139,9 @@ impl IntoResponse for WebError {
             WebError::DiscussionClosed => (StatusCode::CONFLICT, ErrorPage::DiscussionClosed, None),
             WebError::LoginRequired { next } => {
                 let to = format!("/login?next={}", percent_encode(&next));
-                return Redirect::to(&to).into_response();
+                let mut response = Redirect::to(&to).into_response();
+                response.extensions_mut().insert(ErrorPage::LoginRequired);
+                return response;
             }
             WebError::Invalid { detail, fields } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -148,7 +158,7 @@ impl IntoResponse for WebError {
             WebError::Store(StoreError::Conflict) => {
                 (StatusCode::CONFLICT, ErrorPage::Conflict, None)
             }
-            internal @ (WebError::Store(_) | WebError::Render(_)) => {
+            internal @ (WebError::Store(_) | WebError::Render(_) | WebError::Unwired(_)) => {
                 tracing::error!(error = %internal, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal, None)
             }

@@ -1,25 +1,27 @@
-//! The discussion and news of a campaign over JSON, with the rules of the forms
-//! (`crate::discussion`). Comments posted here are anonymous unless they give a name.
+//! The discussion of a campaign over JSON, with the rules of the forms
+//! (`rules::discussion`). Comments posted here are anonymous unless they give a name.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::Json;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use tomar_core::comment::{Comment, CommentStatus};
 use tomar_core::ids::CommentId;
-use tomar_core::news::NewsStatus;
-use tomar_core::persian::ascii_digits;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::AppState;
-use crate::discussion::{self, CommentInput, NewsInput};
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::campaign::public_campaign;
-use crate::pages::discussion::THREADS_PER_PAGE;
+use crate::http::extract::{ClientIp, PublicCampaign};
+use crate::rules::discussion::{self, CommentInput, THREADS_PER_PAGE, comment_id};
+use crate::rules::platform::Platform;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(comments, post_comment))
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct CommentJson {
@@ -67,7 +69,7 @@ pub struct CommentsPage {
 }
 
 #[derive(Deserialize, IntoParams)]
-pub struct ThreadsQuery {
+struct ThreadsQuery {
     /// The `next` of the previous page.
     after: Option<String>,
 }
@@ -83,18 +85,12 @@ pub struct ThreadsQuery {
         (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
     )
 )]
-pub async fn comments(
+async fn comments(
     State(state): State<AppState>,
-    Path(segment): Path<String>,
+    PublicCampaign(campaign): PublicCampaign,
     Query(query): Query<ThreadsQuery>,
 ) -> Result<Json<CommentsPage>, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let after = match query.after.as_deref().map(|a| ascii_digits(a.trim())) {
-        Some(digits) if !digits.is_empty() => {
-            Some(CommentId(digits.parse().map_err(|_| WebError::BadRequest)?))
-        }
-        _ => None,
-    };
+    let after: Option<CommentId> = comment_id(query.after.as_deref())?;
     let threads = state
         .store
         .comment_threads(campaign.id, after, THREADS_PER_PAGE)
@@ -153,108 +149,21 @@ pub struct Created {
         (status = 503, description = "Comments are paused on the platform", content_type = "application/problem+json"),
     )
 )]
-pub async fn post_comment(
+async fn post_comment(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(segment): Path<String>,
+    tr: Tr,
+    platform: Platform,
+    ClientIp(peer): ClientIp,
+    PublicCampaign(campaign): PublicCampaign,
     Json(request): Json<CommentRequest>,
 ) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
     let input = CommentInput {
         name: request.name.as_deref().unwrap_or_default(),
         body: &request.body,
-        parent: request.parent_id,
+        parent: request.parent_id.map(CommentId),
     };
-    let id = discussion::post_comment(&state, &campaign, &input, None, peer.ip(), tr)
+    let id = discussion::post_comment(&state, &platform, &campaign, &input, None, peer, tr)
         .await
         .map_err(|refusal| refusal.into_web_error(tr))?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })).into_response())
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NewsJson {
-    title: String,
-    url: String,
-    /// The host of the address, as shown beside the title.
-    host: String,
-    /// RFC 3339, UTC.
-    created_at: String,
-}
-
-/// A campaign's approved news links, newest first.
-#[utoipa::path(
-    get,
-    path = "/api/v1/campaigns/{campaign}/news",
-    params(("campaign" = String, Path, description = "The campaign's number or slug")),
-    responses(
-        (status = 200, body = Vec<NewsJson>),
-        (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
-    )
-)]
-pub async fn news(
-    State(state): State<AppState>,
-    Path(segment): Path<String>,
-) -> Result<Json<Vec<NewsJson>>, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let links = state
-        .store
-        .news_links(campaign.id, NewsStatus::Approved)
-        .await?;
-    Ok(Json(
-        links
-            .iter()
-            .map(|link| NewsJson {
-                title: link.title.to_string(),
-                url: link.url.clone(),
-                host: link.source_host.clone(),
-                created_at: link.created_at.to_string(),
-            })
-            .collect(),
-    ))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct NewsRequest {
-    /// An http or https address, at most 2,000 characters, without credentials.
-    url: String,
-    title: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NewsReceived {
-    /// Always `pending`: a moderator reviews it before it is shown.
-    status: &'static str,
-}
-
-/// Submits a news link about a campaign; it waits for a moderator.
-#[utoipa::path(
-    post,
-    path = "/api/v1/campaigns/{campaign}/news",
-    params(("campaign" = String, Path, description = "The campaign's number or slug")),
-    request_body = NewsRequest,
-    responses(
-        (status = 202, body = NewsReceived),
-        (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
-        (status = 422, description = "A field was refused, or the address was already submitted", content_type = "application/problem+json"),
-        (status = 429, description = "Too many posts from this network", content_type = "application/problem+json"),
-    )
-)]
-pub async fn submit_news(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(segment): Path<String>,
-    Json(request): Json<NewsRequest>,
-) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let input = NewsInput {
-        url: &request.url,
-        title: &request.title,
-    };
-    discussion::submit_news(&state, &campaign, &input, peer.ip(), tr)
-        .await
-        .map_err(|refusal| refusal.into_web_error(tr))?;
-    let received = NewsReceived { status: "pending" };
-    Ok((StatusCode::ACCEPTED, Json(received)).into_response())
 }

@@ -3,25 +3,37 @@
 //! lives in the database and takes effect on the next request, in every server process.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::contact::Contact;
 use tomar_core::ids::{MemberId, RejectionReasonId};
 use tomar_core::member::Role;
 use tomar_core::names::Line;
+use tomar_core::persian::{ascii_digits, clean_text};
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::csrf::CsrfToken;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::render;
-use crate::platform::keys;
-use crate::random;
+use crate::http::auth::Admin;
+use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::rules::platform::keys;
+use crate::rules::random;
+use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin_page))
+        .route("/admin/grant", post(grant))
+        .route("/admin/members/{id}/role", post(set_role))
+        .route("/admin/reasons", post(add_reason))
+        .route("/admin/reasons/{id}", post(set_reason_active))
+        .route("/admin/settings", post(save_settings))
+}
 
 /// The settings an admin edits here, each with how its form field looks.
 const SETTINGS: &[(&str, SettingKind)] = &[
@@ -82,13 +94,12 @@ struct AdminTemplate {
     settings: Vec<SettingField>,
 }
 
-pub async fn admin_page(
+async fn admin_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+    tr: Tr,
+    csrf: CsrfToken,
+    Admin(_): Admin,
 ) -> Result<Html<String>, WebError> {
-    viewer.admin()?;
     let (staff, reasons, settings) = tokio::try_join!(
         state.store.staff(),
         state.store.rejection_reasons(),
@@ -138,23 +149,19 @@ fn back() -> Response {
 }
 
 #[derive(Deserialize)]
-pub struct GrantForm {
-    csrf: String,
+struct GrantForm {
     contact: String,
     role: String,
 }
 
 /// Gives a role to the person with a mobile or email, registering them if needed.
 #[tracing::instrument(skip_all)]
-pub async fn grant(
+async fn grant(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Form(form): Form<GrantForm>,
+    tr: Tr,
+    Admin(_): Admin,
+    CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<Response, WebError> {
-    viewer.admin()?;
-    csrf.verify(&form.csrf)?;
     let role = Role::from_name(&form.role)
         .ok_or_else(|| WebError::invalid_field(tr, "role", "admin.bad_role"))?;
     let contact = Contact::parse(&form.contact)
@@ -169,21 +176,17 @@ pub async fn grant(
 }
 
 #[derive(Deserialize)]
-pub struct RoleForm {
-    csrf: String,
+struct RoleForm {
     role: String,
 }
 
-pub async fn set_role(
+async fn set_role(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+    tr: Tr,
+    Admin(admin): Admin,
     Path(id): Path<i64>,
-    Form(form): Form<RoleForm>,
+    CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, WebError> {
-    let admin = viewer.admin()?;
-    csrf.verify(&form.csrf)?;
     let role = Role::from_name(&form.role)
         .ok_or_else(|| WebError::invalid_field(tr, "role", "admin.bad_role"))?;
     // An admin cannot demote themselves: the platform must never be left without one.
@@ -195,21 +198,17 @@ pub async fn set_role(
 }
 
 #[derive(Deserialize)]
-pub struct ReasonForm {
-    csrf: String,
+struct ReasonForm {
     label_fa: String,
     label_en: String,
 }
 
-pub async fn add_reason(
+async fn add_reason(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Form(form): Form<ReasonForm>,
+    tr: Tr,
+    Admin(_): Admin,
+    CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, WebError> {
-    viewer.admin()?;
-    csrf.verify(&form.csrf)?;
     let (Ok(fa), Ok(en)) = (
         Line::parse(&form.label_fa, 200),
         Line::parse(&form.label_en, 200),
@@ -228,20 +227,16 @@ pub async fn add_reason(
 }
 
 #[derive(Deserialize)]
-pub struct ActiveForm {
-    csrf: String,
+struct ActiveForm {
     active: Option<String>,
 }
 
-pub async fn set_reason_active(
+async fn set_reason_active(
     State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+    Admin(_): Admin,
     Path(id): Path<i64>,
-    Form(form): Form<ActiveForm>,
+    CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> Result<Response, WebError> {
-    viewer.admin()?;
-    csrf.verify(&form.csrf)?;
     let active = form.active.is_some();
     state
         .store
@@ -253,28 +248,25 @@ pub async fn set_reason_active(
 /// Saves the settings form: every known key, each checked for its kind. Unknown keys in
 /// the form are ignored; nothing is saved if any value is refused.
 #[tracing::instrument(skip_all)]
-pub async fn save_settings(
+async fn save_settings(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    tr: Tr,
+    Admin(_): Admin,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    viewer.admin()?;
     let value_of = |key: &str| {
         pairs
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     };
-    csrf.verify(value_of("csrf").unwrap_or_default())?;
     let mut values = Vec::new();
     for (key, kind) in SETTINGS {
         let typed = value_of(key).unwrap_or_default().trim();
         let value = match kind {
             SettingKind::Switch => (if typed.is_empty() { "false" } else { "true" }).to_owned(),
             SettingKind::Number if typed.is_empty() => continue,
-            SettingKind::Number => tomar_core::persian::ascii_digits(typed)
+            SettingKind::Number => ascii_digits(typed)
                 .parse::<u64>()
                 .map(|n| n.to_string())
                 .map_err(|_| WebError::invalid_field(tr, "settings", "admin.bad_number"))?,
@@ -287,7 +279,7 @@ pub async fn save_settings(
             SettingKind::Line => {
                 return Err(WebError::invalid_field(tr, "settings", "admin.bad_link"));
             }
-            SettingKind::Text => tomar_core::persian::clean_text(typed),
+            SettingKind::Text => clean_text(typed),
         };
         values.push((*key, value));
     }

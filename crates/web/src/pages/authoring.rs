@@ -8,33 +8,41 @@
 //!   `POST` it like `/new`. Nobody but the author sees this page.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::body::Block;
 use tomar_core::calendar::iran_date;
 use tomar_core::campaign::{Campaign, CampaignKind, CampaignText};
-use tomar_core::ids::CampaignId;
 use tomar_core::lifecycle::{Lifecycle, Transition};
-use tomar_core::member::Member;
+use tomar_core::member::Member as Account;
 use tomar_core::moderation::{Actor, ModerationAction, Target};
-use tomar_core::names::CampaignRef;
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::csrf::CsrfToken;
-use crate::editor::{self, CampaignFields, DateRules, Intent, Preview};
 use crate::error::{FieldErrors, WebError, field_error};
-use crate::i18n::Tr;
-use crate::pages::form_page;
-use crate::platform::Platform;
-use crate::transitions;
-use crate::updates::post_update;
+use crate::http::auth::Member;
+use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::extract::AuthorsCampaign;
+use crate::rules::campaigns::authors_campaign;
+use crate::rules::editor::{self, CampaignFields, DateRules, Intent};
+use crate::rules::platform::Platform;
+use crate::rules::transitions;
+use crate::rules::updates::post_update;
+use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::i18n::Tr;
+use crate::view::letter::Preview;
+use crate::view::render::form_page;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/new", get(new_page).post(create))
+        .route("/me/campaigns/{id}", get(campaign_page).post(edit))
+        .route("/me/campaigns/{id}/updates", post(post_author_update))
+}
 
 #[derive(Template)]
 #[template(path = "editor.html")]
@@ -117,18 +125,13 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
     form_page(&template, refused)
 }
 
-async fn platform(state: &AppState) -> Result<Platform, WebError> {
-    Ok(Platform::new(state.store.settings().await?))
-}
-
-pub async fn new_page(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+async fn new_page(
+    tr: Tr,
+    csrf: CsrfToken,
+    Member(_): Member,
+    platform: Platform,
 ) -> Result<Response, WebError> {
-    viewer.member()?;
-    if platform(&state).await?.campaigns_stopped() {
+    if platform.campaigns_stopped() {
         return Err(WebError::Paused);
     }
     let fields = CampaignFields {
@@ -153,16 +156,15 @@ pub async fn new_page(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn create(
+async fn create(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    tr: Tr,
+    csrf: CsrfToken,
+    Member(member): Member,
+    platform: Platform,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    let (fields, intent, token) = CampaignFields::from_pairs(pairs);
-    csrf.verify(&token)?;
+    let (fields, intent) = CampaignFields::from_pairs(pairs);
     let page = |around, errors, preview| EditorPage {
         heading: tr.t("editor.new_title"),
         action: "/new".into(),
@@ -175,7 +177,6 @@ pub async fn create(
         editable: true,
         ..Around::default()
     };
-    let platform = platform(&state).await?;
     if platform.campaigns_stopped() {
         return Err(WebError::Paused);
     }
@@ -196,7 +197,8 @@ pub async fn create(
         Err(error) => return Err(error.into()),
     };
     if intent == Intent::Submit {
-        submit(&state, id, member).await?;
+        let campaign = authors_campaign(&state, id, &member).await?;
+        submit(&state, campaign, &member).await?;
     }
     Ok(Redirect::to(&format!("/me/campaigns/{id}")).into_response())
 }
@@ -209,22 +211,9 @@ fn date_rules(platform: &Platform) -> DateRules {
 }
 
 /// Sends a draft or rejected campaign to the moderators' queue.
-async fn submit(state: &AppState, id: CampaignId, member: &Member) -> Result<(), WebError> {
-    let campaign = authors_campaign(state, id, member).await?;
-    let actor = Actor::Member(member.id);
+async fn submit(state: &AppState, campaign: Campaign, author: &Account) -> Result<(), WebError> {
+    let actor = Actor::Member(author.id);
     transitions::apply(state, campaign, actor, Transition::Submit, None).await
-}
-
-/// The campaign with this id if `member` wrote it; to anyone else it does not exist.
-async fn authors_campaign(
-    state: &AppState,
-    id: CampaignId,
-    member: &Member,
-) -> Result<Campaign, WebError> {
-    match state.store.campaign(&CampaignRef::Id(id)).await? {
-        Some(campaign) if campaign.author_id == Some(member.id) => Ok(campaign),
-        _ => Err(WebError::NotFound),
-    }
 }
 
 /// What the author's page says around the form: the state, and a rejection's reason.
@@ -275,15 +264,12 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
     })
 }
 
-pub async fn campaign_page(
+async fn campaign_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i64>,
+    tr: Tr,
+    csrf: CsrfToken,
+    AuthorsCampaign { campaign, .. }: AuthorsCampaign,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    let campaign = authors_campaign(&state, CampaignId(id), member).await?;
     let around = around(&state, &campaign, tr).await?;
     // A revision waiting for review is what the author goes on editing.
     let fields = match &around.pending_revision {
@@ -295,7 +281,7 @@ pub async fn campaign_page(
         csrf,
         EditorPage {
             heading: campaign.text.title.to_string(),
-            action: format!("/me/campaigns/{id}"),
+            action: format!("/me/campaigns/{}", campaign.id),
             around,
             fields,
             errors: Vec::new(),
@@ -305,18 +291,15 @@ pub async fn campaign_page(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn edit(
+async fn edit(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    tr: Tr,
+    csrf: CsrfToken,
+    platform: Platform,
+    AuthorsCampaign { author, campaign }: AuthorsCampaign,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    let (fields, intent, token) = CampaignFields::from_pairs(pairs);
-    csrf.verify(&token)?;
-    let campaign = authors_campaign(&state, CampaignId(id), member).await?;
+    let (fields, intent) = CampaignFields::from_pairs(pairs);
     let around = around(&state, &campaign, tr).await?;
     if around.revising {
         return revise(&state, tr, csrf, &campaign, around, fields, intent).await;
@@ -324,11 +307,10 @@ pub async fn edit(
     if !around.editable {
         return Err(WebError::Store(StoreError::Conflict));
     }
-    let platform = platform(&state).await?;
     if intent == Intent::Submit && platform.campaigns_stopped() {
         return Err(WebError::Paused);
     }
-    let action = format!("/me/campaigns/{id}");
+    let action = format!("/me/campaigns/{}", campaign.id);
     let heading = campaign.text.title.to_string();
     let page = |around, errors, preview| EditorPage {
         heading: heading.clone(),
@@ -338,7 +320,7 @@ pub async fn edit(
         errors,
         preview,
     };
-    let new = match editor::parse_campaign(&fields, intent, member.id, &date_rules(&platform), tr) {
+    let new = match editor::parse_campaign(&fields, intent, author.id, &date_rules(&platform), tr) {
         Ok(new) => new,
         Err(errors) => return editor_page(tr, csrf, page(around, errors, None)),
     };
@@ -355,7 +337,9 @@ pub async fn edit(
         Err(error) => return Err(error.into()),
     }
     if intent == Intent::Submit {
-        submit(&state, campaign.id, member).await?;
+        // Submitted as edited: read again, so the review sees the text just saved.
+        let edited = authors_campaign(&state, campaign.id, &author).await?;
+        submit(&state, edited, &author).await?;
     }
     Ok(Redirect::to(&action).into_response())
 }
@@ -398,8 +382,7 @@ async fn revise(
 }
 
 #[derive(Deserialize)]
-pub struct UpdateForm {
-    csrf: String,
+struct UpdateForm {
     title: String,
     body: String,
 }
@@ -407,21 +390,16 @@ pub struct UpdateForm {
 /// `POST /me/campaigns/{id}/updates`: the author's news, shown on the page and sent to the
 /// signers who asked for it.
 #[tracing::instrument(skip_all)]
-pub async fn post_author_update(
+async fn post_author_update(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i64>,
-    Form(form): Form<UpdateForm>,
+    tr: Tr,
+    AuthorsCampaign { campaign, .. }: AuthorsCampaign,
+    CsrfForm(form): CsrfForm<UpdateForm>,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    csrf.verify(&form.csrf)?;
-    let campaign = authors_campaign(&state, CampaignId(id), member).await?;
     if !matches!(campaign.lifecycle, Lifecycle::Published | Lifecycle::Ended) {
         return Err(WebError::Store(StoreError::Conflict));
     }
     let author = UpdateAuthor::CampaignAuthor;
     post_update(&state, &campaign, author, &form.title, &form.body, tr).await?;
-    Ok(Redirect::to(&format!("/me/campaigns/{id}")).into_response())
+    Ok(Redirect::to(&format!("/me/campaigns/{}", campaign.id)).into_response())
 }

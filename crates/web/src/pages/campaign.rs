@@ -1,196 +1,73 @@
 //! `/{id-or-slug}`: the campaign page, section by section in the order of the reference
-//! page; and `/{id-or-slug}/signatures`, the full public list of signers.
+//! page.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::State;
 use axum::response::Html;
-use serde::Deserialize;
+use axum::routing::get;
 use tomar_core::Timestamp;
 use tomar_core::body::Block;
 use tomar_core::campaign::Campaign;
-use tomar_core::comment::{Comment, CommentStatus, Thread};
 use tomar_core::lifecycle::{Lifecycle, Status};
-use tomar_core::member::Member;
-use tomar_core::names::CampaignRef;
 use tomar_core::news::NewsStatus;
-use tomar_core::persian::ascii_digits;
-use tomar_core::signature::{Signature, SignatureStatus};
+use tomar_core::signature::SignatureStatus;
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::csrf::CsrfToken;
-use crate::discussion;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::discussion::CommentFormView;
-use crate::pages::hashtag::hashtag_path;
-use crate::pages::render;
-use crate::pages::signing::SignFormView;
-use crate::platform::Platform;
-use crate::suggestions::suggestions_for;
-use crate::view::{Card, PageMeta, Segment, Share, Shell, linkify, sentence};
+use crate::http::auth::Viewer;
+use crate::http::csrf::CsrfToken;
+use crate::http::extract::PublicCampaign;
+use crate::rules::discussion::ensure_discussion_open;
+use crate::rules::platform::Platform;
+use crate::rules::signing::ensure_open;
+use crate::rules::suggestions::suggestions_for;
+use crate::state::AppState;
+use crate::view::discussion::Discussion;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
+use crate::view::signing::{SignFormView, Signer};
+use crate::view::text::{Segment, sentence};
+use crate::view::url::hashtag_path;
+use crate::view::{Card, PageMeta, Share, Shell};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{campaign}", get(campaign_page))
+}
 
 /// Names shown on the campaign page itself; the rest are on the signatures page.
 const SIGNERS_ON_PAGE: u32 = 30;
-const SIGNERS_PER_PAGE: u32 = 100;
 const THREADS_ON_PAGE: u32 = 50;
 /// Suggestions at the foot of the page; the ended banner shows the first three.
 const SUGGESTIONS: usize = 6;
 const SUGGESTIONS_IN_BANNER: usize = 3;
 
-/// Loads a campaign the public may see, or answers 404.
-pub async fn public_campaign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
-    let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
-    public(state.store.campaign(&by).await?)
-}
-
-/// A campaign the public may see, for the signing checks: at most a second old (see
-/// `Store::cached_campaign`), so a surge of signers does not read it again per request.
-/// Pages that show it, and its count, use [`public_campaign`].
-pub async fn campaign_to_sign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
-    let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
-    public(state.store.cached_campaign(&by).await?)
-}
-
-fn public(found: Option<Campaign>) -> Result<Campaign, WebError> {
-    match found {
-        Some(campaign) if campaign.lifecycle.is_public() => Ok(campaign),
-        _ => Err(WebError::NotFound),
-    }
-}
-
 /// A line of the meta list: `label: value`, the value possibly a link.
-pub struct Meta {
-    pub label: String,
-    pub value: Vec<Segment>,
+struct Meta {
+    label: String,
+    value: Vec<Segment>,
 }
 
-pub struct Signer {
-    pub number: String,
-    /// `None` for a signer who hid their name.
-    pub name: Option<String>,
-}
-
-impl Signer {
-    fn new(signature: &Signature, tr: Tr) -> Signer {
-        Signer {
-            number: tr.number(signature.sequence),
-            name: signature.public_name().map(ToString::to_string),
-        }
-    }
-}
-
-pub struct CommentView {
-    pub id: i64,
-    pub is_reply: bool,
-    /// `X` for a comment, `X در پاسخ به Y` for a reply.
-    pub heading: String,
-    pub lines: Vec<Vec<Segment>>,
-    pub date: String,
-}
-
-pub struct ThreadView {
-    /// `None` when the comment itself was hidden but its replies stand.
-    pub comment: Option<CommentView>,
-    pub replies: Vec<CommentView>,
-}
-
-fn author(comment: &Comment, tr: Tr) -> String {
-    comment
-        .name
-        .as_ref()
-        .map_or_else(|| tr.t("campaign.anonymous"), ToString::to_string)
-}
-
-fn comment_view(comment: &Comment, heading: String, tr: Tr) -> CommentView {
-    CommentView {
-        id: comment.id.0,
-        is_reply: comment.parent_id.is_some(),
-        heading,
-        lines: comment.body.as_ref().lines().map(linkify).collect(),
-        date: tr.instant(comment.created_at),
-    }
-}
-
-/// A thread as readers see it: hidden replies vanish; a hidden comment with visible replies
-/// leaves a placeholder so the replies still read; otherwise it vanishes too.
-pub fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
-    let parent_name = author(&thread.comment, tr);
-    let replies: Vec<CommentView> = thread
-        .replies
-        .iter()
-        .filter(|reply| reply.status == CommentStatus::Visible)
-        .map(|reply| {
-            let heading = tr.with(
-                "campaign.in_reply_to",
-                &[("name", &author(reply, tr)), ("parent", &parent_name)],
-            );
-            comment_view(reply, heading, tr)
-        })
-        .collect();
-    let comment = (thread.comment.status == CommentStatus::Visible)
-        .then(|| comment_view(&thread.comment, parent_name.clone(), tr));
-    (comment.is_some() || !replies.is_empty()).then_some(ThreadView { comment, replies })
-}
-
-/// The discussion section: its threads, the form while the campaign takes comments, and
-/// the way to older threads.
-pub struct Discussion {
-    pub href: String,
-    pub threads: Vec<ThreadView>,
-    pub csrf: String,
-    pub form: Option<CommentFormView>,
-    pub older: Option<String>,
-}
-
-impl Discussion {
-    pub fn new(
-        campaign: &Campaign,
-        threads: &[Thread],
-        page_size: u32,
-        platform: &Platform,
-        csrf: CsrfToken,
-        member: Option<&Member>,
-        tr: Tr,
-    ) -> Discussion {
-        let href = format!("/{}", campaign.path_segment());
-        let open = discussion::ensure_discussion_open(campaign, platform, Timestamp::now()).is_ok();
-        let older = (threads.len() == page_size as usize)
-            .then(|| threads.last())
-            .flatten()
-            .map(|last| format!("{href}/comments?before={}", last.comment.id));
-        Discussion {
-            threads: threads.iter().filter_map(|t| thread_view(t, tr)).collect(),
-            csrf: csrf.0,
-            form: open.then(|| CommentFormView::fresh(member)),
-            older,
-            href,
-        }
-    }
-}
-
-pub struct NewsView {
-    pub title: String,
-    pub url: String,
-    pub host: String,
-    pub date: String,
+struct NewsView {
+    title: String,
+    url: String,
+    host: String,
+    date: String,
 }
 
 /// The sign form as the campaign page shows it, while signing is open.
-pub struct SignBox {
-    pub action: String,
-    pub csrf: String,
-    pub form: SignFormView,
+struct SignBox {
+    action: String,
+    csrf: String,
+    form: SignFormView,
     /// For a logged-in member who already signed: the sentence with their number, shown
     /// instead of the form.
-    pub signed: Option<String>,
+    signed: Option<String>,
 }
 
-pub struct UpdateView {
-    pub title: String,
-    pub date: String,
-    pub blocks: Vec<Block>,
+struct UpdateView {
+    title: String,
+    date: String,
+    blocks: Vec<Block>,
 }
 
 #[derive(Template)]
@@ -277,27 +154,25 @@ fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
     ]
 }
 
-#[tracing::instrument(skip(state, tr, csrf, viewer))]
-pub async fn campaign_page(
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+async fn campaign_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Path(segment): Path<String>,
+    tr: Tr,
+    csrf: CsrfToken,
+    viewer: Viewer,
+    platform: Platform,
+    PublicCampaign(campaign): PublicCampaign,
 ) -> Result<Html<String>, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates, settings) = tokio::try_join!(
+    let (signatures, threads, news, updates) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
         store.updates(campaign.id),
-        store.settings(),
     )?;
 
-    let platform = Platform::new(settings);
     let status = campaign.status(now);
     let path = format!("/{}", campaign.path_segment());
     let signed = match &viewer.member {
@@ -309,12 +184,14 @@ pub async fn campaign_page(
             .map(|s| tr.with("signed.number", &[("number", &tr.count(s.sequence))])),
         None => None,
     };
-    let sign = (status == Status::Open && !platform.signing_stopped()).then(|| SignBox {
-        action: format!("{path}/sign"),
-        csrf: csrf.0.clone(),
-        form: SignFormView::fresh(viewer.member.as_ref()),
-        signed,
-    });
+    let sign = ensure_open(&campaign, &platform, now)
+        .is_ok()
+        .then(|| SignBox {
+            action: format!("{path}/sign"),
+            csrf: csrf.0.clone(),
+            form: SignFormView::fresh(viewer.member.as_ref()),
+            signed,
+        });
     let suggestions = Card::list(&suggested, tr, now);
     let banner_suggestions = if status == Status::Ended {
         Card::list(
@@ -382,8 +259,8 @@ pub async fn campaign_page(
             &campaign,
             &threads,
             THREADS_ON_PAGE,
-            &platform,
-            csrf,
+            ensure_discussion_open(&campaign, &platform, now).is_ok(),
+            csrf.0,
             viewer.member.as_ref(),
             tr,
         ),
@@ -430,73 +307,4 @@ fn description(campaign: &Campaign, tr: Tr) -> String {
             ("opening", &opening),
         ],
     )
-}
-
-/// One page of a campaign's confirmed signers, newest first, after the cursor `after` (a
-/// signature number, typed in any digits), and the cursor of the next page if there is one.
-pub async fn signers_page(
-    state: &AppState,
-    campaign: &Campaign,
-    after: Option<&str>,
-) -> Result<(Vec<Signature>, Option<u64>), WebError> {
-    let after = match after.map(|a| ascii_digits(a.trim())) {
-        None => None,
-        Some(digits) if digits.is_empty() => None,
-        Some(digits) => Some(digits.parse::<u64>().map_err(|_| WebError::BadRequest)?),
-    };
-    let page = state
-        .store
-        .signatures_page(campaign.id, after, SIGNERS_PER_PAGE)
-        .await?;
-    let next = match page.last() {
-        Some(last) if page.len() == SIGNERS_PER_PAGE as usize && last.sequence > 1 => {
-            Some(last.sequence)
-        }
-        _ => None,
-    };
-    Ok((page, next))
-}
-
-#[derive(Deserialize)]
-pub struct SignaturesQuery {
-    after: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "signatures.html")]
-struct SignaturesTemplate {
-    shell: Shell,
-    href: String,
-    title: String,
-    count: String,
-    signers: Vec<Signer>,
-    next_href: Option<String>,
-}
-
-#[tracing::instrument(skip(state, tr, query))]
-pub async fn signatures_page(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Path(segment): Path<String>,
-    Query(query): Query<SignaturesQuery>,
-) -> Result<Html<String>, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let (page, next) = signers_page(&state, &campaign, query.after.as_deref()).await?;
-    let href = format!("/{}", campaign.path_segment());
-    let next_href = next.map(|after| format!("{href}/signatures?after={after}"));
-    let title = tr.with(
-        "signatures.title",
-        &[("title", campaign.text.title.as_ref())],
-    );
-    render(&SignaturesTemplate {
-        shell: Shell::new(tr, title.clone(), &format!("{href}/signatures")),
-        title,
-        count: tr.with(
-            "signatures.count",
-            &[("count", &tr.count(campaign.signature_count))],
-        ),
-        signers: page.iter().map(|s| Signer::new(s, tr)).collect(),
-        next_href,
-        href,
-    })
 }

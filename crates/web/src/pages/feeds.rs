@@ -3,17 +3,24 @@
 //! public URL.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use jiff::Timestamp;
 use tomar_core::listing::{ListSort, ListStatus, Listing};
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::campaign::public_campaign;
+use crate::http::extract::PublicCampaign;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/feed.atom", get(new_campaigns))
+        .route("/{campaign}/feed.atom", get(campaign_updates))
+}
 
 const ENTRIES: u32 = 30;
 
@@ -48,10 +55,7 @@ fn rfc3339(at: Timestamp) -> String {
     at.round(jiff::Unit::Second).unwrap_or(at).to_string()
 }
 
-pub async fn new_campaigns(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-) -> Result<Response, WebError> {
+async fn new_campaigns(State(state): State<AppState>, tr: Tr) -> Result<Response, WebError> {
     let listing = Listing {
         status: ListStatus::All,
         sort: ListSort::New,
@@ -96,12 +100,11 @@ pub async fn new_campaigns(
     })
 }
 
-pub async fn campaign_updates(
+async fn campaign_updates(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Path(segment): Path<String>,
+    tr: Tr,
+    PublicCampaign(campaign): PublicCampaign,
 ) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
     let updates = state.store.updates(campaign.id).await?;
     let base = &state.public_url;
     let page = format!("{base}/{}", campaign.id);

@@ -1,17 +1,23 @@
 //! `/hashtag/{tag}`: public campaigns carrying an official hashtag.
 
 use askama::Template;
-use axum::Extension;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use axum::routing::get;
 use tomar_core::Timestamp;
 use tomar_core::names::Hashtag;
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::render;
-use crate::view::{Card, Shell, percent_encode};
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
+use crate::view::url::hashtag_path;
+use crate::view::{Card, Shell};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/hashtag/{tag}", get(hashtag))
+}
 
 const CAMPAIGNS_PER_HASHTAG: u32 = 60;
 
@@ -23,9 +29,9 @@ struct HashtagTemplate {
 }
 
 #[tracing::instrument(skip(state, tr))]
-pub async fn hashtag(
+async fn hashtag(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
+    tr: Tr,
     Path(tag): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let tag = Hashtag::parse(&tag).map_err(|_| WebError::NotFound)?;
@@ -38,9 +44,4 @@ pub async fn hashtag(
         shell: Shell::new(tr, title, &hashtag_path(&tag)),
         cards: Card::list(&campaigns, tr, Timestamp::now()),
     })
-}
-
-/// The listing's address, with the tag percent-encoded.
-pub fn hashtag_path(tag: &Hashtag) -> String {
-    format!("/hashtag/{}", percent_encode(tag.as_ref()))
 }

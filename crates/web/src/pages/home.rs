@@ -3,18 +3,23 @@
 //! to start a campaign.
 
 use askama::Template;
-use axum::Extension;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
+use axum::routing::get;
 use tomar_core::Timestamp;
 use tomar_core::listing::{ListSort, ListStatus, Listing};
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::listing::list_page;
-use crate::pages::render;
+use crate::rules::listing::list_page;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
 use crate::view::{Card, Shell};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
 
 /// Campaigns in each section of the home page.
 const PER_SECTION: u32 = 4;
@@ -35,10 +40,7 @@ struct HomeTemplate {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn home(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-) -> Result<Html<String>, WebError> {
+async fn home(State(state): State<AppState>, tr: Tr) -> Result<Html<String>, WebError> {
     let now = Timestamp::now();
     let listing = |status: ListStatus, sort: ListSort| Listing {
         status,

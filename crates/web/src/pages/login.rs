@@ -6,13 +6,12 @@
 //!    a signed session cookie is set → 303 to `next` (or `/me`).
 //! 3. `POST /logout`: every session of the member ends, in every process.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::Extension;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::contact::{Channel, Contact};
@@ -20,19 +19,28 @@ use tomar_core::message::OutboundMessage;
 use tomar_core::session::Session;
 use tomar_core::verification::{NewVerification, Purpose, Verification};
 
-use crate::AppState;
-use crate::auth::{self, Viewer, local_path};
-use crate::codes::{self, CodeRefused};
-use crate::csrf::CsrfToken;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::form_page;
-use crate::platform::Platform;
-use crate::random;
-use crate::view::{Shell, percent_encode};
+use crate::http::auth::{self, Viewer, local_path};
+use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::extract::ClientIp;
+use crate::rules::codes::{self, CodeRefused};
+use crate::rules::platform::Platform;
+use crate::rules::random;
+use crate::state::AppState;
+use crate::view::Shell;
+use crate::view::i18n::Tr;
+use crate::view::render::form_page;
+use crate::view::url::percent_encode;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(request_code))
+        .route("/login/{verification}", get(code_page).post(confirm_code))
+        .route("/logout", post(logout))
+}
 
 #[derive(Deserialize)]
-pub struct NextQuery {
+struct NextQuery {
     next: Option<String>,
 }
 
@@ -64,10 +72,10 @@ fn login_form(
     form_page(&template, refused)
 }
 
-pub async fn login_page(
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+async fn login_page(
+    tr: Tr,
+    csrf: CsrfToken,
+    viewer: Viewer,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
     let next = local_path(query.next.as_deref());
@@ -78,21 +86,20 @@ pub async fn login_page(
 }
 
 #[derive(Deserialize)]
-pub struct LoginForm {
-    csrf: String,
+struct LoginForm {
     contact: String,
     next: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn request_code(
+async fn request_code(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Form(form): Form<LoginForm>,
+    tr: Tr,
+    csrf: CsrfToken,
+    platform: Platform,
+    ClientIp(peer): ClientIp,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, WebError> {
-    csrf.verify(&form.csrf)?;
     let next = local_path(form.next.as_deref());
     let contact = match Contact::parse(&form.contact) {
         Ok(contact) => contact,
@@ -102,12 +109,10 @@ pub async fn request_code(
         }
     };
     let now = Timestamp::now();
-    let platform = Platform::new(state.store.settings().await?);
     let contact_key = state.secret.contact_key(&contact);
-    let client_key =
-        codes::within_sending_limits(&state, &platform, &contact_key, peer.ip(), now, None)
-            .await?
-            .client_key;
+    let client_key = codes::within_sending_limits(&state, &platform, &contact_key, peer, now, None)
+        .await?
+        .client_key;
     let id = random::verification_id();
     let code = random::code();
     let new = NewVerification {
@@ -172,10 +177,10 @@ fn code_form(
     form_page(&template, refused)
 }
 
-pub async fn code_page(
+async fn code_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
+    tr: Tr,
+    csrf: CsrfToken,
     Path(id): Path<String>,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
@@ -190,21 +195,19 @@ pub async fn code_page(
 }
 
 #[derive(Deserialize)]
-pub struct CodeForm {
-    csrf: String,
+struct CodeForm {
     code: String,
     next: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn confirm_code(
+async fn confirm_code(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
+    tr: Tr,
+    csrf: CsrfToken,
     Path(id): Path<String>,
-    Form(form): Form<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    csrf.verify(&form.csrf)?;
     let next = local_path(form.next.as_deref());
     let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
     let now = Timestamp::now();
@@ -231,18 +234,15 @@ pub async fn confirm_code(
     code_form(tr, csrf, &verification, next, Some(message))
 }
 
+/// Logging out carries nothing but its token.
 #[derive(Deserialize)]
-pub struct LogoutForm {
-    csrf: String,
-}
+struct LogoutForm {}
 
-pub async fn logout(
+async fn logout(
     State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Form(form): Form<LogoutForm>,
+    viewer: Viewer,
+    CsrfForm(LogoutForm {}): CsrfForm<LogoutForm>,
 ) -> Result<Response, WebError> {
-    csrf.verify(&form.csrf)?;
     if let Some(member) = &viewer.member {
         state.store.end_sessions(member.id).await?;
     }

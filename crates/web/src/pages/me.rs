@@ -3,24 +3,32 @@
 //! to moderation and administration for those whose role opens them.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::ids::CampaignId;
-use tomar_core::member::Member;
+use tomar_core::member::Member as Account;
 use tomar_core::names::PersonName;
 use tomar_store::SignatureOwner;
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::csrf::CsrfToken;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::render;
+use crate::http::auth::Member;
+use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
 use crate::view::{Card, Shell};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/me/name", post(set_name))
+        .route("/me/signatures/{campaign}/withdraw", post(withdraw))
+}
 
 /// A campaign the member signed, with the address of its withdraw form.
 struct SignedCard {
@@ -53,7 +61,7 @@ async fn me_page(
     state: &AppState,
     tr: Tr,
     csrf: CsrfToken,
-    member: &Member,
+    member: &Account,
     typed_name: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     let now = Timestamp::now();
@@ -106,30 +114,27 @@ async fn me_page(
     Ok((status, page).into_response())
 }
 
-pub async fn me(
+async fn me(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+    tr: Tr,
+    csrf: CsrfToken,
+    Member(member): Member,
 ) -> Result<Response, WebError> {
-    me_page(&state, tr, csrf, viewer.member()?, None).await
+    me_page(&state, tr, csrf, &member, None).await
 }
 
 #[derive(Deserialize)]
-pub struct NameForm {
-    csrf: String,
+struct NameForm {
     name: String,
 }
 
-pub async fn set_name(
+async fn set_name(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Form(form): Form<NameForm>,
+    tr: Tr,
+    csrf: CsrfToken,
+    Member(member): Member,
+    CsrfForm(form): CsrfForm<NameForm>,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    csrf.verify(&form.csrf)?;
     match PersonName::parse(&form.name) {
         Ok(name) => {
             state.store.set_display_name(member.id, &name).await?;
@@ -137,26 +142,22 @@ pub async fn set_name(
         }
         Err(error) => {
             let typed = (form.name.chars().take(200).collect(), tr.t(error.key()));
-            me_page(&state, tr, csrf, member, Some(typed)).await
+            me_page(&state, tr, csrf, &member, Some(typed)).await
         }
     }
 }
 
+/// Withdrawing carries nothing but its token.
 #[derive(Deserialize)]
-pub struct WithdrawForm {
-    csrf: String,
-}
+struct WithdrawForm {}
 
 #[tracing::instrument(skip_all)]
-pub async fn withdraw(
+async fn withdraw(
     State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
+    Member(member): Member,
     Path(campaign): Path<i64>,
-    Form(form): Form<WithdrawForm>,
+    CsrfForm(WithdrawForm {}): CsrfForm<WithdrawForm>,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    csrf.verify(&form.csrf)?;
     let owner = SignatureOwner::Signer(CampaignId(campaign), &member.contact_key);
     state
         .store

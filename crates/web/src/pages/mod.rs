@@ -1,62 +1,48 @@
-//! HTML pages, one module per page. Handlers gather domain values from the store, shape
-//! them with `view`, and render a template; they never build error bodies themselves.
+//! HTML pages: one module per page, or per group of pages at one address, each with its
+//! own `routes()`. A handler names what it needs in its arguments (the extractors of
+//! `http`), asks the rules or the store, shapes the answer with `view` and renders a
+//! template; it never builds an error body itself. No page module uses another: what two
+//! pages share lives in `rules` or `view`.
 
-pub mod admin;
-pub mod authoring;
-pub mod campaign;
-pub mod discussion;
-pub mod feeds;
-pub mod hashtag;
-pub mod home;
-pub mod listing;
-pub mod login;
-pub mod me;
-pub mod moderation;
-pub mod rules;
-pub mod search;
-pub mod signing;
-pub mod withdraw;
+mod admin;
+mod authoring;
+mod campaign;
+mod discussion;
+mod feeds;
+mod hashtag;
+mod home;
+mod listing;
+mod login;
+mod me;
+mod moderation;
+mod news;
+mod platform_rules;
+mod search;
+mod signatures;
+mod signing;
+mod withdraw;
 
-use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::Router;
 
-use crate::error::{ErrorDetails, ErrorPage, WebError};
-use crate::i18n::Tr;
-use crate::view::Shell;
+use crate::state::AppState;
 
-pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
-    Ok(Html(template.render()?))
-}
-
-/// A page with a form: 422 when it comes back with refused fields, else 200.
-pub fn form_page(template: &impl Template, refused: bool) -> Result<Response, WebError> {
-    let status = if refused {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(template)?).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorTemplate {
-    shell: Shell,
-    message: String,
-}
-
-/// The page for an error, in the request's language. Rendering it cannot fail in a way
-/// worth another error page, so a failure falls back to the plain message.
-pub fn error_page(tr: Tr, page: ErrorPage, details: ErrorDetails) -> Html<String> {
-    let (title_key, message_key) = page.keys();
-    let template = ErrorTemplate {
-        shell: Shell::new(tr, tr.t(title_key), "/"),
-        message: details.detail.unwrap_or_else(|| tr.t(message_key)),
-    };
-    Html(
-        template
-            .render()
-            .unwrap_or_else(|_| template.message.clone()),
-    )
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(home::routes())
+        .merge(listing::routes())
+        .merge(search::routes())
+        .merge(hashtag::routes())
+        .merge(feeds::routes())
+        .merge(platform_rules::routes())
+        .merge(campaign::routes())
+        .merge(signatures::routes())
+        .merge(signing::routes())
+        .merge(discussion::routes())
+        .merge(news::routes())
+        .merge(withdraw::routes())
+        .merge(login::routes())
+        .merge(me::routes())
+        .merge(authoring::routes())
+        .merge(moderation::routes())
+        .merge(admin::routes())
 }

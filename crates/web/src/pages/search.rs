@@ -2,18 +2,23 @@
 //! matched words marked in each title.
 
 use askama::Template;
-use axum::Extension;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
 use serde::Deserialize;
 use tomar_core::Timestamp;
 use tomar_core::search::SearchQuery;
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::render;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
 use crate::view::{Card, Shell};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/search", get(search))
+}
 
 const RESULTS: usize = 50;
 
@@ -28,13 +33,13 @@ struct SearchTemplate {
 }
 
 #[derive(Deserialize)]
-pub struct SearchParams {
+struct SearchParams {
     q: Option<String>,
 }
 
-pub async fn search(
+async fn search(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
+    tr: Tr,
     Query(params): Query<SearchParams>,
 ) -> Result<Html<String>, WebError> {
     let typed: String = params.q.unwrap_or_default().chars().take(200).collect();

@@ -13,74 +13,58 @@
 //! The code message carries the signer's withdrawal link (see `withdraw`), so no contact
 //! needs to be kept after the message is sent.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::Extension;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::contact::Channel;
-use tomar_core::member::Member;
 use tomar_core::signature::SignatureStatus;
 use tomar_core::verification::{Purpose, RESENDS, Verification, VerificationState};
 
-use crate::AppState;
-use crate::auth::Viewer;
-use crate::codes;
-use crate::csrf::CsrfToken;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::campaign::{campaign_to_sign, public_campaign};
-use crate::pages::render;
-use crate::platform::Platform;
-use crate::signing::{self, RequestRefused, ResendRefused, SignInput};
-use crate::suggestions::suggestions_for;
+use crate::http::auth::{Member, Viewer};
+use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
+use crate::rules::codes;
+use crate::rules::platform::Platform;
+use crate::rules::signing::{self, RequestRefused, ResendRefused, SignInput};
+use crate::rules::suggestions::suggestions_for;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
+use crate::view::signing::SignFormView;
 use crate::view::{Card, Share, Shell};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{campaign}/sign", get(sign_page).post(request_code))
+        .route(
+            "/{campaign}/verify/{verification}",
+            get(code_page).post(confirm_code),
+        )
+        .route(
+            "/{campaign}/verify/{verification}/resend",
+            post(resend_code),
+        )
+        .route("/{campaign}/signed", get(member_thanks_page))
+        .route("/{campaign}/signed/{verification}", get(thanks_page))
+}
 
 const SUGGESTIONS_AFTER_SIGNING: usize = 3;
 
 #[derive(Deserialize)]
-pub struct SignForm {
-    csrf: String,
+struct SignForm {
     name: String,
     /// Absent when a logged-in member signs.
     #[serde(default)]
     contact: String,
     public: Option<String>,
     updates: Option<String>,
-}
-
-/// What the sign form shows: the values typed so far and a message beside each field.
-#[derive(Default)]
-pub struct SignFormView {
-    pub name: String,
-    pub contact: String,
-    pub public: bool,
-    pub updates: bool,
-    pub name_error: Option<String>,
-    pub contact_error: Option<String>,
-    /// A logged-in member signs without a contact field or a code.
-    pub as_member: bool,
-}
-
-impl SignFormView {
-    /// An empty form, or for a member one with their display name: the name is shown
-    /// publicly unless the signer says otherwise.
-    pub fn fresh(member: Option<&Member>) -> SignFormView {
-        SignFormView {
-            public: true,
-            as_member: member.is_some(),
-            name: member
-                .and_then(|m| m.display_name.as_ref())
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            ..SignFormView::default()
-        }
-    }
 }
 
 #[derive(Template)]
@@ -94,16 +78,20 @@ struct SignTemplate {
     form: SignFormView,
 }
 
+/// The `{verification}` of a code page's address.
+#[derive(Deserialize)]
+struct VerificationPath {
+    verification: String,
+}
+
 /// `GET /{c}/sign`: the form on a page of its own (the campaign page embeds it too).
-pub async fn sign_page(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    Path(segment): Path<String>,
+async fn sign_page(
+    tr: Tr,
+    csrf: CsrfToken,
+    viewer: Viewer,
+    platform: Platform,
+    PublicCampaign(campaign): PublicCampaign,
 ) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let platform = Platform::new(state.store.settings().await?);
     signing::ensure_open(&campaign, &platform, Timestamp::now())?;
     let form = SignFormView::fresh(viewer.member.as_ref());
     sign_form_page(&campaign, tr, csrf, form, StatusCode::OK)
@@ -128,18 +116,21 @@ fn sign_form_page(
     Ok((status, page).into_response())
 }
 
-#[tracing::instrument(skip_all, fields(campaign = %segment))]
-pub async fn request_code(
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is an extractor: what the request must carry, not a parameter"
+)]
+async fn request_code(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(viewer): Extension<Viewer>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(segment): Path<String>,
-    Form(form): Form<SignForm>,
+    tr: Tr,
+    csrf: CsrfToken,
+    viewer: Viewer,
+    platform: Platform,
+    ClientIp(peer): ClientIp,
+    CampaignToSign(campaign): CampaignToSign,
+    CsrfForm(form): CsrfForm<SignForm>,
 ) -> Result<Response, WebError> {
-    csrf.verify(&form.csrf)?;
-    let campaign = campaign_to_sign(&state, &segment).await?;
     let input = SignInput {
         name: &form.name,
         contact: &form.contact,
@@ -148,11 +139,13 @@ pub async fn request_code(
     };
     let path = campaign.path_segment();
     let refusal = match &viewer.member {
-        Some(member) => match signing::sign_as_member(&state, &campaign, member, &input).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/{path}/signed")).into_response()),
-            Err(refusal) => refusal,
-        },
-        None => match signing::request_code(&state, &campaign, &input, peer.ip(), tr).await {
+        Some(member) => {
+            match signing::sign_as_member(&state, &platform, &campaign, member, &input).await {
+                Ok(_) => return Ok(Redirect::to(&format!("/{path}/signed")).into_response()),
+                Err(refusal) => refusal,
+            }
+        }
+        None => match signing::request_code(&state, &platform, &campaign, &input, peer, tr).await {
             Ok(verification) => {
                 return Ok(Redirect::to(&format!("/{path}/verify/{verification}")).into_response());
             }
@@ -177,8 +170,7 @@ pub async fn request_code(
 }
 
 #[derive(Deserialize)]
-pub struct CodeForm {
-    csrf: String,
+struct CodeForm {
     code: String,
 }
 
@@ -248,19 +240,19 @@ fn thanks_path(campaign: &Campaign, verification: &Verification) -> String {
 }
 
 #[derive(Deserialize)]
-pub struct CodePageQuery {
+struct CodePageQuery {
     resent: Option<String>,
 }
 
-pub async fn code_page(
+async fn code_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Path((segment, id)): Path<(String, String)>,
+    tr: Tr,
+    csrf: CsrfToken,
+    PublicCampaign(campaign): PublicCampaign,
+    Path(VerificationPath { verification }): Path<VerificationPath>,
     Query(query): Query<CodePageQuery>,
 ) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let verification = verification_for(&state, &campaign, &id).await?;
+    let verification = verification_for(&state, &campaign, &verification).await?;
     if verification.state(Timestamp::now()) == VerificationState::Used {
         return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response());
     }
@@ -268,18 +260,20 @@ pub async fn code_page(
     verify_page(&campaign, &verification, tr, csrf, notice, StatusCode::OK)
 }
 
-#[tracing::instrument(skip_all, fields(campaign = %segment))]
-pub async fn confirm_code(
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+async fn confirm_code(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Path((segment, id)): Path<(String, String)>,
-    Form(form): Form<CodeForm>,
+    tr: Tr,
+    csrf: CsrfToken,
+    platform: Platform,
+    CampaignToSign(campaign): CampaignToSign,
+    Path(VerificationPath { verification }): Path<VerificationPath>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    csrf.verify(&form.csrf)?;
-    let campaign = campaign_to_sign(&state, &segment).await?;
-    let verification = verification_for(&state, &campaign, &id).await?;
-    let message = match signing::confirm_code(&state, &campaign, &verification, &form.code).await {
+    let verification = verification_for(&state, &campaign, &verification).await?;
+    let confirmed =
+        signing::confirm_code(&state, &platform, &campaign, &verification, &form.code).await;
+    let message = match confirmed {
         Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),
         Err(refusal) => refusal.message(tr, "verify")?,
     };
@@ -294,38 +288,49 @@ pub async fn confirm_code(
 }
 
 #[derive(Deserialize)]
-pub struct ResendForm {
-    csrf: String,
+struct ResendForm {
     contact: String,
 }
 
 /// `POST /{c}/verify/{v}/resend`: a new code to the contact typed again → 303 to the code
 /// page, which then says a new code is on its way; or the code page with why not.
-#[tracing::instrument(skip_all, fields(campaign = %segment))]
-pub async fn resend_code(
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+async fn resend_code(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
-    Path((segment, id)): Path<(String, String)>,
-    Form(form): Form<ResendForm>,
+    tr: Tr,
+    csrf: CsrfToken,
+    platform: Platform,
+    PublicCampaign(campaign): PublicCampaign,
+    Path(VerificationPath { verification }): Path<VerificationPath>,
+    CsrfForm(form): CsrfForm<ResendForm>,
 ) -> Result<Response, WebError> {
-    csrf.verify(&form.csrf)?;
-    let campaign = public_campaign(&state, &segment).await?;
-    let verification = verification_for(&state, &campaign, &id).await?;
-    let (message, status) =
-        match signing::resend_code(&state, &campaign, &verification, &form.contact, tr).await {
-            Ok(()) => {
-                let page = format!("/{}/verify/{}?resent=1", campaign.path_segment(), id);
-                return Ok(Redirect::to(&page).into_response());
-            }
-            Err(ResendRefused::Web(error)) => return Err(error),
-            Err(ResendRefused::OtherContact) => (
-                tr.t("verify.other_contact"),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(ResendRefused::TooSoon) => (tr.t("verify.too_soon"), StatusCode::TOO_MANY_REQUESTS),
-            Err(ResendRefused::TooMany) => (tr.t("verify.too_many"), StatusCode::TOO_MANY_REQUESTS),
-        };
+    let verification = verification_for(&state, &campaign, &verification).await?;
+    let resent = signing::resend_code(
+        &state,
+        &platform,
+        &campaign,
+        &verification,
+        &form.contact,
+        tr,
+    )
+    .await;
+    let (message, status) = match resent {
+        Ok(()) => {
+            let page = format!(
+                "/{}/verify/{}?resent=1",
+                campaign.path_segment(),
+                verification.id
+            );
+            return Ok(Redirect::to(&page).into_response());
+        }
+        Err(ResendRefused::Web(error)) => return Err(error),
+        Err(ResendRefused::OtherContact) => (
+            tr.t("verify.other_contact"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(ResendRefused::TooSoon) => (tr.t("verify.too_soon"), StatusCode::TOO_MANY_REQUESTS),
+        Err(ResendRefused::TooMany) => (tr.t("verify.too_many"), StatusCode::TOO_MANY_REQUESTS),
+    };
     verify_page(&campaign, &verification, tr, csrf, Some(message), status)
 }
 
@@ -341,13 +346,13 @@ struct SignedTemplate {
 }
 
 /// `GET /{c}/signed/{v}`: thanks after confirming a code.
-pub async fn thanks_page(
+async fn thanks_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Path((segment, id)): Path<(String, String)>,
+    tr: Tr,
+    PublicCampaign(campaign): PublicCampaign,
+    Path(VerificationPath { verification }): Path<VerificationPath>,
 ) -> Result<Response, WebError> {
-    let campaign = public_campaign(&state, &segment).await?;
-    let verification = verification_for(&state, &campaign, &id).await?;
+    let verification = verification_for(&state, &campaign, &verification).await?;
     if verification.state(Timestamp::now()) != VerificationState::Used {
         return Ok(Redirect::to(&format!(
             "/{}/verify/{}",
@@ -360,19 +365,17 @@ pub async fn thanks_page(
         Some(number) => tr.with("signed.number", &[("number", &tr.count(number))]),
         None => tr.t("signed.already"),
     };
-    let path = format!("/{}/signed/{id}", campaign.path_segment());
+    let path = format!("/{}/signed/{}", campaign.path_segment(), verification.id);
     render_thanks(&state, tr, &campaign, thanks, &path).await
 }
 
 /// `GET /{c}/signed`: thanks for a logged-in member, who signed without a code.
-pub async fn member_thanks_page(
+async fn member_thanks_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(viewer): Extension<Viewer>,
-    Path(segment): Path<String>,
+    tr: Tr,
+    Member(member): Member,
+    PublicCampaign(campaign): PublicCampaign,
 ) -> Result<Response, WebError> {
-    let member = viewer.member()?;
-    let campaign = public_campaign(&state, &segment).await?;
     let signature = state
         .store
         .signature_by_signer(campaign.id, &member.contact_key)

@@ -3,21 +3,26 @@
 //! confirm form withdraws, and the campaign's count drops by one.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::response::Html;
+use axum::routing::get;
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::names::CampaignRef;
 use tomar_core::signature::{SignatureStatus, WithdrawKey, WithdrawToken};
-
-use crate::AppState;
-use crate::csrf::CsrfToken;
-use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::render;
-use crate::view::Shell;
 use tomar_store::SignatureOwner;
+
+use crate::error::WebError;
+use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::rules::campaigns::any_campaign;
+use crate::state::AppState;
+use crate::view::Shell;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/withdraw/{token}", get(confirm_page).post(withdraw))
+}
 
 #[derive(Template)]
 #[template(path = "withdraw.html")]
@@ -30,10 +35,9 @@ struct WithdrawTemplate {
     done: bool,
 }
 
+/// Withdrawing carries nothing but its token.
 #[derive(Deserialize)]
-pub struct WithdrawForm {
-    csrf: String,
-}
+struct WithdrawForm {}
 
 /// The signature's withdrawal key; malformed tokens are simply unknown.
 fn withdraw_key(state: &AppState, token: &str) -> Result<WithdrawKey, WebError> {
@@ -41,10 +45,10 @@ fn withdraw_key(state: &AppState, token: &str) -> Result<WithdrawKey, WebError> 
     Ok(state.secret.withdraw_key(&token))
 }
 
-pub async fn confirm_page(
+async fn confirm_page(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
+    tr: Tr,
+    csrf: CsrfToken,
     Path(token): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let key = withdraw_key(&state, &token)?;
@@ -53,11 +57,7 @@ pub async fn confirm_page(
         .signature_by_withdraw_key(&key)
         .await?
         .ok_or(WebError::NotFound)?;
-    let campaign = state
-        .store
-        .campaign(&CampaignRef::Id(signature.campaign_id))
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let campaign = any_campaign(&state, signature.campaign_id).await?;
     let done = signature.status != SignatureStatus::Confirmed;
     let question = if done {
         tr.t("withdraw.already")
@@ -82,25 +82,20 @@ pub async fn confirm_page(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn withdraw(
+async fn withdraw(
     State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    Extension(csrf): Extension<CsrfToken>,
+    tr: Tr,
+    csrf: CsrfToken,
     Path(token): Path<String>,
-    Form(form): Form<WithdrawForm>,
+    CsrfForm(WithdrawForm {}): CsrfForm<WithdrawForm>,
 ) -> Result<Html<String>, WebError> {
-    csrf.verify(&form.csrf)?;
     let key = withdraw_key(&state, &token)?;
     let campaign = state
         .store
         .withdraw_signature(&SignatureOwner::WithdrawKey(&key), Timestamp::now())
         .await?
         .ok_or(WebError::NotFound)?;
-    let campaign = state
-        .store
-        .campaign(&CampaignRef::Id(campaign))
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let campaign = any_campaign(&state, campaign).await?;
     let action = format!("/withdraw/{token}");
     render(&WithdrawTemplate {
         shell: Shell::new(tr, tr.t("withdraw.title"), &action),

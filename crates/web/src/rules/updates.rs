@@ -11,9 +11,9 @@ use tomar_core::message::OutboundMessage;
 use tomar_core::names::Line;
 use tomar_core::update::{NewUpdate, UpdateAuthor};
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
 
 /// Posts an update typed as `title` and `body`; refused fields come back as `Invalid`.
 pub async fn post_update(

@@ -2,20 +2,35 @@
 //!
 //! One middleware decides the language (`?lang=` first, which is also remembered in a
 //! cookie; then the cookie; then `Accept-Language`; then Persian) and, after the handler
-//! ran, turns every error response into a page in that language. It is the one place
-//! where error responses get their bodies.
+//! ran, turns every error response into a page in that language, or into
+//! `application/problem+json` under `/api/`. It is the one place where error responses
+//! get their bodies. Handlers take the language as a [`Tr`] argument.
 
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, SET_COOKIE};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tomar_core::language::Language;
 
-use crate::cookies::cookie;
-use crate::error::{ErrorDetails, ErrorPage};
-use crate::i18n::Tr;
-use crate::pages::error_page;
+use crate::error::{ErrorDetails, ErrorPage, WebError};
+use crate::http::cookies::cookie;
+use crate::view::i18n::Tr;
+use crate::view::render::error_page;
+
+/// The translator for the request's language, as the middleware chose it.
+impl<S: Send + Sync> FromRequestParts<S> for Tr {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Tr, WebError> {
+        parts
+            .extensions
+            .get::<Tr>()
+            .copied()
+            .ok_or(WebError::Unwired("the request's language"))
+    }
+}
 
 /// An error as `application/problem+json` (RFC 9457), for the API: a title and a detail in
 /// the request's language, and a message per refused field.
@@ -34,6 +49,7 @@ fn problem(tr: Tr, page: ErrorPage, status: StatusCode, details: ErrorDetails) -
         "errors": errors,
     });
     (
+        status,
         [(CONTENT_TYPE, "application/problem+json")],
         body.to_string(),
     )
@@ -75,6 +91,7 @@ fn choose(request: &Request) -> (Language, Source) {
     (remembered.unwrap_or_default(), Source::Remembered)
 }
 
+/// Chooses the request's language, and renders error responses in it.
 pub async fn localize(mut request: Request, next: Next) -> Response {
     let (language, source) = choose(&request);
     let tr = Tr::new(language);
@@ -82,20 +99,14 @@ pub async fn localize(mut request: Request, next: Next) -> Response {
     request.extensions_mut().insert(tr);
     let mut response = next.run(request).await;
 
-    if let Some(page) = error_to_render(&response) {
-        let status = response.status();
-        let details = response
-            .extensions()
-            .get::<ErrorDetails>()
-            .cloned()
-            .unwrap_or_default();
-        let mut rendered = if api {
-            problem(tr, page, status, details)
-        } else {
-            error_page(tr, page, details).into_response()
-        };
-        *rendered.status_mut() = status;
-        response = rendered;
+    match error_to_render(&response) {
+        // A page asked for a login: the browser follows the redirect. A program calling the
+        // API cannot log in that way, so it hears why instead.
+        Some(page @ ErrorPage::LoginRequired) if api => {
+            response = problem(tr, page, StatusCode::UNAUTHORIZED, ErrorDetails::default());
+        }
+        Some(ErrorPage::LoginRequired) | None => {}
+        Some(page) => response = render_error(response, page, tr, api),
     }
     if source == Source::Query {
         let cookie = format!(
@@ -107,6 +118,21 @@ pub async fn localize(mut request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// The error response's page, or its problem+json under `/api/`, with the same status.
+fn render_error(response: Response, page: ErrorPage, tr: Tr, api: bool) -> Response {
+    let status = response.status();
+    let details = response
+        .extensions()
+        .get::<ErrorDetails>()
+        .cloned()
+        .unwrap_or_default();
+    if api {
+        problem(tr, page, status, details)
+    } else {
+        (status, error_page(tr, page, details)).into_response()
+    }
 }
 
 /// The error page a response should show: one our handlers asked for, or any bare error

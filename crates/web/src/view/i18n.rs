@@ -36,8 +36,10 @@ fn load(source: &str, file: &str) -> Catalog {
     catalog
 }
 
-static FA: LazyLock<Catalog> = LazyLock::new(|| load(include_str!("../i18n/fa.toml"), "fa.toml"));
-static EN: LazyLock<Catalog> = LazyLock::new(|| load(include_str!("../i18n/en.toml"), "en.toml"));
+static FA: LazyLock<Catalog> =
+    LazyLock::new(|| load(include_str!("../../i18n/fa.toml"), "fa.toml"));
+static EN: LazyLock<Catalog> =
+    LazyLock::new(|| load(include_str!("../../i18n/en.toml"), "en.toml"));
 
 fn catalog(language: Language) -> &'static Catalog {
     match language {

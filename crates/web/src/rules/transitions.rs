@@ -8,8 +8,8 @@ use tomar_core::lifecycle::Transition;
 use tomar_core::moderation::Actor;
 use tomar_store::StoreError;
 
-use crate::AppState;
 use crate::error::WebError;
+use crate::state::AppState;
 
 /// Applies `step` as `actor`, with an optional note; a move the campaign's state does not
 /// allow, or one that lost a race, is a conflict.

@@ -6,27 +6,56 @@ use std::net::IpAddr;
 
 use jiff::{SignedDuration, Timestamp};
 use tomar_core::campaign::Campaign;
-use tomar_core::comment::{NewComment, parse_comment_body};
+use tomar_core::comment::{Comment, NewComment, parse_comment_body};
 use tomar_core::ids::{CommentId, NewsLinkId};
 use tomar_core::lifecycle::Status;
 use tomar_core::member::Member;
 use tomar_core::names::{InputError, Line, PersonName};
 use tomar_core::news::{NewNewsLink, NewsUrl};
+use tomar_core::persian::ascii_digits;
 use tomar_store::StoreError;
 
-use crate::AppState;
 use crate::error::{FieldErrors, WebError};
-use crate::i18n::Tr;
-use crate::platform::{Platform, network_of};
+use crate::rules::platform::{Platform, network_of};
+use crate::state::AppState;
+use crate::view::i18n::Tr;
 
 /// The longest news title, in characters.
 pub const NEWS_TITLE_MAX: usize = 300;
+
+/// Threads on one page of the discussion, on its pages and in the API.
+pub const THREADS_PER_PAGE: u32 = 20;
+
+/// A comment id as typed in an address or a form, in any digits; empty is none.
+pub fn comment_id(typed: Option<&str>) -> Result<Option<CommentId>, WebError> {
+    match typed.map(|text| ascii_digits(text.trim())) {
+        Some(digits) if !digits.is_empty() => digits
+            .parse()
+            .map(|id| Some(CommentId(id)))
+            .map_err(|_| WebError::BadRequest),
+        _ => Ok(None),
+    }
+}
+
+/// The comment a reply answers: a top-level comment of the same campaign.
+pub async fn reply_target(
+    state: &AppState,
+    campaign: &Campaign,
+    parent: CommentId,
+) -> Result<Comment, WebError> {
+    match state.store.comment(parent).await? {
+        Some(comment) if comment.campaign_id == campaign.id && comment.parent_id.is_none() => {
+            Ok(comment)
+        }
+        _ => Err(WebError::NotFound),
+    }
+}
 
 /// A comment as typed.
 pub struct CommentInput<'a> {
     pub name: &'a str,
     pub body: &'a str,
-    pub parent: Option<i64>,
+    pub parent: Option<CommentId>,
 }
 
 /// A news link as typed.
@@ -110,6 +139,7 @@ async fn within_posting_limit(
 /// else may give a name or none (shown as anonymous).
 pub async fn post_comment(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     input: &CommentInput<'_>,
     member: Option<&Member>,
@@ -117,8 +147,7 @@ pub async fn post_comment(
     tr: Tr,
 ) -> Result<CommentId, PostRefused> {
     let now = Timestamp::now();
-    let platform = Platform::new(state.store.settings().await?);
-    ensure_discussion_open(campaign, &platform, now)?;
+    ensure_discussion_open(campaign, platform, now)?;
     let mut errors = Vec::new();
     let name = match member.and_then(|m| m.display_name.clone()) {
         Some(display_name) => Some(display_name),
@@ -133,10 +162,10 @@ pub async fn post_comment(
     let Some(body) = body.filter(|_| errors.is_empty()) else {
         return Err(PostRefused::Invalid(errors));
     };
-    let client_key = within_posting_limit(state, &platform, peer, now).await?;
+    let client_key = within_posting_limit(state, platform, peer, now).await?;
     let new = NewComment {
         campaign_id: campaign.id,
-        parent_id: input.parent.map(CommentId),
+        parent_id: input.parent,
         author_id: member.map(|m| m.id),
         name,
         body,
@@ -156,13 +185,13 @@ pub async fn post_comment(
 /// Submits a news link about `campaign`; it waits for a moderator.
 pub async fn submit_news(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     input: &NewsInput<'_>,
     peer: IpAddr,
     tr: Tr,
 ) -> Result<NewsLinkId, PostRefused> {
     let now = Timestamp::now();
-    let platform = Platform::new(state.store.settings().await?);
     if platform.comments_stopped() {
         return Err(WebError::Paused.into());
     }
@@ -185,7 +214,7 @@ pub async fn submit_news(
     let (Some(url), Some(title)) = (url, title) else {
         return Err(PostRefused::Invalid(errors));
     };
-    let client_key = within_posting_limit(state, &platform, peer, now).await?;
+    let client_key = within_posting_limit(state, platform, peer, now).await?;
     let new = NewNewsLink {
         campaign_id: campaign.id,
         source_host: url.host().to_owned(),
@@ -209,6 +238,7 @@ pub async fn submit_news(
 /// else by their browser (its CSRF token, which only that browser holds).
 pub async fn flag_comment(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     comment: CommentId,
     member: Option<&Member>,
@@ -218,7 +248,6 @@ pub async fn flag_comment(
         Some(found) if found.campaign_id == campaign.id => {}
         _ => return Err(WebError::NotFound),
     }
-    let platform = Platform::new(state.store.settings().await?);
     let flagger = match member {
         Some(member) => format!("member:{}", member.id),
         None => format!("browser:{browser_token}"),

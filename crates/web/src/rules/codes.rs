@@ -8,10 +8,10 @@ use tomar_core::contact::ContactKey;
 use tomar_core::ids::CampaignId;
 use tomar_core::verification::{Code, Purpose, Verification, VerificationId, VerificationState};
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::platform::{Platform, network_of};
+use crate::rules::platform::{Platform, network_of};
+use crate::state::AppState;
+use crate::view::i18n::Tr;
 
 /// A request for a code that the sending limits let through.
 pub struct Cleared {

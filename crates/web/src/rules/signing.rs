@@ -17,12 +17,12 @@ use tomar_core::verification::{
 };
 use tomar_store::{Confirmation, Confirmed, Resend, StoreError};
 
-use crate::AppState;
-use crate::codes::{self, CodeRefused};
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::platform::Platform;
-use crate::random;
+use crate::rules::codes::{self, CodeRefused};
+use crate::rules::platform::Platform;
+use crate::rules::random;
+use crate::state::AppState;
+use crate::view::i18n::Tr;
 
 /// What a signer submits, as typed.
 pub struct SignInput<'a> {
@@ -70,14 +70,14 @@ pub fn ensure_open(
 /// already signed gets the same answer and a message saying so instead of a code.
 pub async fn request_code(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     input: &SignInput<'_>,
     peer: IpAddr,
     tr: Tr,
 ) -> Result<VerificationId, RequestRefused> {
     let now = Timestamp::now();
-    let platform = Platform::new(state.store.settings().await?);
-    ensure_open(campaign, &platform, now)?;
+    ensure_open(campaign, platform, now)?;
     let (name, contact) = match (PersonName::parse(input.name), Contact::parse(input.contact)) {
         (Ok(name), Ok(contact)) => (name, contact),
         (name, contact) => {
@@ -93,7 +93,7 @@ pub async fn request_code(
     let codes::Cleared {
         client_key,
         already_signed,
-    } = codes::within_sending_limits(state, &platform, &contact_key, peer, now, Some(campaign.id))
+    } = codes::within_sending_limits(state, platform, &contact_key, peer, now, Some(campaign.id))
         .await?;
     let verification_id = random::verification_id();
     let code = random::code();
@@ -156,13 +156,14 @@ impl From<StoreError> for ResendRefused {
 /// the contact is never kept, so it must be given once more. Wrong tries stay spent.
 pub async fn resend_code(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     verification: &Verification,
     typed_contact: &str,
     tr: Tr,
 ) -> Result<(), ResendRefused> {
     let now = Timestamp::now();
-    ensure_open(campaign, &Platform::new(state.store.settings().await?), now)?;
+    ensure_open(campaign, platform, now)?;
     let contact = Contact::parse(typed_contact).map_err(|_| ResendRefused::OtherContact)?;
     if state.secret.contact_key(&contact) != verification.contact_key {
         return Err(ResendRefused::OtherContact);
@@ -206,13 +207,13 @@ pub async fn resend_code(
 /// Their signature has no withdrawal link; they withdraw from their page.
 pub async fn sign_as_member(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     member: &Member,
     input: &SignInput<'_>,
 ) -> Result<Confirmed, RequestRefused> {
     let now = Timestamp::now();
-    let platform = Platform::new(state.store.settings().await?);
-    ensure_open(campaign, &platform, now)?;
+    ensure_open(campaign, platform, now)?;
     let name = PersonName::parse(input.name).map_err(|error| RequestRefused::Invalid {
         name: Some(error),
         contact: None,
@@ -269,6 +270,7 @@ fn code_message(
 /// its `signature_sequence`.
 pub async fn confirm_code(
     state: &AppState,
+    platform: &Platform,
     campaign: &Campaign,
     verification: &Verification,
     typed: &str,
@@ -278,7 +280,7 @@ pub async fn confirm_code(
         return Ok(Confirmed::VerificationUsed);
     }
     // A code confirmed after the campaign closed does not count.
-    ensure_open(campaign, &Platform::new(state.store.settings().await?), now)?;
+    ensure_open(campaign, platform, now)?;
     codes::check_code(state, verification, typed, now).await?;
     let name = verification.name.clone().ok_or(WebError::NotFound)?;
     let confirmation = Confirmation {

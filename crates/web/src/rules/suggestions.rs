@@ -5,8 +5,8 @@
 use tomar_core::campaign::{Campaign, CampaignSummary};
 use tomar_core::suggestions::{Candidate, suggest};
 
-use crate::AppState;
 use crate::error::WebError;
+use crate::state::AppState;
 
 /// Up to `limit` open campaigns to suggest beside `campaign`, best first.
 pub async fn suggestions_for(

@@ -4,16 +4,15 @@
 
 use jiff::ToSpan;
 use tomar_core::Date;
-use tomar_core::body::{Block, LetterBody};
+use tomar_core::body::LetterBody;
 use tomar_core::calendar::{parse_day, solar_hijri_numeric};
 use tomar_core::campaign::{Addressee, Campaign, CampaignKind, CampaignText, NewCampaign};
 use tomar_core::ids::MemberId;
-use tomar_core::language::Language;
 use tomar_core::names::{Hashtag, InputError, Line, Slug};
 use tomar_core::persian::ascii_digits;
 
 use crate::error::FieldErrors;
-use crate::i18n::Tr;
+use crate::view::i18n::Tr;
 
 /// At most this many addressees; the form offers one empty row after those typed.
 pub const ADDRESSEES_MAX: usize = 5;
@@ -48,17 +47,15 @@ const FIELD_KEEP: usize = LetterBody::MAX + 100;
 
 impl CampaignFields {
     /// Reads a submitted form's pairs (addressees repeat `addressee_name` and
-    /// `addressee_position`); answers the fields, the intent and the CSRF token.
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> (CampaignFields, Intent, String) {
+    /// `addressee_position`); answers the fields and the intent.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> (CampaignFields, Intent) {
         let mut fields = CampaignFields::default();
         let mut intent = Intent::Preview;
-        let mut csrf = String::new();
         let (mut names, mut positions) = (Vec::new(), Vec::new());
         let mut picked = String::new();
         for (key, value) in pairs {
             let value: String = value.chars().take(FIELD_KEEP).collect();
             match key.as_str() {
-                "csrf" => csrf = value,
                 "intent" => {
                     intent = match value.as_str() {
                         "save" => Intent::Save,
@@ -93,7 +90,7 @@ impl CampaignFields {
             .filter(|(name, position)| !name.trim().is_empty() || !position.trim().is_empty())
             .take(ADDRESSEES_MAX + 1)
             .collect();
-        (fields, intent, csrf)
+        (fields, intent)
     }
 
     /// The fields of a stored campaign, for editing it.
@@ -316,46 +313,11 @@ fn optional<T>(
     }
 }
 
-/// The letter as it will read, for the server-side preview.
-pub struct Preview {
-    pub kind: String,
-    pub title: String,
-    pub addressees: Vec<(String, String)>,
-    pub blocks: Vec<Block>,
-    pub on_behalf_of: String,
-    pub author_name: String,
-    pub hashtag: String,
-    /// The end date in the Solar Hijri and Gregorian calendars.
-    pub end_date: String,
-}
-
-impl Preview {
-    pub fn of(kind: CampaignKind, text: &CampaignText, end: Date, tr: Tr) -> Preview {
-        Preview {
-            kind: tr.t(&format!("kind.{}", kind.name())),
-            title: text.title.to_string(),
-            addressees: text
-                .addressees
-                .iter()
-                .map(|a| (a.name.to_string(), a.position.to_string()))
-                .collect(),
-            blocks: text.body.blocks(),
-            on_behalf_of: text.on_behalf_of.to_string(),
-            author_name: text.author_name.to_string(),
-            hashtag: text.hashtag.to_string(),
-            end_date: format!(
-                "{} ({})",
-                tomar_core::calendar::format_date(end, Language::Fa),
-                tomar_core::calendar::format_date(end, Language::En)
-            ),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+    use tomar_core::language::Language;
 
     fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut all = vec![
@@ -391,8 +353,8 @@ mod tests {
 
     #[test]
     fn a_complete_form_reads_into_a_campaign() {
-        let (fields, intent, csrf) = CampaignFields::from_pairs(pairs(&[("intent", "save")]));
-        assert_eq!((intent, csrf.as_str()), (Intent::Save, "t"));
+        let (fields, intent) = CampaignFields::from_pairs(pairs(&[("intent", "save")]));
+        assert_eq!(intent, Intent::Save);
         assert_eq!(fields.addressees.len(), 1, "empty rows are dropped");
         let campaign = parse_campaign(&fields, intent, MemberId(1), &rules(), tr()).unwrap();
         assert_eq!(campaign.end_date, date(2024, 6, 21));
@@ -403,7 +365,7 @@ mod tests {
 
     #[test]
     fn every_refused_field_gets_its_message() {
-        let (fields, intent, _) = CampaignFields::from_pairs(
+        let (fields, intent) = CampaignFields::from_pairs(
             [
                 ("intent", "submit"),
                 ("kind", "threat"),
@@ -447,7 +409,7 @@ mod tests {
             ("1403/09/08", true), // 180 days on: 28 November 2024
             ("1403/09/09", false),
         ] {
-            let (fields, intent, _) = CampaignFields::from_pairs(pairs(&[("end_date", typed)]));
+            let (fields, intent) = CampaignFields::from_pairs(pairs(&[("end_date", typed)]));
             let fields = CampaignFields {
                 end_date: typed.into(),
                 ..fields
@@ -477,7 +439,7 @@ mod tests {
             extra.push(("addressee_name", "وزیر"));
             extra.push(("addressee_position", "وزارت"));
         }
-        let (fields, intent, _) = CampaignFields::from_pairs(pairs(&extra));
+        let (fields, intent) = CampaignFields::from_pairs(pairs(&extra));
         assert_eq!(fields.addressee_rows().len(), ADDRESSEES_MAX + 1);
         let errors = parse_campaign(&fields, intent, MemberId(1), &rules(), tr()).unwrap_err();
         assert_eq!(errors[0].0, "addressees");

@@ -1,16 +1,26 @@
-//! Campaign listings and search over JSON, with the filters and orders of `/campaigns`.
+//! Campaigns over JSON: listings and search with the filters and orders of `/campaigns`,
+//! and one public campaign by its number or slug.
 
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use tomar_core::Timestamp;
-use tomar_core::campaign::CampaignSummary;
+use tomar_core::campaign::{Campaign, CampaignSummary};
 use tomar_core::search::SearchQuery;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::pages::listing::{ListingQuery, list_page};
+use crate::http::extract::PublicCampaign;
+use crate::rules::listing::{ListingQuery, list_page};
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(campaigns))
+        .routes(routes!(campaign))
+}
 
 const PAGE_SIZE: u32 = 50;
 
@@ -78,7 +88,7 @@ pub struct CampaignList {
         (status = 400, description = "A filter, order or cursor that names nothing", content_type = "application/problem+json"),
     )
 )]
-pub async fn campaigns(
+async fn campaigns(
     State(state): State<AppState>,
     Query(query): Query<CampaignsQuery>,
 ) -> Result<Json<CampaignList>, WebError> {
@@ -106,4 +116,81 @@ pub async fn campaigns(
         items: page.iter().map(|c| CampaignItem::new(c, now)).collect(),
         next: next.map(|cursor| cursor.to_string()),
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddresseeJson {
+    name: String,
+    position: String,
+}
+
+/// A public campaign.
+#[derive(Serialize, ToSchema)]
+pub struct CampaignJson {
+    id: i64,
+    slug: Option<String>,
+    /// `request`, `complaint` or `appreciation`.
+    kind: &'static str,
+    title: String,
+    addressees: Vec<AddresseeJson>,
+    /// Plain text: paragraphs separated by blank lines, `- ` bullets.
+    body: String,
+    on_behalf_of: String,
+    author: String,
+    hashtag: String,
+    category: Option<String>,
+    /// Iran calendar days, `YYYY-MM-DD` (Gregorian).
+    start_date: String,
+    end_date: String,
+    /// `open`, `ended` or `suspended`.
+    status: &'static str,
+    /// `none`, `delivered`, `special_follow_up`, `succeeded` or `failed`.
+    outcome: &'static str,
+    signature_count: u64,
+    signature_goal: Option<u32>,
+}
+
+impl CampaignJson {
+    fn new(campaign: &Campaign) -> CampaignJson {
+        CampaignJson {
+            id: campaign.id.0,
+            slug: campaign.slug.as_ref().map(ToString::to_string),
+            kind: campaign.kind.name(),
+            title: campaign.text.title.to_string(),
+            addressees: campaign
+                .text
+                .addressees
+                .iter()
+                .map(|a| AddresseeJson {
+                    name: a.name.to_string(),
+                    position: a.position.to_string(),
+                })
+                .collect(),
+            body: campaign.text.body.as_ref().to_owned(),
+            on_behalf_of: campaign.text.on_behalf_of.to_string(),
+            author: campaign.text.author_name.to_string(),
+            hashtag: campaign.text.hashtag.to_string(),
+            category: campaign.category.as_ref().map(ToString::to_string),
+            start_date: campaign.start_date.to_string(),
+            end_date: campaign.end_date.to_string(),
+            status: campaign.status(Timestamp::now()).name(),
+            outcome: campaign.outcome.name(),
+            signature_count: campaign.signature_count,
+            signature_goal: campaign.signature_goal,
+        }
+    }
+}
+
+/// A public campaign by its number or slug.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{campaign}",
+    params(("campaign" = String, Path, description = "The campaign's number or slug")),
+    responses(
+        (status = 200, body = CampaignJson),
+        (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
+    )
+)]
+async fn campaign(PublicCampaign(campaign): PublicCampaign) -> Json<CampaignJson> {
+    Json(CampaignJson::new(&campaign))
 }

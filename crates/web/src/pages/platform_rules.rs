@@ -2,17 +2,21 @@
 //! rules that come with Tomar.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::State;
+use axum::Router;
 use axum::response::Html;
+use axum::routing::get;
 use tomar_core::body::{Block, LetterBody};
 
-use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::pages::render;
-use crate::platform::Platform;
+use crate::rules::platform::Platform;
+use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::i18n::Tr;
+use crate::view::render::render;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/rules", get(rules))
+}
 
 #[derive(Template)]
 #[template(path = "rules.html")]
@@ -22,11 +26,7 @@ struct RulesTemplate {
     custom: Option<Vec<Block>>,
 }
 
-pub async fn rules(
-    State(state): State<AppState>,
-    Extension(tr): Extension<Tr>,
-) -> Result<Html<String>, WebError> {
-    let platform = Platform::new(state.store.settings().await?);
+async fn rules(platform: Platform, tr: Tr) -> Result<Html<String>, WebError> {
     let custom = platform
         .text("rules", tr.code())
         .and_then(|text| LetterBody::parse(text).ok())

@@ -1,0 +1,217 @@
+//! Signing over JSON: a campaign's public signers, asking for a code, and confirming it.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tomar_core::names::CampaignRef;
+use tomar_core::verification::Purpose;
+use tomar_store::Confirmed;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::WebError;
+use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
+use crate::rules::codes;
+use crate::rules::platform::Platform;
+use crate::rules::signatures::signers_page;
+use crate::rules::signing::{self, RequestRefused, SignInput};
+use crate::state::AppState;
+use crate::view::i18n::Tr;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signatures, request_signature))
+        .routes(routes!(confirm_signature))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct AfterQuery {
+    /// The `next` of the previous page.
+    after: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignerJson {
+    /// The signature's number within the campaign.
+    number: u64,
+    /// `null` for a signer who hid their name.
+    name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignersPage {
+    items: Vec<SignerJson>,
+    /// Pass as `after` for the next page; `null` on the last.
+    next: Option<u64>,
+}
+
+/// Confirmed signers, newest first, paged by signature number.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{campaign}/signatures",
+    params(("campaign" = String, Path, description = "The campaign's number or slug"), AfterQuery),
+    responses(
+        (status = 200, body = SignersPage),
+        (status = 400, description = "A malformed cursor", content_type = "application/problem+json"),
+        (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
+    )
+)]
+async fn signatures(
+    State(state): State<AppState>,
+    PublicCampaign(campaign): PublicCampaign,
+    Query(query): Query<AfterQuery>,
+) -> Result<Json<SignersPage>, WebError> {
+    let (page, next) = signers_page(&state, &campaign, query.after.as_deref()).await?;
+    let items = page
+        .iter()
+        .map(|s| SignerJson {
+            number: s.sequence,
+            name: s.public_name().map(ToString::to_string),
+        })
+        .collect();
+    Ok(Json(SignersPage { items, next }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignRequest {
+    /// Full name, 2–80 letters.
+    name: String,
+    /// A mobile number (any digits, `09…`, `+98…`, international E.164) or an email address.
+    contact: String,
+    /// Show the name in the public list.
+    #[serde(default = "shown")]
+    public: bool,
+    /// Send news of this campaign (the contact is then kept, encrypted).
+    #[serde(default)]
+    updates: bool,
+}
+
+fn shown() -> bool {
+    true
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerificationStarted {
+    /// Confirm with `POST /api/v1/verifications/{verification_id}`.
+    verification_id: String,
+}
+
+/// Asks for a code to sign a campaign. A contact that already signed gets the same answer
+/// (its message says so instead of carrying a code).
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{campaign}/signatures",
+    params(("campaign" = String, Path, description = "The campaign's number or slug")),
+    request_body = SignRequest,
+    responses(
+        (status = 202, body = VerificationStarted),
+        (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
+        (status = 409, description = "The campaign is not open for signing", content_type = "application/problem+json"),
+        (status = 422, description = "A field was refused", content_type = "application/problem+json"),
+        (status = 429, description = "Too many codes for this contact or network", content_type = "application/problem+json"),
+    )
+)]
+async fn request_signature(
+    State(state): State<AppState>,
+    tr: Tr,
+    platform: Platform,
+    ClientIp(peer): ClientIp,
+    CampaignToSign(campaign): CampaignToSign,
+    Json(request): Json<SignRequest>,
+) -> Result<Response, WebError> {
+    let input = SignInput {
+        name: &request.name,
+        contact: &request.contact,
+        public: request.public,
+        updates: request.updates,
+    };
+    match signing::request_code(&state, &platform, &campaign, &input, peer, tr).await {
+        Ok(verification_id) => Ok((
+            StatusCode::ACCEPTED,
+            Json(VerificationStarted {
+                verification_id: verification_id.to_string(),
+            }),
+        )
+            .into_response()),
+        Err(RequestRefused::Invalid { name, contact }) => {
+            let fields: Vec<(&'static str, String)> = [("name", name), ("contact", contact)]
+                .into_iter()
+                .filter_map(|(field, error)| error.map(|e| (field, tr.t(e.key()))))
+                .collect();
+            Err(WebError::Invalid {
+                detail: tr.t("error.invalid"),
+                fields,
+            })
+        }
+        Err(RequestRefused::Web(error)) => Err(error),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CodeRequest {
+    /// The six digits, in any digit form.
+    code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignatureConfirmed {
+    /// The signature's number; `null` if this contact had already signed.
+    number: Option<u64>,
+    campaign_id: i64,
+}
+
+/// Confirms a signature with the code that was sent.
+#[utoipa::path(
+    post,
+    path = "/api/v1/verifications/{verification}",
+    params(("verification" = String, Path, description = "The `verification_id` from the signing request")),
+    request_body = CodeRequest,
+    responses(
+        (status = 201, body = SignatureConfirmed, description = "Counted"),
+        (status = 200, body = SignatureConfirmed, description = "Already counted before"),
+        (status = 404, description = "No such verification", content_type = "application/problem+json"),
+        (status = 409, description = "The campaign is no longer open", content_type = "application/problem+json"),
+        (status = 422, description = "A wrong, expired or exhausted code", content_type = "application/problem+json"),
+    )
+)]
+async fn confirm_signature(
+    State(state): State<AppState>,
+    tr: Tr,
+    platform: Platform,
+    Path(id): Path<String>,
+    Json(request): Json<CodeRequest>,
+) -> Result<Response, WebError> {
+    let verification = codes::find_verification(&state, &id, Purpose::Sign).await?;
+    let campaign_id = verification.campaign_id.ok_or(WebError::NotFound)?;
+    let campaign = state
+        .store
+        .cached_campaign(&CampaignRef::Id(campaign_id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let refused = |detail: String| WebError::Invalid {
+        fields: vec![("code", detail.clone())],
+        detail,
+    };
+    match signing::confirm_code(&state, &platform, &campaign, &verification, &request.code).await {
+        Ok(Confirmed::Signed(number)) => Ok((
+            StatusCode::CREATED,
+            Json(SignatureConfirmed {
+                number: Some(number),
+                campaign_id: campaign_id.0,
+            }),
+        )
+            .into_response()),
+        Ok(Confirmed::AlreadySigned | Confirmed::VerificationUsed) => Ok((
+            StatusCode::OK,
+            Json(SignatureConfirmed {
+                number: verification.signature_sequence,
+                campaign_id: campaign_id.0,
+            }),
+        )
+            .into_response()),
+        Err(refusal) => Err(refused(refusal.message(tr, "verify")?)),
+    }
+}

@@ -1,0 +1,132 @@
+//! Extractors for what a request names: the campaign behind its path, loaded and checked
+//! (or the request is refused before the handler runs), the platform's settings, and the
+//! address it came from.
+//!
+//! Public pages name their campaign `{campaign}` (a number in any digits, or a slug); the
+//! author's and the moderators' pages name it `{id}` (its number).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path};
+use axum::http::request::Parts;
+use serde::Deserialize;
+use tomar_core::campaign::Campaign;
+use tomar_core::ids::CampaignId;
+use tomar_core::member::Member as Account;
+
+use crate::error::WebError;
+use crate::http::auth::Member;
+use crate::rules::campaigns;
+use crate::rules::platform::Platform;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+struct CampaignSegment {
+    campaign: String,
+}
+
+#[derive(Deserialize)]
+struct CampaignNumber {
+    id: i64,
+}
+
+/// A path segment that does not decode (bad UTF-8, a number that is not one) is a bad
+/// request, as axum's own `Path` answers it.
+async fn path<T: for<'de> Deserialize<'de> + Send>(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<T, WebError> {
+    let Path(value) = Path::<T>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| WebError::BadRequest)?;
+    Ok(value)
+}
+
+/// A campaign the public may see (published, ended or suspended), read afresh: what pages
+/// show. Anything else is not found.
+pub struct PublicCampaign(pub Campaign);
+
+impl FromRequestParts<AppState> for PublicCampaign {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let CampaignSegment { campaign } = path(parts, state).await?;
+        Ok(PublicCampaign(
+            campaigns::public_campaign(state, &campaign).await?,
+        ))
+    }
+}
+
+/// A campaign the public may see, at most a second old (`Store::cached_campaign`): what the
+/// signing checks read, so that a surge of signers does not read it again per request.
+/// Whether it is open is for the signing rules to say, in their order.
+pub struct CampaignToSign(pub Campaign);
+
+impl FromRequestParts<AppState> for CampaignToSign {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let CampaignSegment { campaign } = path(parts, state).await?;
+        Ok(CampaignToSign(
+            campaigns::campaign_to_sign(state, &campaign).await?,
+        ))
+    }
+}
+
+/// Any campaign, in any state, by its number: what moderators review and act on. Name the
+/// [`Moderator`](crate::http::auth::Moderator) before it, so nobody else learns which
+/// numbers exist.
+pub struct ReviewableCampaign(pub Campaign);
+
+impl FromRequestParts<AppState> for ReviewableCampaign {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let CampaignNumber { id } = path(parts, state).await?;
+        Ok(ReviewableCampaign(
+            campaigns::any_campaign(state, CampaignId(id)).await?,
+        ))
+    }
+}
+
+/// A campaign by its number, with its author, the logged-in member. To anyone else it
+/// does not exist; anonymous visitors are sent to log in first.
+pub struct AuthorsCampaign {
+    pub author: Account,
+    pub campaign: Campaign,
+}
+
+impl FromRequestParts<AppState> for AuthorsCampaign {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let Member(author) = Member::from_request_parts(parts, state).await?;
+        let CampaignNumber { id } = path(parts, state).await?;
+        let campaign = campaigns::authors_campaign(state, CampaignId(id), &author).await?;
+        Ok(AuthorsCampaign { author, campaign })
+    }
+}
+
+/// The platform's settings as this request sees them (at most a second old).
+impl FromRequestParts<AppState> for Platform {
+    type Rejection = WebError;
+
+    async fn from_request_parts(_parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        Ok(Platform::new(state.store.settings().await?))
+    }
+}
+
+/// The address the request came from, for the limits per network.
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, WebError> {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| ClientIp(peer.ip()))
+            .ok_or(WebError::Unwired("the client's address"))
+    }
+}

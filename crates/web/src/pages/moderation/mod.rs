@@ -1,0 +1,22 @@
+//! The moderators' pages. Every handler names a [`Moderator`](crate::http::auth::Moderator)
+//! first, so anonymous people are sent to log in and plain members get a 403, before
+//! anything is read or changed.
+
+mod comments;
+mod log;
+mod news;
+mod queue;
+mod review;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(queue::routes())
+        .merge(review::routes())
+        .merge(comments::routes())
+        .merge(news::routes())
+        .merge(log::routes())
+}

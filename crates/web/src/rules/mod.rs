@@ -1,0 +1,19 @@
+//! What the platform allows, shared by the pages and the JSON API and free of HTML: who may
+//! sign, comment or post news and how often, what a code or a form must be, how a campaign
+//! moves through its lifecycle, what is suggested and trending. Handlers translate requests
+//! into these calls and their answers into pages or JSON.
+
+pub mod campaigns;
+pub mod codes;
+pub mod discussion;
+pub mod editor;
+pub mod listing;
+pub mod moderation;
+pub mod platform;
+pub mod random;
+pub mod signatures;
+pub mod signing;
+pub mod suggestions;
+pub mod transitions;
+pub mod trending;
+pub mod updates;

@@ -1,0 +1,24 @@
+//! What every handler shares, built once at start-up.
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+use tomar_core::secret::Secret;
+use tomar_store::{SigningWriter, Store};
+
+use crate::rules::trending::Trending;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// Keys contact hashes, code hashes and tokens.
+    pub secret: Secret,
+    /// The group commit that codes and signature confirmations go through.
+    pub writer: SigningWriter,
+    /// Wakes the outbox worker when a message is queued.
+    pub outbox: Arc<Notify>,
+    /// Where people reach this Tomar, for links in messages (no trailing slash).
+    pub public_url: String,
+    /// The most active open campaigns, counted at most every few seconds.
+    pub trending: Arc<Trending>,
+}

@@ -1,0 +1,145 @@
+//! The discussion under a campaign as readers see it (threads, placeholders for removed
+//! comments) and the comment and news forms, shared by the campaign page, the discussion
+//! pages and the forms' own pages.
+
+use tomar_core::campaign::Campaign;
+use tomar_core::comment::{Comment, CommentStatus, Thread};
+use tomar_core::member::Member;
+
+use crate::error::{FieldErrors, field_error};
+use crate::view::i18n::Tr;
+use crate::view::text::{Segment, linkify};
+
+pub struct CommentView {
+    pub id: i64,
+    pub is_reply: bool,
+    /// `X` for a comment, `X در پاسخ به Y` for a reply.
+    pub heading: String,
+    pub lines: Vec<Vec<Segment>>,
+    pub date: String,
+}
+
+pub struct ThreadView {
+    /// `None` when the comment itself was hidden but its replies stand.
+    pub comment: Option<CommentView>,
+    pub replies: Vec<CommentView>,
+}
+
+/// The name a comment is shown under: its author's, or «anonymous».
+pub fn author_name(comment: &Comment, tr: Tr) -> String {
+    comment
+        .name
+        .as_ref()
+        .map_or_else(|| tr.t("campaign.anonymous"), ToString::to_string)
+}
+
+fn comment_view(comment: &Comment, heading: String, tr: Tr) -> CommentView {
+    CommentView {
+        id: comment.id.0,
+        is_reply: comment.parent_id.is_some(),
+        heading,
+        lines: comment.body.as_ref().lines().map(linkify).collect(),
+        date: tr.instant(comment.created_at),
+    }
+}
+
+/// A thread as readers see it: hidden replies vanish; a hidden comment with visible replies
+/// leaves a placeholder so the replies still read; otherwise it vanishes too.
+pub fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
+    let parent_name = author_name(&thread.comment, tr);
+    let replies: Vec<CommentView> = thread
+        .replies
+        .iter()
+        .filter(|reply| reply.status == CommentStatus::Visible)
+        .map(|reply| {
+            let heading = tr.with(
+                "campaign.in_reply_to",
+                &[("name", &author_name(reply, tr)), ("parent", &parent_name)],
+            );
+            comment_view(reply, heading, tr)
+        })
+        .collect();
+    let comment = (thread.comment.status == CommentStatus::Visible)
+        .then(|| comment_view(&thread.comment, parent_name.clone(), tr));
+    (comment.is_some() || !replies.is_empty()).then_some(ThreadView { comment, replies })
+}
+
+/// The discussion section: its threads, the form while the campaign takes comments, and
+/// the way to older threads.
+pub struct Discussion {
+    pub href: String,
+    pub threads: Vec<ThreadView>,
+    pub csrf: String,
+    pub form: Option<CommentFormView>,
+    pub older: Option<String>,
+}
+
+impl Discussion {
+    /// A page of `threads` (`page_size` of them when there may be older ones); the form
+    /// shows while the campaign takes comments (`open`).
+    pub fn new(
+        campaign: &Campaign,
+        threads: &[Thread],
+        page_size: u32,
+        open: bool,
+        csrf: String,
+        member: Option<&Member>,
+        tr: Tr,
+    ) -> Discussion {
+        let href = format!("/{}", campaign.path_segment());
+        let older = (threads.len() == page_size as usize)
+            .then(|| threads.last())
+            .flatten()
+            .map(|last| format!("{href}/comments?before={}", last.comment.id));
+        Discussion {
+            threads: threads.iter().filter_map(|t| thread_view(t, tr)).collect(),
+            csrf,
+            form: open.then(|| CommentFormView::fresh(member)),
+            older,
+            href,
+        }
+    }
+}
+
+/// The comment form: what was typed, the comment it answers, and a message per field.
+#[derive(Default)]
+pub struct CommentFormView {
+    pub name: String,
+    pub body: String,
+    pub parent: Option<i64>,
+    /// `X` of «in reply to X», when answering a comment.
+    pub replying_to: Option<String>,
+    /// A member's comment carries their display name; there is no name field.
+    pub as_member: Option<String>,
+    pub errors: FieldErrors,
+}
+
+impl CommentFormView {
+    pub fn fresh(member: Option<&Member>) -> CommentFormView {
+        CommentFormView {
+            as_member: member
+                .and_then(|m| m.display_name.as_ref())
+                .map(ToString::to_string),
+            ..CommentFormView::default()
+        }
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        field_error(&self.errors, field)
+    }
+}
+
+/// The news form: what was typed and a message per field.
+#[derive(Default)]
+pub struct NewsFormView {
+    pub url: String,
+    pub title: String,
+    pub errors: FieldErrors,
+    pub sent: bool,
+}
+
+impl NewsFormView {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        field_error(&self.errors, field)
+    }
+}

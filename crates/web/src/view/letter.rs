@@ -1,0 +1,46 @@
+//! A campaign's letter as it reads: the author's preview, and the moderators' view of a
+//! campaign or of a revised text waiting for review.
+
+use tomar_core::Date;
+use tomar_core::body::Block;
+use tomar_core::calendar::format_date;
+use tomar_core::campaign::{CampaignKind, CampaignText};
+use tomar_core::language::Language;
+
+use crate::view::i18n::Tr;
+
+/// The letter as it will read, for the server-side preview.
+pub struct Preview {
+    pub kind: String,
+    pub title: String,
+    pub addressees: Vec<(String, String)>,
+    pub blocks: Vec<Block>,
+    pub on_behalf_of: String,
+    pub author_name: String,
+    pub hashtag: String,
+    /// The end date in the Solar Hijri and Gregorian calendars.
+    pub end_date: String,
+}
+
+impl Preview {
+    pub fn of(kind: CampaignKind, text: &CampaignText, end: Date, tr: Tr) -> Preview {
+        Preview {
+            kind: tr.t(&format!("kind.{}", kind.name())),
+            title: text.title.to_string(),
+            addressees: text
+                .addressees
+                .iter()
+                .map(|a| (a.name.to_string(), a.position.to_string()))
+                .collect(),
+            blocks: text.body.blocks(),
+            on_behalf_of: text.on_behalf_of.to_string(),
+            author_name: text.author_name.to_string(),
+            hashtag: text.hashtag.to_string(),
+            end_date: format!(
+                "{} ({})",
+                format_date(end, Language::Fa),
+                format_date(end, Language::En)
+            ),
+        }
+    }
+}

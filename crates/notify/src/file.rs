@@ -28,13 +28,7 @@ impl FileOutbox {
     }
 
     pub async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
-        let text = format!(
-            "To: {}\nChannel: {}\nSubject: {}\n\n{}\n",
-            message.recipient,
-            message.channel.name(),
-            message.subject,
-            message.body
-        );
+        let text = plain_text(message);
         let name = format!("{id:08}-{}.txt", message.channel.name());
         let dir = self.dir.clone();
         // One trip to the blocking pool for the whole file, not one per call.
@@ -46,6 +40,17 @@ impl FileOutbox {
         }
         Ok(())
     }
+}
+
+/// A message as the file outbox writes it: its headers, a blank line, its text.
+pub fn plain_text(message: &OutboundMessage) -> String {
+    format!(
+        "To: {}\nChannel: {}\nSubject: {}\n\n{}\n",
+        message.recipient,
+        message.channel.name(),
+        message.subject,
+        message.body
+    )
 }
 
 /// Writes `name` in `dir` under a temporary name and renames it, so a reader never sees half

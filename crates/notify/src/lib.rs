@@ -4,11 +4,13 @@
 //! Nothing here knows what a campaign is: it moves text to recipients.
 
 mod file;
+mod memory;
 mod sms;
 mod smtp;
 mod worker;
 
-pub use file::FileOutbox;
+pub use file::{FileOutbox, plain_text};
+pub use memory::MemoryOutbox;
 pub use sms::SmsGateway;
 pub use smtp::SmtpMailer;
 pub use worker::{Worker, retry_delay};
@@ -29,8 +31,10 @@ pub enum TransportError {
 /// How messages of one channel travel. Chosen once at start-up.
 #[derive(Clone, Debug)]
 pub enum Transport {
-    /// One file per message in a directory: for development, demos and tests.
+    /// One file per message in a directory: for development and demos.
     File(FileOutbox),
+    /// A list in memory: for tests.
+    Memory(MemoryOutbox),
     /// An HTTP SMS gateway.
     Sms(SmsGateway),
     /// An SMTP server, for email.
@@ -41,6 +45,10 @@ impl Transport {
     async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
         match self {
             Transport::File(outbox) => outbox.deliver(id, message).await,
+            Transport::Memory(outbox) => {
+                outbox.deliver(message);
+                Ok(())
+            }
             Transport::Sms(gateway) => gateway.deliver(message).await,
             Transport::Smtp(mailer) => mailer.deliver(message).await,
         }

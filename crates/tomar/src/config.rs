@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use tomar_core::secret::Secret;
-use tomar_notify::{SmsGateway, SmtpMailer};
+use tomar_notify::{FileOutbox, SmsGateway, SmtpMailer, Transport};
 use tomar_store::DatabaseUrl;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -217,7 +217,9 @@ pub struct ServeSettings {
     pub database: DatabaseUrl,
     pub addr: SocketAddr,
     pub demo: bool,
-    pub outbox: PathBuf,
+    /// Where messages go that have no gateway or mail server of their own: the file outbox
+    /// (`--outbox`), or in tests the memory one.
+    pub outbox: Transport,
     /// `None`: use the one generated and kept in the database.
     pub secret: Option<Secret>,
     /// `None`: `http://` and the listening address.
@@ -272,11 +274,13 @@ impl ServeSettings {
             database: database_url(&args.database, file)?,
             addr: listen_addr(args, file)?,
             demo: args.demo,
-            outbox: args
-                .outbox
-                .clone()
-                .or_else(|| file.outbox.clone())
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTBOX)),
+            outbox: Transport::File(FileOutbox::new(
+                args.outbox
+                    .clone()
+                    .or_else(|| file.outbox.clone())
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTBOX)),
+                args.demo,
+            )),
             secret,
             public_url,
         })
@@ -331,6 +335,13 @@ mod tests {
         );
     }
 
+    fn outbox_dir(settings: &ServeSettings) -> Option<&Path> {
+        match &settings.outbox {
+            Transport::File(files) => Some(files.dir()),
+            _ => None,
+        }
+    }
+
     #[test]
     fn serve_settings_resolve_secret_outbox_and_public_url() {
         let file = FileConfig {
@@ -340,7 +351,7 @@ mod tests {
         let settings =
             ServeSettings::resolve(&serve(&["--public-url", "https://tomar.example/"]), &file)
                 .unwrap();
-        assert_eq!(settings.outbox, PathBuf::from("from-file"));
+        assert_eq!(outbox_dir(&settings), Some(Path::new("from-file")));
         assert_eq!(
             settings.public_url.as_deref(),
             Some("https://tomar.example")
@@ -349,8 +360,8 @@ mod tests {
         let hex = "ab".repeat(32);
         let with_secret =
             ServeSettings::resolve(&serve(&["--secret", &hex]), &FileConfig::default()).unwrap();
+        assert_eq!(outbox_dir(&with_secret), Some(Path::new(DEFAULT_OUTBOX)));
         assert_eq!(with_secret.secret.unwrap().to_hex(), hex);
-        assert_eq!(with_secret.outbox, PathBuf::from(DEFAULT_OUTBOX));
         assert!(matches!(
             ServeSettings::resolve(&serve(&["--secret", "abc"]), &file),
             Err(ConfigError::Secret)

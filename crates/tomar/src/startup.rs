@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tomar_core::secret::Secret;
-use tomar_notify::{Delivery, FileOutbox, Transport, Worker};
+use tomar_notify::{Delivery, Transport, Worker};
 use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
@@ -130,13 +130,13 @@ impl Application {
         })?;
 
         let outbox = Arc::new(Notify::new());
-        let files = Transport::File(FileOutbox::new(&settings.outbox, settings.demo));
+        let local = settings.outbox.clone();
         let delivery = Delivery {
             sms: settings
                 .sms_gateway
                 .clone()
-                .map_or_else(|| files.clone(), Transport::Sms),
-            email: settings.mailer.clone().map_or(files, Transport::Smtp),
+                .map_or_else(|| local.clone(), Transport::Sms),
+            email: settings.mailer.clone().map_or(local, Transport::Smtp),
         };
         let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(

@@ -2,9 +2,7 @@
 //! moderators review them, admins run the platform. Every protected page is tried by every
 //! role.
 
-mod common;
-
-use common::{Backend, Browser, TestApp, code_in, location};
+use crate::support::{Backend, Browser, TestApp, code_in, location};
 use jiff::ToSpan;
 use reqwest::StatusCode;
 use tomar_core::calendar::{iran_date, solar_hijri_numeric};

@@ -1,9 +1,7 @@
 //! Members over HTTP: passwordless login, sessions that hold across server processes and
 //! end on logout, the member's page, and signing in one step.
 
-mod common;
-
-use common::{Backend, Browser, TestApp, location};
+use crate::support::{Backend, Browser, TestApp, location};
 use reqwest::StatusCode;
 use tomar_core::member::Role;
 use tomar_core::names::CampaignRef;
@@ -67,7 +65,7 @@ async fn session_cookies_are_http_only_and_forged_ones_are_ignored() {
     app.wait_for_messages(sent + 1).await;
     let message = app.message_to("sara@example.org").await;
     assert!(message.contains("Channel: email"));
-    let code = common::code_in(&message);
+    let code = crate::support::code_in(&message);
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let refused = browser.post(&app, &code_page, &[("code", wrong)]).await;

@@ -1,8 +1,6 @@
 //! The pages over real HTTP, against Tomar started as `tomar serve` starts it.
 
-mod common;
-
-use common::{Backend, TestApp};
+use crate::support::{Backend, TestApp};
 use jiff::ToSpan;
 use tomar_core::body::LetterBody;
 use tomar_core::calendar::{format_instant, iran_date};

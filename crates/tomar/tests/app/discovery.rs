@@ -1,9 +1,7 @@
 //! How people find campaigns, over HTTP: the home page, listings with filters and orders,
 //! Persian search, and the list API.
 
-mod common;
-
-use common::TestApp;
+use crate::support::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -1,9 +1,7 @@
 //! The JSON API over HTTP: the same signing rules as the pages, errors as problem+json in
 //! the caller's language, and an OpenAPI document that lists every route.
 
-mod common;
-
-use common::{Backend, TestApp, code_in};
+use crate::support::{Backend, TestApp, code_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,9 +1,7 @@
 //! Discussion and news over HTTP: threads one level deep, anonymity, escaping, limits,
 //! switches, flags and their moderation, news links through review, and the JSON API.
 
-mod common;
-
-use common::{Backend, Browser, TestApp, location};
+use crate::support::{Backend, Browser, TestApp, location};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tomar_core::member::Role;

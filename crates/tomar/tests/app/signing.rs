@@ -1,9 +1,7 @@
 //! Signing over HTTP, as a person does it in a browser without JavaScript: the form, the
 //! code from the outbox, the thank-you page, withdrawal.
 
-mod common;
-
-use common::{Backend, Browser, TestApp, code_in, location};
+use crate::support::{Backend, Browser, TestApp, code_in, location};
 use reqwest::StatusCode;
 use tomar_core::names::CampaignRef;
 

@@ -1,8 +1,6 @@
 //! `TestApp`: Tomar started exactly as `tomar serve` starts it, on a free port, over a
 //! throw-away database, with the demo content or without.
 
-#![allow(dead_code)] // each test file uses its own part of this
-
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -12,6 +10,7 @@ use tomar_core::Timestamp;
 use tomar_core::contact::Contact;
 use tomar_core::member::Role;
 use tomar_core::persian::ascii_digits;
+use tomar_notify::{MemoryOutbox, Transport, plain_text};
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
 
@@ -28,7 +27,7 @@ pub enum Backend {
 
 /// Keeps the database alive as long as the app.
 enum Database {
-    Sqlite(TempSqlite),
+    Sqlite(#[expect(dead_code, reason = "held for its drop, which removes the file")] TempSqlite),
     Postgres(TempPostgres),
 }
 
@@ -37,11 +36,14 @@ pub struct TestApp {
     /// The app's own store, for arranging what a test needs: a setting changed through it
     /// takes effect at once, as an admin's change does.
     pub store: Store,
-    /// The file outbox the app delivers messages to.
-    outbox: tempfile::TempDir,
+    /// Where the app delivers its messages: a memory outbox, read as they arrive.
+    outbox: MemoryOutbox,
     database: Option<Database>,
     settings: ServeSettings,
 }
+
+/// How long a test waits for the outbox worker to deliver a message.
+const DELIVERY: Duration = Duration::from_secs(5);
 
 impl TestApp {
     /// On SQLite, with the demo content.
@@ -65,12 +67,12 @@ impl TestApp {
             }
         };
         let url = DatabaseUrl::parse(&url).unwrap();
-        let outbox = tempfile::tempdir().unwrap();
+        let outbox = MemoryOutbox::default();
         let settings = ServeSettings {
             database: url.clone(),
             addr: "127.0.0.1:0".parse().unwrap(),
             demo: with_demo,
-            outbox: outbox.path().to_owned(),
+            outbox: Transport::Memory(outbox.clone()),
             secret: None,
             public_url: None,
             sms_gateway: None,
@@ -98,9 +100,9 @@ impl TestApp {
     /// A second Tomar serving the same database, sharing nothing else with the first, as a
     /// second `tomar serve` process would (its own outbox, port, caches and writer).
     pub async fn another_process(&self) -> TestApp {
-        let outbox = tempfile::tempdir().unwrap();
+        let outbox = MemoryOutbox::default();
         let settings = ServeSettings {
-            outbox: outbox.path().to_owned(),
+            outbox: Transport::Memory(outbox.clone()),
             demo: false,
             ..self.settings.clone()
         };
@@ -137,49 +139,27 @@ impl TestApp {
         response.text().await.unwrap()
     }
 
-    /// The newest message delivered to `recipient`, waiting up to five seconds for the
-    /// outbox worker. Reads the file outbox, as a developer would.
+    /// The newest message delivered to `recipient`, as the file outbox would have written
+    /// it, waiting up to five seconds for the outbox worker.
     pub async fn message_to(&self, recipient: &str) -> String {
-        let header = format!("To: {recipient}\n");
-        for _ in 0..100 {
-            let mut files: Vec<_> = std::fs::read_dir(self.outbox.path())
-                .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
-                .unwrap_or_default();
-            files.sort();
-            let newest = files
-                .iter()
-                .rev()
-                .filter(|path| path.extension().is_some_and(|e| e == "txt"))
-                .filter_map(|path| std::fs::read_to_string(path).ok())
-                .find(|text| text.starts_with(&header));
-            if let Some(text) = newest {
-                return text;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("no message to {recipient} in the outbox");
+        self.outbox
+            .wait_for(DELIVERY, |message| message.recipient == recipient)
+            .await
+            .map(|message| plain_text(&message))
+            .unwrap_or_else(|| panic!("no message to {recipient} in the outbox"))
     }
 
     /// Waits (up to five seconds) until the outbox holds at least `count` messages.
     pub async fn wait_for_messages(&self, count: usize) {
-        for _ in 0..100 {
-            if self.message_count() >= count {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the outbox never held {count} messages");
+        assert!(
+            self.outbox.wait_for_count(count, DELIVERY).await,
+            "the outbox never held {count} messages"
+        );
     }
 
     /// How many messages the outbox holds.
     pub fn message_count(&self) -> usize {
-        std::fs::read_dir(self.outbox.path())
-            .map(|dir| {
-                dir.filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-                    .count()
-            })
-            .unwrap_or(0)
+        self.outbox.messages().len()
     }
 
     /// A browser logged in through the real login flow (form, code from the outbox), as a

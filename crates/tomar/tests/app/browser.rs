@@ -3,14 +3,12 @@
 //! `TOMAR_REQUIRE_BROWSER=1`, as in CI, makes that a failure. Screenshots go to
 //! `target/tmp/browser/` for people to look at.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::TestApp;
 use base64::Engine;
-use common::TestApp;
 use serde_json::{Value, json};
 use tomar_core::member::Role;
 
@@ -310,7 +308,7 @@ async fn a_moderator_logs_in_and_writes_a_campaign_on_a_phone() {
         )
         .await;
     app.wait_for_messages(sent + 1).await;
-    let code = common::code_in(&app.message_to("+989121231234").await);
+    let code = crate::support::code_in(&app.message_to("+989121231234").await);
     browser
         .submit(&[("code", &code)], "#login-code button[type=submit]")
         .await;
@@ -364,7 +362,7 @@ async fn long_words_in_comments_do_not_widen_a_phone_page() {
         return;
     }
     let app = TestApp::demo().await;
-    let visitor = common::Browser::open(&app, "/clean-river").await;
+    let visitor = crate::support::Browser::open(&app, "/clean-river").await;
     let word = "ن".repeat(300);
     let link = format!("https://example.org/{}", "a".repeat(300));
     let body = format!("{word} {link} \u{202E}وارونه");

@@ -1,0 +1,15 @@
+//! Tomar as its users meet it, in one test binary: started exactly as `tomar serve` starts
+//! it (`support::TestApp`), over HTTP, in a browser, and as the `tomar` command. One binary,
+//! so the suite links once.
+
+mod api;
+mod browser;
+mod cli;
+mod discovery;
+mod discussion;
+mod durability;
+mod http;
+mod members;
+mod moderation;
+mod signing;
+mod support;

@@ -14,58 +14,7 @@ use crate::rows::{
     addressee, count, date, hashtag, kind, lifecycle, line, optional_timestamp, outcome, slug,
     timestamp,
 };
-use crate::{Store, StoreError};
-
-impl Store {
-    /// Stores a new campaign as a draft.
-    pub async fn create_campaign(
-        &self,
-        new: &NewCampaign,
-        at: Timestamp,
-    ) -> Result<CampaignId, StoreError> {
-        dispatch!(self.create_campaign(new, at))
-    }
-
-    pub async fn campaign(&self, by: &CampaignRef) -> Result<Option<Campaign>, StoreError> {
-        dispatch!(self.campaign(by))
-    }
-
-    /// A campaign as the signing checks need it: at most [`crate::CACHED_FOR`] old, its count
-    /// included; this store's own changes to it show at once.
-    pub async fn cached_campaign(&self, by: &CampaignRef) -> Result<Option<Campaign>, StoreError> {
-        dispatch!(self.cached_campaign(by))
-    }
-
-    /// Saves a lifecycle change made by `Campaign::apply`, with its moderation event, if the
-    /// stored campaign is still in `before`; otherwise writes nothing and answers `Conflict`.
-    pub async fn save_transition(
-        &self,
-        campaign: &Campaign,
-        before: &Lifecycle,
-        event: &ModerationEvent,
-    ) -> Result<(), StoreError> {
-        dispatch!(self.save_transition(campaign, before, event))
-    }
-
-    pub async fn set_outcome(
-        &self,
-        campaign: CampaignId,
-        outcome: &Outcome,
-        event: &ModerationEvent,
-    ) -> Result<(), StoreError> {
-        dispatch!(self.set_outcome(campaign, outcome, event))
-    }
-
-    /// Replaces what the author wrote in a draft or rejected campaign; anything else is
-    /// refused with `Conflict`.
-    pub async fn update_draft(&self, id: CampaignId, new: &NewCampaign) -> Result<(), StoreError> {
-        dispatch!(self.update_draft(id, new))
-    }
-
-    pub async fn campaign_count(&self) -> Result<u64, StoreError> {
-        dispatch!(self.campaign_count())
-    }
-}
+use crate::{StoreError, Tx};
 
 /// The columns every campaign query selects, in [`CampaignRow`]'s order. Macros rather than
 /// constants so that queries stay `&'static str` literals through `concat!`.
@@ -81,231 +30,232 @@ macro_rules! campaign_columns {
     };
 }
 
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! campaign_sql {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn create_campaign(
-                &self,
-                new: &NewCampaign,
-                at: Timestamp,
-            ) -> Result<CampaignId, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let slug = new.slug.as_ref().map(|s| s.as_ref().to_owned());
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO campaigns (slug, kind, title, body, on_behalf_of, author_name, \
-                     hashtag, category, author_id, start_date, end_date, signature_goal, \
-                     lifecycle, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13) \
-                     RETURNING id",
-                )
-                .bind(slug.clone())
-                .bind(new.kind.name())
-                .bind(new.text.title.as_ref())
-                .bind(new.text.body.as_ref())
-                .bind(new.text.on_behalf_of.as_ref())
-                .bind(new.text.author_name.as_ref())
-                .bind(new.text.hashtag.as_ref())
-                .bind(new.category.as_ref().map(|c| c.as_ref()))
-                .bind(new.author_id.map(|id| id.0))
-                .bind(new.start_date.to_string())
-                .bind(new.end_date.to_string())
-                .bind(new.signature_goal.map(i64::from))
-                .bind(at.as_second())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| {
-                    StoreError::on_insert(e, || {
-                        StoreError::SlugTaken(slug.clone().unwrap_or_default())
-                    })
-                })?;
-                Self::write_text_parts(&mut tx, id, &new.text).await?;
-                tx.commit().await?;
-                Ok(CampaignId(id))
-            }
+store_methods! {
+    /// Stores a new campaign as a draft.
+    pub async fn create_campaign(
+        &self,
+        new: &NewCampaign,
+        at: Timestamp,
+    ) -> Result<CampaignId, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let slug = new.slug.as_ref().map(|s| s.as_ref().to_owned());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO campaigns (slug, kind, title, body, on_behalf_of, author_name, \
+             hashtag, category, author_id, start_date, end_date, signature_goal, \
+             lifecycle, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13) \
+             RETURNING id",
+        )
+        .bind(slug.clone())
+        .bind(new.kind.name())
+        .bind(new.text.title.as_ref())
+        .bind(new.text.body.as_ref())
+        .bind(new.text.on_behalf_of.as_ref())
+        .bind(new.text.author_name.as_ref())
+        .bind(new.text.hashtag.as_ref())
+        .bind(new.category.as_ref().map(|c| c.as_ref()))
+        .bind(new.author_id.map(|id| id.0))
+        .bind(new.start_date.to_string())
+        .bind(new.end_date.to_string())
+        .bind(new.signature_goal.map(i64::from))
+        .bind(at.as_second())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            StoreError::on_insert(e, || {
+                StoreError::SlugTaken(slug.clone().unwrap_or_default())
+            })
+        })?;
+        Self::write_text_parts(&mut tx, id, &new.text).await?;
+        tx.commit().await?;
+        Ok(CampaignId(id))
+    }
 
-            /// Writes what of a campaign's text lives beside its row: its addressees (in
-            /// order) and its search index entry.
-            async fn write_text_parts(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                campaign: i64,
-                text: &CampaignText,
-            ) -> Result<(), StoreError> {
-                for (ordinal, addressee) in text.addressees.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO addressees (campaign_id, ordinal, name, position) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(campaign)
-                    .bind(ordinal as i64)
-                    .bind(addressee.name.as_ref())
-                    .bind(addressee.position.as_ref())
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                let document = SearchDocument::of(text);
-                Self::write_search(tx, campaign, &document).await
-            }
+    pub async fn campaign(
+        &self,
+        by: &CampaignRef,
+    ) -> Result<Option<Campaign>, StoreError> {
+        let query = match by {
+            CampaignRef::Id(id) => sqlx::query_as::<_, CampaignRow>(concat!(
+                "SELECT ",
+                campaign_columns!(),
+                " FROM campaigns WHERE id = $1"
+            ))
+            .bind(id.0),
+            CampaignRef::Slug(slug) => sqlx::query_as(concat!(
+                "SELECT ",
+                campaign_columns!(),
+                " FROM campaigns WHERE slug = $1"
+            ))
+            .bind(slug.as_ref()),
+        };
+        query
+            .fetch_optional(self.reader())
+            .await?
+            .map(CampaignRow::into_campaign)
+            .transpose()
+    }
 
-            pub(crate) async fn campaign(
-                &self,
-                by: &CampaignRef,
-            ) -> Result<Option<Campaign>, StoreError> {
-                let query = match by {
-                    CampaignRef::Id(id) => sqlx::query_as::<_, CampaignRow>(concat!(
-                        "SELECT ",
-                        campaign_columns!(),
-                        " FROM campaigns WHERE id = $1"
-                    ))
-                    .bind(id.0),
-                    CampaignRef::Slug(slug) => sqlx::query_as(concat!(
-                        "SELECT ",
-                        campaign_columns!(),
-                        " FROM campaigns WHERE slug = $1"
-                    ))
-                    .bind(slug.as_ref()),
-                };
-                query
-                    .fetch_optional(self.reader())
-                    .await?
-                    .map(CampaignRow::into_campaign)
-                    .transpose()
-            }
-
-            pub(crate) async fn cached_campaign(
-                &self,
-                by: &CampaignRef,
-            ) -> Result<Option<Campaign>, StoreError> {
-                let generation = match self.caches.campaigns.fresh(by) {
-                    Ok(campaign) => return Ok(Some(campaign)),
-                    Err(generation) => generation,
-                };
-                let found = self.campaign(by).await?;
-                if let Some(campaign) = &found {
-                    self.caches.campaigns.keep(generation, by.clone(), campaign.clone());
-                }
-                Ok(found)
-            }
-
-            pub(crate) async fn save_transition(
-                &self,
-                campaign: &Campaign,
-                before: &Lifecycle,
-                event: &ModerationEvent,
-            ) -> Result<(), StoreError> {
-                let (reason, order) = match &campaign.lifecycle {
-                    Lifecycle::Rejected(reason) => (Some(reason.0), None),
-                    Lifecycle::Suspended(order) => (None, Some(order.reference.clone())),
-                    _ => (None, None),
-                };
-                let mut tx = self.writer().begin().await?;
-                let changed = sqlx::query(
-                    "UPDATE campaigns SET lifecycle = $1, rejection_reason_id = $2, \
-                     suspension_order = $3, published_at = $4, submitted_at = $7 \
-                     WHERE id = $5 AND lifecycle = $6",
-                )
-                .bind(campaign.lifecycle.name())
-                .bind(reason)
-                .bind(order)
-                .bind(campaign.published_at.map(|t| t.as_second()))
-                .bind(campaign.id.0)
-                .bind(before.name())
-                .bind(campaign.submitted_at.map(|t| t.as_second()))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed != 1 {
-                    return Err(StoreError::Conflict);
-                }
-                Self::insert_event(&mut tx, event).await?;
-                tx.commit().await?;
-                self.caches.campaigns.forget();
-                Ok(())
-            }
-
-            pub(crate) async fn set_outcome(
-                &self,
-                campaign: CampaignId,
-                outcome: &Outcome,
-                event: &ModerationEvent,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let changed = sqlx::query(
-                    "UPDATE campaigns SET outcome = $1, outcome_news_url = $2 WHERE id = $3",
-                )
-                .bind(outcome.name())
-                .bind(outcome.news_url())
-                .bind(campaign.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed != 1 {
-                    return Err(StoreError::NotFound("campaign"));
-                }
-                Self::insert_event(&mut tx, event).await?;
-                tx.commit().await?;
-                self.caches.campaigns.forget();
-                Ok(())
-            }
-
-            pub(crate) async fn update_draft(
-                &self,
-                id: CampaignId,
-                new: &NewCampaign,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let slug = new.slug.as_ref().map(|s| s.as_ref().to_owned());
-                let changed = sqlx::query(
-                    "UPDATE campaigns SET slug = $1, kind = $2, title = $3, body = $4, \
-                     on_behalf_of = $5, author_name = $6, hashtag = $7, category = $8, \
-                     start_date = $9, end_date = $10, signature_goal = $11 \
-                     WHERE id = $12 AND lifecycle IN ('draft', 'rejected')",
-                )
-                .bind(slug.clone())
-                .bind(new.kind.name())
-                .bind(new.text.title.as_ref())
-                .bind(new.text.body.as_ref())
-                .bind(new.text.on_behalf_of.as_ref())
-                .bind(new.text.author_name.as_ref())
-                .bind(new.text.hashtag.as_ref())
-                .bind(new.category.as_ref().map(|c| c.as_ref()))
-                .bind(new.start_date.to_string())
-                .bind(new.end_date.to_string())
-                .bind(new.signature_goal.map(i64::from))
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    StoreError::on_insert(e, || {
-                        StoreError::SlugTaken(slug.clone().unwrap_or_default())
-                    })
-                })?
-                .rows_affected();
-                if changed != 1 {
-                    return Err(StoreError::Conflict);
-                }
-                sqlx::query("DELETE FROM addressees WHERE campaign_id = $1")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::write_text_parts(&mut tx, id.0, &new.text).await?;
-                tx.commit().await?;
-                self.caches.campaigns.forget();
-                Ok(())
-            }
-
-            pub(crate) async fn campaign_count(&self) -> Result<u64, StoreError> {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns")
-                    .fetch_one(self.reader())
-                    .await?;
-                Ok(n.max(0) as u64)
-            }
+    /// A campaign as the signing checks need it: at most [`crate::CACHED_FOR`] old, its count
+    /// included; this store's own changes to it show at once.
+    pub async fn cached_campaign(
+        &self,
+        by: &CampaignRef,
+    ) -> Result<Option<Campaign>, StoreError> {
+        let generation = match self.caches.campaigns.fresh(by) {
+            Ok(campaign) => return Ok(Some(campaign)),
+            Err(generation) => generation,
+        };
+        let found = self.campaign(by).await?;
+        if let Some(campaign) = &found {
+            self.caches.campaigns.keep(generation, by.clone(), campaign.clone());
         }
-    };
+        Ok(found)
+    }
+
+    /// Saves a lifecycle change made by `Campaign::apply`, with its moderation event, if the
+    /// stored campaign is still in `before`; otherwise writes nothing and answers `Conflict`.
+    pub async fn save_transition(
+        &self,
+        campaign: &Campaign,
+        before: &Lifecycle,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        let (reason, order) = match &campaign.lifecycle {
+            Lifecycle::Rejected(reason) => (Some(reason.0), None),
+            Lifecycle::Suspended(order) => (None, Some(order.reference.clone())),
+            _ => (None, None),
+        };
+        let mut tx = self.writer().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE campaigns SET lifecycle = $1, rejection_reason_id = $2, \
+             suspension_order = $3, published_at = $4, submitted_at = $7 \
+             WHERE id = $5 AND lifecycle = $6",
+        )
+        .bind(campaign.lifecycle.name())
+        .bind(reason)
+        .bind(order)
+        .bind(campaign.published_at.map(|t| t.as_second()))
+        .bind(campaign.id.0)
+        .bind(before.name())
+        .bind(campaign.submitted_at.map(|t| t.as_second()))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::Conflict);
+        }
+        Self::insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        self.caches.campaigns.forget();
+        Ok(())
+    }
+
+    pub async fn set_outcome(
+        &self,
+        campaign: CampaignId,
+        outcome: &Outcome,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE campaigns SET outcome = $1, outcome_news_url = $2 WHERE id = $3",
+        )
+        .bind(outcome.name())
+        .bind(outcome.news_url())
+        .bind(campaign.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::NotFound("campaign"));
+        }
+        Self::insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        self.caches.campaigns.forget();
+        Ok(())
+    }
+
+    /// Replaces what the author wrote in a draft or rejected campaign; anything else is
+    /// refused with `Conflict`.
+    pub async fn update_draft(
+        &self,
+        id: CampaignId,
+        new: &NewCampaign,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let slug = new.slug.as_ref().map(|s| s.as_ref().to_owned());
+        let changed = sqlx::query(
+            "UPDATE campaigns SET slug = $1, kind = $2, title = $3, body = $4, \
+             on_behalf_of = $5, author_name = $6, hashtag = $7, category = $8, \
+             start_date = $9, end_date = $10, signature_goal = $11 \
+             WHERE id = $12 AND lifecycle IN ('draft', 'rejected')",
+        )
+        .bind(slug.clone())
+        .bind(new.kind.name())
+        .bind(new.text.title.as_ref())
+        .bind(new.text.body.as_ref())
+        .bind(new.text.on_behalf_of.as_ref())
+        .bind(new.text.author_name.as_ref())
+        .bind(new.text.hashtag.as_ref())
+        .bind(new.category.as_ref().map(|c| c.as_ref()))
+        .bind(new.start_date.to_string())
+        .bind(new.end_date.to_string())
+        .bind(new.signature_goal.map(i64::from))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            StoreError::on_insert(e, || {
+                StoreError::SlugTaken(slug.clone().unwrap_or_default())
+            })
+        })?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query("DELETE FROM addressees WHERE campaign_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        Self::write_text_parts(&mut tx, id.0, &new.text).await?;
+        tx.commit().await?;
+        self.caches.campaigns.forget();
+        Ok(())
+    }
+
+    pub async fn campaign_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns")
+            .fetch_one(self.reader())
+            .await?;
+        Ok(n.max(0) as u64)
+    }
 }
 
-campaign_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-campaign_sql!(crate::postgres::PgStore, sqlx::Postgres);
+backend_helpers! {
+    /// Writes what of a campaign's text lives beside its row: its addressees (in
+    /// order) and its search index entry.
+    pub(crate) async fn write_text_parts(
+        tx: &mut Tx<'_, Self>,
+        campaign: i64,
+        text: &CampaignText,
+    ) -> Result<(), StoreError> {
+        for (ordinal, addressee) in text.addressees.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO addressees (campaign_id, ordinal, name, position) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(campaign)
+            .bind(ordinal as i64)
+            .bind(addressee.name.as_ref())
+            .bind(addressee.position.as_ref())
+            .execute(&mut **tx)
+            .await?;
+        }
+        let document = SearchDocument::of(text);
+        Self::write_search(tx, campaign, &document).await
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct CampaignRow {

@@ -8,12 +8,51 @@ use tomar_core::ids::{CampaignId, CommentId, MemberId};
 use tomar_core::moderation::ModerationEvent;
 use tomar_core::names::PersonName;
 
+use crate::StoreError;
 use crate::rows::timestamp;
-use crate::{Store, StoreError};
 
-impl Store {
-    pub async fn add_comment(&self, new: &NewComment) -> Result<CommentId, StoreError> {
-        dispatch!(self.add_comment(new))
+/// `SELECT … FROM comments`, in [`CommentRow`]'s order.
+macro_rules! select_comments {
+    () => {
+        "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, created_at \
+         FROM comments"
+    };
+}
+
+store_methods! {
+    pub async fn add_comment(
+        &self,
+        new: &NewComment,
+    ) -> Result<CommentId, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        if let Some(parent) = new.parent_id {
+            let found: Option<(i64, Option<i64>)> = sqlx::query_as(
+                "SELECT campaign_id, parent_id FROM comments WHERE id = $1",
+            )
+            .bind(parent.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            // One level of replies: the parent must itself be top-level.
+            if found != Some((new.campaign_id.0, None)) {
+                return Err(StoreError::InvalidParent);
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (campaign_id, parent_id, author_id, name, body, \
+             client_key, created_at) VALUES ($1, $2, $3, $4, $5, $7, $6) RETURNING id",
+        )
+        .bind(new.campaign_id.0)
+        .bind(new.parent_id.map(|p| p.0))
+        .bind(new.author_id.map(|a| a.0))
+        .bind(new.name.as_ref().map(|n| n.as_ref()))
+        .bind(new.body.as_ref())
+        .bind(new.at.as_second())
+        .bind(new.client_key.as_deref())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
+        tx.commit().await?;
+        Ok(CommentId(id))
     }
 
     /// The newest `limit` top-level comments with ids below `before`, newest first, each
@@ -24,16 +63,78 @@ impl Store {
         before: Option<CommentId>,
         limit: u32,
     ) -> Result<Vec<Thread>, StoreError> {
-        dispatch!(self.comment_threads(campaign, before, limit))
+        let tops: Vec<CommentRow> = sqlx::query_as(concat!(
+            select_comments!(),
+            " WHERE campaign_id = $1 AND parent_id IS NULL AND id < $3 \
+             ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(campaign.0)
+        .bind(i64::from(limit))
+        .bind(before.map_or(i64::MAX, |id| id.0))
+        .fetch_all(self.reader())
+        .await?;
+        let mut threads: Vec<Thread> = tops
+            .into_iter()
+            .map(|row| {
+                Ok(Thread {
+                    comment: row.try_into()?,
+                    replies: Vec::new(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let (Some(oldest), Some(newest)) = (
+            threads.last().map(|t| t.comment.id.0),
+            threads.first().map(|t| t.comment.id.0),
+        ) else {
+            return Ok(threads);
+        };
+        let replies: Vec<CommentRow> = sqlx::query_as(concat!(
+            select_comments!(),
+            " WHERE campaign_id = $1 AND parent_id BETWEEN $2 AND $3 ORDER BY id"
+        ))
+        .bind(campaign.0)
+        .bind(oldest)
+        .bind(newest)
+        .fetch_all(self.reader())
+        .await?;
+        for row in replies {
+            let reply: Comment = row.try_into()?;
+            if let Some(thread) =
+                threads.iter_mut().find(|t| Some(t.comment.id) == reply.parent_id)
+            {
+                thread.replies.push(reply);
+            }
+        }
+        Ok(threads)
     }
 
-    pub async fn comment(&self, id: CommentId) -> Result<Option<Comment>, StoreError> {
-        dispatch!(self.comment(id))
+    pub async fn comment(
+        &self,
+        id: CommentId,
+    ) -> Result<Option<Comment>, StoreError> {
+        let row: Option<CommentRow> = sqlx::query_as(concat!(
+            select_comments!(),
+            " WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(TryInto::try_into).transpose()
     }
 
     /// The member's comments, newest first.
-    pub async fn comments_by_author(&self, author: MemberId) -> Result<Vec<Comment>, StoreError> {
-        dispatch!(self.comments_by_author(author))
+    pub async fn comments_by_author(
+        &self,
+        author: MemberId,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let rows: Vec<CommentRow> = sqlx::query_as(concat!(
+            select_comments!(),
+            " WHERE author_id = $1 ORDER BY id DESC"
+        ))
+        .bind(author.0)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
     /// Comments and news links posted from this network since `since`.
@@ -42,7 +143,16 @@ impl Store {
         client_key: &str,
         since: Timestamp,
     ) -> Result<u64, StoreError> {
-        dispatch!(self.recent_posts(client_key, since))
+        let count: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM comments \
+             WHERE client_key = $1 AND created_at >= $2) + \
+             (SELECT COUNT(*) FROM news_links WHERE client_key = $1 AND created_at >= $2)",
+        )
+        .bind(client_key)
+        .bind(since.as_second())
+        .fetch_one(self.reader())
+        .await?;
+        Ok(count.max(0) as u64)
     }
 
     /// Records one person's flag on a comment (a repeat counts nothing); an unreviewed
@@ -54,12 +164,47 @@ impl Store {
         hide_at: u32,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        dispatch!(self.flag_comment(comment, flagger_key, hide_at, at))
+        let mut tx = self.writer().begin().await?;
+        let counted = sqlx::query(
+            "INSERT INTO comment_flags (comment_id, flagger_key, created_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (comment_id, flagger_key) DO NOTHING",
+        )
+        .bind(comment.0)
+        .bind(flagger_key)
+        .bind(at.as_second())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?
+        .rows_affected()
+            == 1;
+        if counted {
+            sqlx::query(
+                "UPDATE comments SET flags = flags + 1, status = CASE \
+                 WHEN flags + 1 >= $1 AND reviewed_at IS NULL THEN 'hidden' \
+                 ELSE status END WHERE id = $2",
+            )
+            .bind(i64::from(hide_at))
+            .bind(comment.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(counted)
     }
 
     /// Flagged comments no moderator has reviewed yet, most-flagged first.
-    pub async fn flagged_comments(&self, limit: u32) -> Result<Vec<Comment>, StoreError> {
-        dispatch!(self.flagged_comments(limit))
+    pub async fn flagged_comments(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let rows: Vec<CommentRow> = sqlx::query_as(concat!(
+            select_comments!(),
+            " WHERE flags > 0 AND reviewed_at IS NULL ORDER BY flags DESC, id LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
     /// A moderator hides or restores a comment, with its event.
@@ -69,231 +214,24 @@ impl Store {
         status: CommentStatus,
         event: &ModerationEvent,
     ) -> Result<(), StoreError> {
-        dispatch!(self.review_comment(comment, status, event))
+        let mut tx = self.writer().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE comments SET status = $1, reviewed_at = $2 WHERE id = $3",
+        )
+        .bind(status.name())
+        .bind(event.at.as_second())
+        .bind(comment.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::NotFound("comment"));
+        }
+        Self::insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
-
-/// `SELECT … FROM comments`, in [`CommentRow`]'s order.
-macro_rules! select_comments {
-    () => {
-        "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, created_at \
-         FROM comments"
-    };
-}
-
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! discussion_sql {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn add_comment(
-                &self,
-                new: &NewComment,
-            ) -> Result<CommentId, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                if let Some(parent) = new.parent_id {
-                    let found: Option<(i64, Option<i64>)> = sqlx::query_as(
-                        "SELECT campaign_id, parent_id FROM comments WHERE id = $1",
-                    )
-                    .bind(parent.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    // One level of replies: the parent must itself be top-level.
-                    if found != Some((new.campaign_id.0, None)) {
-                        return Err(StoreError::InvalidParent);
-                    }
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO comments (campaign_id, parent_id, author_id, name, body, \
-                     client_key, created_at) VALUES ($1, $2, $3, $4, $5, $7, $6) RETURNING id",
-                )
-                .bind(new.campaign_id.0)
-                .bind(new.parent_id.map(|p| p.0))
-                .bind(new.author_id.map(|a| a.0))
-                .bind(new.name.as_ref().map(|n| n.as_ref()))
-                .bind(new.body.as_ref())
-                .bind(new.at.as_second())
-                .bind(new.client_key.as_deref())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
-                tx.commit().await?;
-                Ok(CommentId(id))
-            }
-
-            pub(crate) async fn comment_threads(
-                &self,
-                campaign: CampaignId,
-                before: Option<CommentId>,
-                limit: u32,
-            ) -> Result<Vec<Thread>, StoreError> {
-                let tops: Vec<CommentRow> = sqlx::query_as(concat!(
-                    select_comments!(),
-                    " WHERE campaign_id = $1 AND parent_id IS NULL AND id < $3 \
-                     ORDER BY id DESC LIMIT $2"
-                ))
-                .bind(campaign.0)
-                .bind(i64::from(limit))
-                .bind(before.map_or(i64::MAX, |id| id.0))
-                .fetch_all(self.reader())
-                .await?;
-                let mut threads: Vec<Thread> = tops
-                    .into_iter()
-                    .map(|row| {
-                        Ok(Thread {
-                            comment: row.try_into()?,
-                            replies: Vec::new(),
-                        })
-                    })
-                    .collect::<Result<_, StoreError>>()?;
-                let (Some(oldest), Some(newest)) = (
-                    threads.last().map(|t| t.comment.id.0),
-                    threads.first().map(|t| t.comment.id.0),
-                ) else {
-                    return Ok(threads);
-                };
-                let replies: Vec<CommentRow> = sqlx::query_as(concat!(
-                    select_comments!(),
-                    " WHERE campaign_id = $1 AND parent_id BETWEEN $2 AND $3 ORDER BY id"
-                ))
-                .bind(campaign.0)
-                .bind(oldest)
-                .bind(newest)
-                .fetch_all(self.reader())
-                .await?;
-                for row in replies {
-                    let reply: Comment = row.try_into()?;
-                    if let Some(thread) =
-                        threads.iter_mut().find(|t| Some(t.comment.id) == reply.parent_id)
-                    {
-                        thread.replies.push(reply);
-                    }
-                }
-                Ok(threads)
-            }
-
-            pub(crate) async fn comment(
-                &self,
-                id: CommentId,
-            ) -> Result<Option<Comment>, StoreError> {
-                let row: Option<CommentRow> = sqlx::query_as(concat!(
-                    select_comments!(),
-                    " WHERE id = $1"
-                ))
-                .bind(id.0)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            pub(crate) async fn comments_by_author(
-                &self,
-                author: MemberId,
-            ) -> Result<Vec<Comment>, StoreError> {
-                let rows: Vec<CommentRow> = sqlx::query_as(concat!(
-                    select_comments!(),
-                    " WHERE author_id = $1 ORDER BY id DESC"
-                ))
-                .bind(author.0)
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn recent_posts(
-                &self,
-                client_key: &str,
-                since: Timestamp,
-            ) -> Result<u64, StoreError> {
-                let count: i64 = sqlx::query_scalar(
-                    "SELECT (SELECT COUNT(*) FROM comments \
-                     WHERE client_key = $1 AND created_at >= $2) + \
-                     (SELECT COUNT(*) FROM news_links WHERE client_key = $1 AND created_at >= $2)",
-                )
-                .bind(client_key)
-                .bind(since.as_second())
-                .fetch_one(self.reader())
-                .await?;
-                Ok(count.max(0) as u64)
-            }
-
-            pub(crate) async fn flag_comment(
-                &self,
-                comment: CommentId,
-                flagger_key: &str,
-                hide_at: u32,
-                at: Timestamp,
-            ) -> Result<bool, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let counted = sqlx::query(
-                    "INSERT INTO comment_flags (comment_id, flagger_key, created_at) \
-                     VALUES ($1, $2, $3) ON CONFLICT (comment_id, flagger_key) DO NOTHING",
-                )
-                .bind(comment.0)
-                .bind(flagger_key)
-                .bind(at.as_second())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?
-                .rows_affected()
-                    == 1;
-                if counted {
-                    sqlx::query(
-                        "UPDATE comments SET flags = flags + 1, status = CASE \
-                         WHEN flags + 1 >= $1 AND reviewed_at IS NULL THEN 'hidden' \
-                         ELSE status END WHERE id = $2",
-                    )
-                    .bind(i64::from(hide_at))
-                    .bind(comment.0)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(counted)
-            }
-
-            pub(crate) async fn flagged_comments(
-                &self,
-                limit: u32,
-            ) -> Result<Vec<Comment>, StoreError> {
-                let rows: Vec<CommentRow> = sqlx::query_as(concat!(
-                    select_comments!(),
-                    " WHERE flags > 0 AND reviewed_at IS NULL ORDER BY flags DESC, id LIMIT $1"
-                ))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn review_comment(
-                &self,
-                comment: CommentId,
-                status: CommentStatus,
-                event: &ModerationEvent,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let changed = sqlx::query(
-                    "UPDATE comments SET status = $1, reviewed_at = $2 WHERE id = $3",
-                )
-                .bind(status.name())
-                .bind(event.at.as_second())
-                .bind(comment.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if changed != 1 {
-                    return Err(StoreError::NotFound("comment"));
-                }
-                Self::insert_event(&mut tx, event).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    };
-}
-
-discussion_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-discussion_sql!(crate::postgres::PgStore, sqlx::Postgres);
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {

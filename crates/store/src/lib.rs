@@ -17,6 +17,48 @@ macro_rules! dispatch {
     };
 }
 
+/// Defines `Store` methods, each written once: the public method, with its docs, calls the
+/// same body compiled for the backend the store is (in it, `Db<Self>` is that backend's
+/// database and `self.reader()`, `self.writer()` its pools). The SQL in a body is the
+/// dialect both backends share: `$n` placeholders, `RETURNING`, `ON CONFLICT`.
+macro_rules! store_methods {
+    ($(
+        $(#[$meta:meta])*
+        pub async fn $name:ident(&$self:ident $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        impl crate::Store {
+            $(
+                $(#[$meta])*
+                pub async fn $name(&$self $(, $arg: $ty)*) -> $ret {
+                    match $self {
+                        crate::Store::Sqlite(store) => store.$name($($arg),*).await,
+                        crate::Store::Postgres(store) => store.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+        impl crate::sqlite::SqliteStore {
+            $(async fn $name(&$self $(, $arg: $ty)*) -> $ret $body)*
+        }
+        impl crate::postgres::PgStore {
+            $(async fn $name(&$self $(, $arg: $ty)*) -> $ret $body)*
+        }
+    };
+}
+
+/// Defines functions on both backends that the `Store` methods of several features share
+/// (a step inside their transactions), written once as [`store_methods!`] bodies are.
+macro_rules! backend_helpers {
+    ($($helpers:tt)*) => {
+        impl crate::sqlite::SqliteStore {
+            $($helpers)*
+        }
+        impl crate::postgres::PgStore {
+            $($helpers)*
+        }
+    };
+}
+
 mod campaigns;
 mod discussion;
 mod error;
@@ -57,6 +99,24 @@ pub enum Store {
     Sqlite(SqliteStore),
     Postgres(PgStore),
 }
+
+/// What the SQL written once for both backends needs to know of each: its database.
+trait Backend {
+    type Db: sqlx::Database;
+}
+
+impl Backend for SqliteStore {
+    type Db = sqlx::Sqlite;
+}
+
+impl Backend for PgStore {
+    type Db = sqlx::Postgres;
+}
+
+/// The database of backend `S`.
+type Db<S> = <S as Backend>::Db;
+/// A transaction on the database of backend `S`.
+type Tx<'c, S> = sqlx::Transaction<'c, Db<S>>;
 
 impl Store {
     /// Opens the database named by `url` (creating a SQLite file if needed). Does not

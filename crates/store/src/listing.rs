@@ -6,35 +6,8 @@ use tomar_core::listing::{Cursor, ListSort, Listing};
 use tomar_core::names::Hashtag;
 use tomar_core::{Date, Timestamp};
 
+use crate::StoreError;
 use crate::rows::SummaryRow;
-use crate::{Store, StoreError};
-
-impl Store {
-    /// One page of a listing on the Iran day `today`, each campaign with its cursor;
-    /// signatures since `since` count for the trending order.
-    pub async fn list_campaigns(
-        &self,
-        listing: &Listing,
-        today: Date,
-        since: Timestamp,
-    ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
-        dispatch!(self.list_campaigns(listing, today, since))
-    }
-
-    /// Public campaigns with this official hashtag, most-signed first.
-    pub async fn campaigns_with_hashtag(
-        &self,
-        hashtag: &Hashtag,
-        limit: u32,
-    ) -> Result<Vec<CampaignSummary>, StoreError> {
-        dispatch!(self.campaigns_with_hashtag(hashtag, limit))
-    }
-
-    /// Public campaigns and the signatures they hold.
-    pub async fn totals(&self) -> Result<(u64, u64), StoreError> {
-        dispatch!(self.totals())
-    }
-}
 
 /// The listing query for one order: `$key` is the sort key's SQL, `$dir` the direction and
 /// `$cmp` the comparison that continues after the cursor. Parameters: $1 status, $2 today,
@@ -71,87 +44,83 @@ macro_rules! listing_sql {
     };
 }
 
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! listing_queries {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn list_campaigns(
-                &self,
-                listing: &Listing,
-                today: Date,
-                since: Timestamp,
-            ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
-                let descending = listing.sort != ListSort::Ending;
-                let start = if descending { i64::MAX } else { i64::MIN };
-                let after = listing.after.unwrap_or(Cursor {
-                    key: start,
-                    id: start,
-                });
-                let sql = match listing.sort {
-                    ListSort::Top => {
-                        listing_sql!("c.signature_count", "DESC", "<")
-                    }
-                    ListSort::New => {
-                        listing_sql!("COALESCE(c.published_at, c.created_at)", "DESC", "<")
-                    }
-                    ListSort::Trending => listing_sql!(
-                        "(SELECT COUNT(*) FROM signatures s WHERE s.campaign_id = c.id \
-                         AND s.status = 'confirmed' AND s.confirmed_at >= $9)",
-                        "DESC",
-                        "<"
-                    ),
-                    ListSort::Ending => {
-                        listing_sql!("CAST(REPLACE(c.end_date, '-', '') AS BIGINT)", "ASC", ">")
-                    }
-                };
-                let mut query = sqlx::query_as::<_, ListedRow>(sql)
-                    .bind(listing.status.name())
-                    .bind(today.to_string())
-                    .bind(listing.kind.map(|k| k.name()))
-                    .bind(listing.category.as_ref().map(|c| c.to_string()))
-                    .bind(listing.hashtag.as_ref().map(|h| h.to_string()))
-                    .bind(after.key)
-                    .bind(after.id)
-                    .bind(i64::from(listing.limit));
-                if listing.sort == ListSort::Trending {
-                    query = query.bind(since.as_second());
-                }
-                let rows = query.fetch_all(self.reader()).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+store_methods! {
+    /// One page of a listing on the Iran day `today`, each campaign with its cursor;
+    /// signatures since `since` count for the trending order.
+    pub async fn list_campaigns(
+        &self,
+        listing: &Listing,
+        today: Date,
+        since: Timestamp,
+    ) -> Result<Vec<(CampaignSummary, Cursor)>, StoreError> {
+        let descending = listing.sort != ListSort::Ending;
+        let start = if descending { i64::MAX } else { i64::MIN };
+        let after = listing.after.unwrap_or(Cursor {
+            key: start,
+            id: start,
+        });
+        let sql = match listing.sort {
+            ListSort::Top => {
+                listing_sql!("c.signature_count", "DESC", "<")
             }
-
-            pub(crate) async fn campaigns_with_hashtag(
-                &self,
-                hashtag: &Hashtag,
-                limit: u32,
-            ) -> Result<Vec<CampaignSummary>, StoreError> {
-                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
-                    crate::rows::select_summaries!(),
-                    " WHERE c.hashtag = $1 AND c.lifecycle IN ('published', 'ended', 'suspended') \
-                     ORDER BY c.signature_count DESC, c.id DESC LIMIT $2"
-                ))
-                .bind(hashtag.as_ref())
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+            ListSort::New => {
+                listing_sql!("COALESCE(c.published_at, c.created_at)", "DESC", "<")
             }
-
-            pub(crate) async fn totals(&self) -> Result<(u64, u64), StoreError> {
-                let (campaigns, signatures): (i64, i64) = sqlx::query_as(
-                    "SELECT COUNT(*), CAST(COALESCE(SUM(signature_count), 0) AS BIGINT) \
-                     FROM campaigns WHERE lifecycle IN ('published', 'ended', 'suspended')",
-                )
-                .fetch_one(self.reader())
-                .await?;
-                Ok((campaigns.max(0) as u64, signatures.max(0) as u64))
+            ListSort::Trending => listing_sql!(
+                "(SELECT COUNT(*) FROM signatures s WHERE s.campaign_id = c.id \
+                 AND s.status = 'confirmed' AND s.confirmed_at >= $9)",
+                "DESC",
+                "<"
+            ),
+            ListSort::Ending => {
+                listing_sql!("CAST(REPLACE(c.end_date, '-', '') AS BIGINT)", "ASC", ">")
             }
+        };
+        let mut query = sqlx::query_as::<_, ListedRow>(sql)
+            .bind(listing.status.name())
+            .bind(today.to_string())
+            .bind(listing.kind.map(|k| k.name()))
+            .bind(listing.category.as_ref().map(|c| c.to_string()))
+            .bind(listing.hashtag.as_ref().map(|h| h.to_string()))
+            .bind(after.key)
+            .bind(after.id)
+            .bind(i64::from(listing.limit));
+        if listing.sort == ListSort::Trending {
+            query = query.bind(since.as_second());
         }
-    };
-}
+        let rows = query.fetch_all(self.reader()).await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-listing_queries!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-listing_queries!(crate::postgres::PgStore, sqlx::Postgres);
+    /// Public campaigns with this official hashtag, most-signed first.
+    pub async fn campaigns_with_hashtag(
+        &self,
+        hashtag: &Hashtag,
+        limit: u32,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            crate::rows::select_summaries!(),
+            " WHERE c.hashtag = $1 AND c.lifecycle IN ('published', 'ended', 'suspended') \
+             ORDER BY c.signature_count DESC, c.id DESC LIMIT $2"
+        ))
+        .bind(hashtag.as_ref())
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Public campaigns and the signatures they hold.
+    pub async fn totals(&self) -> Result<(u64, u64), StoreError> {
+        let (campaigns, signatures): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(signature_count), 0) AS BIGINT) \
+             FROM campaigns WHERE lifecycle IN ('published', 'ended', 'suspended')",
+        )
+        .fetch_one(self.reader())
+        .await?;
+        Ok((campaigns.max(0) as u64, signatures.max(0) as u64))
+    }
+}
 
 /// A campaign card with the key it was sorted by, for a listing's next cursor.
 #[derive(sqlx::FromRow)]

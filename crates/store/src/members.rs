@@ -9,11 +9,18 @@ use tomar_core::member::{Member, Role};
 use tomar_core::names::PersonName;
 use tomar_core::verification::VerificationId;
 
+use crate::StoreError;
 use crate::rows::SummaryRow;
 use crate::rows::timestamp;
-use crate::{Store, StoreError};
 
-impl Store {
+/// The columns every member query selects, in [`MemberRow`]'s order.
+macro_rules! member_columns {
+    () => {
+        "id, display_name, role, contact_key, contact_sealed, session_epoch, created_at"
+    };
+}
+
+store_methods! {
     /// Uses a login verification and answers the member with `contact_key`, registering
     /// them on their first login; `None` if the verification was already used.
     pub async fn log_in(
@@ -23,7 +30,31 @@ impl Store {
         sealed_contact: &str,
         at: Timestamp,
     ) -> Result<Option<Member>, StoreError> {
-        dispatch!(self.log_in(verification_id, contact_key, sealed_contact, at))
+        let mut tx = self.writer().begin().await?;
+        let used: Option<String> = sqlx::query_scalar(
+            "UPDATE verifications SET consumed_at = $1 \
+             WHERE id = $2 AND purpose = 'login' AND consumed_at IS NULL RETURNING id",
+        )
+        .bind(at.as_second())
+        .bind(verification_id.as_ref())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if used.is_none() {
+            return Ok(None);
+        }
+        let row: MemberRow = sqlx::query_as(concat!(
+            "INSERT INTO members (contact_key, contact_sealed, created_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (contact_key) \
+             DO UPDATE SET contact_sealed = excluded.contact_sealed RETURNING ",
+            member_columns!()
+        ))
+        .bind(contact_key.as_ref())
+        .bind(sealed_contact)
+        .bind(at.as_second())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.try_into().map(Some)
     }
 
     /// Gives the person with this contact `role`, registering them if needed.
@@ -34,20 +65,66 @@ impl Store {
         role: Role,
         at: Timestamp,
     ) -> Result<Member, StoreError> {
-        dispatch!(self.grant_role(contact_key, sealed_contact, role, at))
+        let row: MemberRow = sqlx::query_as(concat!(
+            "INSERT INTO members (contact_key, contact_sealed, role, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (contact_key) \
+             DO UPDATE SET role = excluded.role, contact_sealed = excluded.contact_sealed \
+             RETURNING ",
+            member_columns!()
+        ))
+        .bind(contact_key.as_ref())
+        .bind(sealed_contact)
+        .bind(role.name())
+        .bind(at.as_second())
+        .fetch_one(self.writer())
+        .await?;
+        row.try_into()
     }
 
-    pub async fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
-        dispatch!(self.member(id))
+    pub async fn member(
+        &self,
+        id: MemberId,
+    ) -> Result<Option<Member>, StoreError> {
+        let row: Option<MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            member_columns!(),
+            " FROM members WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(TryInto::try_into).transpose()
     }
 
     /// Moderators and admins, admins first.
-    pub async fn staff(&self) -> Result<Vec<Member>, StoreError> {
-        dispatch!(self.staff())
+    pub async fn staff(
+        &self,
+    ) -> Result<Vec<Member>, StoreError> {
+        let rows: Vec<MemberRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            member_columns!(),
+            " FROM members WHERE role <> 'member' ORDER BY role, id"
+        ))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    pub async fn set_role(&self, id: MemberId, role: Role) -> Result<(), StoreError> {
-        dispatch!(self.set_role(id, role))
+    pub async fn set_role(
+        &self,
+        id: MemberId,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
+            .bind(role.name())
+            .bind(id.0)
+            .execute(self.writer())
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("member"));
+        }
+        Ok(())
     }
 
     pub async fn set_display_name(
@@ -55,12 +132,24 @@ impl Store {
         id: MemberId,
         name: &PersonName,
     ) -> Result<(), StoreError> {
-        dispatch!(self.set_display_name(id, name))
+        sqlx::query("UPDATE members SET display_name = $1 WHERE id = $2")
+            .bind(name.as_ref())
+            .bind(id.0)
+            .execute(self.writer())
+            .await?;
+        Ok(())
     }
 
     /// Voids every session the member holds, in every server process.
-    pub async fn end_sessions(&self, id: MemberId) -> Result<(), StoreError> {
-        dispatch!(self.end_sessions(id))
+    pub async fn end_sessions(
+        &self,
+        id: MemberId,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE members SET session_epoch = session_epoch + 1 WHERE id = $1")
+            .bind(id.0)
+            .execute(self.writer())
+            .await?;
+        Ok(())
     }
 
     /// Campaigns the member started, in any state, newest first.
@@ -68,7 +157,14 @@ impl Store {
         &self,
         author: MemberId,
     ) -> Result<Vec<CampaignSummary>, StoreError> {
-        dispatch!(self.campaigns_by_author(author))
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            crate::rows::select_summaries!(),
+            " WHERE c.author_id = $1 ORDER BY c.id DESC"
+        ))
+        .bind(author.0)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
     /// Campaigns this contact has a confirmed signature on, last signed first.
@@ -76,181 +172,17 @@ impl Store {
         &self,
         contact_key: &ContactKey,
     ) -> Result<Vec<CampaignSummary>, StoreError> {
-        dispatch!(self.campaigns_signed_by(contact_key))
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            crate::rows::select_summaries!(),
+            " JOIN signatures s ON s.campaign_id = c.id \
+             WHERE s.contact_key = $1 AND s.status = 'confirmed' ORDER BY s.id DESC"
+        ))
+        .bind(contact_key.as_ref())
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 }
-
-/// The columns every member query selects, in [`MemberRow`]'s order.
-macro_rules! member_columns {
-    () => {
-        "id, display_name, role, contact_key, contact_sealed, session_epoch, created_at"
-    };
-}
-
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! member_sql {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn log_in(
-                &self,
-                verification_id: &VerificationId,
-                contact_key: &ContactKey,
-                sealed_contact: &str,
-                at: Timestamp,
-            ) -> Result<Option<Member>, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let used: Option<String> = sqlx::query_scalar(
-                    "UPDATE verifications SET consumed_at = $1 \
-                     WHERE id = $2 AND purpose = 'login' AND consumed_at IS NULL RETURNING id",
-                )
-                .bind(at.as_second())
-                .bind(verification_id.as_ref())
-                .fetch_optional(&mut *tx)
-                .await?;
-                if used.is_none() {
-                    return Ok(None);
-                }
-                let row: MemberRow = sqlx::query_as(concat!(
-                    "INSERT INTO members (contact_key, contact_sealed, created_at) \
-                     VALUES ($1, $2, $3) ON CONFLICT (contact_key) \
-                     DO UPDATE SET contact_sealed = excluded.contact_sealed RETURNING ",
-                    member_columns!()
-                ))
-                .bind(contact_key.as_ref())
-                .bind(sealed_contact)
-                .bind(at.as_second())
-                .fetch_one(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                row.try_into().map(Some)
-            }
-
-            pub(crate) async fn grant_role(
-                &self,
-                contact_key: &ContactKey,
-                sealed_contact: &str,
-                role: Role,
-                at: Timestamp,
-            ) -> Result<Member, StoreError> {
-                let row: MemberRow = sqlx::query_as(concat!(
-                    "INSERT INTO members (contact_key, contact_sealed, role, created_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (contact_key) \
-                     DO UPDATE SET role = excluded.role, contact_sealed = excluded.contact_sealed \
-                     RETURNING ",
-                    member_columns!()
-                ))
-                .bind(contact_key.as_ref())
-                .bind(sealed_contact)
-                .bind(role.name())
-                .bind(at.as_second())
-                .fetch_one(self.writer())
-                .await?;
-                row.try_into()
-            }
-
-            pub(crate) async fn member(
-                &self,
-                id: MemberId,
-            ) -> Result<Option<Member>, StoreError> {
-                let row: Option<MemberRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    member_columns!(),
-                    " FROM members WHERE id = $1"
-                ))
-                .bind(id.0)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            pub(crate) async fn staff(
-                &self,
-            ) -> Result<Vec<Member>, StoreError> {
-                let rows: Vec<MemberRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    member_columns!(),
-                    " FROM members WHERE role <> 'member' ORDER BY role, id"
-                ))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn set_role(
-                &self,
-                id: MemberId,
-                role: Role,
-            ) -> Result<(), StoreError> {
-                let changed = sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
-                    .bind(role.name())
-                    .bind(id.0)
-                    .execute(self.writer())
-                    .await?
-                    .rows_affected();
-                if changed == 0 {
-                    return Err(StoreError::NotFound("member"));
-                }
-                Ok(())
-            }
-
-            pub(crate) async fn set_display_name(
-                &self,
-                id: MemberId,
-                name: &PersonName,
-            ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE members SET display_name = $1 WHERE id = $2")
-                    .bind(name.as_ref())
-                    .bind(id.0)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
-
-            pub(crate) async fn end_sessions(
-                &self,
-                id: MemberId,
-            ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE members SET session_epoch = session_epoch + 1 WHERE id = $1")
-                    .bind(id.0)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
-            }
-
-            pub(crate) async fn campaigns_by_author(
-                &self,
-                author: MemberId,
-            ) -> Result<Vec<CampaignSummary>, StoreError> {
-                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
-                    crate::rows::select_summaries!(),
-                    " WHERE c.author_id = $1 ORDER BY c.id DESC"
-                ))
-                .bind(author.0)
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn campaigns_signed_by(
-                &self,
-                contact_key: &ContactKey,
-            ) -> Result<Vec<CampaignSummary>, StoreError> {
-                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
-                    crate::rows::select_summaries!(),
-                    " JOIN signatures s ON s.campaign_id = c.id \
-                     WHERE s.contact_key = $1 AND s.status = 'confirmed' ORDER BY s.id DESC"
-                ))
-                .bind(contact_key.as_ref())
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-        }
-    };
-}
-
-member_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-member_sql!(crate::postgres::PgStore, sqlx::Postgres);
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {

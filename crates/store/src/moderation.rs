@@ -8,7 +8,7 @@ use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Rejection
 use tomar_core::names::PersonName;
 
 use crate::rows::{SummaryRow, line, timestamp};
-use crate::{Store, StoreError};
+use crate::{StoreError, Tx};
 
 /// A stored moderation event, with its id (the log's cursor) and the display name its actor
 /// had when it was read, if they have one.
@@ -17,60 +17,6 @@ pub struct LoggedEvent {
     pub id: i64,
     pub event: ModerationEvent,
     pub actor_name: Option<PersonName>,
-}
-
-impl Store {
-    /// The audit log of one item, oldest first.
-    pub async fn moderation_events(&self, target: Target) -> Result<Vec<LoggedEvent>, StoreError> {
-        dispatch!(self.moderation_events(target))
-    }
-
-    /// The moderation log, newest first, with ids below `before`.
-    pub async fn moderation_log(
-        &self,
-        before: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<LoggedEvent>, StoreError> {
-        dispatch!(self.moderation_log(before, limit))
-    }
-
-    /// Campaigns waiting for review, longest-waiting first, with when they entered review.
-    pub async fn review_queue(
-        &self,
-        limit: u32,
-    ) -> Result<Vec<(CampaignSummary, Timestamp)>, StoreError> {
-        dispatch!(self.review_queue(limit))
-    }
-
-    /// Campaigns with at least `threshold` signatures and no outcome yet, most-signed first.
-    pub async fn due_for_delivery(
-        &self,
-        threshold: u64,
-        limit: u32,
-    ) -> Result<Vec<CampaignSummary>, StoreError> {
-        dispatch!(self.due_for_delivery(threshold, limit))
-    }
-
-    /// Every rejection reason, retired ones too.
-    pub async fn rejection_reasons(&self) -> Result<Vec<RejectionReason>, StoreError> {
-        dispatch!(self.rejection_reasons())
-    }
-
-    pub async fn add_rejection_reason(
-        &self,
-        label_fa: &str,
-        label_en: &str,
-    ) -> Result<RejectionReasonId, StoreError> {
-        dispatch!(self.add_rejection_reason(label_fa, label_en))
-    }
-
-    pub async fn set_rejection_reason_active(
-        &self,
-        id: RejectionReasonId,
-        active: bool,
-    ) -> Result<(), StoreError> {
-        dispatch!(self.set_rejection_reason_active(id, active))
-    }
 }
 
 /// `SELECT … FROM moderation_events e`, with the actor's name, in [`EventRow`]'s order.
@@ -82,143 +28,142 @@ macro_rules! select_events {
     };
 }
 
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! moderation_sql {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            /// Records an event in the transaction of the change it describes.
-            pub(crate) async fn insert_event<'c>(
-                tx: &mut sqlx::Transaction<'c, $db>,
-                event: &ModerationEvent,
-            ) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO moderation_events (actor_id, action, target_kind, target_id, \
-                     note, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(actor_id(event.actor))
-                .bind(event.action.name())
-                .bind(event.target.kind())
-                .bind(event.target.id())
-                .bind(event.note.as_deref())
-                .bind(event.at.as_second())
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
+store_methods! {
+    /// The audit log of one item, oldest first.
+    pub async fn moderation_events(
+        &self,
+        target: Target,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(concat!(
+            select_events!(),
+            " WHERE e.target_kind = $1 AND e.target_id = $2 ORDER BY e.id"
+        ))
+        .bind(target.kind())
+        .bind(target.id())
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            pub(crate) async fn moderation_events(
-                &self,
-                target: Target,
-            ) -> Result<Vec<LoggedEvent>, StoreError> {
-                let rows: Vec<EventRow> = sqlx::query_as(concat!(
-                    select_events!(),
-                    " WHERE e.target_kind = $1 AND e.target_id = $2 ORDER BY e.id"
-                ))
-                .bind(target.kind())
-                .bind(target.id())
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    /// The moderation log, newest first, with ids below `before`.
+    pub async fn moderation_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(concat!(
+            select_events!(),
+            " WHERE e.id < $1 ORDER BY e.id DESC LIMIT $2"
+        ))
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            pub(crate) async fn moderation_log(
-                &self,
-                before: Option<i64>,
-                limit: u32,
-            ) -> Result<Vec<LoggedEvent>, StoreError> {
-                let rows: Vec<EventRow> = sqlx::query_as(concat!(
-                    select_events!(),
-                    " WHERE e.id < $1 ORDER BY e.id DESC LIMIT $2"
-                ))
-                .bind(before.unwrap_or(i64::MAX))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    /// Campaigns waiting for review, longest-waiting first, with when they entered review.
+    pub async fn review_queue(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(CampaignSummary, Timestamp)>, StoreError> {
+        let rows: Vec<QueuedRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::rows::summary_columns!(),
+            ", c.submitted_at FROM campaigns c ",
+            crate::rows::summary_join!(),
+            " WHERE c.lifecycle = 'in_review' ORDER BY c.submitted_at, c.id LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            pub(crate) async fn review_queue(
-                &self,
-                limit: u32,
-            ) -> Result<Vec<(CampaignSummary, Timestamp)>, StoreError> {
-                let rows: Vec<QueuedRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    crate::rows::summary_columns!(),
-                    ", c.submitted_at FROM campaigns c ",
-                    crate::rows::summary_join!(),
-                    " WHERE c.lifecycle = 'in_review' ORDER BY c.submitted_at, c.id LIMIT $1"
-                ))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    /// Campaigns with at least `threshold` signatures and no outcome yet, most-signed first.
+    pub async fn due_for_delivery(
+        &self,
+        threshold: u64,
+        limit: u32,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            crate::rows::select_summaries!(),
+            " WHERE c.lifecycle IN ('published', 'ended') AND c.outcome = 'none' \
+             AND c.signature_count >= $1 ORDER BY c.signature_count DESC, c.id LIMIT $2"
+        ))
+        .bind(i64::try_from(threshold).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            pub(crate) async fn due_for_delivery(
-                &self,
-                threshold: u64,
-                limit: u32,
-            ) -> Result<Vec<CampaignSummary>, StoreError> {
-                let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
-                    crate::rows::select_summaries!(),
-                    " WHERE c.lifecycle IN ('published', 'ended') AND c.outcome = 'none' \
-                     AND c.signature_count >= $1 ORDER BY c.signature_count DESC, c.id LIMIT $2"
-                ))
-                .bind(i64::try_from(threshold).unwrap_or(i64::MAX))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    /// Every rejection reason, retired ones too.
+    pub async fn rejection_reasons(
+        &self,
+    ) -> Result<Vec<RejectionReason>, StoreError> {
+        let rows: Vec<ReasonRow> = sqlx::query_as(
+            "SELECT id, label_fa, label_en, active FROM rejection_reasons ORDER BY id",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            pub(crate) async fn rejection_reasons(
-                &self,
-            ) -> Result<Vec<RejectionReason>, StoreError> {
-                let rows: Vec<ReasonRow> = sqlx::query_as(
-                    "SELECT id, label_fa, label_en, active FROM rejection_reasons ORDER BY id",
-                )
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    pub async fn add_rejection_reason(
+        &self,
+        label_fa: &str,
+        label_en: &str,
+    ) -> Result<RejectionReasonId, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO rejection_reasons (label_fa, label_en) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(label_fa)
+        .bind(label_en)
+        .fetch_one(self.writer())
+        .await?;
+        Ok(RejectionReasonId(id))
+    }
 
-            pub(crate) async fn add_rejection_reason(
-                &self,
-                label_fa: &str,
-                label_en: &str,
-            ) -> Result<RejectionReasonId, StoreError> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO rejection_reasons (label_fa, label_en) VALUES ($1, $2) RETURNING id",
-                )
-                .bind(label_fa)
-                .bind(label_en)
-                .fetch_one(self.writer())
-                .await?;
-                Ok(RejectionReasonId(id))
-            }
-
-            pub(crate) async fn set_rejection_reason_active(
-                &self,
-                id: RejectionReasonId,
-                active: bool,
-            ) -> Result<(), StoreError> {
-                let changed = sqlx::query("UPDATE rejection_reasons SET active = $1 WHERE id = $2")
-                    .bind(active)
-                    .bind(id.0)
-                    .execute(self.writer())
-                    .await?
-                    .rows_affected();
-                if changed == 0 {
-                    return Err(StoreError::NotFound("rejection reason"));
-                }
-                Ok(())
-            }
+    pub async fn set_rejection_reason_active(
+        &self,
+        id: RejectionReasonId,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query("UPDATE rejection_reasons SET active = $1 WHERE id = $2")
+            .bind(active)
+            .bind(id.0)
+            .execute(self.writer())
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound("rejection reason"));
         }
-    };
+        Ok(())
+    }
 }
 
-moderation_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-moderation_sql!(crate::postgres::PgStore, sqlx::Postgres);
+backend_helpers! {
+    /// Records an event in the transaction of the change it describes.
+    pub(crate) async fn insert_event<'c>(
+        tx: &mut Tx<'c, Self>,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO moderation_events (actor_id, action, target_kind, target_id, \
+             note, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(actor_id(event.actor))
+        .bind(event.action.name())
+        .bind(event.target.kind())
+        .bind(event.target.id())
+        .bind(event.note.as_deref())
+        .bind(event.at.as_second())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct EventRow {

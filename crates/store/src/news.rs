@@ -8,12 +8,37 @@ use tomar_core::moderation::ModerationEvent;
 use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
 use tomar_core::update::{NewUpdate, Update, UpdateAuthor};
 
+use crate::StoreError;
 use crate::rows::{line, timestamp};
-use crate::{Store, StoreError};
 
-impl Store {
-    pub async fn add_news_link(&self, new: &NewNewsLink) -> Result<NewsLinkId, StoreError> {
-        dispatch!(self.add_news_link(new))
+/// `SELECT … FROM news_links`, in [`NewsLinkRow`]'s order.
+macro_rules! select_news_links {
+    () => {
+        "SELECT id, campaign_id, url, title, source_host, status, created_at FROM news_links"
+    };
+}
+
+store_methods! {
+    pub async fn add_news_link(
+        &self,
+        new: &NewNewsLink,
+    ) -> Result<NewsLinkId, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO news_links (campaign_id, url, title, source_host, \
+             submitter_name, client_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.campaign_id.0)
+        .bind(new.url.as_str())
+        .bind(new.title.as_ref())
+        .bind(new.source_host.as_str())
+        .bind(new.submitter_name.as_deref())
+        .bind(new.client_key.as_deref())
+        .bind(new.at.as_second())
+        .fetch_one(self.writer())
+        .await
+        .map_err(|e| StoreError::on_insert(e, || StoreError::DuplicateNewsLink))?;
+        Ok(NewsLinkId(id))
     }
 
     pub async fn review_news_link(
@@ -22,7 +47,19 @@ impl Store {
         status: NewsStatus,
         event: &ModerationEvent,
     ) -> Result<(), StoreError> {
-        dispatch!(self.review_news_link(link, status, event))
+        let mut tx = self.writer().begin().await?;
+        let changed = sqlx::query("UPDATE news_links SET status = $1 WHERE id = $2")
+            .bind(status.name())
+            .bind(link.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::NotFound("news link"));
+        }
+        Self::insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A campaign's news links in `status`, newest first.
@@ -31,12 +68,30 @@ impl Store {
         campaign: CampaignId,
         status: NewsStatus,
     ) -> Result<Vec<NewsLink>, StoreError> {
-        dispatch!(self.news_links(campaign, status))
+        let rows: Vec<NewsLinkRow> = sqlx::query_as(concat!(
+            select_news_links!(),
+            " WHERE campaign_id = $1 AND status = $2 ORDER BY id DESC"
+        ))
+        .bind(campaign.0)
+        .bind(status.name())
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
     /// News links waiting for review on any campaign, oldest first.
-    pub async fn pending_news_links(&self, limit: u32) -> Result<Vec<NewsLink>, StoreError> {
-        dispatch!(self.pending_news_links(limit))
+    pub async fn pending_news_links(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<NewsLink>, StoreError> {
+        let rows: Vec<NewsLinkRow> = sqlx::query_as(concat!(
+            select_news_links!(),
+            " WHERE status = 'pending' ORDER BY id LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 
     /// Posts an update and queues `messages` (its news, to the signers who asked for it) in
@@ -46,142 +101,40 @@ impl Store {
         new: &NewUpdate,
         messages: &[OutboundMessage],
     ) -> Result<UpdateId, StoreError> {
-        dispatch!(self.add_update(new, messages))
+        let mut tx = self.writer().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO updates (campaign_id, author, title, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.campaign_id.0)
+        .bind(new.author.name())
+        .bind(new.title.as_ref())
+        .bind(new.body.as_ref())
+        .bind(new.at.as_second())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
+        let messages: Vec<_> = messages.iter().map(|message| (message, new.at)).collect();
+        Self::insert_messages(&mut tx, &messages, None).await?;
+        tx.commit().await?;
+        Ok(UpdateId(id))
     }
 
     /// A campaign's updates, newest first.
-    pub async fn updates(&self, campaign: CampaignId) -> Result<Vec<Update>, StoreError> {
-        dispatch!(self.updates(campaign))
+    pub async fn updates(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<Update>, StoreError> {
+        let rows: Vec<UpdateRow> = sqlx::query_as(
+            "SELECT id, campaign_id, author, title, body, created_at FROM updates \
+             WHERE campaign_id = $1 ORDER BY id DESC",
+        )
+        .bind(campaign.0)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
     }
 }
-
-/// `SELECT … FROM news_links`, in [`NewsLinkRow`]'s order.
-macro_rules! select_news_links {
-    () => {
-        "SELECT id, campaign_id, url, title, source_host, status, created_at FROM news_links"
-    };
-}
-
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! news_sql {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn add_news_link(
-                &self,
-                new: &NewNewsLink,
-            ) -> Result<NewsLinkId, StoreError> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO news_links (campaign_id, url, title, source_host, \
-                     submitter_name, client_key, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(new.campaign_id.0)
-                .bind(new.url.as_str())
-                .bind(new.title.as_ref())
-                .bind(new.source_host.as_str())
-                .bind(new.submitter_name.as_deref())
-                .bind(new.client_key.as_deref())
-                .bind(new.at.as_second())
-                .fetch_one(self.writer())
-                .await
-                .map_err(|e| StoreError::on_insert(e, || StoreError::DuplicateNewsLink))?;
-                Ok(NewsLinkId(id))
-            }
-
-            pub(crate) async fn review_news_link(
-                &self,
-                link: NewsLinkId,
-                status: NewsStatus,
-                event: &ModerationEvent,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let changed = sqlx::query("UPDATE news_links SET status = $1 WHERE id = $2")
-                    .bind(status.name())
-                    .bind(link.0)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if changed != 1 {
-                    return Err(StoreError::NotFound("news link"));
-                }
-                Self::insert_event(&mut tx, event).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub(crate) async fn news_links(
-                &self,
-                campaign: CampaignId,
-                status: NewsStatus,
-            ) -> Result<Vec<NewsLink>, StoreError> {
-                let rows: Vec<NewsLinkRow> = sqlx::query_as(concat!(
-                    select_news_links!(),
-                    " WHERE campaign_id = $1 AND status = $2 ORDER BY id DESC"
-                ))
-                .bind(campaign.0)
-                .bind(status.name())
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn pending_news_links(
-                &self,
-                limit: u32,
-            ) -> Result<Vec<NewsLink>, StoreError> {
-                let rows: Vec<NewsLinkRow> = sqlx::query_as(concat!(
-                    select_news_links!(),
-                    " WHERE status = 'pending' ORDER BY id LIMIT $1"
-                ))
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn add_update(
-                &self,
-                new: &NewUpdate,
-                messages: &[OutboundMessage],
-            ) -> Result<UpdateId, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO updates (campaign_id, author, title, body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                )
-                .bind(new.campaign_id.0)
-                .bind(new.author.name())
-                .bind(new.title.as_ref())
-                .bind(new.body.as_ref())
-                .bind(new.at.as_second())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
-                let messages: Vec<_> = messages.iter().map(|message| (message, new.at)).collect();
-                Self::insert_messages(&mut tx, &messages, None).await?;
-                tx.commit().await?;
-                Ok(UpdateId(id))
-            }
-
-            pub(crate) async fn updates(
-                &self,
-                campaign: CampaignId,
-            ) -> Result<Vec<Update>, StoreError> {
-                let rows: Vec<UpdateRow> = sqlx::query_as(
-                    "SELECT id, campaign_id, author, title, body, created_at FROM updates \
-                     WHERE campaign_id = $1 ORDER BY id DESC",
-                )
-                .bind(campaign.0)
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-        }
-    };
-}
-
-news_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-news_sql!(crate::postgres::PgStore, sqlx::Postgres);
 
 #[derive(sqlx::FromRow)]
 struct NewsLinkRow {

@@ -7,7 +7,7 @@ use tomar_core::contact::Channel;
 use tomar_core::message::{OutboundMessage, OutboxMessage};
 
 use crate::rows::push_list;
-use crate::{Store, StoreError};
+use crate::{Db, Store, StoreError, Tx};
 
 /// How long a claimed message is hidden from other outbox workers: a crashed worker's
 /// claims lapse after it and someone else delivers them.
@@ -24,10 +24,26 @@ impl Store {
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         dispatch!(self.claim_due_messages(now, lease_until, limit))
     }
+}
 
+store_methods! {
     /// Records delivered messages in one transaction and forgets their recipients.
-    pub async fn mark_messages_sent(&self, ids: &[i64], at: Timestamp) -> Result<(), StoreError> {
-        dispatch!(self.mark_messages_sent(ids, at))
+    pub async fn mark_messages_sent(
+        &self,
+        ids: &[i64],
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut update = sqlx::QueryBuilder::<Db<Self>>::new(
+            "UPDATE outbox SET recipient = '', attempts = attempts + 1, sent_at = ",
+        );
+        update.push_bind(at.as_second());
+        update.push(" WHERE id IN ");
+        push_list(&mut update, ids.iter().copied());
+        update.build().execute(self.writer()).await?;
+        Ok(())
     }
 
     /// Records a failed delivery, to be retried at `retry_at` or, with `None`, given up.
@@ -38,47 +54,62 @@ impl Store {
         retry_at: Option<Timestamp>,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        dispatch!(self.mark_message_failed(id, error, retry_at, at))
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
+             next_attempt_at = COALESCE($2, next_attempt_at), \
+             failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END WHERE id = $4",
+        )
+        .bind(error)
+        .bind(retry_at.map(|t| t.as_second()))
+        .bind(at.as_second())
+        .bind(id)
+        .execute(self.writer())
+        .await?;
+        Ok(())
     }
 }
 
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! outbox_sql {
-    ($store:ty, $db:ty, $claim_lock:literal) => {
-        impl $store {
-            /// Queues messages, each created at its own time and first due at `due` (or at
-            /// once); answers their ids in the order given.
-            pub(crate) async fn insert_messages(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                messages: &[(&OutboundMessage, Timestamp)],
-                due: Option<Timestamp>,
-            ) -> Result<Vec<i64>, StoreError> {
-                let mut ids = Vec::with_capacity(messages.len());
-                // Well under either backend's limit of bound values per statement.
-                for chunk in messages.chunks(1000) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, \
-                         created_at) ",
-                    );
-                    insert.push_values(chunk, |mut row, (message, at)| {
-                        row.push_bind(message.channel.name())
-                            .push_bind(message.recipient.as_str())
-                            .push_bind(message.subject.as_str())
-                            .push_bind(message.body.as_str())
-                            .push_bind(due.unwrap_or(*at).as_second())
-                            .push_bind(at.as_second());
-                    });
-                    insert.push(" RETURNING id");
-                    let mut chunk_ids: Vec<i64> =
-                        insert.build_query_scalar().fetch_all(&mut **tx).await?;
-                    // RETURNING promises no order, but one statement draws its ids in row order.
-                    chunk_ids.sort_unstable();
-                    ids.extend(chunk_ids);
-                }
-                Ok(ids)
-            }
+backend_helpers! {
+    /// Queues messages, each created at its own time and first due at `due` (or at
+    /// once); answers their ids in the order given.
+    pub(crate) async fn insert_messages(
+        tx: &mut Tx<'_, Self>,
+        messages: &[(&OutboundMessage, Timestamp)],
+        due: Option<Timestamp>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut ids = Vec::with_capacity(messages.len());
+        // Well under either backend's limit of bound values per statement.
+        for chunk in messages.chunks(1000) {
+            let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
+                "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, \
+                 created_at) ",
+            );
+            insert.push_values(chunk, |mut row, (message, at)| {
+                row.push_bind(message.channel.name())
+                    .push_bind(message.recipient.as_str())
+                    .push_bind(message.subject.as_str())
+                    .push_bind(message.body.as_str())
+                    .push_bind(due.unwrap_or(*at).as_second())
+                    .push_bind(at.as_second());
+            });
+            insert.push(" RETURNING id");
+            let mut chunk_ids: Vec<i64> =
+                insert.build_query_scalar().fetch_all(&mut **tx).await?;
+            // RETURNING promises no order, but one statement draws its ids in row order.
+            chunk_ids.sort_unstable();
+            ids.extend(chunk_ids);
+        }
+        Ok(ids)
+    }
+}
 
-            pub(crate) async fn claim_due_messages(
+/// Claiming, whose lock clause `$claim_lock` differs by backend: the single SQLite writer
+/// connection already makes claims exclusive, while PostgreSQL's several processes each skip
+/// the rows another holds.
+macro_rules! claim_sql {
+    ($store:ty, $claim_lock:literal) => {
+        impl $store {
+            async fn claim_due_messages(
                 &self,
                 now: Timestamp,
                 lease_until: Timestamp,
@@ -98,57 +129,12 @@ macro_rules! outbox_sql {
                 .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
-
-            pub(crate) async fn mark_messages_sent(
-                &self,
-                ids: &[i64],
-                at: Timestamp,
-            ) -> Result<(), StoreError> {
-                if ids.is_empty() {
-                    return Ok(());
-                }
-                let mut update = sqlx::QueryBuilder::<$db>::new(
-                    "UPDATE outbox SET recipient = '', attempts = attempts + 1, sent_at = ",
-                );
-                update.push_bind(at.as_second());
-                update.push(" WHERE id IN ");
-                push_list(&mut update, ids.iter().copied());
-                update.build().execute(self.writer()).await?;
-                Ok(())
-            }
-
-            pub(crate) async fn mark_message_failed(
-                &self,
-                id: i64,
-                error: &str,
-                retry_at: Option<Timestamp>,
-                at: Timestamp,
-            ) -> Result<(), StoreError> {
-                sqlx::query(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
-                     next_attempt_at = COALESCE($2, next_attempt_at), \
-                     failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END WHERE id = $4",
-                )
-                .bind(error)
-                .bind(retry_at.map(|t| t.as_second()))
-                .bind(at.as_second())
-                .bind(id)
-                .execute(self.writer())
-                .await?;
-                Ok(())
-            }
         }
     };
 }
 
-// The single SQLite writer connection already makes claims exclusive; PostgreSQL's several
-// processes each skip the rows another holds.
-outbox_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite, "");
-outbox_sql!(
-    crate::postgres::PgStore,
-    sqlx::Postgres,
-    " FOR UPDATE SKIP LOCKED"
-);
+claim_sql!(crate::sqlite::SqliteStore, "");
+claim_sql!(crate::postgres::PgStore, " FOR UPDATE SKIP LOCKED");
 
 #[derive(sqlx::FromRow)]
 struct OutboxRow {

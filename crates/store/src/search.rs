@@ -58,7 +58,8 @@ macro_rules! search_columns {
     };
 }
 
-/// The SQL of this feature, written once and compiled for each backend.
+/// The queries over the index, compiled for each backend with the name of its campaign column
+/// (`$key`) and its match condition on the expression in `$1` (`$matches`).
 macro_rules! search_sql {
     ($store:ty, $key:literal, $matches:literal) => {
         impl $store {

@@ -9,7 +9,7 @@ use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, With
 use tomar_core::verification::VerificationId;
 
 use crate::rows::{count, optional_timestamp, push_list, timestamp};
-use crate::{Store, StoreError};
+use crate::{Db, Store, StoreError, Tx};
 
 /// One signer's confirmation, as the group commit takes it.
 #[derive(Clone, Debug)]
@@ -61,61 +61,6 @@ impl Recount {
 }
 
 impl Store {
-    /// Group commit of confirmations for one campaign, in one transaction: each consumes its
-    /// verification (once), each new signer gets the next sequence number, a contact that
-    /// already signed is skipped, and the campaign's counters move once for the whole
-    /// batch. Answers what became of each, in order.
-    pub async fn add_confirmations(
-        &self,
-        campaign: CampaignId,
-        text_version: u32,
-        batch: &[Confirmation],
-        at: Timestamp,
-    ) -> Result<Vec<Confirmed>, StoreError> {
-        dispatch!(self.add_confirmations(campaign, text_version, batch, at))
-    }
-
-    /// Confirmed signatures, newest first, with sequence numbers below `before`.
-    pub async fn signatures_page(
-        &self,
-        campaign: CampaignId,
-        before: Option<u64>,
-        limit: u32,
-    ) -> Result<Vec<Signature>, StoreError> {
-        dispatch!(self.signatures_page(campaign, before, limit))
-    }
-
-    /// A signature by the keyed hash of its withdrawal token.
-    pub async fn signature_by_withdraw_key(
-        &self,
-        withdraw_key: &WithdrawKey,
-    ) -> Result<Option<Signature>, StoreError> {
-        dispatch!(self.signature_by_withdraw_key(withdraw_key))
-    }
-
-    /// This contact's signature on the campaign, whatever its status.
-    pub async fn signature_by_signer(
-        &self,
-        campaign: CampaignId,
-        contact_key: &ContactKey,
-    ) -> Result<Option<Signature>, StoreError> {
-        dispatch!(self.signature_by_signer(campaign, contact_key))
-    }
-
-    /// Withdraws a confirmed signature; answers its campaign, or `None` if there was none.
-    pub async fn withdraw_signature(
-        &self,
-        owner: &SignatureOwner<'_>,
-        at: Timestamp,
-    ) -> Result<Option<CampaignId>, StoreError> {
-        dispatch!(self.withdraw_signature(owner, at))
-    }
-
-    /// Campaigns that hold signatures: published, ended or suspended ones.
-    pub async fn signed_campaign_ids(&self) -> Result<Vec<CampaignId>, StoreError> {
-        dispatch!(self.signed_campaign_ids())
-    }
-
     /// Recounts every campaign that holds signatures and repairs drifted counts. Answers the
     /// campaigns whose count had drifted, with the count as stored and as recounted.
     pub async fn reconcile_counts(&self) -> Result<Vec<(CampaignId, Recount)>, StoreError> {
@@ -128,20 +73,6 @@ impl Store {
         }
         Ok(drifted)
     }
-
-    /// Recounts a campaign's confirmed signatures from the rows and repairs the stored
-    /// count if it drifted. Answers the count as it was and as it is.
-    pub async fn recount_signatures(&self, campaign: CampaignId) -> Result<Recount, StoreError> {
-        dispatch!(self.recount_signatures(campaign))
-    }
-
-    /// The sealed contacts of confirmed signers who asked for news of the campaign.
-    pub async fn sealed_contacts_for_updates(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<Vec<String>, StoreError> {
-        dispatch!(self.sealed_contacts_for_updates(campaign))
-    }
 }
 
 /// `SELECT … FROM signatures`, in [`SignatureRow`]'s order.
@@ -152,316 +83,322 @@ macro_rules! select_signatures {
     };
 }
 
-/// The SQL of this feature, written once and compiled for each backend.
-macro_rules! signature_sql {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn add_confirmations(
-                &self,
-                campaign: CampaignId,
-                text_version: u32,
-                batch: &[Confirmation],
-                at: Timestamp,
-            ) -> Result<Vec<Confirmed>, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                // Touching the row first takes its lock (PostgreSQL) or the write lock
-                // (SQLite), so sequence numbers are handed out by one batch at a time and
-                // what is read below cannot change before the commit.
-                let last: Option<i64> = sqlx::query_scalar(
-                    "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
-                     RETURNING last_sequence",
-                )
-                .bind(campaign.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(mut last) = last else {
-                    return Err(StoreError::NotFound("campaign"));
-                };
-                // A few statements for the whole batch, whatever its size: each statement
-                // is a round trip to the database.
-                let mut unused = Self::consume_verifications(&mut tx, batch, at).await?;
-                let mut signed = Self::signed_among(&mut tx, campaign, batch).await?;
-                let mut numbered = Vec::with_capacity(batch.len());
-                let outcomes = batch
-                    .iter()
-                    .map(|confirmation| {
-                        if let Some(verification) = &confirmation.verification_id {
-                            if !unused.remove(verification.as_ref()) {
-                                return Confirmed::VerificationUsed;
-                            }
-                        }
-                        if !signed.insert(confirmation.signature.contact_key.as_ref()) {
-                            return Confirmed::AlreadySigned;
-                        }
-                        last += 1;
-                        numbered.push((confirmation, last));
-                        Confirmed::Signed(last as u64)
-                    })
-                    .collect();
-                Self::insert_signatures(&mut tx, campaign, text_version, &numbered).await?;
-                sqlx::query(
-                    "UPDATE campaigns SET last_sequence = $1, \
-                     signature_count = signature_count + $2 WHERE id = $3",
-                )
-                .bind(last)
-                .bind(numbered.len() as i64)
+store_methods! {
+    /// Group commit of confirmations for one campaign, in one transaction: each consumes its
+    /// verification (once), each new signer gets the next sequence number, a contact that
+    /// already signed is skipped, and the campaign's counters move once for the whole
+    /// batch. Answers what became of each, in order.
+    pub async fn add_confirmations(
+        &self,
+        campaign: CampaignId,
+        text_version: u32,
+        batch: &[Confirmation],
+        at: Timestamp,
+    ) -> Result<Vec<Confirmed>, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        // Touching the row first takes its lock (PostgreSQL) or the write lock
+        // (SQLite), so sequence numbers are handed out by one batch at a time and
+        // what is read below cannot change before the commit.
+        let last: Option<i64> = sqlx::query_scalar(
+            "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
+             RETURNING last_sequence",
+        )
+        .bind(campaign.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(mut last) = last else {
+            return Err(StoreError::NotFound("campaign"));
+        };
+        // A few statements for the whole batch, whatever its size: each statement
+        // is a round trip to the database.
+        let mut unused = Self::consume_verifications(&mut tx, batch, at).await?;
+        let mut signed = Self::signed_among(&mut tx, campaign, batch).await?;
+        let mut numbered = Vec::with_capacity(batch.len());
+        let outcomes = batch
+            .iter()
+            .map(|confirmation| {
+                if let Some(verification) = &confirmation.verification_id
+                    && !unused.remove(verification.as_ref())
+                {
+                    return Confirmed::VerificationUsed;
+                }
+                if !signed.insert(confirmation.signature.contact_key.as_ref()) {
+                    return Confirmed::AlreadySigned;
+                }
+                last += 1;
+                numbered.push((confirmation, last));
+                Confirmed::Signed(last as u64)
+            })
+            .collect();
+        Self::insert_signatures(&mut tx, campaign, text_version, &numbered).await?;
+        sqlx::query(
+            "UPDATE campaigns SET last_sequence = $1, \
+             signature_count = signature_count + $2 WHERE id = $3",
+        )
+        .bind(last)
+        .bind(numbered.len() as i64)
+        .bind(campaign.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// Confirmed signatures, newest first, with sequence numbers below `before`.
+    pub async fn signatures_page(
+        &self,
+        campaign: CampaignId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<Signature>, StoreError> {
+        let before = before.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let rows: Vec<SignatureRow> = sqlx::query_as(concat!(
+            select_signatures!(),
+            " WHERE campaign_id = $1 AND status = 'confirmed' AND sequence < $2 \
+             ORDER BY sequence DESC LIMIT $3"
+        ))
+        .bind(campaign.0)
+        .bind(before)
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// A signature by the keyed hash of its withdrawal token.
+    pub async fn signature_by_withdraw_key(
+        &self,
+        withdraw_key: &WithdrawKey,
+    ) -> Result<Option<Signature>, StoreError> {
+        let row: Option<SignatureRow> = sqlx::query_as(concat!(
+            select_signatures!(),
+            " WHERE withdraw_key = $1"
+        ))
+        .bind(withdraw_key.as_ref())
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    /// This contact's signature on the campaign, whatever its status.
+    pub async fn signature_by_signer(
+        &self,
+        campaign: CampaignId,
+        contact_key: &ContactKey,
+    ) -> Result<Option<Signature>, StoreError> {
+        let row: Option<SignatureRow> = sqlx::query_as(concat!(
+            select_signatures!(),
+            " WHERE campaign_id = $1 AND contact_key = $2"
+        ))
+        .bind(campaign.0)
+        .bind(contact_key.as_ref())
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    /// Withdraws a confirmed signature; answers its campaign, or `None` if there was none.
+    pub async fn withdraw_signature(
+        &self,
+        owner: &SignatureOwner<'_>,
+        at: Timestamp,
+    ) -> Result<Option<CampaignId>, StoreError> {
+        let (withdraw_key, signer) = match owner {
+            SignatureOwner::WithdrawKey(key) => (Some(key.as_ref()), None),
+            SignatureOwner::Signer(campaign, contact_key) => {
+                (None, Some((campaign.0, contact_key.as_ref())))
+            }
+        };
+        let mut tx = self.writer().begin().await?;
+        let campaign: Option<i64> = sqlx::query_scalar(
+            "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
+             WHERE status = 'confirmed' \
+             AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
+             RETURNING campaign_id",
+        )
+        .bind(at.as_second())
+        .bind(withdraw_key)
+        .bind(signer.map(|(campaign, _)| campaign))
+        .bind(signer.map(|(_, key)| key))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(campaign) = campaign else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE campaigns SET signature_count = signature_count - 1 WHERE id = $1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(CampaignId(campaign)))
+    }
+
+    /// Campaigns that hold signatures: published, ended or suspended ones.
+    pub async fn signed_campaign_ids(
+        &self,
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM campaigns \
+             WHERE lifecycle IN ('published', 'ended', 'suspended') ORDER BY id",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        Ok(ids.into_iter().map(CampaignId).collect())
+    }
+
+    /// Recounts a campaign's confirmed signatures from the rows and repairs the stored
+    /// count if it drifted. Answers the count as it was and as it is.
+    pub async fn recount_signatures(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Recount, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let stored: Option<i64> = sqlx::query_scalar(
+            "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
+             RETURNING signature_count",
+        )
+        .bind(campaign.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(stored) = stored else {
+            return Err(StoreError::NotFound("campaign"));
+        };
+        let actual: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM signatures WHERE campaign_id = $1 AND status = 'confirmed'",
+        )
+        .bind(campaign.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if stored != actual {
+            sqlx::query("UPDATE campaigns SET signature_count = $1 WHERE id = $2")
+                .bind(actual)
                 .bind(campaign.0)
                 .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
-                Ok(outcomes)
-            }
-
-            /// Marks the batch's verifications used; answers those that were not used before.
-            async fn consume_verifications(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                batch: &[Confirmation],
-                at: Timestamp,
-            ) -> Result<std::collections::HashSet<String>, StoreError> {
-                let ids: Vec<&str> = batch
-                    .iter()
-                    .filter_map(|c| c.verification_id.as_ref().map(AsRef::as_ref))
-                    .collect();
-                if ids.is_empty() {
-                    return Ok(Default::default());
-                }
-                let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE verifications SET consumed_at = ");
-                query.push_bind(at.as_second());
-                query.push(" WHERE consumed_at IS NULL AND id IN ");
-                push_list(&mut query, ids);
-                query.push(" RETURNING id");
-                let consumed: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
-                Ok(consumed.into_iter().collect())
-            }
-
-            /// The contact keys of the batch that already have a signature on the campaign.
-            async fn signed_among<'b>(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                campaign: CampaignId,
-                batch: &'b [Confirmation],
-            ) -> Result<std::collections::HashSet<&'b str>, StoreError> {
-                if batch.is_empty() {
-                    return Ok(Default::default());
-                }
-                let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT contact_key FROM signatures WHERE campaign_id = ",
-                );
-                query.push_bind(campaign.0);
-                query.push(" AND contact_key IN ");
-                push_list(
-                    &mut query,
-                    batch.iter().map(|c| c.signature.contact_key.as_ref()),
-                );
-                let found: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
-                let found: std::collections::HashSet<String> = found.into_iter().collect();
-                // Answered as the batch's own strings, so the caller can add to the set.
-                Ok(batch
-                    .iter()
-                    .map(|c| c.signature.contact_key.as_ref())
-                    .filter(|key| found.contains(*key))
-                    .collect())
-            }
-
-            /// Writes numbered signatures, and each number onto the verification it came from.
-            async fn insert_signatures(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                campaign: CampaignId,
-                text_version: u32,
-                numbered: &[(&Confirmation, i64)],
-            ) -> Result<(), StoreError> {
-                if numbered.is_empty() {
-                    return Ok(());
-                }
-                let mut insert = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO signatures (campaign_id, sequence, name, public, \
-                     wants_updates, contact_sealed, contact_key, withdraw_key, status, \
-                     text_version, created_at, confirmed_at) ",
-                );
-                insert.push_values(numbered, |mut row, (confirmation, sequence)| {
-                    let signature = &confirmation.signature;
-                    row.push_bind(campaign.0)
-                        .push_bind(*sequence)
-                        .push_bind(signature.name.as_ref())
-                        .push_bind(signature.public)
-                        .push_bind(signature.wants_updates)
-                        .push_bind(signature.sealed_contact.as_deref())
-                        .push_bind(signature.contact_key.as_ref())
-                        .push_bind(signature.withdraw_key.as_ref().map(AsRef::as_ref))
-                        .push_bind("confirmed")
-                        .push_bind(i64::from(text_version))
-                        .push_bind(signature.created_at.as_second())
-                        .push_bind(signature.confirmed_at.as_second());
-                });
-                insert.build().execute(&mut **tx).await?;
-                let from_codes: Vec<_> = numbered
-                    .iter()
-                    .filter_map(|(c, sequence)| Some((c.verification_id.as_ref()?.as_ref(), *sequence)))
-                    .collect();
-                if from_codes.is_empty() {
-                    return Ok(());
-                }
-                let mut update = sqlx::QueryBuilder::<$db>::new(
-                    "UPDATE verifications SET signature_sequence = numbered.column2 FROM (",
-                );
-                update.push_values(from_codes, |mut row, (id, sequence)| {
-                    row.push_bind(id).push_bind(sequence);
-                });
-                update.push(") AS numbered WHERE verifications.id = numbered.column1");
-                update.build().execute(&mut **tx).await?;
-                Ok(())
-            }
-
-            pub(crate) async fn signatures_page(
-                &self,
-                campaign: CampaignId,
-                before: Option<u64>,
-                limit: u32,
-            ) -> Result<Vec<Signature>, StoreError> {
-                let before = before.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
-                let rows: Vec<SignatureRow> = sqlx::query_as(concat!(
-                    select_signatures!(),
-                    " WHERE campaign_id = $1 AND status = 'confirmed' AND sequence < $2 \
-                     ORDER BY sequence DESC LIMIT $3"
-                ))
-                .bind(campaign.0)
-                .bind(before)
-                .bind(i64::from(limit))
-                .fetch_all(self.reader())
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            pub(crate) async fn signature_by_withdraw_key(
-                &self,
-                withdraw_key: &WithdrawKey,
-            ) -> Result<Option<Signature>, StoreError> {
-                let row: Option<SignatureRow> = sqlx::query_as(concat!(
-                    select_signatures!(),
-                    " WHERE withdraw_key = $1"
-                ))
-                .bind(withdraw_key.as_ref())
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            pub(crate) async fn signature_by_signer(
-                &self,
-                campaign: CampaignId,
-                contact_key: &ContactKey,
-            ) -> Result<Option<Signature>, StoreError> {
-                let row: Option<SignatureRow> = sqlx::query_as(concat!(
-                    select_signatures!(),
-                    " WHERE campaign_id = $1 AND contact_key = $2"
-                ))
-                .bind(campaign.0)
-                .bind(contact_key.as_ref())
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            pub(crate) async fn withdraw_signature(
-                &self,
-                owner: &SignatureOwner<'_>,
-                at: Timestamp,
-            ) -> Result<Option<CampaignId>, StoreError> {
-                let (withdraw_key, signer) = match owner {
-                    SignatureOwner::WithdrawKey(key) => (Some(key.as_ref()), None),
-                    SignatureOwner::Signer(campaign, contact_key) => {
-                        (None, Some((campaign.0, contact_key.as_ref())))
-                    }
-                };
-                let mut tx = self.writer().begin().await?;
-                let campaign: Option<i64> = sqlx::query_scalar(
-                    "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
-                     WHERE status = 'confirmed' \
-                     AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
-                     RETURNING campaign_id",
-                )
-                .bind(at.as_second())
-                .bind(withdraw_key)
-                .bind(signer.map(|(campaign, _)| campaign))
-                .bind(signer.map(|(_, key)| key))
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(campaign) = campaign else {
-                    return Ok(None);
-                };
-                sqlx::query("UPDATE campaigns SET signature_count = signature_count - 1 WHERE id = $1")
-                    .bind(campaign)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(Some(CampaignId(campaign)))
-            }
-
-            pub(crate) async fn signed_campaign_ids(
-                &self,
-            ) -> Result<Vec<CampaignId>, StoreError> {
-                let ids: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM campaigns \
-                     WHERE lifecycle IN ('published', 'ended', 'suspended') ORDER BY id",
-                )
-                .fetch_all(self.reader())
-                .await?;
-                Ok(ids.into_iter().map(CampaignId).collect())
-            }
-
-            pub(crate) async fn recount_signatures(
-                &self,
-                campaign: CampaignId,
-            ) -> Result<Recount, StoreError> {
-                let mut tx = self.writer().begin().await?;
-                let stored: Option<i64> = sqlx::query_scalar(
-                    "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
-                     RETURNING signature_count",
-                )
-                .bind(campaign.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(stored) = stored else {
-                    return Err(StoreError::NotFound("campaign"));
-                };
-                let actual: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM signatures WHERE campaign_id = $1 AND status = 'confirmed'",
-                )
-                .bind(campaign.0)
-                .fetch_one(&mut *tx)
-                .await?;
-                if stored != actual {
-                    sqlx::query("UPDATE campaigns SET signature_count = $1 WHERE id = $2")
-                        .bind(actual)
-                        .bind(campaign.0)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(Recount {
-                    stored: stored.max(0) as u64,
-                    actual: actual.max(0) as u64,
-                })
-            }
-
-            pub(crate) async fn sealed_contacts_for_updates(
-                &self,
-                campaign: CampaignId,
-            ) -> Result<Vec<String>, StoreError> {
-                Ok(sqlx::query_scalar(
-                    "SELECT contact_sealed FROM signatures WHERE campaign_id = $1 \
-                     AND status = 'confirmed' AND wants_updates AND contact_sealed IS NOT NULL \
-                     ORDER BY sequence",
-                )
-                .bind(campaign.0)
-                .fetch_all(self.reader())
-                .await?)
-            }
         }
-    };
+        tx.commit().await?;
+        Ok(Recount {
+            stored: stored.max(0) as u64,
+            actual: actual.max(0) as u64,
+        })
+    }
+
+    /// The sealed contacts of confirmed signers who asked for news of the campaign.
+    pub async fn sealed_contacts_for_updates(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT contact_sealed FROM signatures WHERE campaign_id = $1 \
+             AND status = 'confirmed' AND wants_updates AND contact_sealed IS NOT NULL \
+             ORDER BY sequence",
+        )
+        .bind(campaign.0)
+        .fetch_all(self.reader())
+        .await?)
+    }
 }
 
-signature_sql!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-signature_sql!(crate::postgres::PgStore, sqlx::Postgres);
+backend_helpers! {
+    /// Marks the batch's verifications used; answers those that were not used before.
+    pub(crate) async fn consume_verifications(
+        tx: &mut Tx<'_, Self>,
+        batch: &[Confirmation],
+        at: Timestamp,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let ids: Vec<&str> = batch
+            .iter()
+            .filter_map(|c| c.verification_id.as_ref().map(AsRef::as_ref))
+            .collect();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut query = sqlx::QueryBuilder::<Db<Self>>::new("UPDATE verifications SET consumed_at = ");
+        query.push_bind(at.as_second());
+        query.push(" WHERE consumed_at IS NULL AND id IN ");
+        push_list(&mut query, ids);
+        query.push(" RETURNING id");
+        let consumed: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
+        Ok(consumed.into_iter().collect())
+    }
+
+    /// The contact keys of the batch that already have a signature on the campaign.
+    pub(crate) async fn signed_among<'b>(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        batch: &'b [Confirmation],
+    ) -> Result<std::collections::HashSet<&'b str>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut query = sqlx::QueryBuilder::<Db<Self>>::new(
+            "SELECT contact_key FROM signatures WHERE campaign_id = ",
+        );
+        query.push_bind(campaign.0);
+        query.push(" AND contact_key IN ");
+        push_list(
+            &mut query,
+            batch.iter().map(|c| c.signature.contact_key.as_ref()),
+        );
+        let found: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
+        let found: std::collections::HashSet<String> = found.into_iter().collect();
+        // Answered as the batch's own strings, so the caller can add to the set.
+        Ok(batch
+            .iter()
+            .map(|c| c.signature.contact_key.as_ref())
+            .filter(|key| found.contains(*key))
+            .collect())
+    }
+
+    /// Writes numbered signatures, and each number onto the verification it came from.
+    pub(crate) async fn insert_signatures(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        text_version: u32,
+        numbered: &[(&Confirmation, i64)],
+    ) -> Result<(), StoreError> {
+        if numbered.is_empty() {
+            return Ok(());
+        }
+        let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
+            "INSERT INTO signatures (campaign_id, sequence, name, public, \
+             wants_updates, contact_sealed, contact_key, withdraw_key, status, \
+             text_version, created_at, confirmed_at) ",
+        );
+        insert.push_values(numbered, |mut row, (confirmation, sequence)| {
+            let signature = &confirmation.signature;
+            row.push_bind(campaign.0)
+                .push_bind(*sequence)
+                .push_bind(signature.name.as_ref())
+                .push_bind(signature.public)
+                .push_bind(signature.wants_updates)
+                .push_bind(signature.sealed_contact.as_deref())
+                .push_bind(signature.contact_key.as_ref())
+                .push_bind(signature.withdraw_key.as_ref().map(AsRef::as_ref))
+                .push_bind("confirmed")
+                .push_bind(i64::from(text_version))
+                .push_bind(signature.created_at.as_second())
+                .push_bind(signature.confirmed_at.as_second());
+        });
+        insert.build().execute(&mut **tx).await?;
+        let from_codes: Vec<_> = numbered
+            .iter()
+            .filter_map(|(c, sequence)| Some((c.verification_id.as_ref()?.as_ref(), *sequence)))
+            .collect();
+        if from_codes.is_empty() {
+            return Ok(());
+        }
+        let mut update = sqlx::QueryBuilder::<Db<Self>>::new(
+            "UPDATE verifications SET signature_sequence = numbered.column2 FROM (",
+        );
+        update.push_values(from_codes, |mut row, (id, sequence)| {
+            row.push_bind(id).push_bind(sequence);
+        });
+        update.push(") AS numbered WHERE verifications.id = numbered.column1");
+        update.build().execute(&mut **tx).await?;
+        Ok(())
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct SignatureRow {

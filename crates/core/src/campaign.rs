@@ -62,6 +62,14 @@ pub struct CampaignText {
 impl CampaignText {
     pub const TITLE_MAX: usize = 120;
     pub const LINE_MAX: usize = 200;
+
+    /// The addressees as lines of text, each its name and its position, in order.
+    pub fn addressee_lines(&self) -> Vec<(String, String)> {
+        self.addressees
+            .iter()
+            .map(|a| (a.name.to_string(), a.position.to_string()))
+            .collect()
+    }
 }
 
 /// A campaign as it is about to be stored for the first time.

@@ -1,7 +1,7 @@
 //! The JSON API over HTTP: the same signing rules as the pages, errors as problem+json in
 //! the caller's language, and an OpenAPI document that lists every route.
 
-use crate::support::{Backend, TestApp, code_in};
+use crate::support::{TestApp, code_in, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -65,19 +65,7 @@ async fn signs_through_the_api(app: &TestApp) {
     assert_eq!(older["items"][0]["number"].as_u64(), Some(next - 1));
 }
 
-#[tokio::test]
-async fn a_person_signs_through_the_api_on_sqlite() {
-    signs_through_the_api(&TestApp::demo().await).await;
-}
-
-#[tokio::test]
-async fn a_person_signs_through_the_api_on_postgres() {
-    let Some(app) = TestApp::spawn(Backend::Postgres, true).await else {
-        return;
-    };
-    signs_through_the_api(&app).await;
-    app.finish().await;
-}
+on_both_backends!(signs_through_the_api, demo: true);
 
 #[tokio::test]
 async fn refusals_are_problem_json_in_the_callers_language() {

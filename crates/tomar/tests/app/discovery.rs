@@ -252,13 +252,7 @@ async fn feeds_validate_as_atom() {
 #[tokio::test]
 async fn campaign_pages_carry_previews_one_canonical_link_and_share_links() {
     let app = TestApp::demo().await;
-    let id = app
-        .store
-        .campaign(&tomar_core::names::CampaignRef::parse("clean-river").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = app.campaign("clean-river").await.id;
     for path in ["/clean-river".to_owned(), format!("/{id}")] {
         let page = app.page(&path).await;
         let canonical = format!("<link rel=\"canonical\" href=\"{}/{id}\">", app.base);

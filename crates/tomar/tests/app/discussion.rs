@@ -1,7 +1,7 @@
 //! Discussion and news over HTTP: threads one level deep, anonymity, escaping, limits,
 //! switches, flags and their moderation, news links through review, and the JSON API.
 
-use crate::support::{Backend, Browser, TestApp, location};
+use crate::support::{Browser, TestApp, location, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tomar_core::member::Role;
@@ -95,19 +95,7 @@ async fn threads_read_as_in_the_reference(app: &TestApp) {
     assert!(member.page(app, "/me").await.contains("از طرف عضو"));
 }
 
-#[tokio::test]
-async fn threads_read_as_in_the_reference_on_sqlite() {
-    threads_read_as_in_the_reference(&TestApp::demo().await).await;
-}
-
-#[tokio::test]
-async fn threads_read_as_in_the_reference_on_postgres() {
-    let Some(app) = TestApp::spawn(Backend::Postgres, true).await else {
-        return;
-    };
-    threads_read_as_in_the_reference(&app).await;
-    app.finish().await;
-}
+on_both_backends!(threads_read_as_in_the_reference, demo: true);
 
 #[tokio::test]
 async fn hostile_comments_are_escaped_and_links_carry_ugc() {

@@ -1,6 +1,6 @@
 //! The pages over real HTTP, against Tomar started as `tomar serve` starts it.
 
-use crate::support::{Backend, TestApp};
+use crate::support::{Backend, TestApp, on_both_backends};
 use jiff::ToSpan;
 use tomar_core::body::LetterBody;
 use tomar_core::calendar::{format_instant, iran_date};
@@ -108,12 +108,7 @@ async fn every_section_of_the_reference_page(app: &TestApp) {
     assert!(news.contains("شورای شهر نیک‌آباد بررسی طرح"));
     assert!(!news.contains("هنوز بررسی نشده"), "only approved links");
 
-    let demo = app
-        .store
-        .campaign(&CampaignRef::parse("demo").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let demo = app.campaign("demo").await;
     let approved = format_instant(demo.published_at.unwrap(), Language::Fa);
     assert!(
         section(&page, "approval").contains(&approved),
@@ -123,29 +118,12 @@ async fn every_section_of_the_reference_page(app: &TestApp) {
     assert!(section(&page, "meta").contains(&start));
 }
 
-#[tokio::test]
-async fn the_campaign_page_has_every_section_in_order_on_sqlite() {
-    every_section_of_the_reference_page(&TestApp::demo().await).await;
-}
-
-#[tokio::test]
-async fn the_campaign_page_has_every_section_in_order_on_postgres() {
-    let Some(app) = TestApp::spawn(Backend::Postgres, true).await else {
-        return;
-    };
-    every_section_of_the_reference_page(&app).await;
-    app.finish().await;
-}
+on_both_backends!(every_section_of_the_reference_page, demo: true);
 
 #[tokio::test]
 async fn the_number_and_the_slug_show_the_same_campaign() {
     let app = TestApp::demo().await;
-    let demo = app
-        .store
-        .campaign(&CampaignRef::parse("demo").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let demo = app.campaign("demo").await;
     let by_slug = app.page("/demo").await;
     let by_number = app.page(&format!("/{}", demo.id)).await;
     let persian_number = Language::Fa.number(demo.id);
@@ -288,32 +266,13 @@ async fn the_language_toggle_switches_to_english_and_is_remembered() {
         page.contains("href=\"/demo?lang=fa\""),
         "the toggle leads back"
     );
-    let demo = app
-        .store
-        .campaign(&CampaignRef::parse("demo").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let demo = app.campaign("demo").await;
     assert!(page.contains(&format_instant(demo.published_at.unwrap(), Language::En)));
     assert!(!page.contains('۵'), "ASCII digits in English");
 
-    let remembered = visitor
-        .get(app.url("/demo"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let remembered = app.page_for(&visitor, "/demo").await;
     assert!(remembered.contains("<html lang=\"en\" dir=\"ltr\">"));
-    let back = visitor
-        .get(app.url("/?lang=fa"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let back = app.page_for(&visitor, "/?lang=fa").await;
     assert!(back.contains("<html lang=\"fa\" dir=\"rtl\">"));
 
     let first_visit = app

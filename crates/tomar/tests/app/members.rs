@@ -1,16 +1,9 @@
 //! Members over HTTP: passwordless login, sessions that hold across server processes and
 //! end on logout, the member's page, and signing in one step.
 
-use crate::support::{Backend, Browser, TestApp, location};
+use crate::support::{Browser, TestApp, location, on_both_backends};
 use reqwest::StatusCode;
 use tomar_core::member::Role;
-use tomar_core::names::CampaignRef;
-
-async fn count(app: &TestApp, campaign: &str) -> u64 {
-    let campaign = CampaignRef::parse(campaign).unwrap();
-    let campaign = app.store.campaign(&campaign).await.unwrap().unwrap();
-    campaign.signature_count
-}
 
 #[tokio::test]
 async fn members_log_in_with_a_code_and_out_everywhere() {
@@ -141,7 +134,7 @@ async fn members_sign_in_one_step_and_withdraw_from_their_page(app: &TestApp) {
         "no contact field for a member"
     );
 
-    let before = count(app, "library-hours").await;
+    let before = app.campaign("library-hours").await.signature_count;
     let sent = app.message_count();
     let signed = member
         .post(
@@ -154,7 +147,10 @@ async fn members_sign_in_one_step_and_withdraw_from_their_page(app: &TestApp) {
     let thanks = member.page(app, "/library-hours/signed").await;
     let number = tomar_core::language::Language::Fa.count(before + 1);
     assert!(thanks.contains(&number), "{thanks}");
-    assert_eq!(count(app, "library-hours").await, before + 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        before + 1
+    );
     assert_eq!(app.message_count(), sent, "no code for a member");
 
     // The page now says so instead of offering the form.
@@ -165,19 +161,17 @@ async fn members_sign_in_one_step_and_withdraw_from_their_page(app: &TestApp) {
     member
         .post(app, "/library-hours/sign", &[("name", "کاوه آهنگر")])
         .await;
-    assert_eq!(count(app, "library-hours").await, before + 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        before + 1
+    );
 
     let me = member.page(app, "/me").await;
-    let campaign = app
-        .store
-        .campaign(&CampaignRef::parse("library-hours").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let campaign = app.campaign("library-hours").await;
     let withdraw = format!("/me/signatures/{}/withdraw", campaign.id);
     assert!(me.contains(&withdraw), "listed with a withdraw button");
     assert_eq!(location(&member.post(app, &withdraw, &[]).await), "/me");
-    assert_eq!(count(app, "library-hours").await, before);
+    assert_eq!(app.campaign("library-hours").await.signature_count, before);
     assert!(!member.page(app, "/me").await.contains(&withdraw));
     assert_eq!(
         member.post(app, &withdraw, &[]).await.status(),
@@ -185,20 +179,7 @@ async fn members_sign_in_one_step_and_withdraw_from_their_page(app: &TestApp) {
     );
 }
 
-#[tokio::test]
-async fn members_sign_in_one_step_on_sqlite() {
-    let app = TestApp::demo().await;
-    members_sign_in_one_step_and_withdraw_from_their_page(&app).await;
-}
-
-#[tokio::test]
-async fn members_sign_in_one_step_on_postgres() {
-    let Some(app) = TestApp::spawn(Backend::Postgres, true).await else {
-        return;
-    };
-    members_sign_in_one_step_and_withdraw_from_their_page(&app).await;
-    app.finish().await;
-}
+on_both_backends!(members_sign_in_one_step_and_withdraw_from_their_page, demo: true);
 
 #[tokio::test]
 async fn member_pages_refuse_forms_without_their_token() {

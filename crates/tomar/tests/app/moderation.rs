@@ -2,7 +2,7 @@
 //! moderators review them, admins run the platform. Every protected page is tried by every
 //! role.
 
-use crate::support::{Backend, Browser, TestApp, code_in, location};
+use crate::support::{Browser, TestApp, code_in, location, on_both_backends};
 use jiff::ToSpan;
 use reqwest::StatusCode;
 use tomar_core::calendar::{iran_date, solar_hijri_numeric};
@@ -243,12 +243,7 @@ async fn the_whole_story(app: &TestApp) {
             .await
             .contains("در جمعه‌ها و تعطیلات")
     );
-    let campaign = app
-        .store
-        .campaign(&CampaignRef::Id(id))
-        .await
-        .unwrap()
-        .unwrap();
+    let campaign = app.campaign(id).await;
     assert_eq!(campaign.text_version, 2);
 
     // People sign; two of three ask for news.
@@ -258,12 +253,7 @@ async fn the_whole_story(app: &TestApp) {
 
     // The campaign ends on its date; the moderator marks it succeeded and posts the news.
     tomar_store::testing::run_campaign_on(&app.store, id, today().yesterday().unwrap()).await;
-    let campaign = app
-        .store
-        .campaign(&CampaignRef::Id(id))
-        .await
-        .unwrap()
-        .unwrap();
+    let campaign = app.campaign(id).await;
     assert_eq!(campaign.status(Timestamp::now()), Status::Ended);
     assert_eq!(
         app.get(&format!("/{id}/sign")).await.status(),
@@ -315,19 +305,7 @@ async fn the_whole_story(app: &TestApp) {
     }
 }
 
-#[tokio::test]
-async fn the_whole_story_on_sqlite() {
-    the_whole_story(&TestApp::spawn(Backend::Sqlite, false).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn the_whole_story_on_postgres() {
-    let Some(app) = TestApp::spawn(Backend::Postgres, false).await else {
-        return;
-    };
-    the_whole_story(&app).await;
-    app.finish().await;
-}
+on_both_backends!(the_whole_story, demo: false);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Persona {
@@ -358,13 +336,7 @@ impl Needs {
 #[tokio::test]
 async fn every_role_against_every_protected_route() {
     let app = TestApp::demo().await;
-    let in_review = app
-        .store
-        .campaign(&CampaignRef::parse("under-review").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let in_review = app.campaign("under-review").await.id;
     let review = format!("/moderation/campaigns/{in_review}");
     let routes: Vec<(&str, String, Needs)> = vec![
         ("GET", "/me".into(), Needs::Member),
@@ -513,12 +485,7 @@ async fn admins_change_limits_texts_and_switches_without_a_restart() {
 async fn a_legal_order_suspends_signing_and_leaves_a_public_notice() {
     let app = TestApp::demo().await;
     let moderator = app.log_in("09129990000", Role::Moderator).await;
-    let campaign = app
-        .store
-        .campaign(&CampaignRef::parse("library-hours").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let campaign = app.campaign("library-hours").await;
     let review = format!("/moderation/campaigns/{}", campaign.id);
     // Forms without their token change nothing, whoever sends them.
     let forged = moderator

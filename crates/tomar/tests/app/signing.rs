@@ -1,8 +1,9 @@
 //! Signing over HTTP, as a person does it in a browser without JavaScript: the form, the
 //! code from the outbox, the thank-you page, withdrawal.
 
-use crate::support::{Backend, Browser, TestApp, code_in, location};
+use crate::support::{Browser, TestApp, code_in, location, on_both_backends};
 use reqwest::StatusCode;
+use tomar_core::contact::Contact;
 use tomar_core::names::CampaignRef;
 
 /// The signing steps of a browser on a campaign page.
@@ -18,6 +19,22 @@ trait Signs {
     ) -> reqwest::Response;
 
     async fn confirm(&self, app: &TestApp, code_page: &str, code: &str) -> reqwest::Response;
+
+    /// Signs all the way: the form, the code from the message, the code page. Answers where
+    /// the confirmed signature leads (the thank-you page).
+    async fn sign(
+        &self,
+        app: &TestApp,
+        campaign: &str,
+        name: &str,
+        contact: &str,
+        public: bool,
+    ) -> String {
+        let code_page = location(&self.request(app, campaign, name, contact, public).await);
+        let recipient = Contact::parse(contact).unwrap();
+        let code = code_in(&app.message_to(recipient.as_ref()).await);
+        location(&self.confirm(app, &code_page, &code).await)
+    }
 }
 
 impl Signs for Browser {
@@ -46,18 +63,8 @@ fn withdraw_path_in(message: &str) -> String {
     message[at..].split_whitespace().next().unwrap().to_owned()
 }
 
-async fn count(app: &TestApp, campaign: &str) -> u64 {
-    let campaign = app
-        .store
-        .campaign(&CampaignRef::parse(campaign).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    campaign.signature_count
-}
-
 async fn signs_with_a_code_and_is_counted(app: &TestApp) {
-    let before = count(app, "library-hours").await;
+    let before = app.campaign("library-hours").await.signature_count;
     let signer = Browser::open(app, "/library-hours").await;
     let response = signer
         .request(
@@ -82,7 +89,7 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     let code = code_in(&message);
     assert_eq!(code.len(), 6);
     assert_eq!(
-        count(app, "library-hours").await,
+        app.campaign("library-hours").await.signature_count,
         before,
         "nothing counted before the code"
     );
@@ -98,7 +105,10 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
         "{page}"
     );
     assert!(page.contains("https://t.me/share/url?url="));
-    assert_eq!(count(app, "library-hours").await, before + 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        before + 1
+    );
 
     let campaign = app.page("/library-hours").await;
     assert!(campaign.contains(&format!("امضاکنندگان: {number} نفر")));
@@ -109,41 +119,28 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     // The code is single use.
     let again = signer.confirm(app, &code_page, &code).await;
     assert!(location(&again).starts_with("/library-hours/signed/"));
-    assert_eq!(count(app, "library-hours").await, before + 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        before + 1
+    );
 }
 
-#[tokio::test]
-async fn a_person_signs_with_a_code_and_is_counted_on_sqlite() {
-    signs_with_a_code_and_is_counted(&TestApp::demo().await).await;
-}
-
-#[tokio::test]
-async fn a_person_signs_with_a_code_and_is_counted_on_postgres() {
-    let Some(app) = TestApp::spawn(Backend::Postgres, true).await else {
-        return;
-    };
-    signs_with_a_code_and_is_counted(&app).await;
-    app.finish().await;
-}
+on_both_backends!(signs_with_a_code_and_is_counted, demo: true);
 
 #[tokio::test]
 async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
     let app = TestApp::demo().await;
     let first = Browser::open(&app, "/clean-river").await;
-    let code_page = location(
-        &first
-            .request(
-                &app,
-                "clean-river",
-                "بهار نوروزی",
-                "bahar@Example.org",
-                true,
-            )
-            .await,
-    );
-    let code = code_in(&app.message_to("bahar@example.org").await);
-    location(&first.confirm(&app, &code_page, &code).await);
-    let after_first = count(&app, "clean-river").await;
+    first
+        .sign(
+            &app,
+            "clean-river",
+            "بهار نوروزی",
+            "bahar@Example.org",
+            true,
+        )
+        .await;
+    let after_first = app.campaign("clean-river").await.signature_count;
 
     let second = Browser::open(&app, "/clean-river").await;
     let response = second
@@ -168,13 +165,16 @@ async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
         message.contains("پیش‌تر کارزار"),
         "the message says they already signed: {message}"
     );
-    assert_eq!(count(&app, "clean-river").await, after_first);
+    assert_eq!(
+        app.campaign("clean-river").await.signature_count,
+        after_first
+    );
 }
 
 #[tokio::test]
 async fn wrong_codes_run_out() {
     let app = TestApp::demo().await;
-    let before = count(&app, "library-hours").await;
+    let before = app.campaign("library-hours").await.signature_count;
     let signer = Browser::open(&app, "/library-hours").await;
     let code_page = location(
         &signer
@@ -196,7 +196,7 @@ async fn wrong_codes_run_out() {
     }
     let too_late = signer.confirm(&app, &code_page, &code).await;
     assert_eq!(too_late.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(count(&app, "library-hours").await, before);
+    assert_eq!(app.campaign("library-hours").await.signature_count, before);
     for ugly in ["", "12345", "<script>", "1234567", "\u{0}"] {
         let response = signer.confirm(&app, &code_page, ugly).await;
         assert!(response.status().is_client_error(), "{ugly:?}");
@@ -207,19 +207,15 @@ async fn wrong_codes_run_out() {
 async fn a_hidden_name_is_counted_but_never_shown() {
     let app = TestApp::demo().await;
     let signer = Browser::open(&app, "/library-hours").await;
-    let code_page = location(
-        &signer
-            .request(
-                &app,
-                "library-hours",
-                "نامی که پنهان است",
-                "09120000001",
-                false,
-            )
-            .await,
-    );
-    let code = code_in(&app.message_to("+989120000001").await);
-    location(&signer.confirm(&app, &code_page, &code).await);
+    signer
+        .sign(
+            &app,
+            "library-hours",
+            "نامی که پنهان است",
+            "09120000001",
+            false,
+        )
+        .await;
     for path in ["/library-hours", "/library-hours/signatures"] {
         let page = app.page(path).await;
         assert!(!page.contains("نامی که پنهان است"), "{path}");
@@ -429,13 +425,13 @@ async fn a_signer_withdraws_with_the_link_from_their_message() {
     );
     let message = app.message_to("+989125550000").await;
     location(&signer.confirm(&app, &code_page, &code_in(&message)).await);
-    let signed = count(&app, "library-hours").await;
+    let signed = app.campaign("library-hours").await.signature_count;
 
     let withdraw = withdraw_path_in(&message);
     let question = signer.page(&app, &withdraw).await;
     assert!(question.contains("آیا می‌خواهید امضای شماره"));
     assert_eq!(
-        count(&app, "library-hours").await,
+        app.campaign("library-hours").await.signature_count,
         signed,
         "a GET changes nothing"
     );
@@ -443,11 +439,17 @@ async fn a_signer_withdraws_with_the_link_from_their_message() {
     let done = signer.post(&app, &withdraw, &[]).await;
     assert_eq!(done.status(), StatusCode::OK);
     assert!(done.text().await.unwrap().contains("امضای شما پس گرفته شد"));
-    assert_eq!(count(&app, "library-hours").await, signed - 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        signed - 1
+    );
     assert!(!app.page("/library-hours").await.contains("رها پشیمان"));
     let twice = signer.post(&app, &withdraw, &[]).await;
     assert_eq!(twice.status(), StatusCode::NOT_FOUND);
-    assert_eq!(count(&app, "library-hours").await, signed - 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        signed - 1
+    );
     let unknown = signer
         .client
         .get(app.url("/withdraw/00000000000000000000000000000000"))
@@ -474,12 +476,7 @@ async fn only_signers_who_ask_for_news_leave_their_contact_and_only_encrypted() 
         let code = code_in(&app.message_to(&format!("+98{}", &contact[1..])).await);
         location(&signer.confirm(&app, &code_page, &code).await);
     }
-    let campaign = app
-        .store
-        .campaign(&CampaignRef::parse("library-hours").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let campaign = app.campaign("library-hours").await;
     let sealed = app
         .store
         .sealed_contacts_for_updates(campaign.id)
@@ -544,8 +541,11 @@ async fn a_code_is_sent_again_to_the_contact_typed_again_after_a_minute() {
             "the old code is void"
         );
     }
-    let before = count(&app, "library-hours").await;
+    let before = app.campaign("library-hours").await.signature_count;
     let done = signer.confirm(&app, &code_page, &second_code).await;
     assert_eq!(location(&done), code_page.replace("/verify/", "/signed/"));
-    assert_eq!(count(&app, "library-hours").await, before + 1);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        before + 1
+    );
 }

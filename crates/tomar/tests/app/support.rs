@@ -7,8 +7,10 @@ use reqwest::StatusCode;
 use tomar::config::ServeSettings;
 use tomar::startup::Application;
 use tomar_core::Timestamp;
+use tomar_core::campaign::Campaign;
 use tomar_core::contact::Contact;
 use tomar_core::member::Role;
+use tomar_core::names::CampaignRef;
 use tomar_core::persian::ascii_digits;
 use tomar_notify::{MemoryOutbox, Transport, plain_text};
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
@@ -19,6 +21,33 @@ use tomar_store::{DatabaseUrl, Store};
 pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
+
+/// Runs `story(&app)` as two tests in a module named after it, on SQLite and on PostgreSQL
+/// (which says it was skipped when no test server is configured), with the demo content or
+/// without.
+macro_rules! on_both_backends {
+    ($story:ident, demo: $demo:expr) => {
+        mod $story {
+            use crate::support::{Backend, TestApp};
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                let app = TestApp::spawn(Backend::Sqlite, $demo).await.unwrap();
+                super::$story(&app).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                let Some(app) = TestApp::spawn(Backend::Postgres, $demo).await else {
+                    return;
+                };
+                super::$story(&app).await;
+                app.finish().await;
+            }
+        }
+    };
+}
+pub(crate) use on_both_backends;
 
 pub enum Backend {
     Sqlite,
@@ -116,6 +145,16 @@ impl TestApp {
         }
     }
 
+    /// The campaign a test set up, by number or slug, as the store has it now.
+    pub async fn campaign(&self, reference: impl std::fmt::Display) -> Campaign {
+        let reference = CampaignRef::parse(&reference.to_string()).expect("a campaign reference");
+        self.store
+            .campaign(&reference)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no campaign {reference:?}"))
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -131,6 +170,12 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.visitor().get(self.url(path)).send().await.unwrap()
+    }
+
+    /// The text of `path` as `client` gets it, whatever its status.
+    pub async fn page_for(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        response.text().await.unwrap()
     }
 
     pub async fn page(&self, path: &str) -> String {
@@ -213,14 +258,7 @@ impl Browser {
     /// A new browser that opens `path` first.
     pub async fn open(app: &TestApp, path: &str) -> Browser {
         let client = app.visitor();
-        let page = client
-            .get(app.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.page_for(&client, path).await;
         Browser {
             csrf: csrf_of(&page),
             client,

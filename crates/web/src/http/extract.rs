@@ -107,6 +107,34 @@ impl FromRequestParts<AppState> for AuthorsCampaign {
     }
 }
 
+/// A moderator's decision on the item numbered `{id}`, as the address says it
+/// (`…/{id}/{decision}`); an address that names no decision of `D` is not found.
+pub struct Decided<D> {
+    pub id: i64,
+    pub decision: D,
+}
+
+impl<S, D> FromRequestParts<S> for Decided<D>
+where
+    S: Send + Sync,
+    D: for<'de> Deserialize<'de> + Send,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        #[derive(Deserialize)]
+        struct DecisionPath<D> {
+            id: i64,
+            decision: D,
+        }
+        let Path(DecisionPath { id, decision }) =
+            Path::<DecisionPath<D>>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| WebError::NotFound)?;
+        Ok(Decided { id, decision })
+    }
+}
+
 /// The platform's settings as this request sees them (at most a second old).
 impl FromRequestParts<AppState> for Platform {
     type Rejection = WebError;

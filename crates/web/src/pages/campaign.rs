@@ -228,12 +228,7 @@ async fn campaign_page(
         suspended_notice,
         succeeded_news: campaign.outcome.news_url().map(str::to_owned),
         banner_suggestions,
-        addressees: campaign
-            .text
-            .addressees
-            .iter()
-            .map(|a| (a.name.to_string(), a.position.to_string()))
-            .collect(),
+        addressees: campaign.text.addressee_lines(),
         blocks: campaign.text.body.blocks(),
         meta: meta(&campaign, tr),
         days_left,

@@ -84,17 +84,7 @@ pub enum CodeRefused {
     Web(WebError),
 }
 
-impl From<WebError> for CodeRefused {
-    fn from(error: WebError) -> Self {
-        CodeRefused::Web(error)
-    }
-}
-
-impl From<tomar_store::StoreError> for CodeRefused {
-    fn from(error: tomar_store::StoreError) -> Self {
-        CodeRefused::Web(error.into())
-    }
-}
+refused_by_errors!(CodeRefused);
 
 impl CodeRefused {
     /// What to tell the person who typed the code, from the translation section `section`

@@ -71,17 +71,7 @@ pub enum PostRefused {
     Web(WebError),
 }
 
-impl From<WebError> for PostRefused {
-    fn from(error: WebError) -> Self {
-        PostRefused::Web(error)
-    }
-}
-
-impl From<StoreError> for PostRefused {
-    fn from(error: StoreError) -> Self {
-        PostRefused::Web(error.into())
-    }
-}
+refused_by_errors!(PostRefused);
 
 impl PostRefused {
     /// The refusal as a `WebError`, for answers that are not a form (the API).

@@ -122,11 +122,7 @@ impl CampaignFields {
     pub fn with_text(self, text: &CampaignText) -> CampaignFields {
         CampaignFields {
             title: text.title.to_string(),
-            addressees: text
-                .addressees
-                .iter()
-                .map(|a| (a.name.to_string(), a.position.to_string()))
-                .collect(),
+            addressees: text.addressee_lines(),
             body: text.body.as_ref().to_owned(),
             on_behalf_of: text.on_behalf_of.to_string(),
             author_name: text.author_name.to_string(),

@@ -3,6 +3,24 @@
 //! moves through its lifecycle, what is suggested and trending. Handlers translate requests
 //! into these calls and their answers into pages or JSON.
 
+/// Lets `?` turn a web or store error into a refusal's `Web` variant: the refusals a rule
+/// answers with are its own reasons, or a request that failed for any other reason.
+macro_rules! refused_by_errors {
+    ($refusal:ident) => {
+        impl From<crate::error::WebError> for $refusal {
+            fn from(error: crate::error::WebError) -> Self {
+                $refusal::Web(error)
+            }
+        }
+
+        impl From<tomar_store::StoreError> for $refusal {
+            fn from(error: tomar_store::StoreError) -> Self {
+                $refusal::Web(error.into())
+            }
+        }
+    };
+}
+
 pub mod campaigns;
 pub mod codes;
 pub mod discussion;

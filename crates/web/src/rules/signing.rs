@@ -15,7 +15,7 @@ use tomar_core::verification::{
     Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationId,
     VerificationState,
 };
-use tomar_store::{Confirmation, Confirmed, Resend, StoreError};
+use tomar_store::{Confirmation, Confirmed, Resend};
 
 use crate::error::WebError;
 use crate::rules::codes::{self, CodeRefused};
@@ -42,17 +42,7 @@ pub enum RequestRefused {
     Web(WebError),
 }
 
-impl From<WebError> for RequestRefused {
-    fn from(error: WebError) -> Self {
-        RequestRefused::Web(error)
-    }
-}
-
-impl From<StoreError> for RequestRefused {
-    fn from(error: StoreError) -> Self {
-        RequestRefused::Web(error.into())
-    }
-}
+refused_by_errors!(RequestRefused);
 
 /// Refuses signing anything but an open campaign, while signing is switched on.
 pub fn ensure_open(
@@ -140,17 +130,7 @@ pub enum ResendRefused {
     Web(WebError),
 }
 
-impl From<WebError> for ResendRefused {
-    fn from(error: WebError) -> Self {
-        ResendRefused::Web(error)
-    }
-}
-
-impl From<StoreError> for ResendRefused {
-    fn from(error: StoreError) -> Self {
-        ResendRefused::Web(error.into())
-    }
-}
+refused_by_errors!(ResendRefused);
 
 /// Sends a new code for an open verification to a signer who types their contact again:
 /// the contact is never kept, so it must be given once more. Wrong tries stay spent.

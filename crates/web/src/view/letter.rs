@@ -27,11 +27,7 @@ impl Preview {
         Preview {
             kind: tr.t(&format!("kind.{}", kind.name())),
             title: text.title.to_string(),
-            addressees: text
-                .addressees
-                .iter()
-                .map(|a| (a.name.to_string(), a.position.to_string()))
-                .collect(),
+            addressees: text.addressee_lines(),
             blocks: text.body.blocks(),
             on_behalf_of: text.on_behalf_of.to_string(),
             author_name: text.author_name.to_string(),

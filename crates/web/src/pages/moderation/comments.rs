@@ -2,7 +2,7 @@
 //! decision on a comment listed as flagged on `/moderation`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
@@ -12,14 +12,21 @@ use tomar_core::ids::CommentId;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::csrf::CsrfForm;
+use crate::http::extract::Decided;
 use crate::rules::moderation::{self, note};
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/moderation/comments/{id}/hide", post(hide))
-        .route("/moderation/comments/{id}/restore", post(restore))
+    Router::new().route("/moderation/comments/{id}/{decision}", post(review))
+}
+
+/// What a moderator decided, as the address says it.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Decision {
+    Hide,
+    Restore,
 }
 
 #[derive(Deserialize)]
@@ -27,37 +34,19 @@ struct ReviewForm {
     note: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(comment = id))]
-async fn hide(
-    State(state): State<AppState>,
-    tr: Tr,
-    Moderator(moderator): Moderator,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<ReviewForm>,
-) -> Result<Response, WebError> {
-    review(&state, tr, &moderator, id, CommentStatus::Hidden, form).await
-}
-
-#[tracing::instrument(skip_all, fields(comment = id))]
-async fn restore(
-    State(state): State<AppState>,
-    tr: Tr,
-    Moderator(moderator): Moderator,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<ReviewForm>,
-) -> Result<Response, WebError> {
-    review(&state, tr, &moderator, id, CommentStatus::Visible, form).await
-}
-
+#[tracing::instrument(skip_all)]
 async fn review(
-    state: &AppState,
+    State(state): State<AppState>,
     tr: Tr,
-    moderator: &tomar_core::member::Member,
-    id: i64,
-    status: CommentStatus,
-    form: ReviewForm,
+    Moderator(moderator): Moderator,
+    Decided { id, decision }: Decided<Decision>,
+    CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<Response, WebError> {
+    let status = match decision {
+        Decision::Hide => CommentStatus::Hidden,
+        Decision::Restore => CommentStatus::Visible,
+    };
     let note = note(form.note.as_deref());
-    moderation::review_comment(state, CommentId(id), moderator, status, note, tr).await?;
+    moderation::review_comment(&state, CommentId(id), &moderator, status, note, tr).await?;
     Ok(Redirect::to("/moderation#flagged").into_response())
 }

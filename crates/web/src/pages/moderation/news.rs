@@ -2,7 +2,7 @@
 //! link listed as waiting on `/moderation`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
@@ -12,13 +12,20 @@ use tomar_core::news::NewsStatus;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::csrf::CsrfForm;
+use crate::http::extract::Decided;
 use crate::rules::moderation::{self, note};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/moderation/news/{id}/approve", post(approve))
-        .route("/moderation/news/{id}/reject", post(reject))
+    Router::new().route("/moderation/news/{id}/{decision}", post(review))
+}
+
+/// What a moderator decided, as the address says it.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Decision {
+    Approve,
+    Reject,
 }
 
 #[derive(Deserialize)]
@@ -26,40 +33,18 @@ struct ReviewForm {
     note: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(link = id))]
-async fn approve(
+#[tracing::instrument(skip_all)]
+async fn review(
     State(state): State<AppState>,
     Moderator(moderator): Moderator,
-    Path(id): Path<i64>,
+    Decided { id, decision }: Decided<Decision>,
     CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<Response, WebError> {
+    let status = match decision {
+        Decision::Approve => NewsStatus::Approved,
+        Decision::Reject => NewsStatus::Rejected,
+    };
     let note = note(form.note.as_deref());
-    moderation::review_news(
-        &state,
-        NewsLinkId(id),
-        &moderator,
-        NewsStatus::Approved,
-        note,
-    )
-    .await?;
-    Ok(Redirect::to("/moderation#news").into_response())
-}
-
-#[tracing::instrument(skip_all, fields(link = id))]
-async fn reject(
-    State(state): State<AppState>,
-    Moderator(moderator): Moderator,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<ReviewForm>,
-) -> Result<Response, WebError> {
-    let note = note(form.note.as_deref());
-    moderation::review_news(
-        &state,
-        NewsLinkId(id),
-        &moderator,
-        NewsStatus::Rejected,
-        note,
-    )
-    .await?;
+    moderation::review_news(&state, NewsLinkId(id), &moderator, status, note).await?;
     Ok(Redirect::to("/moderation#news").into_response())
 }

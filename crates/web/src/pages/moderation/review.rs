@@ -19,7 +19,7 @@ use tomar_store::StoreError;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::csrf::{CsrfForm, CsrfToken};
-use crate::http::extract::ReviewableCampaign;
+use crate::http::extract::{Decided, ReviewableCampaign};
 use crate::rules::moderation::{self, note};
 use crate::rules::transitions;
 use crate::rules::updates::post_update;
@@ -39,8 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{campaign}/reject"), post(reject))
         .route(&format!("{campaign}/suspend"), post(suspend))
         .route(&format!("{campaign}/outcome"), post(set_outcome))
-        .route(&format!("{campaign}/approve_text"), post(approve_text))
-        .route(&format!("{campaign}/reject_text"), post(reject_text))
+        // The other actions' fixed names come first; what is left names a text decision.
+        .route(&format!("{campaign}/{{decision}}"), post(review_text))
         .route(&format!("{campaign}/update"), post(platform_update))
 }
 
@@ -207,27 +207,27 @@ struct TextReviewForm {
     note: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
-async fn approve_text(
-    State(state): State<AppState>,
-    Moderator(moderator): Moderator,
-    ReviewableCampaign(campaign): ReviewableCampaign,
-    CsrfForm(form): CsrfForm<TextReviewForm>,
-) -> Result<Response, WebError> {
-    let note = note(form.note.as_deref());
-    moderation::review_text(&state, &campaign, &moderator, true, note).await?;
-    Ok(back(&campaign))
+/// What a moderator decided on a revised text, as its address says it.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TextDecision {
+    ApproveText,
+    RejectText,
 }
 
+/// `POST …/approve_text` or `…/reject_text`: the revised text waiting for review becomes
+/// live, or is turned down.
 #[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
-async fn reject_text(
+async fn review_text(
     State(state): State<AppState>,
     Moderator(moderator): Moderator,
     ReviewableCampaign(campaign): ReviewableCampaign,
+    Decided { decision, .. }: Decided<TextDecision>,
     CsrfForm(form): CsrfForm<TextReviewForm>,
 ) -> Result<Response, WebError> {
+    let approve = matches!(decision, TextDecision::ApproveText);
     let note = note(form.note.as_deref());
-    moderation::review_text(&state, &campaign, &moderator, false, note).await?;
+    moderation::review_text(&state, &campaign, &moderator, approve, note).await?;
     Ok(back(&campaign))
 }
 

@@ -7,35 +7,18 @@ use crate::body::LetterBody;
 use crate::ids::{CampaignId, MemberId};
 use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
 use crate::moderation::{Actor, ModerationAction, ModerationEvent, Target};
+use crate::named::named_enum;
 use crate::names::{Hashtag, Line, Slug};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CampaignKind {
-    /// درخواست
-    Request,
-    /// شکایت
-    Complaint,
-    /// قدردانی
-    Appreciation,
-}
-
-impl CampaignKind {
-    pub const ALL: [CampaignKind; 3] = [
-        CampaignKind::Request,
-        CampaignKind::Complaint,
-        CampaignKind::Appreciation,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            CampaignKind::Request => "request",
-            CampaignKind::Complaint => "complaint",
-            CampaignKind::Appreciation => "appreciation",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<CampaignKind> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
+named_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CampaignKind {
+        /// درخواست
+        Request = "request",
+        /// شکایت
+        Complaint = "complaint",
+        /// قدردانی
+        Appreciation = "appreciation",
     }
 }
 
@@ -123,6 +106,11 @@ impl Campaign {
         path_segment(self.id, self.slug.as_ref())
     }
 
+    /// The campaign page's address: `/` and its path segment.
+    pub fn path(&self) -> String {
+        format!("/{}", self.path_segment())
+    }
+
     /// Applies `transition`, recording who did it and why; the campaign is unchanged when
     /// the transition is not allowed.
     pub fn apply(
@@ -177,6 +165,11 @@ impl CampaignSummary {
 
     pub fn path_segment(&self) -> String {
         path_segment(self.id, self.slug.as_ref())
+    }
+
+    /// The campaign page's address: `/` and its path segment.
+    pub fn path(&self) -> String {
+        format!("/{}", self.path_segment())
     }
 }
 

@@ -4,26 +4,14 @@ use jiff::Timestamp;
 
 use crate::body::LetterBody;
 use crate::ids::{CampaignId, CommentId, MemberId};
+use crate::named::named_enum;
 use crate::names::PersonName;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CommentStatus {
-    Visible,
-    Hidden,
-}
-
-impl CommentStatus {
-    pub fn name(self) -> &'static str {
-        match self {
-            CommentStatus::Visible => "visible",
-            CommentStatus::Hidden => "hidden",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        [CommentStatus::Visible, CommentStatus::Hidden]
-            .into_iter()
-            .find(|s| s.name() == name)
+named_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum CommentStatus {
+        Visible = "visible",
+        Hidden = "hidden",
     }
 }
 

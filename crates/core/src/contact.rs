@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::named::named_enum;
 use crate::names::InputError;
 use crate::persian::ascii_digits;
 
@@ -119,25 +120,12 @@ impl AsRef<str> for Contact {
     }
 }
 
-/// How a message travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Channel {
-    Sms,
-    Email,
-}
-
-impl Channel {
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Channel> {
-        [Channel::Sms, Channel::Email]
-            .into_iter()
-            .find(|c| c.name() == name)
+named_enum! {
+    /// How a message travels.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Channel {
+        Sms = "sms",
+        Email = "email",
     }
 }
 

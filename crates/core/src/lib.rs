@@ -14,6 +14,7 @@ pub mod listing;
 pub mod member;
 pub mod message;
 pub mod moderation;
+mod named;
 pub mod names;
 pub mod news;
 pub mod persian;

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 
 use crate::calendar::{days_between, end_of_iran_day, iran_date};
 use crate::ids::RejectionReasonId;
+use crate::named::named_enum;
 
 /// The legal order under which a campaign was suspended, shown in a public notice.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,27 +57,16 @@ pub struct TransitionError {
     pub action: &'static str,
 }
 
-/// What a reader of the campaign sees, derived from the stored state and the clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Draft,
-    InReview,
-    Open,
-    Ended,
-    Rejected,
-    Suspended,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::InReview => "in_review",
-            Status::Open => "open",
-            Status::Ended => "ended",
-            Status::Rejected => "rejected",
-            Status::Suspended => "suspended",
-        }
+named_enum! {
+    /// What a reader of the campaign sees, derived from the stored state and the clock.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Status {
+        Draft = "draft",
+        InReview = "in_review",
+        Open = "open",
+        Ended = "ended",
+        Rejected = "rejected",
+        Suspended = "suspended",
     }
 }
 
@@ -171,37 +161,15 @@ pub enum Outcome {
     Failed,
 }
 
-/// Which [`Outcome`] it is, without what it carries: what a moderator picks from a list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutcomeKind {
-    None,
-    Delivered,
-    SpecialFollowUp,
-    Succeeded,
-    Failed,
-}
-
-impl OutcomeKind {
-    pub const ALL: [OutcomeKind; 5] = [
-        OutcomeKind::None,
-        OutcomeKind::Delivered,
-        OutcomeKind::SpecialFollowUp,
-        OutcomeKind::Succeeded,
-        OutcomeKind::Failed,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            OutcomeKind::None => "none",
-            OutcomeKind::Delivered => "delivered",
-            OutcomeKind::SpecialFollowUp => "special_follow_up",
-            OutcomeKind::Succeeded => "succeeded",
-            OutcomeKind::Failed => "failed",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<OutcomeKind> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
+named_enum! {
+    /// Which [`Outcome`] it is, without what it carries: what a moderator picks from a list.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum OutcomeKind {
+        None = "none",
+        Delivered = "delivered",
+        SpecialFollowUp = "special_follow_up",
+        Succeeded = "succeeded",
+        Failed = "failed",
     }
 }
 

@@ -7,40 +7,23 @@ use jiff::Timestamp;
 
 use crate::campaign::{CampaignKind, CampaignSummary};
 use crate::lifecycle::{Outcome, Status};
+use crate::named::named_enum;
 use crate::names::{Hashtag, Line};
 
-/// Which campaigns a listing shows, by where they are in their life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ListStatus {
-    /// Every public campaign: open, ended or suspended.
-    #[default]
-    All,
-    Open,
-    Ended,
-    Succeeded,
+named_enum! {
+    /// Which campaigns a listing shows, by where they are in their life.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum ListStatus {
+        /// Every public campaign: open, ended or suspended.
+        #[default]
+        All = "all",
+        Open = "open",
+        Ended = "ended",
+        Succeeded = "succeeded",
+    }
 }
 
 impl ListStatus {
-    pub const ALL: [ListStatus; 4] = [
-        ListStatus::All,
-        ListStatus::Open,
-        ListStatus::Ended,
-        ListStatus::Succeeded,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ListStatus::All => "all",
-            ListStatus::Open => "open",
-            ListStatus::Ended => "ended",
-            ListStatus::Succeeded => "succeeded",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<ListStatus> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
-    }
-
     /// Whether a public campaign belongs in a listing of this status at `now`.
     pub fn admits(self, campaign: &CampaignSummary, now: Timestamp) -> bool {
         match self {
@@ -52,39 +35,19 @@ impl ListStatus {
     }
 }
 
-/// The order of a listing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ListSort {
-    /// Most signatures first.
-    #[default]
-    Top,
-    /// Most recently published first.
-    New,
-    /// Most signatures in the last 24 hours first.
-    Trending,
-    /// Soonest end date first.
-    Ending,
-}
-
-impl ListSort {
-    pub const ALL: [ListSort; 4] = [
-        ListSort::Top,
-        ListSort::New,
-        ListSort::Trending,
-        ListSort::Ending,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ListSort::Top => "top",
-            ListSort::New => "new",
-            ListSort::Trending => "trending",
-            ListSort::Ending => "ending",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<ListSort> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
+named_enum! {
+    /// The order of a listing.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub enum ListSort {
+        /// Most signatures first.
+        #[default]
+        Top = "top",
+        /// Most recently published first.
+        New = "new",
+        /// Most signatures in the last 24 hours first.
+        Trending = "trending",
+        /// Soonest end date first.
+        Ending = "ending",
     }
 }
 

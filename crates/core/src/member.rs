@@ -6,29 +6,16 @@ use jiff::Timestamp;
 
 use crate::contact::ContactKey;
 use crate::ids::MemberId;
+use crate::named::named_enum;
 use crate::names::PersonName;
 
-/// What a registered person may do. Each role can do everything the ones before it can.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Member,
-    Moderator,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Member, Role::Moderator, Role::Admin];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.name() == name)
+named_enum! {
+    /// What a registered person may do. Each role can do everything the ones before it can.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Role {
+        Member = "member",
+        Moderator = "moderator",
+        Admin = "admin",
     }
 }
 

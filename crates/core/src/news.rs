@@ -3,32 +3,15 @@
 use jiff::Timestamp;
 
 use crate::ids::{CampaignId, NewsLinkId};
+use crate::named::named_enum;
 use crate::names::{InputError, Line};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NewsStatus {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl NewsStatus {
-    pub const ALL: [NewsStatus; 3] = [
-        NewsStatus::Pending,
-        NewsStatus::Approved,
-        NewsStatus::Rejected,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            NewsStatus::Pending => "pending",
-            NewsStatus::Approved => "approved",
-            NewsStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
+named_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum NewsStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
     }
 }
 

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use crate::contact::ContactKey;
 use crate::hash::{hex, is_hex};
 use crate::ids::{CampaignId, SignatureId};
+use crate::named::named_enum;
 use crate::names::PersonName;
 
 /// The bearer token in a signer's withdrawal link (`/withdraw/{token}`): 128 random bits in
@@ -67,33 +68,13 @@ impl AsRef<str> for WithdrawKey {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SignatureStatus {
-    Pending,
-    Confirmed,
-    Withdrawn,
-    Invalidated,
-}
-
-impl SignatureStatus {
-    pub const ALL: [SignatureStatus; 4] = [
-        SignatureStatus::Pending,
-        SignatureStatus::Confirmed,
-        SignatureStatus::Withdrawn,
-        SignatureStatus::Invalidated,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SignatureStatus::Pending => "pending",
-            SignatureStatus::Confirmed => "confirmed",
-            SignatureStatus::Withdrawn => "withdrawn",
-            SignatureStatus::Invalidated => "invalidated",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.name() == name)
+named_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum SignatureStatus {
+        Pending = "pending",
+        Confirmed = "confirmed",
+        Withdrawn = "withdrawn",
+        Invalidated = "invalidated",
     }
 }
 

@@ -4,26 +4,14 @@ use jiff::Timestamp;
 
 use crate::body::LetterBody;
 use crate::ids::{CampaignId, UpdateId};
+use crate::named::named_enum;
 use crate::names::Line;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UpdateAuthor {
-    CampaignAuthor,
-    Platform,
-}
-
-impl UpdateAuthor {
-    pub fn name(self) -> &'static str {
-        match self {
-            UpdateAuthor::CampaignAuthor => "author",
-            UpdateAuthor::Platform => "platform",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        [UpdateAuthor::CampaignAuthor, UpdateAuthor::Platform]
-            .into_iter()
-            .find(|a| a.name() == name)
+named_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum UpdateAuthor {
+        CampaignAuthor = "author",
+        Platform = "platform",
     }
 }
 

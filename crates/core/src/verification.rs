@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::contact::{Channel, ContactKey};
 use crate::hash::{hex, is_hex};
 use crate::ids::CampaignId;
+use crate::named::named_enum;
 use crate::names::{InputError, PersonName};
 use crate::persian::ascii_digits;
 use crate::signature::WithdrawKey;
@@ -59,25 +60,12 @@ impl std::fmt::Debug for Code {
     }
 }
 
-/// What a verification proves a contact for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Sign,
-    Login,
-}
-
-impl Purpose {
-    pub fn name(self) -> &'static str {
-        match self {
-            Purpose::Sign => "sign",
-            Purpose::Login => "login",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Purpose> {
-        [Purpose::Sign, Purpose::Login]
-            .into_iter()
-            .find(|p| p.name() == name)
+named_enum! {
+    /// What a verification proves a contact for.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Purpose {
+        Sign = "sign",
+        Login = "login",
     }
 }
 

@@ -246,10 +246,7 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
     Ok(Around {
         status: Some(tr.t(&status_key)),
         rejection,
-        public_href: campaign
-            .lifecycle
-            .is_public()
-            .then(|| format!("/{}", campaign.path_segment())),
+        public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
         editable: matches!(
             campaign.lifecycle,
             Lifecycle::Draft | Lifecycle::Rejected(_)

@@ -174,7 +174,7 @@ async fn campaign_page(
     )?;
 
     let status = campaign.status(now);
-    let path = format!("/{}", campaign.path_segment());
+    let path = campaign.path();
     let signed = match &viewer.member {
         Some(member) => state
             .store

@@ -27,10 +27,10 @@ use crate::rules::discussion::{
 };
 use crate::rules::platform::Platform;
 use crate::state::AppState;
-use crate::view::Shell;
 use crate::view::discussion::{CommentFormView, Discussion, ThreadView, author_name, thread_view};
 use crate::view::i18n::Tr;
 use crate::view::render::{form_page, render};
+use crate::view::{CampaignHead, Shell};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,8 +43,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "comment_form.html")]
 struct CommentFormTemplate {
     shell: Shell,
-    href: String,
-    title: String,
+    head: CampaignHead,
     csrf: String,
     form: CommentFormView,
 }
@@ -55,18 +54,13 @@ fn comment_form_page(
     csrf: CsrfToken,
     form: CommentFormView,
 ) -> Result<Response, WebError> {
-    let href = format!("/{}", campaign.path_segment());
+    let head = CampaignHead::of(campaign);
     let refused = !form.errors.is_empty();
     let template = CommentFormTemplate {
-        shell: Shell::new(
-            tr,
-            tr.t("discussion.write"),
-            &format!("{href}/comments/new"),
-        ),
-        title: campaign.text.title.to_string(),
+        shell: head.shell(tr, tr.t("discussion.write"), "/comments/new"),
+        head,
         csrf: csrf.0,
         form,
-        href,
     };
     form_page(&template, refused)
 }
@@ -121,7 +115,7 @@ async fn post_comment(
     PublicCampaign(campaign): PublicCampaign,
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> Result<Response, WebError> {
-    let href = format!("/{}", campaign.path_segment());
+    let href = campaign.path();
     if !form.website.is_empty() {
         return Ok(Redirect::to(&format!("{href}#discussion")).into_response());
     }
@@ -179,15 +173,14 @@ async fn flag(
     let comment = comment_id(Some(&id))?.ok_or(WebError::BadRequest)?;
     let member = viewer.member.as_ref();
     discussion::flag_comment(&state, &platform, &campaign, comment, member, &csrf.0).await?;
-    Ok(Redirect::to(&format!("/{}#comment-{comment}", campaign.path_segment())).into_response())
+    Ok(Redirect::to(&format!("{}#comment-{comment}", campaign.path())).into_response())
 }
 
 #[derive(Template)]
 #[template(path = "discussion.html")]
 struct DiscussionTemplate {
     shell: Shell,
-    href: String,
-    title: String,
+    head: CampaignHead,
     discussion: Discussion,
 }
 
@@ -210,7 +203,6 @@ async fn older(
         .store
         .comment_threads(campaign.id, before, THREADS_PER_PAGE)
         .await?;
-    let href = format!("/{}", campaign.path_segment());
     let open = discussion::ensure_discussion_open(&campaign, &platform, Timestamp::now()).is_ok();
     let discussion = Discussion::new(
         &campaign,
@@ -225,11 +217,11 @@ async fn older(
     if views.is_empty() && before.is_some() {
         return Err(WebError::NotFound);
     }
+    let head = CampaignHead::of(&campaign);
     Ok(render(&DiscussionTemplate {
-        shell: Shell::new(tr, tr.t("campaign.discussion"), &format!("{href}/comments")),
-        title: campaign.text.title.to_string(),
+        shell: head.shell(tr, tr.t("campaign.discussion"), "/comments"),
+        head,
         discussion,
-        href,
     })?
     .into_response())
 }

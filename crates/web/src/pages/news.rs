@@ -15,10 +15,10 @@ use crate::http::extract::{ClientIp, PublicCampaign};
 use crate::rules::discussion::{self, NewsInput, PostRefused};
 use crate::rules::platform::Platform;
 use crate::state::AppState;
-use crate::view::Shell;
 use crate::view::discussion::NewsFormView;
 use crate::view::i18n::Tr;
 use crate::view::render::form_page;
+use crate::view::{CampaignHead, Shell};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,8 +30,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "news_form.html")]
 struct NewsFormTemplate {
     shell: Shell,
-    href: String,
-    title: String,
+    head: CampaignHead,
     csrf: String,
     form: NewsFormView,
 }
@@ -42,18 +41,13 @@ fn news_form_page(
     csrf: CsrfToken,
     form: NewsFormView,
 ) -> Result<Response, WebError> {
-    let href = format!("/{}", campaign.path_segment());
+    let head = CampaignHead::of(campaign);
     let refused = !form.errors.is_empty();
     let template = NewsFormTemplate {
-        shell: Shell::new(
-            tr,
-            tr.t("discussion.news_title"),
-            &format!("{href}/news/new"),
-        ),
-        title: campaign.text.title.to_string(),
+        shell: head.shell(tr, tr.t("discussion.news_title"), "/news/new"),
+        head,
         csrf: csrf.0,
         form,
-        href,
     };
     form_page(&template, refused)
 }
@@ -98,7 +92,7 @@ async fn submit_news(
     };
     match discussion::submit_news(&state, &platform, &campaign, &input, peer, tr).await {
         Ok(_) => {
-            let sent = format!("/{}/news/new?sent=1", campaign.path_segment());
+            let sent = format!("{}/news/new?sent=1", campaign.path());
             Ok(Redirect::to(&sent).into_response())
         }
         Err(PostRefused::Invalid(errors)) => {

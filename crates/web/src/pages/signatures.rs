@@ -45,7 +45,7 @@ async fn signatures_page(
     Query(query): Query<SignaturesQuery>,
 ) -> Result<Html<String>, WebError> {
     let (page, next) = signers_page(&state, &campaign, query.after.as_deref()).await?;
-    let href = format!("/{}", campaign.path_segment());
+    let href = campaign.path();
     let next_href = next.map(|after| format!("{href}/signatures?after={after}"));
     let title = tr.with(
         "signatures.title",

@@ -38,7 +38,7 @@ use crate::state::AppState;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
 use crate::view::signing::SignFormView;
-use crate::view::{Card, Share, Shell};
+use crate::view::{CampaignHead, Card, Share, Shell};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,9 +71,8 @@ struct SignForm {
 #[template(path = "sign.html")]
 struct SignTemplate {
     shell: Shell,
-    href: String,
+    head: CampaignHead,
     action: String,
-    title: String,
     csrf: String,
     form: SignFormView,
 }
@@ -104,14 +103,13 @@ fn sign_form_page(
     form: SignFormView,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let href = format!("/{}", campaign.path_segment());
+    let head = CampaignHead::of(campaign);
     let page = render(&SignTemplate {
-        shell: Shell::new(tr, campaign.text.title.to_string(), &format!("{href}/sign")),
-        title: campaign.text.title.to_string(),
+        shell: head.shell(tr, head.title.clone(), "/sign"),
+        action: format!("{}/sign", head.href),
+        head,
         csrf: csrf.0,
         form,
-        action: format!("{href}/sign"),
-        href,
     })?;
     Ok((status, page).into_response())
 }
@@ -137,17 +135,17 @@ async fn request_code(
         public: form.public.is_some(),
         updates: form.updates.is_some(),
     };
-    let path = campaign.path_segment();
+    let path = campaign.path();
     let refusal = match &viewer.member {
         Some(member) => {
             match signing::sign_as_member(&state, &platform, &campaign, member, &input).await {
-                Ok(_) => return Ok(Redirect::to(&format!("/{path}/signed")).into_response()),
+                Ok(_) => return Ok(Redirect::to(&format!("{path}/signed")).into_response()),
                 Err(refusal) => refusal,
             }
         }
         None => match signing::request_code(&state, &platform, &campaign, &input, peer, tr).await {
             Ok(verification) => {
-                return Ok(Redirect::to(&format!("/{path}/verify/{verification}")).into_response());
+                return Ok(Redirect::to(&format!("{path}/verify/{verification}")).into_response());
             }
             Err(refusal) => refusal,
         },
@@ -178,8 +176,7 @@ struct CodeForm {
 #[template(path = "verify.html")]
 struct VerifyTemplate {
     shell: Shell,
-    href: String,
-    title: String,
+    head: CampaignHead,
     action: String,
     csrf: String,
     sent_to: String,
@@ -209,8 +206,8 @@ fn verify_page(
     message: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let href = format!("/{}", campaign.path_segment());
-    let action = format!("{href}/verify/{}", verification.id);
+    let head = CampaignHead::of(campaign);
+    let action = format!("{}/verify/{}", head.href, verification.id);
     let sent_to = match verification.channel {
         Channel::Sms => tr.t("verify.sent_sms"),
         Channel::Email => tr.t("verify.sent_email"),
@@ -223,20 +220,19 @@ fn verify_page(
     });
     let page = render(&VerifyTemplate {
         shell: Shell::new(tr, tr.t("verify.title"), &action),
-        title: campaign.text.title.to_string(),
         csrf: csrf.0,
         sent_to,
         message,
         can_try: state == VerificationState::Open,
         can_resend: state == VerificationState::Open && verification.resends < RESENDS,
         action,
-        href,
+        head,
     })?;
     Ok((status, page).into_response())
 }
 
 fn thanks_path(campaign: &Campaign, verification: &Verification) -> String {
-    format!("/{}/signed/{}", campaign.path_segment(), verification.id)
+    format!("{}/signed/{}", campaign.path(), verification.id)
 }
 
 #[derive(Deserialize)]
@@ -316,11 +312,7 @@ async fn resend_code(
     .await;
     let (message, status) = match resent {
         Ok(()) => {
-            let page = format!(
-                "/{}/verify/{}?resent=1",
-                campaign.path_segment(),
-                verification.id
-            );
+            let page = format!("{}/verify/{}?resent=1", campaign.path(), verification.id);
             return Ok(Redirect::to(&page).into_response());
         }
         Err(ResendRefused::Web(error)) => return Err(error),
@@ -338,8 +330,7 @@ async fn resend_code(
 #[template(path = "signed.html")]
 struct SignedTemplate {
     shell: Shell,
-    href: String,
-    title: String,
+    head: CampaignHead,
     thanks: String,
     share: Share,
     suggestions: Vec<Card>,
@@ -354,18 +345,16 @@ async fn thanks_page(
 ) -> Result<Response, WebError> {
     let verification = verification_for(&state, &campaign, &verification).await?;
     if verification.state(Timestamp::now()) != VerificationState::Used {
-        return Ok(Redirect::to(&format!(
-            "/{}/verify/{}",
-            campaign.path_segment(),
-            verification.id
-        ))
-        .into_response());
+        return Ok(
+            Redirect::to(&format!("{}/verify/{}", campaign.path(), verification.id))
+                .into_response(),
+        );
     }
     let thanks = match verification.signature_sequence {
         Some(number) => tr.with("signed.number", &[("number", &tr.count(number))]),
         None => tr.t("signed.already"),
     };
-    let path = format!("/{}/signed/{}", campaign.path_segment(), verification.id);
+    let path = format!("{}/signed/{}", campaign.path(), verification.id);
     render_thanks(&state, tr, &campaign, thanks, &path).await
 }
 
@@ -388,7 +377,7 @@ async fn member_thanks_page(
         ),
         _ => tr.t("signed.already"),
     };
-    let path = format!("/{}/signed", campaign.path_segment());
+    let path = format!("{}/signed", campaign.path());
     render_thanks(&state, tr, &campaign, thanks, &path).await
 }
 
@@ -409,11 +398,10 @@ async fn render_thanks(
     let suggested = suggestions_for(state, campaign, SUGGESTIONS_AFTER_SIGNING).await?;
     Ok(render(&SignedTemplate {
         shell: Shell::new(tr, tr.t("signed.title"), path),
-        title: campaign.text.title.to_string(),
+        head: CampaignHead::of(campaign),
         thanks,
         share,
         suggestions: Card::list(&suggested, tr, now),
-        href: format!("/{}", campaign.path_segment()),
     })?
     .into_response())
 }

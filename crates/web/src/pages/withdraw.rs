@@ -73,7 +73,7 @@ async fn confirm_page(
     let action = format!("/withdraw/{token}");
     render(&WithdrawTemplate {
         shell: Shell::new(tr, tr.t("withdraw.title"), &action),
-        campaign_href: format!("/{}", campaign.path_segment()),
+        campaign_href: campaign.path(),
         question,
         csrf: csrf.0,
         action,
@@ -99,7 +99,7 @@ async fn withdraw(
     let action = format!("/withdraw/{token}");
     render(&WithdrawTemplate {
         shell: Shell::new(tr, tr.t("withdraw.title"), &action),
-        campaign_href: format!("/{}", campaign.path_segment()),
+        campaign_href: campaign.path(),
         question: tr.t("withdraw.done"),
         csrf: csrf.0,
         action,

@@ -86,7 +86,7 @@ impl Discussion {
         member: Option<&Member>,
         tr: Tr,
     ) -> Discussion {
-        let href = format!("/{}", campaign.path_segment());
+        let href = campaign.path();
         let older = (threads.len() == page_size as usize)
             .then(|| threads.last())
             .flatten()

@@ -13,7 +13,7 @@ pub mod text;
 pub mod url;
 
 use tomar_core::Timestamp;
-use tomar_core::campaign::CampaignSummary;
+use tomar_core::campaign::{Campaign, CampaignSummary};
 use tomar_core::ids::CampaignId;
 use tomar_core::language::Language;
 use tomar_core::lifecycle::{Outcome, Status};
@@ -41,6 +41,27 @@ impl Shell {
             title,
             toggle_href: format!("{path}?lang={other}"),
         }
+    }
+}
+
+/// What a page about one campaign shows above its own content: the way back to the
+/// campaign's page, and its title.
+pub struct CampaignHead {
+    pub href: String,
+    pub title: String,
+}
+
+impl CampaignHead {
+    pub fn of(campaign: &Campaign) -> CampaignHead {
+        CampaignHead {
+            href: campaign.path(),
+            title: campaign.text.title.to_string(),
+        }
+    }
+
+    /// The frame of the page at the campaign's address and then `sub`, titled `title`.
+    pub fn shell(&self, tr: Tr, title: String, sub: &str) -> Shell {
+        Shell::new(tr, title, &format!("{}{sub}", self.href))
     }
 }
 
@@ -117,7 +138,7 @@ impl Card {
             _ => (tr.t("card.ended"), "badge-muted"),
         };
         Card {
-            href: format!("/{}", summary.path_segment()),
+            href: summary.path(),
             title: summary.title.to_string(),
             marked_title: None,
             kind: tr.t(&format!("kind.{}", summary.kind.name())),

@@ -81,10 +81,7 @@ async fn review_page(
     render(&ReviewTemplate {
         shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
         csrf: csrf.0,
-        public_href: campaign
-            .lifecycle
-            .is_public()
-            .then(|| format!("/{}", campaign.path_segment())),
+        public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
         status: tr.t(&format!("moderation.status_{}", status.name())),
         count: tr.with(
             "card.signatures",

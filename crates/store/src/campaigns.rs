@@ -142,11 +142,7 @@ store_methods! {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if changed != 1 {
-            return Err(StoreError::Conflict);
-        }
-        Self::insert_event(&mut tx, event).await?;
-        tx.commit().await?;
+        Self::commit_with_event(tx, changed, StoreError::Conflict, event).await?;
         self.caches.campaigns.forget();
         Ok(())
     }
@@ -167,11 +163,7 @@ store_methods! {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if changed != 1 {
-            return Err(StoreError::NotFound("campaign"));
-        }
-        Self::insert_event(&mut tx, event).await?;
-        tx.commit().await?;
+        Self::commit_with_event(tx, changed, StoreError::NotFound("campaign"), event).await?;
         self.caches.campaigns.forget();
         Ok(())
     }

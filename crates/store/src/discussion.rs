@@ -224,12 +224,7 @@ store_methods! {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if changed != 1 {
-            return Err(StoreError::NotFound("comment"));
-        }
-        Self::insert_event(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_event(tx, changed, StoreError::NotFound("comment"), event).await
     }
 }
 

@@ -163,6 +163,23 @@ backend_helpers! {
         .await?;
         Ok(())
     }
+
+    /// Ends a moderated change of one row: unless the change touched exactly one row it is
+    /// refused with `untouched` and rolled back; else it is recorded with its event and
+    /// committed.
+    pub(crate) async fn commit_with_event(
+        mut tx: Tx<'_, Self>,
+        rows_changed: u64,
+        untouched: StoreError,
+        event: &ModerationEvent,
+    ) -> Result<(), StoreError> {
+        if rows_changed != 1 {
+            return Err(untouched);
+        }
+        Self::insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 #[derive(sqlx::FromRow)]

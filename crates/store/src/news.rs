@@ -54,12 +54,7 @@ store_methods! {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if changed != 1 {
-            return Err(StoreError::NotFound("news link"));
-        }
-        Self::insert_event(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_event(tx, changed, StoreError::NotFound("news link"), event).await
     }
 
     /// A campaign's news links in `status`, newest first.

@@ -8,7 +8,7 @@ use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Slug};
 use tomar_store::{Store, StoreError};
 
-use crate::{comment, line, new_campaign, now, published, transition};
+use crate::{campaign_now, comment, line, new_campaign, now, published, transition};
 
 conformance!(
     a_draft_reads_back_by_id_and_by_slug,
@@ -26,7 +26,7 @@ conformance!(
 async fn a_draft_reads_back_by_id_and_by_slug(store: Store) {
     let new = new_campaign("درخواست آزمایشی", Some("trial"), 10);
     let id = store.create_campaign(&new, now()).await.unwrap();
-    let by_id = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let by_id = campaign_now(&store, id).await;
     let by_slug = store
         .campaign(&CampaignRef::parse("trial").unwrap())
         .await
@@ -57,7 +57,7 @@ async fn hostile_text_reads_back_exactly(store: Store) {
     let mut new = new_campaign(hostile, None, 10);
     new.text.body = LetterBody::parse(hostile).unwrap();
     let id = store.create_campaign(&new, now()).await.unwrap();
-    let back = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let back = campaign_now(&store, id).await;
     assert_eq!(back.text.title.as_ref(), hostile);
     assert_eq!(back.text.body.as_ref(), hostile);
     assert_eq!(store.campaign_count().await.unwrap(), 1);
@@ -98,7 +98,7 @@ async fn unknown_campaigns_are_none(store: Store) {
 
 async fn transitions_are_saved_with_their_events(store: Store) {
     let id = published(&store, "منتشرشده", 10).await;
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.lifecycle, Lifecycle::Published);
     assert_eq!(campaign.published_at, Some(now()));
     assert_eq!(campaign.status(now()), Status::Open);
@@ -109,7 +109,7 @@ async fn transitions_are_saved_with_their_events(store: Store) {
     transition(&store, id, Transition::Suspend(order.clone()))
         .await
         .unwrap();
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.lifecycle, Lifecycle::Suspended(order));
 
     let events = store.moderation_events(Target::Campaign(id)).await.unwrap();
@@ -133,11 +133,7 @@ async fn transitions_are_saved_with_their_events(store: Store) {
     transition(&store, draft, Transition::Reject(reason))
         .await
         .unwrap();
-    let rejected = store
-        .campaign(&CampaignRef::Id(draft))
-        .await
-        .unwrap()
-        .unwrap();
+    let rejected = campaign_now(&store, draft).await;
     assert_eq!(rejected.lifecycle, Lifecycle::Rejected(reason));
 }
 
@@ -146,7 +142,7 @@ async fn a_stale_transition_writes_nothing(store: Store) {
         .create_campaign(&new_campaign("کهنه", None, 10), now())
         .await
         .unwrap();
-    let mut stale = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let mut stale = campaign_now(&store, id).await;
     transition(&store, id, Transition::Submit).await.unwrap();
     // `stale` still thinks it is a draft; saving its submit must not apply twice.
     let before = stale.lifecycle.clone();
@@ -178,7 +174,7 @@ async fn outcomes_are_saved_with_their_events(store: Store) {
         at: now(),
     };
     store.set_outcome(id, &won, &event).await.unwrap();
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.outcome, won);
     let events = store.moderation_events(Target::Campaign(id)).await.unwrap();
     assert_eq!(events.last().map(|e| &e.event), Some(&event));
@@ -241,7 +237,7 @@ async fn drafts_and_rejected_campaigns_are_edited_in_place_and_nothing_else(stor
         },
     ];
     store.update_draft(id, &edited).await.unwrap();
-    let stored = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let stored = campaign_now(&store, id).await;
     assert_eq!(stored.text, edited.text);
     assert_eq!(stored.end_date, edited.end_date);
     assert_eq!(stored.slug.unwrap().as_ref(), "edited");
@@ -277,6 +273,6 @@ async fn drafts_and_rejected_campaigns_are_edited_in_place_and_nothing_else(stor
         store.update_draft(published, &edited).await,
         Err(StoreError::Conflict)
     ));
-    let stored = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let stored = campaign_now(&store, id).await;
     assert_eq!(stored.text.title.as_ref(), "اصلاح");
 }

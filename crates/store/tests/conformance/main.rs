@@ -4,7 +4,7 @@
 
 use jiff::ToSpan;
 use tomar_core::body::LetterBody;
-use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
+use tomar_core::campaign::{Addressee, Campaign, CampaignKind, CampaignText, NewCampaign};
 use tomar_core::comment::NewComment;
 use tomar_core::contact::{Channel, Contact, ContactKey};
 use tomar_core::ids::{CampaignId, CommentId};
@@ -116,8 +116,13 @@ async fn published(store: &Store, title: &str, end_in_days: i32) -> CampaignId {
     id
 }
 
+/// The campaign as the store has it now.
+async fn campaign_now(store: &Store, id: CampaignId) -> Campaign {
+    store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap()
+}
+
 async fn transition(store: &Store, id: CampaignId, step: Transition) -> Result<(), StoreError> {
-    let mut campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let mut campaign = campaign_now(store, id).await;
     let before = campaign.lifecycle.clone();
     let event = campaign.apply(step, Actor::Platform, None, now()).unwrap();
     store.save_transition(&campaign, &before, &event).await

@@ -5,13 +5,13 @@ use tomar_core::contact::Contact;
 use tomar_core::ids::MemberId;
 use tomar_core::lifecycle::Lifecycle;
 use tomar_core::member::Role;
-use tomar_core::names::{CampaignRef, PersonName};
+use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, SignatureStatus};
 use tomar_store::{SignatureOwner, Store, StoreError};
 
 use crate::{
-    comment, contact_key, login_verification, message, new_campaign, now, published, sign,
-    signed_by, signer, verification_id,
+    campaign_now, comment, contact_key, login_verification, message, new_campaign, now, published,
+    sign, signed_by, signer, verification_id,
 };
 
 conformance!(
@@ -136,11 +136,7 @@ async fn a_members_signatures_campaigns_and_comments_are_listed(store: Store) {
         Some(first)
     );
     assert_eq!(store.withdraw_signature(&owner, now()).await.unwrap(), None);
-    let campaign = store
-        .campaign(&CampaignRef::Id(first))
-        .await
-        .unwrap()
-        .unwrap();
+    let campaign = campaign_now(&store, first).await;
     assert_eq!(campaign.signature_count, 1);
     assert_eq!(signed_by(&store, &me).await, [second]);
     let withdrawn = store

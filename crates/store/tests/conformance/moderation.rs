@@ -2,10 +2,9 @@
 
 use tomar_core::lifecycle::{Lifecycle, Outcome, OutcomeKind, Transition};
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
-use tomar_core::names::CampaignRef;
 use tomar_store::{Store, StoreError};
 
-use crate::{new_campaign, now, published, sign, signer};
+use crate::{campaign_now, new_campaign, now, published, sign, signer};
 
 conformance!(
     the_review_queue_is_oldest_first,
@@ -22,7 +21,7 @@ async fn the_review_queue_is_oldest_first(store: Store) {
             .await
             .unwrap();
         if minutes > 0 {
-            let mut campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+            let mut campaign = campaign_now(&store, id).await;
             let at = now()
                 .checked_add(jiff::SignedDuration::from_mins(minutes))
                 .unwrap();

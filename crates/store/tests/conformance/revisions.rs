@@ -2,10 +2,9 @@
 
 use tomar_core::campaign::Addressee;
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
-use tomar_core::names::CampaignRef;
 use tomar_store::{Store, StoreError};
 
-use crate::{line, new_campaign, now, published};
+use crate::{campaign_now, line, new_campaign, now, published};
 
 conformance!(a_published_text_is_revised_through_review,);
 
@@ -37,7 +36,7 @@ async fn a_published_text_is_revised_through_review(store: Store) {
         .map(|c| c.id)
         .collect();
     assert_eq!(waiting, [id]);
-    let live = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let live = campaign_now(&store, id).await;
     assert_eq!(
         live.text.title.as_ref(),
         "متن نخست",
@@ -55,7 +54,7 @@ async fn a_published_text_is_revised_through_review(store: Store) {
         .review_text(id, true, &event(ModerationAction::ApproveText))
         .await
         .unwrap();
-    let live = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let live = campaign_now(&store, id).await;
     assert_eq!(live.text, revised);
     assert_eq!(live.text_version, 2);
     assert!(store.pending_text(id).await.unwrap().is_none());
@@ -71,7 +70,7 @@ async fn a_published_text_is_revised_through_review(store: Store) {
         .review_text(id, false, &event(ModerationAction::RejectText))
         .await
         .unwrap();
-    let live = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let live = campaign_now(&store, id).await;
     assert_eq!((live.text_version, live.text), (2, revised));
     let actions: Vec<_> = store
         .moderation_events(Target::Campaign(id))

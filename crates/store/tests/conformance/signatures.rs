@@ -1,11 +1,10 @@
 //! The group commit of signatures, their list, withdrawals and recounts.
 
 use tomar_core::ids::CampaignId;
-use tomar_core::names::CampaignRef;
 use tomar_store::testing::corrupt_signature_count;
 use tomar_store::{Confirmation, Confirmed, SignatureOwner, SigningWriter, Store, StoreError};
 
-use crate::{new_campaign, now, published, sign, signer, withdraw_key};
+use crate::{campaign_now, new_campaign, now, published, sign, signer, withdraw_key};
 
 conformance!(
     signatures_are_numbered_and_counted_once_per_batch,
@@ -24,7 +23,7 @@ async fn signatures_are_numbered_and_counted_once_per_batch(store: Store) {
     let second = sign(&store, id, &[signer(3)]).await.unwrap();
     assert_eq!(first, [Confirmed::Signed(1), Confirmed::Signed(2)]);
     assert_eq!(second, [Confirmed::Signed(3)]);
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.signature_count, 3);
     let missing = sign(&store, CampaignId(9999), &[signer(4)]).await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))));
@@ -52,7 +51,7 @@ async fn duplicate_contacts_are_not_counted(store: Store) {
         sign(&store, other, &[elsewhere]).await.unwrap(),
         [Confirmed::Signed(1)]
     );
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.signature_count, 2);
     assert_eq!(store.recount_signatures(id).await.unwrap().actual, 2);
 }
@@ -91,15 +90,7 @@ async fn recount_repairs_drift(store: Store) {
     corrupt_signature_count(&store, id, 7).await;
     let repaired = store.recount_signatures(id).await.unwrap();
     assert_eq!((repaired.stored, repaired.actual), (7, 2));
-    assert_eq!(
-        store
-            .campaign(&CampaignRef::Id(id))
-            .await
-            .unwrap()
-            .unwrap()
-            .signature_count,
-        2
-    );
+    assert_eq!(campaign_now(&store, id).await.signature_count, 2);
 }
 
 async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {
@@ -141,7 +132,7 @@ async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {
             .unwrap(),
         None
     );
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.signature_count, 1);
     assert!(!store.recount_signatures(id).await.unwrap().drifted());
     let listed: Vec<_> = store
@@ -189,7 +180,7 @@ async fn concurrent_confirmations_are_counted_exactly(store: Store) {
         "each person once, numbers without gaps"
     );
     assert_eq!(duplicates, 100);
-    let campaign = store.campaign(&CampaignRef::Id(id)).await.unwrap().unwrap();
+    let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.signature_count, 200);
     assert!(!store.recount_signatures(id).await.unwrap().drifted());
 }

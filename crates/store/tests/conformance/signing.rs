@@ -1,13 +1,12 @@
 //! Verifications: codes with their messages, tries, the history limits read, resending.
 
 use tomar_core::contact::Contact;
-use tomar_core::names::CampaignRef;
 use tomar_core::verification::{CODE_ATTEMPTS, RESENDS, VerificationState};
 use tomar_store::{Confirmation, Confirmed, Resend, SigningWriter, Store};
 
 use crate::{
-    contact_key, message, new_verification, now, published, sign, signer, verification_id,
-    withdraw_key,
+    campaign_now, contact_key, message, new_verification, now, published, sign, signer,
+    verification_id, withdraw_key,
 };
 
 conformance!(
@@ -147,15 +146,7 @@ async fn a_verification_confirms_once(store: Store) {
             .state(now()),
         VerificationState::Used
     );
-    assert_eq!(
-        store
-            .campaign(&CampaignRef::Id(id))
-            .await
-            .unwrap()
-            .unwrap()
-            .signature_count,
-        1
-    );
+    assert_eq!(campaign_now(&store, id).await.signature_count, 1);
 }
 
 async fn contact_history_counts_codes_by_contact_and_network_and_knows_signers(store: Store) {

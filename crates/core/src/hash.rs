@@ -41,6 +41,52 @@ pub fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// Defines a bearer value: 128 random bits in hex, as it travels in addresses. Whoever
+/// holds one may act with it, so it never shows in logs.
+macro_rules! bearer_token {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn from_random(bytes: [u8; 16]) -> $name {
+                $name($crate::hash::hex(&bytes))
+            }
+
+            /// The value as it appears in an address; anything not shaped like one is none.
+            pub fn parse(text: &str) -> Option<$name> {
+                $crate::hash::is_hex(text, 32).then(|| $name(text.to_owned()))
+            }
+
+            /// Rebuilds a value read back from storage.
+            pub fn from_stored(text: String) -> $name {
+                $name(text)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(…)"))
+            }
+        }
+    };
+}
+
+pub(crate) use bearer_token;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,50 +1,19 @@
 //! A signature: one verified person's support for one campaign, and the token that lets
 //! its signer take it back.
 
-use std::fmt;
-
 use jiff::Timestamp;
 
 use crate::contact::ContactKey;
-use crate::hash::{hex, is_hex};
+use crate::hash::{bearer_token, hex};
 use crate::ids::{CampaignId, SignatureId};
 use crate::named::named_enum;
 use crate::names::PersonName;
 
-/// The bearer token in a signer's withdrawal link (`/withdraw/{token}`): 128 random bits in
-/// hex. Only its keyed hash, the [`WithdrawKey`], is stored.
-#[derive(Clone, PartialEq, Eq)]
-pub struct WithdrawToken(String);
-
-impl WithdrawToken {
-    pub fn from_random(bytes: [u8; 16]) -> WithdrawToken {
-        WithdrawToken(hex(&bytes))
-    }
-
-    /// A token as it appears in an address; anything not shaped like one is no token.
-    pub fn parse(text: &str) -> Option<WithdrawToken> {
-        is_hex(text, 32).then(|| WithdrawToken(text.to_owned()))
-    }
-}
-
-impl AsRef<str> for WithdrawToken {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for WithdrawToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for WithdrawToken {
-    // A bearer token: whoever reads it can withdraw the signature.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WithdrawToken(…)")
-    }
-}
+bearer_token!(
+    /// The token in a signer's withdrawal link (`/withdraw/{token}`). Only its keyed hash,
+    /// the [`WithdrawKey`], is stored.
+    WithdrawToken
+);
 
 /// The stored form of a [`WithdrawToken`]: its keyed hash (`Secret::withdraw_key`), so a
 /// leaked table withdraws nothing.

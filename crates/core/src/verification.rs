@@ -1,12 +1,10 @@
 //! Proving a contact: a six-digit code sent by SMS or email, stored only as a keyed hash,
 //! good for one use, for ten minutes and five tries.
 
-use std::fmt;
-
 use jiff::{SignedDuration, Timestamp};
 
 use crate::contact::{Channel, ContactKey};
-use crate::hash::{hex, is_hex};
+use crate::hash::bearer_token;
 use crate::ids::CampaignId;
 use crate::named::named_enum;
 use crate::names::{InputError, PersonName};
@@ -69,44 +67,11 @@ named_enum! {
     }
 }
 
-/// A verification's unguessable id, as in the address of its code page: 128 random bits in
-/// hex. Knowing it is what lets a browser try codes for it.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct VerificationId(String);
-
-impl VerificationId {
-    pub fn from_random(bytes: [u8; 16]) -> VerificationId {
-        VerificationId(hex(&bytes))
-    }
-
-    /// An id as it appears in an address; anything not shaped like one is no id.
-    pub fn parse(text: &str) -> Option<VerificationId> {
-        is_hex(text, 32).then(|| VerificationId(text.to_owned()))
-    }
-
-    /// Rebuilds an id read back from storage.
-    pub fn from_stored(text: String) -> VerificationId {
-        VerificationId(text)
-    }
-}
-
-impl AsRef<str> for VerificationId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for VerificationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for VerificationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "VerificationId({})", &self.0[..self.0.len().min(8)])
-    }
-}
+bearer_token!(
+    /// A verification's unguessable id, as in the address of its code page: knowing it is
+    /// what lets a browser try codes for it.
+    VerificationId
+);
 
 /// A verification about to be stored, with the hash of the code that was sent.
 #[derive(Clone, Debug)]

@@ -18,6 +18,7 @@ use tomar_core::session::{SESSION_LIFETIME, Session};
 
 use crate::error::WebError;
 use crate::http::cookies::cookie;
+use crate::http::from_extensions;
 use crate::state::AppState;
 
 const COOKIE_NAME: &str = "session";
@@ -42,11 +43,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Viewer, WebError> {
-        parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .ok_or(WebError::Unwired("the viewer"))
+        from_extensions(parts, "the viewer")
     }
 }
 
@@ -71,15 +68,27 @@ impl<S: Send + Sync> FromRequestParts<S> for Member {
     }
 }
 
+/// The logged-in member if their role `allows`; anyone else is refused.
+async fn member_who<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    allows: fn(&Account) -> bool,
+) -> Result<Account, WebError> {
+    let Member(member) = Member::from_request_parts(parts, state).await?;
+    if allows(&member) {
+        Ok(member)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Moderator {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Moderator, WebError> {
-        let Member(member) = Member::from_request_parts(parts, state).await?;
-        member
-            .can_moderate()
-            .then_some(Moderator(member))
-            .ok_or(WebError::Forbidden)
+        member_who(parts, state, Account::can_moderate)
+            .await
+            .map(Moderator)
     }
 }
 
@@ -87,11 +96,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Admin {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Admin, WebError> {
-        let Member(member) = Member::from_request_parts(parts, state).await?;
-        member
-            .is_admin()
-            .then_some(Admin(member))
-            .ok_or(WebError::Forbidden)
+        member_who(parts, state, Account::is_admin).await.map(Admin)
     }
 }
 

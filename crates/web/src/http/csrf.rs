@@ -18,6 +18,7 @@ use tomar_core::hash::{constant_time_eq, is_hex};
 
 use crate::error::WebError;
 use crate::http::cookies::cookie;
+use crate::http::from_extensions;
 use crate::rules::random;
 
 const COOKIE_NAME: &str = "csrf";
@@ -42,11 +43,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<CsrfToken, WebError> {
-        parts
-            .extensions
-            .get::<CsrfToken>()
-            .cloned()
-            .ok_or(WebError::Unwired("the CSRF token"))
+        from_extensions(parts, "the CSRF token")
     }
 }
 

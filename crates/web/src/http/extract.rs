@@ -16,6 +16,7 @@ use tomar_core::member::Member as Account;
 
 use crate::error::WebError;
 use crate::http::auth::Member;
+use crate::http::from_extensions;
 use crate::rules::campaigns;
 use crate::rules::platform::Platform;
 use crate::state::AppState;
@@ -151,10 +152,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, WebError> {
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(peer)| ClientIp(peer.ip()))
-            .ok_or(WebError::Unwired("the client's address"))
+        let ConnectInfo(peer) =
+            from_extensions::<ConnectInfo<SocketAddr>>(parts, "the client's address")?;
+        Ok(ClientIp(peer.ip()))
     }
 }

@@ -16,6 +16,7 @@ use tomar_core::language::Language;
 
 use crate::error::{ErrorDetails, ErrorPage, WebError};
 use crate::http::cookies::cookie;
+use crate::http::from_extensions;
 use crate::view::i18n::Tr;
 use crate::view::render::error_page;
 
@@ -24,11 +25,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Tr, WebError> {
-        parts
-            .extensions
-            .get::<Tr>()
-            .copied()
-            .ok_or(WebError::Unwired("the request's language"))
+        from_extensions(parts, "the request's language")
     }
 }
 

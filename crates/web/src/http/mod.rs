@@ -8,3 +8,20 @@ pub mod csrf;
 pub mod extract;
 pub mod language;
 pub mod security;
+
+use axum::http::request::Parts;
+
+use crate::error::WebError;
+
+/// A value a middleware put in every request, for the extractor that hands it to handlers;
+/// missing only when the route is outside that middleware (`what` says which).
+fn from_extensions<T: Clone + Send + Sync + 'static>(
+    parts: &Parts,
+    what: &'static str,
+) -> Result<T, WebError> {
+    parts
+        .extensions
+        .get::<T>()
+        .cloned()
+        .ok_or(WebError::Unwired(what))
+}

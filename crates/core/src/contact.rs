@@ -94,6 +94,15 @@ impl Contact {
         }
     }
 
+    /// The domain of an email address, as the fraud tools group signers by it; none for a
+    /// mobile number.
+    pub fn email_domain(&self) -> Option<&str> {
+        match self {
+            Contact::Mobile(_) => None,
+            Contact::Email(email) => email.0.rsplit_once('@').map(|(_, domain)| domain),
+        }
+    }
+
     /// How a code reaches this contact.
     pub fn channel(&self) -> Channel {
         match self {

@@ -47,6 +47,16 @@ named_enum! {
     }
 }
 
+/// Where a signature came from, for the moderators' fraud tools: the keyed network it was
+/// asked from (never the address), an email signer's domain, and whether that network was
+/// busy then (busy networks are accepted and flagged, never refused).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignatureOrigin {
+    pub network: Option<String>,
+    pub email_domain: Option<String>,
+    pub busy_network: bool,
+}
+
 /// A signature whose signer has proved their contact, about to be stored.
 #[derive(Clone, Debug)]
 pub struct ConfirmedSignature {
@@ -60,6 +70,7 @@ pub struct ConfirmedSignature {
     pub withdraw_key: Option<WithdrawKey>,
     pub created_at: Timestamp,
     pub confirmed_at: Timestamp,
+    pub origin: SignatureOrigin,
 }
 
 #[derive(Clone, Debug)]

@@ -89,7 +89,10 @@ pub struct NewVerification {
     pub sealed_contact: Option<String>,
     /// The keyed hash of the withdrawal token sent with the code.
     pub withdraw_key: WithdrawKey,
+    /// The keyed hash of the network the code was asked from, for the limits per network.
     pub client_key: String,
+    /// An email contact's domain, for the fraud tools.
+    pub email_domain: Option<String>,
     pub at: Timestamp,
 }
 
@@ -107,6 +110,10 @@ pub struct Verification {
     pub wants_updates: bool,
     pub sealed_contact: Option<String>,
     pub withdraw_key: WithdrawKey,
+    pub client_key: String,
+    pub email_domain: Option<String>,
+    /// The network the code was asked from was busy then: what it confirms is flagged.
+    pub busy_network: bool,
     pub created_at: Timestamp,
     pub last_sent_at: Timestamp,
     /// How many times the code was sent again.

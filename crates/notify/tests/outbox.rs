@@ -10,25 +10,21 @@ use tomar_core::secret::Secret;
 use tomar_core::signature::WithdrawKey;
 use tomar_core::verification::{NewVerification, Purpose, VerificationId};
 use tomar_notify::{Delivery, FileOutbox, SmsGateway, SmtpMailer, Transport, Worker};
-use tomar_store::Store;
 use tomar_store::testing::TempSqlite;
+use tomar_store::{CodeLimits, CodeOutcome, CodeRequest, Store};
 
 async fn queue(store: &Store, id: &str, body: &str) {
     queue_to(store, id, Channel::Email, "sara@example.org", body).await;
 }
 
 async fn queue_to(store: &Store, id: &str, channel: Channel, recipient: &str, body: &str) {
-    let (new, message) = verification(id, channel, recipient, body);
-    store.create_verification(&new, &message).await.unwrap();
+    let request = verification(id, channel, recipient, body);
+    let queued = store.create_verifications(&[request], None).await.unwrap();
+    assert!(matches!(queued[..], [CodeOutcome::Queued(_)]), "{queued:?}");
 }
 
-/// A login code for `recipient` and the message carrying it.
-fn verification(
-    id: &str,
-    channel: Channel,
-    recipient: &str,
-    body: &str,
-) -> (NewVerification, OutboundMessage) {
+/// A login code for `recipient` and the message carrying it, under limits no test reaches.
+fn verification(id: &str, channel: Channel, recipient: &str, body: &str) -> CodeRequest {
     let new = NewVerification {
         id: VerificationId::from_stored(id.into()),
         purpose: Purpose::Login,
@@ -44,6 +40,7 @@ fn verification(
         sealed_contact: None,
         withdraw_key: WithdrawKey::from_stored(format!("w-{id}")),
         client_key: "c".into(),
+        email_domain: None,
         at: Timestamp::now(),
     };
     let message = OutboundMessage {
@@ -52,7 +49,15 @@ fn verification(
         subject: "کد ورود".into(),
         body: body.into(),
     };
-    (new, message)
+    let limits = CodeLimits {
+        per_contact: u64::MAX,
+        network_busy_after: u64::MAX,
+    };
+    CodeRequest {
+        verification: new,
+        message,
+        limits,
+    }
 }
 
 #[tokio::test]
@@ -494,8 +499,8 @@ async fn codes_handed_over_by_the_signing_writer_are_delivered_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let handoff = spawn_worker_with_handoff(&db.store, dir.path());
     let writer = tomar_store::SigningWriter::start(db.store.clone(), Some(handoff));
-    let (new, message) = verification("v1", Channel::Sms, "+989121234567", "کد: ۴۵۶");
-    writer.send_code(new, message).await.unwrap();
+    let request = verification("v1", Channel::Sms, "+989121234567", "کد: ۴۵۶");
+    writer.send_code(request).await.unwrap();
 
     let text = message_containing(dir.path(), "کد: ۴۵۶", std::time::Duration::from_secs(30))
         .await
@@ -534,7 +539,7 @@ async fn handed_messages_do_not_postpone_the_poll() {
     queue(&db.store, "due", "found by the poll").await;
     let surge = tokio::spawn(async move {
         for n in 0.. {
-            let (_, message) = verification("x", Channel::Sms, "+989121234567", "handed");
+            let message = verification("x", Channel::Sms, "+989121234567", "handed").message;
             let held = tomar_core::message::OutboxMessage {
                 id: 1_000_000 + n,
                 message,

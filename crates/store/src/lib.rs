@@ -62,6 +62,7 @@ macro_rules! backend_helpers {
 mod campaigns;
 mod discussion;
 mod error;
+mod limits;
 mod listing;
 mod members;
 mod moderation;
@@ -82,6 +83,7 @@ mod url;
 mod writer;
 
 pub use error::StoreError;
+pub use limits::Counter;
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;
 pub use outbox::OUTBOX_LEASE;
@@ -89,7 +91,7 @@ pub use postgres::PgStore;
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
 pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner};
-pub use signing::{ContactHistory, Resend};
+pub use signing::{CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 pub use writer::{Handoff, SigningWriter};

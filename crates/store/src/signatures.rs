@@ -1,6 +1,8 @@
 //! Signatures: the group commit of confirmations, the public list, withdrawals, and
 //! counts recounted from the rows.
 
+use std::collections::BTreeMap;
+
 use tomar_core::Timestamp;
 use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
@@ -8,6 +10,7 @@ use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
 use tomar_core::verification::VerificationId;
 
+use crate::limits::hour_of;
 use crate::rows::{count, optional_timestamp, push_list, timestamp};
 use crate::{Db, Store, StoreError, Tx};
 
@@ -45,6 +48,23 @@ pub enum Confirmed {
 pub enum SignatureOwner<'a> {
     WithdrawKey(&'a WithdrawKey),
     Signer(CampaignId, &'a ContactKey),
+}
+
+/// What a source of signatures is: the keyed network they were asked from, or the domain
+/// of their email addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Network,
+    Domain,
+}
+
+impl SourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Network => "network",
+            SourceKind::Domain => "domain",
+        }
+    }
 }
 
 /// A campaign's signature count as stored, and as recounted from the signature rows.
@@ -363,7 +383,8 @@ backend_helpers! {
         let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
             "INSERT INTO signatures (campaign_id, sequence, name, public, \
              wants_updates, contact_sealed, contact_key, withdraw_key, status, \
-             text_version, created_at, confirmed_at) ",
+             text_version, created_at, confirmed_at, client_key, email_domain, \
+             busy_network) ",
         );
         insert.push_values(numbered, |mut row, (confirmation, sequence)| {
             let signature = &confirmation.signature;
@@ -378,9 +399,13 @@ backend_helpers! {
                 .push_bind("confirmed")
                 .push_bind(i64::from(text_version))
                 .push_bind(signature.created_at.as_second())
-                .push_bind(signature.confirmed_at.as_second());
+                .push_bind(signature.confirmed_at.as_second())
+                .push_bind(signature.origin.network.as_deref())
+                .push_bind(signature.origin.email_domain.as_deref())
+                .push_bind(signature.origin.busy_network);
         });
         insert.build().execute(&mut **tx).await?;
+        Self::count_sources(tx, campaign, numbered).await?;
         let from_codes: Vec<_> = numbered
             .iter()
             .filter_map(|(c, sequence)| Some((c.verification_id.as_ref()?.as_ref(), *sequence)))
@@ -396,6 +421,48 @@ backend_helpers! {
         });
         update.push(") AS numbered WHERE verifications.id = numbered.column1");
         update.build().execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// Adds new signatures to their campaign's counts by source (network, email domain)
+    /// and hour, which the fraud tools read instead of the signatures.
+    pub(crate) async fn count_sources(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        numbered: &[(&Confirmation, i64)],
+    ) -> Result<(), StoreError> {
+        let mut counts: BTreeMap<(&str, &str, i64), i64> = BTreeMap::new();
+        for (confirmation, _) in numbered {
+            let signature = &confirmation.signature;
+            let hour = hour_of(signature.confirmed_at);
+            let origin = &signature.origin;
+            for (kind, source) in [
+                (SourceKind::Network, origin.network.as_deref()),
+                (SourceKind::Domain, origin.email_domain.as_deref()),
+            ] {
+                if let Some(source) = source {
+                    *counts.entry((kind.name(), source, hour)).or_default() += 1;
+                }
+            }
+        }
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let mut upsert = sqlx::QueryBuilder::<Db<Self>>::new(
+            "INSERT INTO signature_sources (campaign_id, kind, source, window_start, count) ",
+        );
+        upsert.push_values(counts, |mut row, ((kind, source, hour), count)| {
+            row.push_bind(campaign.0)
+                .push_bind(kind)
+                .push_bind(source)
+                .push_bind(hour)
+                .push_bind(count);
+        });
+        upsert.push(
+            " ON CONFLICT (campaign_id, kind, source, window_start) DO UPDATE \
+             SET count = signature_sources.count + excluded.count",
+        );
+        upsert.build().execute(&mut **tx).await?;
         Ok(())
     }
 }

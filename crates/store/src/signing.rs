@@ -1,6 +1,8 @@
 //! One-time codes: verifications and the messages that carry their codes, the history the
 //! sending limits read, tries, and sending a code again.
 
+use std::collections::HashMap;
+
 use tomar_core::Timestamp;
 use tomar_core::contact::{Channel, ContactKey};
 use tomar_core::ids::CampaignId;
@@ -11,18 +13,57 @@ use tomar_core::verification::{
     CODE_ATTEMPTS, CODE_LIFETIME, NewVerification, Purpose, Verification, VerificationId,
 };
 
+use crate::limits::{Counter, hour_of};
 use crate::rows::{count, optional_timestamp, timestamp};
 use crate::{Db, Store, StoreError};
 
-/// What the rules for sending a code need to know about a contact.
+/// A code to send: the verification to store, the message carrying the code, and the
+/// limits it is sent under.
+#[derive(Clone, Debug)]
+pub struct CodeRequest {
+    pub verification: NewVerification,
+    pub message: OutboundMessage,
+    pub limits: CodeLimits,
+}
+
+/// How many codes go out in an hour (see `limits`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ContactHistory {
-    /// Codes sent to the contact lately (counted up to a cap).
-    pub codes_to_contact: u64,
-    /// Codes asked for from the network lately (counted up to a cap).
-    pub codes_from_network: u64,
-    /// Whether the contact has a signature, of any status, on the campaign asked about.
-    pub signed: bool,
+pub struct CodeLimits {
+    /// To one contact: past it, codes are refused, since they would bomb one person.
+    pub per_contact: u64,
+    /// From one network before it counts as busy: past it codes still go out (whole
+    /// cities share a carrier's address), and what they confirm is flagged for review.
+    pub network_busy_after: u64,
+}
+
+/// What became of a code request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeOutcome {
+    /// Stored, with its message queued.
+    Queued(OutboxMessage),
+    /// The contact has had its share of codes this hour; nothing was stored.
+    TooManyForContact,
+}
+
+/// What came of typing a code. Either way a try was spent: the right code is for the
+/// caller to consume at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeTry {
+    Right,
+    /// A wrong code; `left` tries remain.
+    Wrong {
+        left: u32,
+    },
+}
+
+/// What came of asking for a code again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResendOutcome {
+    Sent,
+    /// Too soon after the last code, resent too often already, or no longer open.
+    NotNow,
+    /// The contact has had its share of codes this hour.
+    TooManyForContact,
 }
 
 /// A code sent again: a new code and withdrawal token for a verification, and the message
@@ -36,74 +77,118 @@ pub struct Resend {
 }
 
 impl Store {
-    /// Stores one verification with the message carrying its code, due at once.
+    /// Stores one verification with the message carrying its code, due at once, under its
+    /// limits (see [`Store::create_verifications`]).
     pub async fn create_verification(
         &self,
-        new: &NewVerification,
-        message: &OutboundMessage,
-    ) -> Result<(), StoreError> {
-        self.create_verifications(&[(new.clone(), message.clone())], None)
-            .await
-            .map(drop)
+        request: &CodeRequest,
+    ) -> Result<CodeOutcome, StoreError> {
+        let mut outcomes = self
+            .create_verifications(std::slice::from_ref(request), None)
+            .await?;
+        outcomes.pop().ok_or(StoreError::Conflict)
     }
 }
 
 store_methods! {
     /// Stores new verifications, each with the message carrying its code, in one
-    /// transaction; answers the messages. They are leased to the caller until
-    /// `leased_until` (it delivers them itself; should it fail to, they fall due then), or
-    /// due at once.
+    /// transaction, and answers what became of each. Each request first takes a slot of its
+    /// contact's codes this hour and counts against its network's, in the same
+    /// transaction, so no crowd of requests gets past a limit; a contact past its limit gets
+    /// nothing stored. Messages are leased to the caller until `leased_until` (it delivers
+    /// them itself; should it fail to, they fall due then), or due at once.
     pub async fn create_verifications(
         &self,
-        batch: &[(NewVerification, OutboundMessage)],
+        batch: &[CodeRequest],
         leased_until: Option<Timestamp>,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
+    ) -> Result<Vec<CodeOutcome>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         let mut tx = self.writer().begin().await?;
-        let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
-            "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
-             code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
-             withdraw_key, client_key, created_at, last_sent_at, expires_at) ",
-        );
-        insert.push_values(batch, |mut row, (new, _)| {
-            let expires = new
-                .at
-                .checked_add(CODE_LIFETIME)
-                .unwrap_or(new.at);
-            row.push_bind(new.id.as_ref())
-                .push_bind(new.purpose.name())
-                .push_bind(new.campaign_id.map(|c| c.0))
-                .push_bind(new.contact_key.as_ref())
-                .push_bind(new.channel.name())
-                .push_bind(new.code_hash.as_str())
-                .push_bind(i64::from(CODE_ATTEMPTS))
-                .push_bind(new.name.as_ref().map(|n| n.as_ref()))
-                .push_bind(new.public)
-                .push_bind(new.wants_updates)
-                .push_bind(new.sealed_contact.as_deref())
-                .push_bind(new.withdraw_key.as_ref())
-                .push_bind(new.client_key.as_str())
-                .push_bind(new.at.as_second())
-                .push_bind(new.at.as_second())
-                .push_bind(expires.as_second());
-        });
-        insert
-            .build()
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
-        let messages: Vec<_> = batch.iter().map(|(new, message)| (message, new.at)).collect();
-        let ids = Self::insert_messages(&mut tx, &messages, leased_until).await?;
+        let counters: Vec<[(String, i64); 2]> = batch
+            .iter()
+            .map(|request| {
+                let new = &request.verification;
+                let hour = hour_of(new.at);
+                [
+                    (Counter::CodesToContact(new.contact_key.clone()).key(), hour),
+                    (Counter::CodesFromNetwork(new.client_key.clone()).key(), hour),
+                ]
+            })
+            .collect();
+        let adds: Vec<(&str, i64, u64)> = counters
+            .iter()
+            .flatten()
+            .map(|(key, hour)| (key.as_str(), *hour, 1))
+            .collect();
+        let counts = Self::add_counts(&mut tx, &adds).await?;
+        // Slots go to the batch in its order, after those taken before it.
+        let mut next_slot = slots_after(&counts, &adds);
+        let mut granted = Vec::with_capacity(batch.len());
+        for (request, [contact, network]) in batch.iter().zip(&counters) {
+            let contact_slot = take_slot(&mut next_slot, contact);
+            let network_slot = take_slot(&mut next_slot, network);
+            if contact_slot <= request.limits.per_contact {
+                granted.push((request, network_slot > request.limits.network_busy_after));
+            }
+        }
+        if !granted.is_empty() {
+            let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
+                "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
+                 code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
+                 withdraw_key, client_key, email_domain, busy_network, created_at, \
+                 last_sent_at, expires_at) ",
+            );
+            insert.push_values(&granted, |mut row, (request, busy)| {
+                let new = &request.verification;
+                let expires = new.at.checked_add(CODE_LIFETIME).unwrap_or(new.at);
+                row.push_bind(new.id.as_ref())
+                    .push_bind(new.purpose.name())
+                    .push_bind(new.campaign_id.map(|c| c.0))
+                    .push_bind(new.contact_key.as_ref())
+                    .push_bind(new.channel.name())
+                    .push_bind(new.code_hash.as_str())
+                    .push_bind(i64::from(CODE_ATTEMPTS))
+                    .push_bind(new.name.as_ref().map(|n| n.as_ref()))
+                    .push_bind(new.public)
+                    .push_bind(new.wants_updates)
+                    .push_bind(new.sealed_contact.as_deref())
+                    .push_bind(new.withdraw_key.as_ref())
+                    .push_bind(new.client_key.as_str())
+                    .push_bind(new.email_domain.as_deref())
+                    .push_bind(*busy)
+                    .push_bind(new.at.as_second())
+                    .push_bind(new.at.as_second())
+                    .push_bind(expires.as_second());
+            });
+            insert
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
+        }
+        let messages: Vec<_> = granted
+            .iter()
+            .map(|(request, _)| (&request.message, request.verification.at))
+            .collect();
+        let mut ids = Self::insert_messages(&mut tx, &messages, leased_until)
+            .await?
+            .into_iter();
         tx.commit().await?;
-        Ok(ids
-            .into_iter()
-            .zip(batch)
-            .map(|(id, (_, message))| OutboxMessage {
-                id,
-                message: message.clone(),
-                attempts: 0,
+        let mut granted = granted.into_iter().map(|(request, _)| request).peekable();
+        Ok(batch
+            .iter()
+            .map(|request| match granted.peek() {
+                Some(next) if std::ptr::eq(*next, request) => {
+                    granted.next();
+                    CodeOutcome::Queued(OutboxMessage {
+                        id: ids.next().unwrap_or_default(),
+                        message: request.message.clone(),
+                        attempts: 0,
+                    })
+                }
+                _ => CodeOutcome::TooManyForContact,
             })
             .collect())
     }
@@ -115,8 +200,8 @@ store_methods! {
         let row: Option<VerificationRow> = sqlx::query_as(
             "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
              attempts_left, name, public, wants_updates, sealed_contact, withdraw_key, \
-             created_at, last_sent_at, resends, expires_at, consumed_at, \
-             signature_sequence FROM verifications WHERE id = $1",
+             client_key, email_domain, busy_network, created_at, last_sent_at, resends, \
+             expires_at, consumed_at, signature_sequence FROM verifications WHERE id = $1",
         )
         .bind(id.as_ref())
         .fetch_optional(self.reader())
@@ -140,52 +225,33 @@ store_methods! {
         Ok(found.is_some())
     }
 
-    /// Codes sent since `since` to this contact and from this network, each counted up to
-    /// `cap`, and whether the contact has signed `campaign`.
-    pub async fn contact_history(
-        &self,
-        contact_key: &ContactKey,
-        client_key: &str,
-        since: Timestamp,
-        cap: u64,
-        campaign: Option<CampaignId>,
-    ) -> Result<ContactHistory, StoreError> {
-        let (by_contact, by_client, signed): (i64, i64, bool) = sqlx::query_as(
-            "SELECT \
-             (SELECT COUNT(*) FROM (SELECT 1 FROM verifications \
-              WHERE contact_key = $1 AND created_at >= $3 LIMIT $4) AS by_contact), \
-             (SELECT COUNT(*) FROM (SELECT 1 FROM verifications \
-              WHERE client_key = $2 AND created_at >= $3 LIMIT $4) AS by_client), \
-             EXISTS (SELECT 1 FROM signatures WHERE campaign_id = $5 AND contact_key = $1)",
-        )
-        .bind(contact_key.as_ref())
-        .bind(client_key)
-        .bind(since.as_second())
-        .bind(i64::try_from(cap).unwrap_or(i64::MAX))
-        .bind(campaign.map(|c| c.0))
-        .fetch_one(self.reader())
-        .await?;
-        Ok(ContactHistory {
-            codes_to_contact: by_contact.max(0) as u64,
-            codes_from_network: by_client.max(0) as u64,
-            signed,
-        })
-    }
-
-    /// Uses up one try; answers the tries left, or `None` if there were none.
-    pub async fn spend_attempt(
+    /// Spends a try and compares `code_hash` with the verification's, in one statement: a
+    /// code is compared only while a try is left and the code has neither expired nor been
+    /// used, so a crowd of guesses at once compares at most as many as there are tries,
+    /// the right one among them. Answers `None` when there was no try to take.
+    pub async fn try_code(
         &self,
         id: &VerificationId,
-    ) -> Result<Option<u32>, StoreError> {
-        let left: Option<i64> = sqlx::query_scalar(
-            "UPDATE verifications SET attempts_left = attempts_left - 1 \
-             WHERE id = $1 AND attempts_left > 0 AND consumed_at IS NULL \
-             RETURNING attempts_left",
+        code_hash: &str,
+        at: Timestamp,
+    ) -> Result<Option<CodeTry>, StoreError> {
+        let tried: Option<(i64, bool)> = sqlx::query_as(
+            "UPDATE verifications \
+             SET attempts_left = attempts_left - 1 \
+             WHERE id = $1 AND consumed_at IS NULL AND attempts_left > 0 AND expires_at > $3 \
+             RETURNING attempts_left, code_hash = $2",
         )
         .bind(id.as_ref())
+        .bind(code_hash)
+        .bind(at.as_second())
         .fetch_optional(self.writer())
         .await?;
-        Ok(left.map(|n| n.max(0) as u32))
+        Ok(tried.map(|(left, right)| match right {
+            true => CodeTry::Right,
+            false => CodeTry::Wrong {
+                left: u32::try_from(left).unwrap_or(0),
+            },
+        }))
     }
 
     /// Sends an open verification's code again (see [`Resend`]), in one transaction with
@@ -196,16 +262,16 @@ store_methods! {
         resend: &Resend,
         sent_before: Timestamp,
         max_resends: u32,
+        per_contact: u64,
         at: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let expires = at
-            .checked_add(CODE_LIFETIME)
-            .unwrap_or(at);
+    ) -> Result<ResendOutcome, StoreError> {
+        let expires = at.checked_add(CODE_LIFETIME).unwrap_or(at);
         let mut tx = self.writer().begin().await?;
-        let resent: Option<String> = sqlx::query_scalar(
+        let contact: Option<String> = sqlx::query_scalar(
             "UPDATE verifications SET code_hash = $1, withdraw_key = $2, last_sent_at = $3, \
              expires_at = $4, resends = resends + 1 WHERE id = $5 AND consumed_at IS NULL \
-             AND attempts_left > 0 AND last_sent_at <= $6 AND resends < $7 RETURNING id",
+             AND attempts_left > 0 AND last_sent_at <= $6 AND resends < $7 \
+             RETURNING contact_key",
         )
         .bind(resend.code_hash.as_str())
         .bind(resend.withdraw_key.as_ref())
@@ -216,13 +282,46 @@ store_methods! {
         .bind(i64::from(max_resends))
         .fetch_optional(&mut *tx)
         .await?;
-        if resent.is_none() {
-            return Ok(false);
+        let Some(contact) = contact else {
+            return Ok(ResendOutcome::NotNow);
+        };
+        let counter = Counter::CodesToContact(ContactKey::from_stored(contact)).key();
+        let counts = Self::add_counts(&mut tx, &[(counter.as_str(), hour_of(at), 1)]).await?;
+        if counts.get(&(counter, hour_of(at))).copied().unwrap_or(0) > per_contact {
+            // Dropping the transaction rolls all of it back: the code stays as it was.
+            return Ok(ResendOutcome::TooManyForContact);
         }
         Self::insert_messages(&mut tx, &[(&resend.message, at)], None).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(ResendOutcome::Sent)
     }
+}
+
+/// For each counter a batch added to, the first slot the batch holds: the count after the
+/// addition, less what the batch added, plus one.
+fn slots_after(
+    counts: &HashMap<(String, i64), u64>,
+    adds: &[(&str, i64, u64)],
+) -> HashMap<(String, i64), u64> {
+    let mut added: HashMap<(String, i64), u64> = HashMap::new();
+    for (key, hour, amount) in adds {
+        *added.entry(((*key).to_owned(), *hour)).or_default() += amount;
+    }
+    added
+        .into_iter()
+        .map(|(counter, amount)| {
+            let after = counts.get(&counter).copied().unwrap_or(amount);
+            (counter, after.saturating_sub(amount) + 1)
+        })
+        .collect()
+}
+
+/// The next slot of `counter`, taken.
+fn take_slot(next: &mut HashMap<(String, i64), u64>, counter: &(String, i64)) -> u64 {
+    let slot = next.entry(counter.clone()).or_insert(1);
+    let taken = *slot;
+    *slot += 1;
+    taken
 }
 
 #[derive(sqlx::FromRow)]
@@ -239,6 +338,9 @@ struct VerificationRow {
     wants_updates: bool,
     sealed_contact: Option<String>,
     withdraw_key: String,
+    client_key: String,
+    email_domain: Option<String>,
+    busy_network: bool,
     created_at: i64,
     last_sent_at: i64,
     resends: i64,
@@ -271,6 +373,9 @@ impl TryFrom<VerificationRow> for Verification {
             wants_updates: row.wants_updates,
             sealed_contact: row.sealed_contact,
             withdraw_key: WithdrawKey::from_stored(row.withdraw_key),
+            client_key: row.client_key,
+            email_domain: row.email_domain,
+            busy_network: row.busy_network,
             created_at: timestamp(row.created_at, "verification time")?,
             last_sent_at: timestamp(row.last_sent_at, "verification send time")?,
             resends: u32::try_from(row.resends).unwrap_or(u32::MAX),

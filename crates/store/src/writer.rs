@@ -15,10 +15,9 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use tomar_core::Timestamp;
 use tomar_core::ids::CampaignId;
-use tomar_core::message::{OutboundMessage, OutboxMessage};
-use tomar_core::verification::NewVerification;
+use tomar_core::message::OutboxMessage;
 
-use crate::{Confirmation, Confirmed, OUTBOX_LEASE, Store, StoreError};
+use crate::{CodeOutcome, CodeRequest, Confirmation, Confirmed, OUTBOX_LEASE, Store, StoreError};
 
 /// The most writes taken into one batch.
 const MAX_BATCH: usize = 512;
@@ -27,9 +26,8 @@ const QUEUE: usize = 8192;
 
 enum Job {
     SendCode {
-        verification: NewVerification,
-        message: OutboundMessage,
-        reply: oneshot::Sender<Result<(), StoreError>>,
+        request: CodeRequest,
+        reply: oneshot::Sender<Result<CodeOutcome, StoreError>>,
     },
     Confirm {
         campaign: CampaignId,
@@ -57,19 +55,11 @@ impl SigningWriter {
         SigningWriter { queue }
     }
 
-    /// Stores a verification and its code message; answers once they are committed, and
-    /// hands the message to the outbox worker.
-    pub async fn send_code(
-        &self,
-        verification: NewVerification,
-        message: OutboundMessage,
-    ) -> Result<(), StoreError> {
-        self.submit(|reply| Job::SendCode {
-            verification,
-            message,
-            reply,
-        })
-        .await
+    /// Stores a verification and its code message under the request's limits (see
+    /// `Store::create_verifications`); answers once they are committed, and hands the
+    /// message to the outbox worker.
+    pub async fn send_code(&self, request: CodeRequest) -> Result<CodeOutcome, StoreError> {
+        self.submit(|reply| Job::SendCode { request, reply }).await
     }
 
     /// Counts one confirmation; answers once its batch is committed.
@@ -103,9 +93,8 @@ impl SigningWriter {
 }
 
 type CodeJob = (
-    NewVerification,
-    OutboundMessage,
-    oneshot::Sender<Result<(), StoreError>>,
+    CodeRequest,
+    oneshot::Sender<Result<CodeOutcome, StoreError>>,
 );
 type ConfirmJob = (Confirmation, oneshot::Sender<Result<Confirmed, StoreError>>);
 
@@ -116,11 +105,7 @@ async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>, handoff: Op
         let mut confirmations: BTreeMap<(CampaignId, u32), Vec<ConfirmJob>> = BTreeMap::new();
         for job in batch.drain(..) {
             match job {
-                Job::SendCode {
-                    verification,
-                    message,
-                    reply,
-                } => codes.push((verification, message, reply)),
+                Job::SendCode { request, reply } => codes.push((request, reply)),
                 Job::Confirm {
                     campaign,
                     text_version,
@@ -143,37 +128,41 @@ async fn write_codes(store: &Store, jobs: Vec<CodeJob>, handoff: Option<&Handoff
     if jobs.is_empty() {
         return;
     }
-    let pairs: Vec<_> = jobs
-        .iter()
-        .map(|(v, m, _)| (v.clone(), m.clone()))
-        .collect();
+    let (requests, replies): (Vec<CodeRequest>, Vec<_>) = jobs.into_iter().unzip();
     let leased_until = handoff.and_then(|_| Timestamp::now().checked_add(OUTBOX_LEASE).ok());
-    let hand_over = |messages: Vec<OutboxMessage>| {
+    let hand_over = |outcomes: &[CodeOutcome]| {
         if let Some(handoff) = handoff {
+            let queued = outcomes.iter().filter_map(|outcome| match outcome {
+                CodeOutcome::Queued(message) => Some(message.clone()),
+                CodeOutcome::TooManyForContact => None,
+            });
             // A worker that has stopped leaves them to lapse and be claimed.
-            let _ = handoff.send(messages);
+            let _ = handoff.send(queued.collect());
         }
     };
-    match store.create_verifications(&pairs, leased_until).await {
-        Ok(messages) => {
-            hand_over(messages);
-            for (_, _, reply) in jobs {
-                let _ = reply.send(Ok(()));
+    match store.create_verifications(&requests, leased_until).await {
+        Ok(outcomes) => {
+            hand_over(&outcomes);
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                let _ = reply.send(Ok(outcome));
             }
         }
         // One bad row must not sink its neighbours: write them one by one instead.
-        Err(error) if jobs.len() > 1 => {
-            tracing::warn!(%error, size = jobs.len(), "a batch of codes failed; writing them singly");
-            for (pair, (_, _, reply)) in pairs.into_iter().zip(jobs) {
+        Err(error) if requests.len() > 1 => {
+            tracing::warn!(%error, size = requests.len(), "a batch of codes failed; writing them singly");
+            for (request, reply) in requests.into_iter().zip(replies) {
                 let written = store
-                    .create_verifications(std::slice::from_ref(&pair), leased_until)
+                    .create_verifications(std::slice::from_ref(&request), leased_until)
                     .await
-                    .map(hand_over);
+                    .and_then(|outcomes| {
+                        hand_over(&outcomes);
+                        outcomes.into_iter().next().ok_or(StoreError::Conflict)
+                    });
                 let _ = reply.send(written);
             }
         }
         Err(error) => {
-            if let Some((_, _, reply)) = jobs.into_iter().next() {
+            if let Some(reply) = replies.into_iter().next() {
                 let _ = reply.send(Err(error));
             }
         }

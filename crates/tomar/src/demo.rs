@@ -15,7 +15,7 @@ use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, InputError, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus};
 use tomar_core::secret::Secret;
-use tomar_core::signature::ConfirmedSignature;
+use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
 use tomar_store::{Confirmation, Store, StoreError};
 
@@ -244,6 +244,9 @@ async fn create_campaign(
     Ok(id)
 }
 
+/// How many networks the demo's signers come from.
+const DEMO_NETWORKS: usize = 40;
+
 fn demo_signer(
     demo: &DemoFile,
     secret: &Secret,
@@ -263,6 +266,12 @@ fn demo_signer(
         withdraw_key: None,
         created_at: at,
         confirmed_at: at,
+        // Spread over a few dozen made-up carrier networks, so the fraud tools show a spread.
+        origin: SignatureOrigin {
+            network: Some(secret.client_key(&format!("10.{}.0.0/24", n % DEMO_NETWORKS))),
+            email_domain: None,
+            busy_network: false,
+        },
     })
 }
 

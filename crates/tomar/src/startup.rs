@@ -13,7 +13,7 @@ use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
 use crate::config::ServeSettings;
-use crate::demo;
+use crate::{demo, upkeep};
 
 /// Where a generated secret is kept when none is configured.
 const GENERATED_SECRET_KEY: &str = "secret.generated";
@@ -74,31 +74,6 @@ async fn stored_secret(store: &Store) -> Result<Secret, StoreError> {
     Secret::from_hex(&stored).ok_or(StoreError::Corrupt("generated secret"))
 }
 
-/// How often stored signature counts are checked against the signature rows.
-const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
-
-/// Counts move by batch deltas; this recount from the rows catches any drift, repairs it
-/// and says so in the log.
-async fn reconcile_counts_periodically(store: Store) {
-    let mut every = tokio::time::interval(RECONCILE_EVERY);
-    loop {
-        every.tick().await;
-        match store.reconcile_counts().await {
-            Ok(drifted) => {
-                for (campaign, recount) in drifted {
-                    tracing::warn!(
-                        campaign = campaign.0,
-                        stored = recount.stored,
-                        actual = recount.actual,
-                        "a signature count had drifted and was repaired"
-                    );
-                }
-            }
-            Err(error) => tracing::error!(%error, "signature count reconciliation failed"),
-        }
-    }
-}
-
 /// A Tomar bound to its address, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -144,7 +119,7 @@ impl Application {
                 .with_handoff(handed)
                 .run(),
         );
-        tokio::spawn(reconcile_counts_periodically(store.clone()));
+        tokio::spawn(upkeep::run(store.clone()));
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
             writer: SigningWriter::start(store.clone(), Some(handoff)),

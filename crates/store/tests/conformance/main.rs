@@ -13,11 +13,13 @@ use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::moderation::Actor;
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
 use tomar_core::secret::Secret;
-use tomar_core::signature::ConfirmedSignature;
 use tomar_core::signature::WithdrawKey;
+use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
 use tomar_core::verification::{NewVerification, Purpose, VerificationId};
 use tomar_core::{Date, Timestamp};
-use tomar_store::{Confirmation, Confirmed, Store, StoreError};
+use tomar_store::{
+    CodeLimits, CodeOutcome, CodeRequest, Confirmation, Confirmed, Store, StoreError,
+};
 
 /// Runs each named test, an `async fn(Store)`, once on each backend.
 macro_rules! conformance {
@@ -33,6 +35,7 @@ macro_rules! conformance {
 
 mod campaigns;
 mod discussion;
+mod limits;
 mod listing;
 mod members;
 mod moderation;
@@ -149,6 +152,7 @@ fn signer(n: u32) -> ConfirmedSignature {
         withdraw_key: Some(withdraw_key(&format!("withdraw-{n}"))),
         created_at: now(),
         confirmed_at: now(),
+        origin: SignatureOrigin::default(),
     }
 }
 
@@ -188,6 +192,7 @@ fn new_verification(
         sealed_contact: Some(format!("sealed-{contact}")),
         withdraw_key: withdraw_key(&format!("withdraw-key-{id}")),
         client_key: network.into(),
+        email_domain: None,
         at: now(),
     }
 }
@@ -203,6 +208,33 @@ fn message(body: &str) -> OutboundMessage {
         recipient: "+989121234567".into(),
         subject: String::new(),
         body: body.into(),
+    }
+}
+
+/// Limits no test reaches unless it means to.
+const UNLIMITED: CodeLimits = CodeLimits {
+    per_contact: u64::MAX,
+    network_busy_after: u64::MAX,
+};
+
+/// A code to send for `new`, in a message reading `body`, under no limit a test reaches.
+fn code_request(new: NewVerification, body: &str) -> CodeRequest {
+    CodeRequest {
+        verification: new,
+        message: message(body),
+        limits: UNLIMITED,
+    }
+}
+
+/// Stores `new` with its message, which must be queued; answers the queued message.
+async fn queue_code(store: &Store, new: NewVerification, body: &str) -> OutboxMessage {
+    match store
+        .create_verification(&code_request(new, body))
+        .await
+        .unwrap()
+    {
+        CodeOutcome::Queued(message) => message,
+        refused => panic!("refused under no limit: {refused:?}"),
     }
 }
 

@@ -10,8 +10,8 @@ use tomar_core::signature::{ConfirmedSignature, SignatureStatus};
 use tomar_store::{SignatureOwner, Store, StoreError};
 
 use crate::{
-    campaign_now, comment, contact_key, login_verification, message, new_campaign, now, published,
-    sign, signed_by, signer, verification_id,
+    campaign_now, comment, contact_key, login_verification, new_campaign, now, published,
+    queue_code, sign, signed_by, signer, verification_id,
 };
 
 conformance!(
@@ -23,10 +23,7 @@ conformance!(
 async fn members_register_on_first_login_and_keep_their_role(store: Store) {
     let key = contact_key(&Contact::parse("09121234567").unwrap());
     for id in ["login-1", "login-2"] {
-        store
-            .create_verification(&login_verification(id, "09121234567"), &message("x"))
-            .await
-            .unwrap();
+        queue_code(&store, login_verification(id, "09121234567"), "x").await;
     }
     let first = store
         .log_in(&verification_id("login-1"), &key, "sealed-1", now())

@@ -1,8 +1,8 @@
 //! The outbox: claims, leases, retries.
 
-use tomar_store::Store;
+use tomar_store::{CodeOutcome, Store};
 
-use crate::{bodies, message, new_verification, now, published};
+use crate::{bodies, code_request, new_verification, now, published, queue_code};
 
 conformance!(
     code_messages_leased_to_their_writer_are_claimed_only_after_the_lease,
@@ -15,16 +15,23 @@ async fn code_messages_leased_to_their_writer_are_claimed_only_after_the_lease(s
     let batch: Vec<_> = (1..=3)
         .map(|n| {
             let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
-            (new, message(&format!("m{n}")))
+            code_request(new, &format!("m{n}"))
         })
         .collect();
     let lease = now()
         .checked_add(jiff::SignedDuration::from_mins(2))
         .unwrap();
-    let written = store
+    let outcomes = store
         .create_verifications(&batch, Some(lease))
         .await
         .unwrap();
+    let written: Vec<_> = outcomes
+        .into_iter()
+        .map(|outcome| match outcome {
+            CodeOutcome::Queued(message) => message,
+            refused => panic!("refused under no limit: {refused:?}"),
+        })
+        .collect();
     assert_eq!(
         bodies(&written),
         ["m1", "m2", "m3"],
@@ -60,10 +67,7 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
     let id = published(&store, "صندوق", 10).await;
     for n in 1..=3 {
         let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
-        store
-            .create_verification(&new, &message(&format!("m{n}")))
-            .await
-            .unwrap();
+        queue_code(&store, new, &format!("m{n}")).await;
     }
     let lease = now()
         .checked_add(jiff::SignedDuration::from_mins(1))
@@ -89,13 +93,7 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
 
 async fn failed_messages_are_retried_then_given_up(store: Store) {
     let id = published(&store, "خطا", 10).await;
-    store
-        .create_verification(
-            &new_verification("v1", id, "09121234567", "a"),
-            &message("m"),
-        )
-        .await
-        .unwrap();
+    queue_code(&store, new_verification("v1", id, "09121234567", "a"), "m").await;
     let claimed = store.claim_due_messages(now(), now(), 1).await.unwrap();
     let retry_at = now()
         .checked_add(jiff::SignedDuration::from_secs(30))

@@ -1,32 +1,30 @@
-//! Verifications: codes with their messages, tries, the history limits read, resending.
+//! Verifications: codes with their messages, tries, resending. Their limits are in `limits`.
 
-use tomar_core::contact::Contact;
-use tomar_core::verification::{CODE_ATTEMPTS, RESENDS, VerificationState};
-use tomar_store::{Confirmation, Confirmed, Resend, SigningWriter, Store};
+use tomar_core::Timestamp;
+use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, RESENDS, VerificationState};
+use tomar_store::{CodeTry, Confirmation, Confirmed, Resend, ResendOutcome, SigningWriter, Store};
 
 use crate::{
-    campaign_now, contact_key, message, new_verification, now, published, sign, signer,
-    verification_id, withdraw_key,
+    campaign_now, code_request, message, new_verification, now, published, queue_code, sign,
+    signer, verification_id, withdraw_key,
 };
 
 conformance!(
     verifications_are_stored_with_their_message,
-    attempts_run_out,
+    every_comparison_spends_a_try,
     a_verification_confirms_once,
-    contact_history_counts_codes_by_contact_and_network_and_knows_signers,
+    signing_is_known_per_campaign,
     concurrent_codes_are_all_stored_with_their_messages,
     codes_are_resent_after_a_cooldown_a_few_times,
 );
 
 async fn verifications_are_stored_with_their_message(store: Store) {
     let id = published(&store, "تأیید", 10).await;
-    store
-        .create_verification(
-            &new_verification("v1", id, "09121234567", "net"),
-            &message("کد: 123456"),
-        )
-        .await
-        .unwrap();
+    let new = NewVerification {
+        email_domain: Some("example.org".into()),
+        ..new_verification("v1", id, "09121234567", "net")
+    };
+    queue_code(&store, new, "کد: 123456").await;
     let stored = store
         .verification(&verification_id("v1"))
         .await
@@ -36,6 +34,11 @@ async fn verifications_are_stored_with_their_message(store: Store) {
     assert_eq!(stored.attempts_left, CODE_ATTEMPTS);
     assert_eq!(stored.name.as_ref().map(AsRef::as_ref), Some("سارا نیک‌نام"));
     assert!(!stored.public && stored.wants_updates);
+    assert_eq!(
+        (stored.client_key.as_str(), stored.email_domain.as_deref()),
+        ("net", Some("example.org"))
+    );
+    assert!(!stored.busy_network);
     assert_eq!(
         stored.expires_at,
         now()
@@ -55,42 +58,54 @@ async fn verifications_are_stored_with_their_message(store: Store) {
     assert_eq!(claimed[0].message, message("کد: 123456"));
 }
 
-async fn attempts_run_out(store: Store) {
+async fn every_comparison_spends_a_try(store: Store) {
     let id = published(&store, "تلاش", 10).await;
-    store
-        .create_verification(
-            &new_verification("v1", id, "09121234567", "net"),
-            &message("x"),
-        )
-        .await
-        .unwrap();
-    for left in (0..CODE_ATTEMPTS).rev() {
+    queue_code(
+        &store,
+        new_verification("v1", id, "09121234567", "net"),
+        "x",
+    )
+    .await;
+    let v1 = verification_id("v1");
+    let right = "hash-of-v1";
+    let try_code = |hash: &'static str, at| {
+        let (store, v1) = (store.clone(), v1.clone());
+        async move { store.try_code(&v1, hash, at).await.unwrap() }
+    };
+    assert_eq!(
+        try_code("wrong", now()).await,
+        Some(CodeTry::Wrong {
+            left: CODE_ATTEMPTS - 1
+        })
+    );
+    assert_eq!(try_code(right, now()).await, Some(CodeTry::Right));
+    let tried = store.verification(&v1).await.unwrap().unwrap();
+    assert_eq!(tried.attempts_left, CODE_ATTEMPTS - 2, "the right code too");
+    let expiry = tried.expires_at;
+    assert_eq!(
+        try_code(right, expiry).await,
+        None,
+        "an expired code is not compared"
+    );
+    for left in (0..CODE_ATTEMPTS - 2).rev() {
         assert_eq!(
-            store.spend_attempt(&verification_id("v1")).await.unwrap(),
-            Some(left)
+            try_code("wrong", now()).await,
+            Some(CodeTry::Wrong { left })
         );
     }
-    assert_eq!(
-        store.spend_attempt(&verification_id("v1")).await.unwrap(),
-        None
-    );
-    let dead = store
-        .verification(&verification_id("v1"))
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(try_code(right, now()).await, None, "no try left");
+    let dead = store.verification(&v1).await.unwrap().unwrap();
     assert_eq!(dead.state(now()), VerificationState::Exhausted);
 }
 
 async fn a_verification_confirms_once(store: Store) {
     let id = published(&store, "رسید", 10).await;
-    store
-        .create_verification(
-            &new_verification("v1", id, "09121234567", "net"),
-            &message("code"),
-        )
-        .await
-        .unwrap();
+    queue_code(
+        &store,
+        new_verification("v1", id, "09121234567", "net"),
+        "code",
+    )
+    .await;
     assert!(!store.has_signed(id, &signer(1).contact_key).await.unwrap());
     let confirmation = Confirmation {
         signature: signer(1),
@@ -113,19 +128,21 @@ async fn a_verification_confirms_once(store: Store) {
     assert_eq!(used.withdraw_key, withdraw_key("withdraw-key-v1"));
     assert_eq!(used.sealed_contact.as_deref(), Some("sealed-09121234567"));
     assert_eq!(
-        store.spend_attempt(&verification_id("v1")).await.unwrap(),
+        store
+            .try_code(&verification_id("v1"), "hash-of-v1", now())
+            .await
+            .unwrap(),
         None,
         "a used code takes no more tries"
     );
 
     // The same person through a second verification: consumed, not counted.
-    store
-        .create_verification(
-            &new_verification("v2", id, "09121234567", "net"),
-            &message("code"),
-        )
-        .await
-        .unwrap();
+    queue_code(
+        &store,
+        new_verification("v2", id, "09121234567", "net"),
+        "code",
+    )
+    .await;
     let again = Confirmation {
         signature: signer(1),
         verification_id: Some(verification_id("v2")),
@@ -149,57 +166,17 @@ async fn a_verification_confirms_once(store: Store) {
     assert_eq!(campaign_now(&store, id).await.signature_count, 1);
 }
 
-async fn contact_history_counts_codes_by_contact_and_network_and_knows_signers(store: Store) {
-    let id = published(&store, "محدودیت", 10).await;
-    for (n, contact, network) in [
-        (1, "09121234567", "a"),
-        (2, "09121234567", "b"),
-        (3, "09129999999", "a"),
-    ] {
-        let new = new_verification(&format!("v{n}"), id, contact, network);
-        store
-            .create_verification(&new, &message("x"))
-            .await
-            .unwrap();
-    }
-    let key = contact_key(&Contact::parse("09121234567").unwrap());
-    let history = |since, cap, campaign| {
-        let (store, key) = (store.clone(), key.clone());
-        async move {
-            let found = store
-                .contact_history(&key, "a", since, cap, campaign)
-                .await
-                .unwrap();
-            (
-                found.codes_to_contact,
-                found.codes_from_network,
-                found.signed,
-            )
-        }
-    };
-    assert_eq!(history(now(), 10, Some(id)).await, (2, 2, false));
-    let later = now()
-        .checked_add(jiff::SignedDuration::from_secs(1))
-        .unwrap();
-    assert_eq!(history(later, 10, None).await, (0, 0, false));
-    assert_eq!(
-        history(now(), 1, None).await,
-        (1, 1, false),
-        "counting stops at the cap"
-    );
-    sign(&store, id, &[signer(1)]).await.unwrap();
-    let signed = signer(1).contact_key;
-    let found = store
-        .contact_history(&signed, "a", now(), 10, Some(id))
-        .await
-        .unwrap();
-    assert!(found.signed);
+async fn signing_is_known_per_campaign(store: Store) {
+    let id = published(&store, "امضا شده", 10).await;
     let elsewhere = published(&store, "جای دیگر", 10).await;
-    let found = store
-        .contact_history(&signed, "a", now(), 10, Some(elsewhere))
-        .await
-        .unwrap();
-    assert!(!found.signed, "signed that campaign, not this one");
+    let signed = signer(1).contact_key;
+    assert!(!store.has_signed(id, &signed).await.unwrap());
+    sign(&store, id, &[signer(1)]).await.unwrap();
+    assert!(store.has_signed(id, &signed).await.unwrap());
+    assert!(
+        !store.has_signed(elsewhere, &signed).await.unwrap(),
+        "signed that campaign, not this one"
+    );
 }
 
 async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
@@ -209,7 +186,8 @@ async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
         .map(|i| {
             let writer = writer.clone();
             let new = new_verification(&format!("v{i}"), id, &format!("0912{i:07}"), "net");
-            tokio::spawn(async move { writer.send_code(new, message(&format!("m{i}"))).await })
+            let request = code_request(new, &format!("m{i}"));
+            tokio::spawn(async move { writer.send_code(request).await })
         })
         .collect();
     for task in tasks {
@@ -229,8 +207,8 @@ async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
     let again = new_verification("v0", id, "09120000000", "net");
     let fresh = new_verification("v-new", id, "09120000001", "net");
     let (a, b) = tokio::join!(
-        writer.send_code(again, message("dup")),
-        writer.send_code(fresh, message("ok"))
+        writer.send_code(code_request(again, "dup")),
+        writer.send_code(code_request(fresh, "ok"))
     );
     assert!(a.is_err());
     b.unwrap();
@@ -249,14 +227,16 @@ async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
 
 async fn codes_are_resent_after_a_cooldown_a_few_times(store: Store) {
     let id = published(&store, "دوباره", 10).await;
+    queue_code(
+        &store,
+        new_verification("v1", id, "09121234567", "net"),
+        "1",
+    )
+    .await;
     store
-        .create_verification(
-            &new_verification("v1", id, "09121234567", "net"),
-            &message("1"),
-        )
+        .try_code(&verification_id("v1"), "wrong", now())
         .await
         .unwrap();
-    store.spend_attempt(&verification_id("v1")).await.unwrap();
     let resend = |n: u32| Resend {
         verification_id: verification_id("v1"),
         code_hash: format!("hash-{n}"),
@@ -265,31 +245,32 @@ async fn codes_are_resent_after_a_cooldown_a_few_times(store: Store) {
     };
     let minute = jiff::SignedDuration::from_mins(1);
     let later = |minutes: i32| now().checked_add(minute * minutes).unwrap();
+    let resend_at = |n: u32, at: Timestamp, per_contact: u64| {
+        let store = store.clone();
+        async move {
+            let cooled = at.checked_sub(minute).unwrap();
+            store
+                .resend_code(&resend(n), cooled, RESENDS, per_contact, at)
+                .await
+                .unwrap()
+        }
+    };
     // Too soon: the last code went out after the cooldown's start.
-    let too_soon = store
-        .resend_code(
-            &resend(0),
-            now().checked_sub(minute).unwrap(),
-            RESENDS,
-            later(0),
-        )
-        .await
-        .unwrap();
-    assert!(!too_soon);
+    assert_eq!(resend_at(0, later(0), 99).await, ResendOutcome::NotNow);
+    // The contact's share this hour is spent (the first code took one): nothing changes.
+    assert_eq!(
+        resend_at(0, later(2), 1).await,
+        ResendOutcome::TooManyForContact
+    );
     for n in 1..=RESENDS {
-        let at = later(n as i32 * 2);
-        let sent = store
-            .resend_code(&resend(n), at.checked_sub(minute).unwrap(), RESENDS, at)
-            .await
-            .unwrap();
-        assert!(sent, "resend {n}");
+        let sent = resend_at(n, later(n as i32 * 2), 99).await;
+        assert_eq!(sent, ResendOutcome::Sent, "resend {n}");
     }
-    let at = later(20);
-    let once_more = store
-        .resend_code(&resend(9), at.checked_sub(minute).unwrap(), RESENDS, at)
-        .await
-        .unwrap();
-    assert!(!once_more, "at most RESENDS times");
+    assert_eq!(
+        resend_at(9, later(20), 99).await,
+        ResendOutcome::NotNow,
+        "at most RESENDS times"
+    );
     let stored = store
         .verification(&verification_id("v1"))
         .await

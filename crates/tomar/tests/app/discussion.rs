@@ -216,11 +216,7 @@ async fn honeypots_limits_and_switches_stop_posts() {
 
 #[tokio::test]
 async fn flags_hide_a_comment_until_a_moderator_decides() {
-    let app = TestApp::demo().await;
-    app.store
-        .set_setting("limits.flags_to_hide", "2")
-        .await
-        .unwrap();
+    let app = TestApp::demo_with(&[("limits.flags_to_hide", "2")]).await;
     let author = Browser::open(&app, "/clean-river").await;
     let top = comment_id(&comment(&author, &app, "clean-river", &[("body", "نظری تند")]).await);
     comment(

@@ -9,6 +9,7 @@ mod discovery;
 mod discussion;
 mod durability;
 mod http;
+mod limits;
 mod members;
 mod moderation;
 mod signing;

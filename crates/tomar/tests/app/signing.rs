@@ -392,11 +392,7 @@ async fn ugly_inputs_get_a_message_beside_the_field_and_keep_what_was_typed() {
 
 #[tokio::test]
 async fn codes_are_limited_per_contact_by_an_admin_setting() {
-    let app = TestApp::demo().await;
-    app.store
-        .set_setting("limits.codes_per_contact_per_hour", "2")
-        .await
-        .unwrap();
+    let app = TestApp::demo_with(&[("limits.codes_per_contact_per_hour", "2")]).await;
     let signer = Browser::open(&app, "/library-hours").await;
     for _ in 0..2 {
         let response = signer

@@ -82,6 +82,15 @@ impl TestApp {
             .expect("SQLite is always there")
     }
 
+    /// On SQLite, with the demo content and these platform settings.
+    pub async fn demo_with(settings: &[(&str, &str)]) -> TestApp {
+        let app = Self::demo().await;
+        for (key, value) in settings {
+            app.store.set_setting(key, value).await.unwrap();
+        }
+        app
+    }
+
     /// `None` when the backend is PostgreSQL and no test server is configured.
     pub async fn spawn(backend: Backend, with_demo: bool) -> Option<TestApp> {
         install_tls_provider();

@@ -181,6 +181,7 @@ async fn confirm_signature(
     State(state): State<AppState>,
     tr: Tr,
     platform: Platform,
+    ClientIp(peer): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<CodeRequest>,
 ) -> Result<Response, WebError> {
@@ -195,7 +196,8 @@ async fn confirm_signature(
         fields: vec![("code", detail.clone())],
         detail,
     };
-    match signing::confirm_code(&state, &platform, &campaign, &verification, &request.code).await {
+    let typed = &request.code;
+    match signing::confirm_code(&state, &platform, &campaign, &verification, typed, peer).await {
         Ok(Confirmed::Signed(number)) => Ok((
             StatusCode::CREATED,
             Json(SignatureConfirmed {

@@ -43,6 +43,8 @@ const SETTINGS: &[(&str, SettingKind)] = &[
     (keys::COMMENTS_AFTER_END, SettingKind::Switch),
     (keys::CODES_PER_CONTACT_PER_HOUR, SettingKind::Number),
     (keys::CODES_PER_NETWORK_PER_HOUR, SettingKind::Number),
+    (keys::WRONG_CODES_PER_NETWORK_PER_HOUR, SettingKind::Number),
+    (keys::LOGINS_PER_NETWORK_PER_HOUR, SettingKind::Number),
     (keys::CAMPAIGN_MAX_DAYS, SettingKind::Number),
     (keys::DELIVERY_THRESHOLD, SettingKind::Number),
     (keys::POSTS_PER_NETWORK_PER_HOUR, SettingKind::Number),

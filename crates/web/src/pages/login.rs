@@ -18,6 +18,7 @@ use tomar_core::contact::{Channel, Contact};
 use tomar_core::message::OutboundMessage;
 use tomar_core::session::Session;
 use tomar_core::verification::{NewVerification, Purpose, Verification};
+use tomar_store::{CodeOutcome, CodeRequest, Counter};
 
 use crate::error::WebError;
 use crate::http::auth::{self, Viewer, local_path};
@@ -109,17 +110,20 @@ async fn request_code(
         }
     };
     let now = Timestamp::now();
-    let contact_key = state.secret.contact_key(&contact);
-    let client_key = codes::within_sending_limits(&state, &platform, &contact_key, peer, now, None)
-        .await?
-        .client_key;
+    let network = codes::network_key(&state, peer);
+    // Unlike signing, logins are refused past the network's share: an account is worth a
+    // crowd's codes and guesses, and a real person is rarely refused twice in an hour.
+    let logins = Counter::LoginsFromNetwork(network.clone());
+    if state.store.count_one(&logins, now).await? > platform.logins_per_network_per_hour() {
+        return Err(WebError::RateLimited);
+    }
     let id = random::verification_id();
     let code = random::code();
     let new = NewVerification {
         id: id.clone(),
         purpose: Purpose::Login,
         campaign_id: None,
-        contact_key,
+        contact_key: state.secret.contact_key(&contact),
         channel: contact.channel(),
         code_hash: state.secret.code_hash(&id, &code),
         name: None,
@@ -129,7 +133,8 @@ async fn request_code(
         sealed_contact: Some(state.secret.seal(contact.as_ref(), random::nonce())),
         // A login withdraws nothing; the column wants a value, so it gets one nobody holds.
         withdraw_key: state.secret.withdraw_key(&random::withdraw_token()),
-        client_key,
+        client_key: network,
+        email_domain: contact.email_domain().map(str::to_owned),
         at: now,
     };
     let message = OutboundMessage {
@@ -138,7 +143,14 @@ async fn request_code(
         subject: tr.t("login.message_subject"),
         body: tr.with("login.message", &[("code", &tr.digits(code.as_ref()))]),
     };
-    state.writer.send_code(new, message).await?;
+    let request = CodeRequest {
+        verification: new,
+        message,
+        limits: codes::code_limits(&platform),
+    };
+    if let CodeOutcome::TooManyForContact = state.writer.send_code(request).await? {
+        return Err(WebError::RateLimited);
+    }
     Ok(Redirect::to(&format!("/login/{id}?next={}", percent_encode(&next))).into_response())
 }
 
@@ -205,13 +217,20 @@ async fn confirm_code(
     State(state): State<AppState>,
     tr: Tr,
     csrf: CsrfToken,
+    platform: Platform,
+    ClientIp(peer): ClientIp,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let next = local_path(form.next.as_deref());
     let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
     let now = Timestamp::now();
-    let refusal = match codes::check_code(&state, &verification, &form.code, now).await {
+    let network = codes::network_key(&state, peer);
+    if codes::network_guesses_too_much(&state, &platform, &network, now).await? {
+        return Err(WebError::RateLimited);
+    }
+    let checked = codes::check_code(&state, &verification, &form.code, &network, now).await;
+    let refusal = match checked {
         Ok(()) => {
             let sealed = verification.sealed_contact.as_deref().unwrap_or_default();
             match state

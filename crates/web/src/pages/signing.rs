@@ -138,7 +138,8 @@ async fn request_code(
     let path = campaign.path();
     let refusal = match &viewer.member {
         Some(member) => {
-            match signing::sign_as_member(&state, &platform, &campaign, member, &input).await {
+            match signing::sign_as_member(&state, &platform, &campaign, member, &input, peer).await
+            {
                 Ok(_) => return Ok(Redirect::to(&format!("{path}/signed")).into_response()),
                 Err(refusal) => refusal,
             }
@@ -257,18 +258,24 @@ async fn code_page(
 }
 
 #[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is an extractor: what the request must carry, not a parameter"
+)]
 async fn confirm_code(
     State(state): State<AppState>,
     tr: Tr,
     csrf: CsrfToken,
     platform: Platform,
+    ClientIp(peer): ClientIp,
     CampaignToSign(campaign): CampaignToSign,
     Path(VerificationPath { verification }): Path<VerificationPath>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let verification = verification_for(&state, &campaign, &verification).await?;
+    let typed = &form.code;
     let confirmed =
-        signing::confirm_code(&state, &platform, &campaign, &verification, &form.code).await;
+        signing::confirm_code(&state, &platform, &campaign, &verification, typed, peer).await;
     let message = match confirmed {
         Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),
         Err(refusal) => refusal.message(tr, "verify")?,
@@ -322,6 +329,10 @@ async fn resend_code(
         ),
         Err(ResendRefused::TooSoon) => (tr.t("verify.too_soon"), StatusCode::TOO_MANY_REQUESTS),
         Err(ResendRefused::TooMany) => (tr.t("verify.too_many"), StatusCode::TOO_MANY_REQUESTS),
+        Err(ResendRefused::TooManyForContact) => (
+            tr.t("verify.too_many_for_contact"),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
     };
     verify_page(&campaign, &verification, tr, csrf, Some(message), status)
 }

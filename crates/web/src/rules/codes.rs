@@ -1,61 +1,46 @@
-//! One-time codes, whatever they prove (a signature, a login): how many may be sent, how a
-//! verification is found by the address of its code page, and how a typed code is checked.
+//! One-time codes, whatever they prove (a signature, a login): the limits they are sent
+//! under, how a verification is found by the address of its code page, and how a typed
+//! code is checked.
+//!
+//! The limits hold under crowds because the store takes them atomically: a code's slot is
+//! taken in the transaction that stores it, and a try is spent in the statement that
+//! compares the code. A network (a carrier's address may stand for a city) is never refused
+//! codes: past its share it counts as busy, and what it confirms is flagged for the
+//! moderators. A contact is refused past its share, since more would bomb one person.
 
 use std::net::IpAddr;
 
-use jiff::{SignedDuration, Timestamp};
-use tomar_core::contact::ContactKey;
-use tomar_core::ids::CampaignId;
+use jiff::Timestamp;
 use tomar_core::verification::{Code, Purpose, Verification, VerificationId, VerificationState};
+use tomar_store::{CodeLimits, CodeTry, Counter};
 
 use crate::error::WebError;
 use crate::rules::platform::{Platform, network_of};
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
-/// A request for a code that the sending limits let through.
-pub struct Cleared {
-    /// The network's key, which the verification records for the next count.
-    pub client_key: String,
-    /// Whether the contact has already signed the campaign asked about.
-    pub already_signed: bool,
+/// The limits a code is sent under, as the admin set them.
+pub fn code_limits(platform: &Platform) -> CodeLimits {
+    CodeLimits {
+        per_contact: platform.codes_per_contact_per_hour(),
+        network_busy_after: platform.codes_per_network_per_hour(),
+    }
 }
 
-/// Refuses a new code once this contact or this network has had its hourly share. For a
-/// signature, `campaign` is the one to be signed.
-pub async fn within_sending_limits(
+/// The keyed name of the network `peer` is in, by which its limits are counted.
+pub fn network_key(state: &AppState, peer: IpAddr) -> String {
+    state.secret.client_key(&network_of(peer))
+}
+
+/// Whether the network has typed more wrong codes this hour than the admin allows.
+pub async fn network_guesses_too_much(
     state: &AppState,
     platform: &Platform,
-    contact_key: &ContactKey,
-    peer: IpAddr,
+    network: &str,
     now: Timestamp,
-    campaign: Option<CampaignId>,
-) -> Result<Cleared, WebError> {
-    let client_key = state.secret.client_key(&network_of(peer));
-    let hour_ago = now
-        .checked_sub(SignedDuration::from_hours(1))
-        .unwrap_or(now);
-    let (per_contact, per_network) = (
-        platform.codes_per_contact_per_hour(),
-        platform.codes_per_network_per_hour(),
-    );
-    let history = state
-        .store
-        .contact_history(
-            contact_key,
-            &client_key,
-            hour_ago,
-            per_contact.max(per_network),
-            campaign,
-        )
-        .await?;
-    if history.codes_to_contact >= per_contact || history.codes_from_network >= per_network {
-        return Err(WebError::RateLimited);
-    }
-    Ok(Cleared {
-        client_key,
-        already_signed: history.signed,
-    })
+) -> Result<bool, WebError> {
+    let wrong = Counter::WrongCodesFromNetwork(network.to_owned());
+    Ok(state.store.counted(&wrong, now).await? >= platform.wrong_codes_per_network_per_hour())
 }
 
 /// A verification for `purpose` by the id in an address; malformed or unknown ids, and
@@ -74,6 +59,8 @@ pub async fn find_verification(
 
 /// Why a typed code did not count.
 pub enum CodeRefused {
+    /// Not six digits: refused without spending a try.
+    Malformed,
     WrongCode {
         left: u32,
     },
@@ -92,6 +79,7 @@ impl CodeRefused {
     pub fn message(self, tr: Tr, section: &str) -> Result<String, WebError> {
         let key = |name: &str| format!("{section}.{name}");
         match self {
+            CodeRefused::Malformed => Ok(tr.t(&key("malformed"))),
             CodeRefused::WrongCode { left } => {
                 Ok(tr.with(&key("wrong_code"), &[("left", &tr.number(left))]))
             }
@@ -103,11 +91,14 @@ impl CodeRefused {
     }
 }
 
-/// Checks a typed code against an open verification; a wrong one uses up a try.
+/// Checks a typed code against an open verification: a malformed one is refused as it is,
+/// any other spends a try unless it is right (see `Store::try_code`). A wrong code counts
+/// against the network it was typed from.
 pub async fn check_code(
     state: &AppState,
     verification: &Verification,
     typed: &str,
+    network: &str,
     now: Timestamp,
 ) -> Result<(), CodeRefused> {
     match verification.state(now) {
@@ -116,19 +107,26 @@ pub async fn check_code(
         VerificationState::Expired => return Err(CodeRefused::Expired),
         VerificationState::Exhausted => return Err(CodeRefused::Exhausted),
     }
-    let matches = Code::parse(typed)
-        .map(|code| state.secret.code_hash(&verification.id, &code) == verification.code_hash)
-        .unwrap_or(false);
-    if matches {
-        return Ok(());
-    }
-    match state
-        .store
-        .spend_attempt(&verification.id)
-        .await?
-        .unwrap_or(0)
-    {
-        0 => Err(CodeRefused::Exhausted),
-        left => Err(CodeRefused::WrongCode { left }),
+    let code = Code::parse(typed).map_err(|_| CodeRefused::Malformed)?;
+    let hash = state.secret.code_hash(&verification.id, &code);
+    match state.store.try_code(&verification.id, &hash, now).await? {
+        Some(CodeTry::Right) => Ok(()),
+        Some(CodeTry::Wrong { left }) => {
+            let wrong = Counter::WrongCodesFromNetwork(network.to_owned());
+            state.store.count_one(&wrong, now).await?;
+            Err(match left {
+                0 => CodeRefused::Exhausted,
+                left => CodeRefused::WrongCode { left },
+            })
+        }
+        // No try was left to take: say why, as the verification reads now.
+        None => {
+            let current = state.store.verification(&verification.id).await?;
+            Err(match current.map(|v| v.state(now)) {
+                Some(VerificationState::Used) => CodeRefused::Used,
+                Some(VerificationState::Expired) => CodeRefused::Expired,
+                _ => CodeRefused::Exhausted,
+            })
+        }
     }
 }

@@ -7,6 +7,8 @@ use tomar_store::Settings;
 pub mod keys {
     pub const CODES_PER_CONTACT_PER_HOUR: &str = "limits.codes_per_contact_per_hour";
     pub const CODES_PER_NETWORK_PER_HOUR: &str = "limits.codes_per_network_per_hour";
+    pub const WRONG_CODES_PER_NETWORK_PER_HOUR: &str = "limits.wrong_codes_per_network_per_hour";
+    pub const LOGINS_PER_NETWORK_PER_HOUR: &str = "limits.logins_per_network_per_hour";
     pub const SIGNING_STOPPED: &str = "switch.signing_stopped";
     pub const CAMPAIGNS_STOPPED: &str = "switch.campaigns_stopped";
     pub const COMMENTS_STOPPED: &str = "switch.comments_stopped";
@@ -38,10 +40,22 @@ impl Platform {
         self.number(keys::CODES_PER_CONTACT_PER_HOUR, 5)
     }
 
-    /// Codes one network (an IPv4 /24 or IPv6 /48) may ask for in an hour. Generous: whole
-    /// neighbourhoods share one address behind carrier-grade NAT.
+    /// Codes one network (an IPv4 /24 or IPv6 /48) may ask for in an hour before it counts
+    /// as busy. Never a refusal: whole neighbourhoods share one address behind
+    /// carrier-grade NAT, so past it codes still go out and what they confirm is flagged.
     pub fn codes_per_network_per_hour(&self) -> u64 {
         self.number(keys::CODES_PER_NETWORK_PER_HOUR, 1000)
+    }
+
+    /// Wrong codes one network may type in an hour: past it, its logins are refused (no
+    /// account is worth a crowd's guesses) and the signatures it confirms are flagged.
+    pub fn wrong_codes_per_network_per_hour(&self) -> u64 {
+        self.number(keys::WRONG_CODES_PER_NETWORK_PER_HOUR, 200)
+    }
+
+    /// Login codes one network may ask for in an hour.
+    pub fn logins_per_network_per_hour(&self) -> u64 {
+        self.number(keys::LOGINS_PER_NETWORK_PER_HOUR, 300)
     }
 
     fn switch(&self, key: &str) -> bool {

@@ -10,12 +10,12 @@ use tomar_core::lifecycle::Status;
 use tomar_core::member::Member;
 use tomar_core::message::OutboundMessage;
 use tomar_core::names::{InputError, PersonName};
-use tomar_core::signature::{ConfirmedSignature, WithdrawToken};
+use tomar_core::signature::{ConfirmedSignature, SignatureOrigin, WithdrawToken};
 use tomar_core::verification::{
     Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationId,
     VerificationState,
 };
-use tomar_store::{Confirmation, Confirmed, Resend};
+use tomar_store::{CodeOutcome, CodeRequest, Confirmation, Confirmed, Resend, ResendOutcome};
 
 use crate::error::WebError;
 use crate::rules::codes::{self, CodeRefused};
@@ -80,11 +80,7 @@ pub async fn request_code(
 
     let contact_key = state.secret.contact_key(&contact);
     // Both answers do the same work and look the same; only the message differs.
-    let codes::Cleared {
-        client_key,
-        already_signed,
-    } = codes::within_sending_limits(state, platform, &contact_key, peer, now, Some(campaign.id))
-        .await?;
+    let already_signed = state.store.has_signed(campaign.id, &contact_key).await?;
     let verification_id = random::verification_id();
     let code = random::code();
     let withdraw_token = random::withdraw_token();
@@ -112,11 +108,19 @@ pub async fn request_code(
             .updates
             .then(|| state.secret.seal(contact.as_ref(), random::nonce())),
         withdraw_key: state.secret.withdraw_key(&withdraw_token),
-        client_key,
+        client_key: codes::network_key(state, peer),
+        email_domain: contact.email_domain().map(str::to_owned),
         at: now,
     };
-    state.writer.send_code(new, message).await?;
-    Ok(verification_id)
+    let request = CodeRequest {
+        verification: new,
+        message,
+        limits: codes::code_limits(platform),
+    };
+    match state.writer.send_code(request).await? {
+        CodeOutcome::Queued(_) => Ok(verification_id),
+        CodeOutcome::TooManyForContact => Err(WebError::RateLimited.into()),
+    }
 }
 
 /// Why a code was not sent again.
@@ -127,6 +131,8 @@ pub enum ResendRefused {
     TooSoon,
     /// The code was already sent again `RESENDS` times.
     TooMany,
+    /// The contact has had its share of codes this hour.
+    TooManyForContact,
     Web(WebError),
 }
 
@@ -172,15 +178,19 @@ pub async fn resend_code(
         ),
     };
     let sent_before = now.checked_sub(RESEND_COOLDOWN).unwrap_or(now);
-    if !state
+    let per_contact = platform.codes_per_contact_per_hour();
+    match state
         .store
-        .resend_code(&resend, sent_before, RESENDS, now)
+        .resend_code(&resend, sent_before, RESENDS, per_contact, now)
         .await?
     {
-        return Err(ResendRefused::TooSoon);
+        ResendOutcome::Sent => {
+            state.outbox.notify_one();
+            Ok(())
+        }
+        ResendOutcome::NotNow => Err(ResendRefused::TooSoon),
+        ResendOutcome::TooManyForContact => Err(ResendRefused::TooManyForContact),
     }
-    state.outbox.notify_one();
-    Ok(())
 }
 
 /// Signs for a logged-in member in one step: their contact was proved when they logged in.
@@ -191,6 +201,7 @@ pub async fn sign_as_member(
     campaign: &Campaign,
     member: &Member,
     input: &SignInput<'_>,
+    peer: IpAddr,
 ) -> Result<Confirmed, RequestRefused> {
     let now = Timestamp::now();
     ensure_open(campaign, platform, now)?;
@@ -207,6 +218,16 @@ pub async fn sign_as_member(
         withdraw_key: None,
         created_at: now,
         confirmed_at: now,
+        origin: SignatureOrigin {
+            network: Some(codes::network_key(state, peer)),
+            email_domain: member
+                .sealed_contact
+                .as_deref()
+                .and_then(|sealed| state.secret.open(sealed))
+                .and_then(|contact| Contact::parse(&contact).ok())
+                .and_then(|contact| contact.email_domain().map(str::to_owned)),
+            busy_network: false,
+        },
     });
     Ok(state
         .writer
@@ -254,6 +275,7 @@ pub async fn confirm_code(
     campaign: &Campaign,
     verification: &Verification,
     typed: &str,
+    peer: IpAddr,
 ) -> Result<Confirmed, CodeRefused> {
     let now = Timestamp::now();
     if verification.state(now) == VerificationState::Used {
@@ -261,7 +283,9 @@ pub async fn confirm_code(
     }
     // A code confirmed after the campaign closed does not count.
     ensure_open(campaign, platform, now)?;
-    codes::check_code(state, verification, typed, now).await?;
+    let network = codes::network_key(state, peer);
+    codes::check_code(state, verification, typed, &network, now).await?;
+    let guessing = codes::network_guesses_too_much(state, platform, &network, now).await?;
     let name = verification.name.clone().ok_or(WebError::NotFound)?;
     let confirmation = Confirmation {
         signature: ConfirmedSignature {
@@ -273,6 +297,11 @@ pub async fn confirm_code(
             withdraw_key: Some(verification.withdraw_key.clone()),
             created_at: verification.created_at,
             confirmed_at: now,
+            origin: SignatureOrigin {
+                network: Some(verification.client_key.clone()),
+                email_domain: verification.email_domain.clone(),
+                busy_network: verification.busy_network || guessing,
+            },
         },
         verification_id: Some(verification.id.clone()),
     };

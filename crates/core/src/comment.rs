@@ -50,8 +50,40 @@ pub struct Comment {
     pub name: Option<PersonName>,
     pub body: LetterBody,
     pub status: CommentStatus,
-    pub flags: u32,
+    pub flags: Flags,
     pub created_at: Timestamp,
+}
+
+/// Who reported a comment: a member, or someone not logged in, known by their network
+/// alone (a keyed hash of it). Each counts once per comment, so fresh cookies or a crowd
+/// behind one address count as one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flagger {
+    Member(MemberId),
+    Network(String),
+}
+
+impl Flagger {
+    /// The key a report is stored under, one per flagger and comment.
+    pub fn key(&self) -> String {
+        match self {
+            Flagger::Member(member) => format!("member:{member}"),
+            Flagger::Network(network) => format!("network:{network}"),
+        }
+    }
+}
+
+/// How many reported a comment: distinct networks of people not logged in, and members.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub networks: u32,
+    pub members: u32,
+}
+
+impl Flags {
+    pub fn total(self) -> u32 {
+        self.networks.saturating_add(self.members)
+    }
 }
 
 /// A top-level comment with its replies, oldest reply first.

@@ -1,9 +1,9 @@
-//! The discussion under a campaign: comments and one level of replies, flags, posting
-//! limits per network, and the moderators' review of flagged comments.
+//! The discussion under a campaign: comments and one level of replies, reports, and the
+//! moderators' review of reported comments.
 
 use tomar_core::Timestamp;
 use tomar_core::body::LetterBody;
-use tomar_core::comment::{Comment, CommentStatus, NewComment, Thread};
+use tomar_core::comment::{Comment, CommentStatus, Flagger, Flags, NewComment, Thread};
 use tomar_core::ids::{CampaignId, CommentId, MemberId};
 use tomar_core::moderation::ModerationEvent;
 use tomar_core::names::PersonName;
@@ -14,8 +14,8 @@ use crate::rows::timestamp;
 /// `SELECT … FROM comments`, in [`CommentRow`]'s order.
 macro_rules! select_comments {
     () => {
-        "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, created_at \
-         FROM comments"
+        "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, member_flags, \
+         created_at FROM comments"
     };
 }
 
@@ -137,30 +137,13 @@ store_methods! {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// Comments and news links posted from this network since `since`.
-    pub async fn recent_posts(
-        &self,
-        client_key: &str,
-        since: Timestamp,
-    ) -> Result<u64, StoreError> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM comments \
-             WHERE client_key = $1 AND created_at >= $2) + \
-             (SELECT COUNT(*) FROM news_links WHERE client_key = $1 AND created_at >= $2)",
-        )
-        .bind(client_key)
-        .bind(since.as_second())
-        .fetch_one(self.reader())
-        .await?;
-        Ok(count.max(0) as u64)
-    }
-
-    /// Records one person's flag on a comment (a repeat counts nothing); an unreviewed
-    /// comment is hidden pending review at `hide_at` flags. Answers whether the flag counted.
+    /// Records a report of a comment, once per flagger (a repeat, however many arrive at
+    /// once, counts nothing); an unreviewed comment is hidden pending review at `hide_at`
+    /// reports. Answers whether the report counted.
     pub async fn flag_comment(
         &self,
         comment: CommentId,
-        flagger_key: &str,
+        flagger: &Flagger,
         hide_at: u32,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
@@ -170,7 +153,7 @@ store_methods! {
              VALUES ($1, $2, $3) ON CONFLICT (comment_id, flagger_key) DO NOTHING",
         )
         .bind(comment.0)
-        .bind(flagger_key)
+        .bind(flagger.key())
         .bind(at.as_second())
         .execute(&mut *tx)
         .await
@@ -179,12 +162,13 @@ store_methods! {
             == 1;
         if counted {
             sqlx::query(
-                "UPDATE comments SET flags = flags + 1, status = CASE \
-                 WHEN flags + 1 >= $1 AND reviewed_at IS NULL THEN 'hidden' \
+                "UPDATE comments SET flags = flags + 1, member_flags = member_flags + $3, \
+                 status = CASE WHEN flags + 1 >= $1 AND reviewed_at IS NULL THEN 'hidden' \
                  ELSE status END WHERE id = $2",
             )
             .bind(i64::from(hide_at))
             .bind(comment.0)
+            .bind(i64::from(matches!(flagger, Flagger::Member(_))))
             .execute(&mut *tx)
             .await?;
         }
@@ -238,6 +222,7 @@ struct CommentRow {
     body: String,
     status: String,
     flags: i64,
+    member_flags: i64,
     created_at: i64,
 }
 
@@ -257,7 +242,14 @@ impl TryFrom<CommentRow> for Comment {
             body: LetterBody::parse(&row.body).map_err(|_| StoreError::Corrupt("comment body"))?,
             status: CommentStatus::from_name(&row.status)
                 .ok_or(StoreError::Corrupt("comment status"))?,
-            flags: u32::try_from(row.flags).unwrap_or(u32::MAX),
+            flags: {
+                let total = u32::try_from(row.flags).unwrap_or(u32::MAX);
+                let members = u32::try_from(row.member_flags).unwrap_or(0).min(total);
+                Flags {
+                    networks: total - members,
+                    members,
+                }
+            },
             created_at: timestamp(row.created_at, "comment time")?,
         })
     }

@@ -26,6 +26,8 @@ pub enum Counter {
     WrongCodesFromNetwork(String),
     /// Login codes asked for from one network.
     LoginsFromNetwork(String),
+    /// Comments and news links posted from one network.
+    PostsFromNetwork(String),
     /// Comments reported from one network.
     ReportsFromNetwork(String),
     /// Campaigns a member sent for review.
@@ -42,6 +44,7 @@ impl Counter {
             Counter::CodesFromNetwork(network) => format!("codes-from:{network}"),
             Counter::WrongCodesFromNetwork(network) => format!("wrong-codes-from:{network}"),
             Counter::LoginsFromNetwork(network) => format!("logins-from:{network}"),
+            Counter::PostsFromNetwork(network) => format!("posts-from:{network}"),
             Counter::ReportsFromNetwork(network) => format!("reports-from:{network}"),
             Counter::SubmissionsByMember(member) => format!("submissions-by:{member}"),
             Counter::SubmissionsFromNetwork(network) => format!("submissions-from:{network}"),

@@ -29,17 +29,15 @@ pub enum WebError {
     BadRequest,
     #[error("the form's CSRF token does not match")]
     Forgery,
-    #[error("too many codes requested")]
-    RateLimited,
+    /// The visitor, their contact or their network has had its share of this for the hour.
+    #[error("too many: {0:?}")]
+    TooMany(Limited),
     #[error("this campaign is not open for signing")]
     Closed,
     /// The page is for members: the visitor is sent to log in and come back to `next`
     /// (the API answers 401 instead).
     #[error("login required")]
     LoginRequired { next: String },
-    /// Too many comments or news links from this network in the last hour.
-    #[error("too many posts")]
-    TooManyPosts,
     /// The campaign does not take comments now.
     #[error("discussion closed")]
     DiscussionClosed,
@@ -49,6 +47,9 @@ pub enum WebError {
     /// The member's role does not allow this.
     #[error("forbidden")]
     Forbidden,
+    /// A moderator tried to review a campaign they wrote.
+    #[error("a moderator's own campaign")]
+    OwnCampaign,
     /// Input that was understood but refused; messages already in the request's language.
     #[error("invalid input: {detail}")]
     Invalid { detail: String, fields: FieldErrors },
@@ -72,6 +73,23 @@ impl WebError {
     }
 }
 
+/// What a refused request had too many of in the hour, each with its own explanation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limited {
+    /// Codes sent to one number or email.
+    CodesToContact,
+    /// Login codes asked for from one network.
+    Logins,
+    /// Wrong codes typed from one network.
+    Guesses,
+    /// Comments and news links from one network.
+    Posts,
+    /// Reports of comments from one network.
+    Reports,
+    /// Campaigns sent for review by one member or from one network.
+    Submissions,
+}
+
 /// Which error page to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorPage {
@@ -81,12 +99,12 @@ pub enum ErrorPage {
     BadRequest,
     MethodNotAllowed,
     Forgery,
-    RateLimited,
+    TooMany(Limited),
     Closed,
     Forbidden,
+    OwnCampaign,
     Paused,
     Conflict,
-    TooManyPosts,
     DiscussionClosed,
     Invalid,
     Internal,
@@ -108,17 +126,30 @@ impl ErrorPage {
             ErrorPage::BadRequest => ("error.bad_request_title", "error.bad_request"),
             ErrorPage::MethodNotAllowed => ("error.method_title", "error.method"),
             ErrorPage::Forgery => ("error.forgery_title", "error.forgery"),
-            ErrorPage::RateLimited => ("error.rate_limited_title", "error.rate_limited"),
+            ErrorPage::TooMany(limited) => ("error.too_many_title", limited.key()),
             ErrorPage::Closed => ("error.closed_title", "error.closed"),
             ErrorPage::Forbidden => ("error.forbidden_title", "error.forbidden"),
+            ErrorPage::OwnCampaign => ("error.forbidden_title", "moderation.own_campaign"),
             ErrorPage::Paused => ("error.paused_title", "error.paused"),
             ErrorPage::Conflict => ("error.conflict_title", "error.conflict"),
-            ErrorPage::TooManyPosts => ("error.too_many_posts_title", "error.too_many_posts"),
             ErrorPage::DiscussionClosed => {
                 ("error.discussion_closed_title", "error.discussion_closed")
             }
             ErrorPage::Invalid => ("error.invalid_title", "error.invalid"),
             ErrorPage::Internal => ("error.internal_title", "error.internal"),
+        }
+    }
+}
+
+impl Limited {
+    fn key(self) -> &'static str {
+        match self {
+            Limited::CodesToContact => "error.too_many_codes",
+            Limited::Logins => "error.too_many_logins",
+            Limited::Guesses => "error.too_many_guesses",
+            Limited::Posts => "error.too_many_posts",
+            Limited::Reports => "error.too_many_reports",
+            Limited::Submissions => "error.too_many_submissions",
         }
     }
 }
@@ -129,13 +160,15 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, None),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorPage::BadRequest, None),
             WebError::Forgery => (StatusCode::FORBIDDEN, ErrorPage::Forgery, None),
-            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorPage::RateLimited, None),
+            WebError::TooMany(limited) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorPage::TooMany(limited),
+                None,
+            ),
             WebError::Closed => (StatusCode::CONFLICT, ErrorPage::Closed, None),
             WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden, None),
+            WebError::OwnCampaign => (StatusCode::FORBIDDEN, ErrorPage::OwnCampaign, None),
             WebError::Paused => (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Paused, None),
-            WebError::TooManyPosts => {
-                (StatusCode::TOO_MANY_REQUESTS, ErrorPage::TooManyPosts, None)
-            }
             WebError::DiscussionClosed => (StatusCode::CONFLICT, ErrorPage::DiscussionClosed, None),
             WebError::LoginRequired { next } => {
                 let to = format!("/login?next={}", percent_encode(&next));

@@ -1,18 +1,17 @@
-//! Comments, replies, flags and posting limits.
+//! Comments, replies and reports.
 
-use tomar_core::comment::CommentStatus;
-use tomar_core::ids::CommentId;
+use tomar_core::comment::{CommentStatus, Flagger};
+use tomar_core::ids::{CommentId, MemberId};
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
-use tomar_core::news::NewNewsLink;
 use tomar_store::{Store, StoreError};
 
-use crate::{comment, line, now, published};
+use crate::{comment, now, published};
 
 conformance!(
     comments_thread_one_level_deep,
     replies_must_answer_a_top_level_comment_of_the_same_campaign,
-    flags_count_once_per_person_and_hide_until_reviewed,
-    posts_are_counted_per_network,
+    reports_count_once_per_flagger_and_hide_until_reviewed,
+    a_hundred_reports_at_once_from_one_network_count_once,
 );
 
 async fn comments_thread_one_level_deep(store: Store) {
@@ -83,7 +82,7 @@ async fn replies_must_answer_a_top_level_comment_of_the_same_campaign(store: Sto
     assert_eq!(threads[0].replies.len(), 1);
 }
 
-async fn flags_count_once_per_person_and_hide_until_reviewed(store: Store) {
+async fn reports_count_once_per_flagger_and_hide_until_reviewed(store: Store) {
     let id = published(&store, "پرچم", 10).await;
     let target = store
         .add_comment(&comment(id, None, None, "نظر بحث‌برانگیز"))
@@ -93,17 +92,32 @@ async fn flags_count_once_per_person_and_hide_until_reviewed(store: Store) {
         .add_comment(&comment(id, None, None, "نظر آرام"))
         .await
         .unwrap();
-    assert!(store.flag_comment(target, "a", 2, now()).await.unwrap());
+    let network = |name: &str| Flagger::Network(name.into());
     assert!(
-        !store.flag_comment(target, "a", 2, now()).await.unwrap(),
-        "once per person"
+        store
+            .flag_comment(target, &network("a"), 2, now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .flag_comment(target, &network("a"), 2, now())
+            .await
+            .unwrap(),
+        "once per network"
     );
     let flagged = store.comment(target).await.unwrap().unwrap();
-    assert_eq!((flagged.flags, flagged.status), (1, CommentStatus::Visible));
-    assert!(store.flag_comment(target, "b", 2, now()).await.unwrap());
+    assert_eq!(flagged.status, CommentStatus::Visible);
+    assert_eq!((flagged.flags.networks, flagged.flags.members), (1, 0));
+    let member = Flagger::Member(MemberId(7));
+    assert!(store.flag_comment(target, &member, 2, now()).await.unwrap());
     let hidden = store.comment(target).await.unwrap().unwrap();
-    assert_eq!((hidden.flags, hidden.status), (2, CommentStatus::Hidden));
-    store.flag_comment(calm, "a", 2, now()).await.unwrap();
+    assert_eq!(hidden.status, CommentStatus::Hidden);
+    assert_eq!((hidden.flags.networks, hidden.flags.members), (1, 1));
+    store
+        .flag_comment(calm, &network("a"), 2, now())
+        .await
+        .unwrap();
     let listed: Vec<_> = store
         .flagged_comments(10)
         .await
@@ -125,12 +139,15 @@ async fn flags_count_once_per_person_and_hide_until_reviewed(store: Store) {
         .await
         .unwrap();
     // Reviewed: more flags count but no longer hide it, and it leaves the list.
-    assert!(store.flag_comment(target, "c", 2, now()).await.unwrap());
-    let restored = store.comment(target).await.unwrap().unwrap();
-    assert_eq!(
-        (restored.flags, restored.status),
-        (3, CommentStatus::Visible)
+    assert!(
+        store
+            .flag_comment(target, &network("c"), 2, now())
+            .await
+            .unwrap()
     );
+    let restored = store.comment(target).await.unwrap().unwrap();
+    assert_eq!(restored.status, CommentStatus::Visible);
+    assert_eq!(restored.flags.total(), 3);
     let listed: Vec<_> = store
         .flagged_comments(10)
         .await
@@ -150,35 +167,38 @@ async fn flags_count_once_per_person_and_hide_until_reviewed(store: Store) {
         [restore]
     );
     assert!(matches!(
-        store.flag_comment(CommentId(999_999), "a", 2, now()).await,
+        store
+            .flag_comment(CommentId(999_999), &network("a"), 2, now())
+            .await,
         Err(StoreError::MissingReference | StoreError::Conflict)
     ));
     assert!(store.comment(CommentId(999_999)).await.unwrap().is_none());
 }
 
-async fn posts_are_counted_per_network(store: Store) {
-    let id = published(&store, "شمارش", 10).await;
-    for n in 0..3 {
-        let mut posted = comment(id, None, None, &format!("نظر {n}"));
-        posted.client_key = Some("net-a".into());
-        store.add_comment(&posted).await.unwrap();
-    }
-    store
-        .add_news_link(&NewNewsLink {
-            campaign_id: id,
-            url: "https://example.org/a".into(),
-            title: line("خبر"),
-            source_host: "example.org".into(),
-            submitter_name: None,
-            client_key: Some("net-a".into()),
-            at: now(),
-        })
+async fn a_hundred_reports_at_once_from_one_network_count_once(store: Store) {
+    let id = published(&store, "گزارش همزمان", 10).await;
+    let target = store
+        .add_comment(&comment(id, None, None, "نظر"))
         .await
         .unwrap();
-    assert_eq!(store.recent_posts("net-a", now()).await.unwrap(), 4);
-    assert_eq!(store.recent_posts("net-b", now()).await.unwrap(), 0);
-    let later = now()
-        .checked_add(jiff::SignedDuration::from_secs(1))
-        .unwrap();
-    assert_eq!(store.recent_posts("net-a", later).await.unwrap(), 0);
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let carrier = Flagger::Network("carrier".into());
+                store
+                    .flag_comment(target, &carrier, 3, now())
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut counted = 0;
+    for task in tasks {
+        counted += usize::from(task.await.unwrap());
+    }
+    assert_eq!(counted, 1);
+    let reported = store.comment(target).await.unwrap().unwrap();
+    assert_eq!(reported.flags.total(), 1);
+    assert_eq!(reported.status, CommentStatus::Visible);
 }

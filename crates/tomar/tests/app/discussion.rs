@@ -237,15 +237,19 @@ async fn flags_hide_a_comment_until_a_moderator_decides() {
         app.page("/clean-river").await.contains("نظری تند"),
         "one person, one flag"
     );
-    let second = Browser::open(&app, "/clean-river").await;
-    second.post(&app, &flag, &[]).await;
+    // Fresh cookies from the same network are the same reporter.
+    let fresh_cookies = Browser::open(&app, "/clean-river").await;
+    fresh_cookies.post(&app, &flag, &[]).await;
+    assert!(app.page("/clean-river").await.contains("نظری تند"));
+    let member = app.log_in("09121114444", Role::Member).await;
+    member.post(&app, &flag, &[]).await;
     let page = app.page("/clean-river").await;
     assert!(!page.contains("نظری تند"), "hidden pending review");
     assert!(page.contains("پاسخی آرام") && page.contains("این نظر را ناظران حذف کرده‌اند."));
 
     let moderator = app.log_in("09121113333", Role::Moderator).await;
     let queue = moderator.page(&app, "/moderation").await;
-    assert!(queue.contains("نظری تند") && queue.contains("۲ گزارش"));
+    assert!(queue.contains("نظری تند") && queue.contains("گزارش از ۱ شبکه و ۱ عضو"));
     let no_reason = moderator
         .post(
             &app,
@@ -283,6 +287,27 @@ async fn flags_hide_a_comment_until_a_moderator_decides() {
             .status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn reports_are_limited_per_network() {
+    let app = TestApp::demo_with(&[("limits.reports_per_network_per_hour", "2")]).await;
+    let author = Browser::open(&app, "/clean-river").await;
+    let mut ids = Vec::new();
+    for body in ["یکم", "دوم", "سوم"] {
+        ids.push(comment_id(
+            &comment(&author, &app, "clean-river", &[("body", body)]).await,
+        ));
+    }
+    let reporter = Browser::open(&app, "/clean-river").await;
+    for id in &ids[..2] {
+        let flag = format!("/clean-river/comments/{id}/flag");
+        location(&reporter.post(&app, &flag, &[]).await);
+    }
+    let flag = format!("/clean-river/comments/{}/flag", ids[2]);
+    let refused = reporter.post(&app, &flag, &[]).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.text().await.unwrap().contains("گزارش شده است"));
 }
 
 #[tokio::test]

@@ -550,3 +550,51 @@ async fn campaigns_past_the_admins_threshold_are_due_for_delivery() {
         "the demo campaign in review waits"
     );
 }
+
+#[tokio::test]
+async fn campaigns_sent_for_review_are_limited_per_member_and_the_draft_is_kept() {
+    let app = TestApp::demo_with(&[("limits.submissions_per_member_per_hour", "1")]).await;
+    let author = app.log_in("09122220000", Role::Member).await;
+    let submit = campaign_form(&[("intent", "submit".into())]);
+    let first = location(&post_form(&author, &app, "/new", &submit).await);
+    let first = CampaignId(first.rsplit('/').next().unwrap().parse().unwrap());
+    assert_eq!(lifecycle(&app, first).await, Lifecycle::InReview);
+    let second = post_form(&author, &app, "/new", &submit).await;
+    assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        second
+            .text()
+            .await
+            .unwrap()
+            .contains("پیش‌نویس شما ماندگار است")
+    );
+    let title = "بازگشایی کتابخانهٔ محله در آخر هفته‌ها";
+    let mine = author.page(&app, "/me").await;
+    assert_eq!(
+        mine.matches(title).count(),
+        2,
+        "the refused one kept as a draft"
+    );
+}
+
+#[tokio::test]
+async fn a_moderator_cannot_review_their_own_campaign() {
+    let app = TestApp::demo().await;
+    let moderator = app.log_in("09121110000", Role::Moderator).await;
+    let submit = campaign_form(&[("intent", "submit".into())]);
+    let own = location(&post_form(&moderator, &app, "/new", &submit).await);
+    let id = CampaignId(own.rsplit('/').next().unwrap().parse().unwrap());
+    let review = format!("/moderation/campaigns/{id}");
+    let page = moderator.page(&app, &review).await;
+    assert!(page.contains("id=\"own\"") && !page.contains(&format!("{review}/approve")));
+    let approve = moderator
+        .post(&app, &format!("{review}/approve"), &[])
+        .await;
+    assert_eq!(approve.status(), StatusCode::FORBIDDEN);
+    assert!(approve.text().await.unwrap().contains("مدیر دیگری"));
+    assert_eq!(lifecycle(&app, id).await, Lifecycle::InReview);
+    let another = app.log_in("09121119999", Role::Moderator).await;
+    let approved = another.post(&app, &format!("{review}/approve"), &[]).await;
+    assert_eq!(location(&approved), review);
+    assert_eq!(lifecycle(&app, id).await, Lifecycle::Published);
+}

@@ -17,7 +17,6 @@ use serde::Deserialize;
 use tomar_core::calendar::iran_date;
 use tomar_core::campaign::{Campaign, CampaignKind, CampaignText};
 use tomar_core::lifecycle::{Lifecycle, Transition};
-use tomar_core::member::Member as Account;
 use tomar_core::moderation::{Actor, ModerationAction, Target};
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
@@ -25,10 +24,11 @@ use tomar_store::StoreError;
 use crate::error::{FieldErrors, WebError, field_error};
 use crate::http::auth::Member;
 use crate::http::csrf::{CsrfForm, CsrfToken};
-use crate::http::extract::AuthorsCampaign;
+use crate::http::extract::{AuthorsCampaign, ClientIp};
 use crate::rules::campaigns::authors_campaign;
 use crate::rules::editor::{self, CampaignFields, DateRules, Intent};
 use crate::rules::platform::Platform;
+use crate::rules::submissions::Submitter;
 use crate::rules::transitions;
 use crate::rules::updates::post_update;
 use crate::state::AppState;
@@ -162,6 +162,7 @@ async fn create(
     csrf: CsrfToken,
     Member(member): Member,
     platform: Platform,
+    ClientIp(peer): ClientIp,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (fields, intent) = CampaignFields::from_pairs(pairs);
@@ -198,7 +199,12 @@ async fn create(
     };
     if intent == Intent::Submit {
         let campaign = authors_campaign(&state, id, &member).await?;
-        submit(&state, campaign, &member).await?;
+        let submitter = Submitter {
+            platform: &platform,
+            member: member.id,
+            peer,
+        };
+        submit(&state, campaign, &submitter).await?;
     }
     Ok(Redirect::to(&format!("/me/campaigns/{id}")).into_response())
 }
@@ -210,9 +216,15 @@ fn date_rules(platform: &Platform) -> DateRules {
     }
 }
 
-/// Sends a draft or rejected campaign to the moderators' queue.
-async fn submit(state: &AppState, campaign: Campaign, author: &Account) -> Result<(), WebError> {
-    let actor = Actor::Member(author.id);
+/// Sends a draft or rejected campaign to the moderators' queue, within the submitter's
+/// share; a refused one stays a draft.
+async fn submit(
+    state: &AppState,
+    campaign: Campaign,
+    submitter: &Submitter<'_>,
+) -> Result<(), WebError> {
+    submitter.take_a_submission(state).await?;
+    let actor = Actor::Member(submitter.member);
     transitions::apply(state, campaign, actor, Transition::Submit, None).await
 }
 
@@ -293,13 +305,23 @@ async fn edit(
     tr: Tr,
     csrf: CsrfToken,
     platform: Platform,
+    ClientIp(peer): ClientIp,
     AuthorsCampaign { author, campaign }: AuthorsCampaign,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (fields, intent) = CampaignFields::from_pairs(pairs);
     let around = around(&state, &campaign, tr).await?;
+    let submitter = Submitter {
+        platform: &platform,
+        member: author.id,
+        peer,
+    };
     if around.revising {
-        return revise(&state, tr, csrf, &campaign, around, fields, intent).await;
+        let proposal = match intent {
+            Intent::Preview => Proposal::Preview,
+            Intent::Save | Intent::Submit => Proposal::Submit(submitter),
+        };
+        return revise(&state, tr, csrf, &campaign, around, fields, proposal).await;
     }
     if !around.editable {
         return Err(WebError::Store(StoreError::Conflict));
@@ -336,9 +358,16 @@ async fn edit(
     if intent == Intent::Submit {
         // Submitted as edited: read again, so the review sees the text just saved.
         let edited = authors_campaign(&state, campaign.id, &author).await?;
-        submit(&state, edited, &author).await?;
+        submit(&state, edited, &submitter).await?;
     }
     Ok(Redirect::to(&action).into_response())
+}
+
+/// What to do with a published campaign's new text.
+enum Proposal<'a> {
+    Preview,
+    /// Send it for review, within the submitter's share.
+    Submit(Submitter<'a>),
 }
 
 /// A published campaign's new text: previewed, or sent for review while the approved text
@@ -350,16 +379,17 @@ async fn revise(
     campaign: &Campaign,
     around: Around,
     fields: CampaignFields,
-    intent: Intent,
+    proposal: Proposal<'_>,
 ) -> Result<Response, WebError> {
     let action = format!("/me/campaigns/{}", campaign.id);
-    let (errors, preview) = match editor::parse_text(&fields, tr) {
-        Err(errors) => (errors, None),
-        Ok(text) if intent == Intent::Preview => {
+    let (errors, preview) = match (editor::parse_text(&fields, tr), proposal) {
+        (Err(errors), _) => (errors, None),
+        (Ok(text), Proposal::Preview) => {
             let preview = Preview::of(campaign.kind, &text, campaign.end_date, tr);
             (Vec::new(), Some(preview))
         }
-        Ok(text) => {
+        (Ok(text), Proposal::Submit(submitter)) => {
+            submitter.take_a_submission(state).await?;
             state
                 .store
                 .propose_text(campaign.id, &text, Timestamp::now())

@@ -163,16 +163,16 @@ struct CommentPath {
 #[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
 async fn flag(
     State(state): State<AppState>,
-    csrf: CsrfToken,
     viewer: Viewer,
     platform: Platform,
+    ClientIp(peer): ClientIp,
     PublicCampaign(campaign): PublicCampaign,
     Path(CommentPath { id }): Path<CommentPath>,
     CsrfForm(FlagForm {}): CsrfForm<FlagForm>,
 ) -> Result<Response, WebError> {
     let comment = comment_id(Some(&id))?.ok_or(WebError::BadRequest)?;
     let member = viewer.member.as_ref();
-    discussion::flag_comment(&state, &platform, &campaign, comment, member, &csrf.0).await?;
+    discussion::flag_comment(&state, &platform, &campaign, comment, member, peer).await?;
     Ok(Redirect::to(&format!("{}#comment-{comment}", campaign.path())).into_response())
 }
 

@@ -20,12 +20,12 @@ use tomar_core::session::Session;
 use tomar_core::verification::{NewVerification, Purpose, Verification};
 use tomar_store::{CodeOutcome, CodeRequest, Counter};
 
-use crate::error::WebError;
+use crate::error::{Limited, WebError};
 use crate::http::auth::{self, Viewer, local_path};
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::ClientIp;
 use crate::rules::codes::{self, CodeRefused};
-use crate::rules::platform::Platform;
+use crate::rules::platform::{Platform, network_key};
 use crate::rules::random;
 use crate::state::AppState;
 use crate::view::Shell;
@@ -110,12 +110,12 @@ async fn request_code(
         }
     };
     let now = Timestamp::now();
-    let network = codes::network_key(&state, peer);
+    let network = network_key(&state, peer);
     // Unlike signing, logins are refused past the network's share: an account is worth a
     // crowd's codes and guesses, and a real person is rarely refused twice in an hour.
     let logins = Counter::LoginsFromNetwork(network.clone());
     if state.store.count_one(&logins, now).await? > platform.logins_per_network_per_hour() {
-        return Err(WebError::RateLimited);
+        return Err(WebError::TooMany(Limited::Logins));
     }
     let id = random::verification_id();
     let code = random::code();
@@ -149,7 +149,7 @@ async fn request_code(
         limits: codes::code_limits(&platform),
     };
     if let CodeOutcome::TooManyForContact = state.writer.send_code(request).await? {
-        return Err(WebError::RateLimited);
+        return Err(WebError::TooMany(Limited::CodesToContact));
     }
     Ok(Redirect::to(&format!("/login/{id}?next={}", percent_encode(&next))).into_response())
 }
@@ -225,9 +225,9 @@ async fn confirm_code(
     let next = local_path(form.next.as_deref());
     let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
     let now = Timestamp::now();
-    let network = codes::network_key(&state, peer);
+    let network = network_key(&state, peer);
     if codes::network_guesses_too_much(&state, &platform, &network, now).await? {
-        return Err(WebError::RateLimited);
+        return Err(WebError::TooMany(Limited::Guesses));
     }
     let checked = codes::check_code(&state, &verification, &form.code, &network, now).await;
     let refusal = match checked {

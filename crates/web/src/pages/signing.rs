@@ -329,10 +329,9 @@ async fn resend_code(
         ),
         Err(ResendRefused::TooSoon) => (tr.t("verify.too_soon"), StatusCode::TOO_MANY_REQUESTS),
         Err(ResendRefused::TooMany) => (tr.t("verify.too_many"), StatusCode::TOO_MANY_REQUESTS),
-        Err(ResendRefused::TooManyForContact) => (
-            tr.t("verify.too_many_for_contact"),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        Err(ResendRefused::TooManyForContact) => {
+            (tr.t("error.too_many_codes"), StatusCode::TOO_MANY_REQUESTS)
+        }
     };
     verify_page(&campaign, &verification, tr, csrf, Some(message), status)
 }

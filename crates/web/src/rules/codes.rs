@@ -8,14 +8,12 @@
 //! codes: past its share it counts as busy, and what it confirms is flagged for the
 //! moderators. A contact is refused past its share, since more would bomb one person.
 
-use std::net::IpAddr;
-
 use jiff::Timestamp;
 use tomar_core::verification::{Code, Purpose, Verification, VerificationId, VerificationState};
 use tomar_store::{CodeLimits, CodeTry, Counter};
 
 use crate::error::WebError;
-use crate::rules::platform::{Platform, network_of};
+use crate::rules::platform::Platform;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -25,11 +23,6 @@ pub fn code_limits(platform: &Platform) -> CodeLimits {
         per_contact: platform.codes_per_contact_per_hour(),
         network_busy_after: platform.codes_per_network_per_hour(),
     }
-}
-
-/// The keyed name of the network `peer` is in, by which its limits are counted.
-pub fn network_key(state: &AppState, peer: IpAddr) -> String {
-    state.secret.client_key(&network_of(peer))
 }
 
 /// Whether the network has typed more wrong codes this hour than the admin allows.

@@ -4,19 +4,19 @@
 
 use std::net::IpAddr;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use tomar_core::campaign::Campaign;
-use tomar_core::comment::{Comment, NewComment, parse_comment_body};
+use tomar_core::comment::{Comment, Flagger, NewComment, parse_comment_body};
 use tomar_core::ids::{CommentId, NewsLinkId};
 use tomar_core::lifecycle::Status;
 use tomar_core::member::Member;
 use tomar_core::names::{InputError, Line, PersonName};
 use tomar_core::news::{NewNewsLink, NewsUrl};
 use tomar_core::persian::ascii_digits;
-use tomar_store::StoreError;
+use tomar_store::{Counter, StoreError};
 
-use crate::error::{FieldErrors, WebError};
-use crate::rules::platform::{Platform, network_of};
+use crate::error::{FieldErrors, Limited, WebError};
+use crate::rules::platform::{Platform, network_key};
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -106,21 +106,18 @@ pub fn ensure_discussion_open(
     }
 }
 
-/// Refuses a network's post once it has had its hourly share; answers the network's key.
+/// Takes one of the network's posts this hour, or refuses once it has had its share;
+/// answers the network's key.
 async fn within_posting_limit(
     state: &AppState,
     platform: &Platform,
     peer: IpAddr,
     now: Timestamp,
 ) -> Result<String, WebError> {
-    let client_key = state.secret.client_key(&network_of(peer));
-    let hour_ago = now
-        .checked_sub(SignedDuration::from_hours(1))
-        .unwrap_or(now);
-    if state.store.recent_posts(&client_key, hour_ago).await?
-        >= platform.posts_per_network_per_hour()
-    {
-        return Err(WebError::TooManyPosts);
+    let client_key = network_key(state, peer);
+    let posts = Counter::PostsFromNetwork(client_key.clone());
+    if state.store.count_one(&posts, now).await? > platform.posts_per_network_per_hour() {
+        return Err(WebError::TooMany(Limited::Posts));
     }
     Ok(client_key)
 }
@@ -224,28 +221,34 @@ pub async fn submit_news(
     }
 }
 
-/// Records a flag on a comment of `campaign`, once per person: a member by their id, anyone
-/// else by their browser (its CSRF token, which only that browser holds).
+/// Records a report of a comment of `campaign`: once per member, and once per network for
+/// anyone not logged in (a new cookie is no new person). Each network has an hourly share
+/// of reports, members' included.
 pub async fn flag_comment(
     state: &AppState,
     platform: &Platform,
     campaign: &Campaign,
     comment: CommentId,
     member: Option<&Member>,
-    browser_token: &str,
+    peer: IpAddr,
 ) -> Result<(), WebError> {
     match state.store.comment(comment).await? {
         Some(found) if found.campaign_id == campaign.id => {}
         _ => return Err(WebError::NotFound),
     }
+    let now = Timestamp::now();
+    let network = network_key(state, peer);
+    let reports = Counter::ReportsFromNetwork(network.clone());
+    if state.store.count_one(&reports, now).await? > platform.reports_per_network_per_hour() {
+        return Err(WebError::TooMany(Limited::Reports));
+    }
     let flagger = match member {
-        Some(member) => format!("member:{}", member.id),
-        None => format!("browser:{browser_token}"),
+        Some(member) => Flagger::Member(member.id),
+        None => Flagger::Network(network),
     };
-    let key = state.secret.token_hash(&flagger);
     state
         .store
-        .flag_comment(comment, &key, platform.flags_to_hide(), Timestamp::now())
+        .flag_comment(comment, &flagger, platform.flags_to_hide(), now)
         .await?;
     Ok(())
 }

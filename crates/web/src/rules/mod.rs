@@ -31,6 +31,7 @@ pub mod platform;
 pub mod random;
 pub mod signatures;
 pub mod signing;
+pub mod submissions;
 pub mod suggestions;
 pub mod transitions;
 pub mod trending;

@@ -43,6 +43,29 @@ fn event(
 }
 
 /// Rejects a campaign in review, for a reason from the admin's list (one still offered).
+/// Whether the moderator wrote the campaign, so another moderator must review it.
+pub fn is_their_own(campaign: &Campaign, moderator: &Member) -> bool {
+    campaign.author_id == Some(moderator.id)
+}
+
+fn ensure_not_their_own(campaign: &Campaign, moderator: &Member) -> Result<(), WebError> {
+    match is_their_own(campaign, moderator) {
+        true => Err(WebError::OwnCampaign),
+        false => Ok(()),
+    }
+}
+
+/// Publishes a campaign in review, unless the moderator wrote it.
+pub async fn approve(
+    state: &AppState,
+    campaign: Campaign,
+    moderator: &Member,
+) -> Result<(), WebError> {
+    ensure_not_their_own(&campaign, moderator)?;
+    let actor = Actor::Member(moderator.id);
+    transitions::apply(state, campaign, actor, Transition::Approve, None).await
+}
+
 pub async fn reject(
     state: &AppState,
     campaign: Campaign,
@@ -51,6 +74,7 @@ pub async fn reject(
     note: Option<String>,
     tr: Tr,
 ) -> Result<(), WebError> {
+    ensure_not_their_own(&campaign, moderator)?;
     let reasons = state.store.rejection_reasons().await?;
     let reason = reason
         .map(RejectionReasonId)
@@ -116,6 +140,7 @@ pub async fn review_text(
     approve: bool,
     note: Option<String>,
 ) -> Result<(), WebError> {
+    ensure_not_their_own(campaign, moderator)?;
     let action = if approve {
         ModerationAction::ApproveText
     } else {

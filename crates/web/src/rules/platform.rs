@@ -3,12 +3,17 @@
 
 use tomar_store::Settings;
 
+use crate::state::AppState;
+
 /// Keys of the `settings` table.
 pub mod keys {
     pub const CODES_PER_CONTACT_PER_HOUR: &str = "limits.codes_per_contact_per_hour";
     pub const CODES_PER_NETWORK_PER_HOUR: &str = "limits.codes_per_network_per_hour";
     pub const WRONG_CODES_PER_NETWORK_PER_HOUR: &str = "limits.wrong_codes_per_network_per_hour";
     pub const LOGINS_PER_NETWORK_PER_HOUR: &str = "limits.logins_per_network_per_hour";
+    pub const REPORTS_PER_NETWORK_PER_HOUR: &str = "limits.reports_per_network_per_hour";
+    pub const SUBMISSIONS_PER_MEMBER_PER_HOUR: &str = "limits.submissions_per_member_per_hour";
+    pub const SUBMISSIONS_PER_NETWORK_PER_HOUR: &str = "limits.submissions_per_network_per_hour";
     pub const SIGNING_STOPPED: &str = "switch.signing_stopped";
     pub const CAMPAIGNS_STOPPED: &str = "switch.campaigns_stopped";
     pub const COMMENTS_STOPPED: &str = "switch.comments_stopped";
@@ -56,6 +61,21 @@ impl Platform {
     /// Login codes one network may ask for in an hour.
     pub fn logins_per_network_per_hour(&self) -> u64 {
         self.number(keys::LOGINS_PER_NETWORK_PER_HOUR, 300)
+    }
+
+    /// Comment reports one network may make in an hour.
+    pub fn reports_per_network_per_hour(&self) -> u64 {
+        self.number(keys::REPORTS_PER_NETWORK_PER_HOUR, 30)
+    }
+
+    /// Campaigns one member may send for review in an hour.
+    pub fn submissions_per_member_per_hour(&self) -> u64 {
+        self.number(keys::SUBMISSIONS_PER_MEMBER_PER_HOUR, 3)
+    }
+
+    /// Campaigns that may be sent for review from one network in an hour.
+    pub fn submissions_per_network_per_hour(&self) -> u64 {
+        self.number(keys::SUBMISSIONS_PER_NETWORK_PER_HOUR, 30)
     }
 
     fn switch(&self, key: &str) -> bool {
@@ -113,6 +133,12 @@ impl Platform {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.settings.get(key).map(String::as_str)
     }
+}
+
+/// The keyed name of the network `peer` is in, by which its limits are counted and its
+/// signatures traced: never the address, and no use without the secret.
+pub fn network_key(state: &AppState, peer: std::net::IpAddr) -> String {
+    state.secret.client_key(&network_of(peer))
 }
 
 /// The network a client address belongs to, for rate limits: the /24 of an IPv4 address,

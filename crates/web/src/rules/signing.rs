@@ -17,9 +17,9 @@ use tomar_core::verification::{
 };
 use tomar_store::{CodeOutcome, CodeRequest, Confirmation, Confirmed, Resend, ResendOutcome};
 
-use crate::error::WebError;
+use crate::error::{Limited, WebError};
 use crate::rules::codes::{self, CodeRefused};
-use crate::rules::platform::Platform;
+use crate::rules::platform::{Platform, network_key};
 use crate::rules::random;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
@@ -108,7 +108,7 @@ pub async fn request_code(
             .updates
             .then(|| state.secret.seal(contact.as_ref(), random::nonce())),
         withdraw_key: state.secret.withdraw_key(&withdraw_token),
-        client_key: codes::network_key(state, peer),
+        client_key: network_key(state, peer),
         email_domain: contact.email_domain().map(str::to_owned),
         at: now,
     };
@@ -119,7 +119,7 @@ pub async fn request_code(
     };
     match state.writer.send_code(request).await? {
         CodeOutcome::Queued(_) => Ok(verification_id),
-        CodeOutcome::TooManyForContact => Err(WebError::RateLimited.into()),
+        CodeOutcome::TooManyForContact => Err(WebError::TooMany(Limited::CodesToContact).into()),
     }
 }
 
@@ -219,7 +219,7 @@ pub async fn sign_as_member(
         created_at: now,
         confirmed_at: now,
         origin: SignatureOrigin {
-            network: Some(codes::network_key(state, peer)),
+            network: Some(network_key(state, peer)),
             email_domain: member
                 .sealed_contact
                 .as_deref()
@@ -283,7 +283,7 @@ pub async fn confirm_code(
     }
     // A code confirmed after the campaign closed does not count.
     ensure_open(campaign, platform, now)?;
-    let network = codes::network_key(state, peer);
+    let network = network_key(state, peer);
     codes::check_code(state, verification, typed, &network, now).await?;
     let guessing = codes::network_guesses_too_much(state, platform, &network, now).await?;
     let name = verification.name.clone().ok_or(WebError::NotFound)?;

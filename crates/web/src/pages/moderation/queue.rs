@@ -97,7 +97,13 @@ async fn queue(
                 id: comment.id.0,
                 href: format!("/{}#comment-{}", comment.campaign_id, comment.id),
                 body: comment.body.as_ref().to_owned(),
-                flags: tr.with("moderation.flags", &[("n", &tr.number(comment.flags))]),
+                flags: tr.with(
+                    "moderation.flags",
+                    &[
+                        ("networks", &tr.number(comment.flags.networks)),
+                        ("members", &tr.number(comment.flags.members)),
+                    ],
+                ),
                 hidden: comment.status == CommentStatus::Hidden,
             })
             .collect(),

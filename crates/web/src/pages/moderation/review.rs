@@ -11,8 +11,8 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
-use tomar_core::lifecycle::{OutcomeKind, Status, Transition};
-use tomar_core::moderation::{Actor, Target};
+use tomar_core::lifecycle::{OutcomeKind, Status};
+use tomar_core::moderation::Target;
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
@@ -21,7 +21,6 @@ use crate::http::auth::Moderator;
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::{Decided, ReviewableCampaign};
 use crate::rules::moderation::{self, note};
-use crate::rules::transitions;
 use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::Shell;
@@ -56,6 +55,8 @@ struct ReviewTemplate {
     preview: Preview,
     /// A revised text waiting for review, as it would read.
     revision: Option<Preview>,
+    /// The moderator wrote it: another must review it.
+    own: bool,
     can_review: bool,
     can_suspend: bool,
     can_set_outcome: bool,
@@ -68,9 +69,10 @@ async fn review_page(
     State(state): State<AppState>,
     tr: Tr,
     csrf: CsrfToken,
-    Moderator(_): Moderator,
+    Moderator(moderator): Moderator,
     ReviewableCampaign(campaign): ReviewableCampaign,
 ) -> Result<Html<String>, WebError> {
+    let own = moderation::is_their_own(&campaign, &moderator);
     let status = campaign.status(Timestamp::now());
     let reasons = state.store.rejection_reasons().await?;
     let events = state
@@ -93,7 +95,8 @@ async fn review_page(
             .pending_text(campaign.id)
             .await?
             .map(|text| Preview::of(campaign.kind, &text, campaign.end_date, tr)),
-        can_review: status == Status::InReview,
+        own,
+        can_review: status == Status::InReview && !own,
         can_suspend: status == Status::Open,
         can_set_outcome: matches!(status, Status::Open | Status::Ended),
         reasons: reasons
@@ -133,8 +136,7 @@ async fn approve(
     CsrfForm(ApproveForm {}): CsrfForm<ApproveForm>,
 ) -> Result<Response, WebError> {
     let back = back(&campaign);
-    let actor = Actor::Member(moderator.id);
-    transitions::apply(&state, campaign, actor, Transition::Approve, None).await?;
+    moderation::approve(&state, campaign, &moderator).await?;
     Ok(back)
 }
 

@@ -3,12 +3,16 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use tomar_core::secret::Secret;
 use tomar_notify::{FileOutbox, SmsGateway, SmtpMailer, Transport};
 use tomar_store::DatabaseUrl;
+use tomar_web::TrustedProxies;
+
+use crate::server::ConnectionLimits;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:tomar.db";
@@ -122,6 +126,29 @@ pub struct ServeArgs {
     /// The sender of email, e.g. "Tomar <codes@example.org>" [default: Tomar <tomar@localhost>]
     #[arg(long, env = "TOMAR_MAIL_FROM")]
     pub mail_from: Option<String>,
+
+    /// Seconds a client has to send a request's headers; also how long an idle connection
+    /// stays open [default: 10]
+    #[arg(long, env = "TOMAR_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
+
+    /// Seconds a client has to send a request's body [default: 30]
+    #[arg(long, env = "TOMAR_BODY_TIMEOUT")]
+    pub body_timeout: Option<u64>,
+
+    /// Connections served at once [default: the open-file limit less 128, at most 16384]
+    #[arg(long, env = "TOMAR_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
+    /// A proxy or load balancer (an address or CIDR, e.g. 10.0.0.0/8) whose
+    /// X-Forwarded-For is believed; repeat for several [default: none, the TCP peer is
+    /// the client]
+    #[arg(
+        long = "trusted-proxy",
+        env = "TOMAR_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// What `tomar.toml` may say.
@@ -136,6 +163,11 @@ pub struct FileConfig {
     pub sms_gateway: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub header_timeout: Option<u64>,
+    pub body_timeout: Option<u64>,
+    pub max_connections: Option<usize>,
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +189,10 @@ pub enum ConfigError {
     SmsGateway(String),
     #[error("invalid SMTP settings: {0}")]
     Smtp(String),
+    #[error("invalid trusted proxy {0:?}: expected an address or CIDR, e.g. 10.0.0.0/8")]
+    TrustedProxy(String),
+    #[error("invalid {0}: expected a whole number above zero")]
+    Limit(&'static str),
     #[error("invalid role {0:?}: expected member, moderator or admin")]
     Role(String),
     #[error("invalid contact {0:?}: expected a mobile number or an email address")]
@@ -228,6 +264,9 @@ pub struct ServeSettings {
     pub sms_gateway: Option<SmsGateway>,
     /// `None`: email goes to the file outbox.
     pub mailer: Option<SmtpMailer>,
+    pub connections: ConnectionLimits,
+    /// Peers whose X-Forwarded-For names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The configured secret: flag or environment, then file; `None` means the one kept in
@@ -268,9 +307,41 @@ impl ServeSettings {
             .map(|url| SmtpMailer::new(url, from))
             .transpose()
             .map_err(ConfigError::Smtp)?;
+        let seconds =
+            |flag: Option<u64>, file: Option<u64>, name, default: Duration| match flag.or(file) {
+                Some(0) => Err(ConfigError::Limit(name)),
+                Some(seconds) => Ok(Duration::from_secs(seconds)),
+                None => Ok(default),
+            };
+        let connections = ConnectionLimits {
+            header_timeout: seconds(
+                args.header_timeout,
+                file.header_timeout,
+                "header timeout",
+                ConnectionLimits::DEFAULT_HEADER_TIMEOUT,
+            )?,
+            body_timeout: seconds(
+                args.body_timeout,
+                file.body_timeout,
+                "body timeout",
+                ConnectionLimits::DEFAULT_BODY_TIMEOUT,
+            )?,
+            max_connections: match args.max_connections.or(file.max_connections) {
+                Some(0) => return Err(ConfigError::Limit("connection cap")),
+                Some(cap) => cap,
+                None => ConnectionLimits::default_max_connections(),
+            },
+        };
+        let proxies = match args.trusted_proxies.is_empty() {
+            true => &file.trusted_proxies,
+            false => &args.trusted_proxies,
+        };
+        let trusted_proxies = TrustedProxies::parse(proxies).map_err(ConfigError::TrustedProxy)?;
         Ok(ServeSettings {
             sms_gateway,
             mailer,
+            connections,
+            trusted_proxies,
             database: database_url(&args.database, file)?,
             addr: listen_addr(args, file)?,
             demo: args.demo,
@@ -357,6 +428,14 @@ mod tests {
             Some("https://tomar.example")
         );
         assert!(settings.secret.is_none());
+        assert_eq!(
+            settings.connections.header_timeout,
+            ConnectionLimits::DEFAULT_HEADER_TIMEOUT
+        );
+        let timed = serve(&["--body-timeout", "5", "--max-connections", "64"]);
+        let timed = ServeSettings::resolve(&timed, &file).unwrap();
+        assert_eq!(timed.connections.body_timeout, Duration::from_secs(5));
+        assert_eq!(timed.connections.max_connections, 64);
         let hex = "ab".repeat(32);
         let with_secret =
             ServeSettings::resolve(&serve(&["--secret", &hex]), &FileConfig::default()).unwrap();
@@ -406,6 +485,20 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "invalid address \"nowhere\": expected HOST:PORT, e.g. 127.0.0.1:8080"
+        );
+        for (flag, value) in [
+            ("--header-timeout", "0"),
+            ("--max-connections", "0"),
+            ("--trusted-proxy", "proxy.internal"),
+        ] {
+            let refused = ServeSettings::resolve(&serve(&[flag, value]), &file);
+            assert!(refused.is_err(), "{flag} {value}");
+        }
+        let error = ServeSettings::resolve(&serve(&["--trusted-proxy", "10.0.0.0/8,x"]), &file)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid trusted proxy \"x\": expected an address or CIDR, e.g. 10.0.0.0/8"
         );
         let error =
             database_url(&serve(&["--database-url", "mysql://x"]).database, &file).unwrap_err();

@@ -3,5 +3,6 @@
 
 pub mod config;
 pub mod demo;
+pub mod server;
 pub mod startup;
 pub mod upkeep;

@@ -57,7 +57,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let settings = ServeSettings::resolve(&args, &file)?;
             let app = Application::build(&settings).await?;
             tracing::info!(address = %format!("http://{}", app.addr()), "Tomar is serving");
-            app.run_until_stopped().await?;
+            app.run_until_stopped().await;
         }
         Command::Migrate(args) => {
             startup::open_store(&config::database_url(&args, &file)?).await?;

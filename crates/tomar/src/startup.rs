@@ -13,6 +13,7 @@ use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
 use crate::config::ServeSettings;
+use crate::server::{self, ConnectionLimits};
 use crate::{demo, upkeep};
 
 /// Where a generated secret is kept when none is configured.
@@ -80,6 +81,7 @@ pub struct Application {
     router: axum::Router,
     addr: SocketAddr,
     store: Store,
+    connections: ConnectionLimits,
 }
 
 impl Application {
@@ -122,6 +124,7 @@ impl Application {
         tokio::spawn(upkeep::run(store.clone()));
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
+            trusted_proxies: settings.trusted_proxies.clone(),
             writer: SigningWriter::start(store.clone(), Some(handoff)),
             store: store.clone(),
             secret,
@@ -137,6 +140,7 @@ impl Application {
             router,
             addr,
             store,
+            connections: settings.connections,
         })
     }
 
@@ -150,14 +154,14 @@ impl Application {
     }
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        // Handlers see the peer address, for per-network limits.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+    pub async fn run_until_stopped(self) {
+        server::serve(
+            self.listener,
+            self.router,
+            self.connections,
+            shutdown_signal(),
+        )
+        .await;
     }
 }
 

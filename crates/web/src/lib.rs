@@ -20,6 +20,7 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 
 pub use error::WebError;
+pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;
 pub use rules::random;
 pub use rules::trending::Trending;

@@ -6,6 +6,7 @@ use tokio::sync::Notify;
 use tomar_core::secret::Secret;
 use tomar_store::{SigningWriter, Store};
 
+use crate::http::proxies::TrustedProxies;
 use crate::rules::trending::Trending;
 
 #[derive(Clone)]
@@ -21,4 +22,6 @@ pub struct AppState {
     pub public_url: String,
     /// The most active open campaigns, counted at most every few seconds.
     pub trending: Arc<Trending>,
+    /// Peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }

@@ -5,6 +5,7 @@
 mod api;
 mod browser;
 mod cli;
+mod connections;
 mod discovery;
 mod discussion;
 mod durability;

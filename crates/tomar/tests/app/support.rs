@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use tomar::config::ServeSettings;
+use tomar::server::ConnectionLimits;
 use tomar::startup::Application;
 use tomar_core::Timestamp;
 use tomar_core::campaign::Campaign;
@@ -15,6 +16,7 @@ use tomar_core::persian::ascii_digits;
 use tomar_notify::{MemoryOutbox, Transport, plain_text};
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
+use tomar_web::TrustedProxies;
 
 /// reqwest's TLS (built for the SMS gateway) wants a crypto provider chosen once per
 /// process before any client is made, even one that only speaks plain http.
@@ -93,6 +95,15 @@ impl TestApp {
 
     /// `None` when the backend is PostgreSQL and no test server is configured.
     pub async fn spawn(backend: Backend, with_demo: bool) -> Option<TestApp> {
+        Self::spawn_with(backend, with_demo, |_| {}).await
+    }
+
+    /// As `spawn`, with the serve settings changed by `adjust` first.
+    pub async fn spawn_with(
+        backend: Backend,
+        with_demo: bool,
+        adjust: impl FnOnce(&mut ServeSettings),
+    ) -> Option<TestApp> {
         install_tls_provider();
         let (url, database) = match backend {
             Backend::Sqlite => {
@@ -106,7 +117,7 @@ impl TestApp {
         };
         let url = DatabaseUrl::parse(&url).unwrap();
         let outbox = MemoryOutbox::default();
-        let settings = ServeSettings {
+        let mut settings = ServeSettings {
             database: url.clone(),
             addr: "127.0.0.1:0".parse().unwrap(),
             demo: with_demo,
@@ -115,7 +126,14 @@ impl TestApp {
             public_url: None,
             sms_gateway: None,
             mailer: None,
+            connections: ConnectionLimits {
+                header_timeout: ConnectionLimits::DEFAULT_HEADER_TIMEOUT,
+                body_timeout: ConnectionLimits::DEFAULT_BODY_TIMEOUT,
+                max_connections: 512,
+            },
+            trusted_proxies: TrustedProxies::default(),
         };
+        adjust(&mut settings);
         let (base, store) = Self::start(&settings).await;
         Some(TestApp {
             base,

@@ -145,15 +145,18 @@ impl FromRequestParts<AppState> for Platform {
     }
 }
 
-/// The address the request came from, for the limits per network.
+/// The address the request came from, for the limits per network: the TCP peer, or the
+/// client a trusted proxy forwarded (see `http::proxies`).
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, WebError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let ConnectInfo(peer) =
             from_extensions::<ConnectInfo<SocketAddr>>(parts, "the client's address")?;
-        Ok(ClientIp(peer.ip()))
+        Ok(ClientIp(
+            state.trusted_proxies.client(peer.ip(), &parts.headers),
+        ))
     }
 }

@@ -7,6 +7,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod extract;
 pub mod language;
+pub mod proxies;
 pub mod security;
 
 use axum::http::request::Parts;

@@ -17,12 +17,14 @@ cargo build --release -q -p tomar -p tomar-loadgen
 work=$(mktemp -d)
 messages=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$work" "$messages"' EXIT
+secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 bench() {
   local backend=$1 url=$2
   echo "== $backend: $signers signers, $concurrency at a time"
+  # PostgreSQL needs a secret given; SQLite would make one beside its file.
   TOMAR_LOG=warn target/release/tomar serve --demo --database-url "$url" \
-    --addr "127.0.0.1:$port" --outbox "$messages/outbox-$backend" &
+    --addr "127.0.0.1:$port" --outbox "$messages/outbox-$backend" --secret "$secret" &
   local pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break

@@ -134,4 +134,13 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         dispatch!(self.migrate())
     }
+
+    /// Empties SQLite's write-ahead log into the database file (see
+    /// `SqliteStore::truncate_journal`); PostgreSQL manages its own.
+    pub async fn truncate_journal(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(store) => store.truncate_journal().await,
+            Store::Postgres(_) => Ok(()),
+        }
+    }
 }

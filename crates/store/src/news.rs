@@ -9,6 +9,7 @@ use tomar_core::news::{NewNewsLink, NewsLink, NewsStatus};
 use tomar_core::update::{NewUpdate, Update, UpdateAuthor};
 
 use crate::StoreError;
+use crate::outbox::Queued;
 use crate::rows::{line, timestamp};
 
 /// `SELECT … FROM news_links`, in [`NewsLinkRow`]'s order.
@@ -109,7 +110,14 @@ store_methods! {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
-        let messages: Vec<_> = messages.iter().map(|message| (message, new.at)).collect();
+        let messages: Vec<_> = messages
+            .iter()
+            .map(|message| Queued {
+                message,
+                at: new.at,
+                expires_at: None,
+            })
+            .collect();
         Self::insert_messages(&mut tx, &messages, None).await?;
         tx.commit().await?;
         Ok(UpdateId(id))

@@ -27,7 +27,8 @@ impl Store {
 }
 
 store_methods! {
-    /// Records delivered messages in one transaction and forgets their recipients.
+    /// Records delivered messages in one transaction and forgets what they said and to
+    /// whom: codes and withdrawal links are not kept once they are on their way.
     pub async fn mark_messages_sent(
         &self,
         ids: &[i64],
@@ -37,7 +38,8 @@ store_methods! {
             return Ok(());
         }
         let mut update = sqlx::QueryBuilder::<Db<Self>>::new(
-            "UPDATE outbox SET recipient = '', attempts = attempts + 1, sent_at = ",
+            "UPDATE outbox SET recipient = '', subject = '', body = '', \
+             attempts = attempts + 1, sent_at = ",
         );
         update.push_bind(at.as_second());
         update.push(" WHERE id IN ");
@@ -46,7 +48,8 @@ store_methods! {
         Ok(())
     }
 
-    /// Records a failed delivery, to be retried at `retry_at` or, with `None`, given up.
+    /// Records a failed delivery, to be retried at `retry_at` or, with `None`, given up
+    /// (and then forgotten, as a sent one is).
     pub async fn mark_message_failed(
         &self,
         id: i64,
@@ -57,7 +60,10 @@ store_methods! {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
              next_attempt_at = COALESCE($2, next_attempt_at), \
-             failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END WHERE id = $4",
+             failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END, \
+             recipient = CASE WHEN $2 IS NULL THEN '' ELSE recipient END, \
+             subject = CASE WHEN $2 IS NULL THEN '' ELSE subject END, \
+             body = CASE WHEN $2 IS NULL THEN '' ELSE body END WHERE id = $4",
         )
         .bind(error)
         .bind(retry_at.map(|t| t.as_second()))
@@ -67,6 +73,27 @@ store_methods! {
         .await?;
         Ok(())
     }
+
+    /// Gives up on the unsent messages whose codes have expired, forgetting their text;
+    /// answers how many.
+    pub async fn forget_expired_messages(&self, now: Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET recipient = '', subject = '', body = '', failed_at = $1, \
+             last_error = 'expired before it was sent' \
+             WHERE sent_at IS NULL AND failed_at IS NULL AND expires_at <= $1",
+        )
+        .bind(now.as_second())
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+/// A message to queue: created at `at`; a code's message expires with the code.
+pub(crate) struct Queued<'a> {
+    pub message: &'a OutboundMessage,
+    pub at: Timestamp,
+    pub expires_at: Option<Timestamp>,
 }
 
 backend_helpers! {
@@ -74,7 +101,7 @@ backend_helpers! {
     /// once); answers their ids in the order given.
     pub(crate) async fn insert_messages(
         tx: &mut Tx<'_, Self>,
-        messages: &[(&OutboundMessage, Timestamp)],
+        messages: &[Queued<'_>],
         due: Option<Timestamp>,
     ) -> Result<Vec<i64>, StoreError> {
         let mut ids = Vec::with_capacity(messages.len());
@@ -82,15 +109,17 @@ backend_helpers! {
         for chunk in messages.chunks(1000) {
             let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
                 "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, \
-                 created_at) ",
+                 created_at, expires_at) ",
             );
-            insert.push_values(chunk, |mut row, (message, at)| {
+            insert.push_values(chunk, |mut row, queued| {
+                let message = queued.message;
                 row.push_bind(message.channel.name())
                     .push_bind(message.recipient.as_str())
                     .push_bind(message.subject.as_str())
                     .push_bind(message.body.as_str())
-                    .push_bind(due.unwrap_or(*at).as_second())
-                    .push_bind(at.as_second());
+                    .push_bind(due.unwrap_or(queued.at).as_second())
+                    .push_bind(queued.at.as_second())
+                    .push_bind(queued.expires_at.map(|t| t.as_second()));
             });
             insert.push(" RETURNING id");
             let mut chunk_ids: Vec<i64> =
@@ -118,7 +147,8 @@ macro_rules! claim_sql {
                 let rows: Vec<OutboxRow> = sqlx::query_as(concat!(
                     "UPDATE outbox SET next_attempt_at = $1 WHERE id IN (\
                      SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
-                     AND next_attempt_at <= $2 ORDER BY id LIMIT $3",
+                     AND next_attempt_at <= $2 AND (expires_at IS NULL OR expires_at > $2) \
+                     ORDER BY id LIMIT $3",
                     $claim_lock,
                     ") RETURNING id, channel, recipient, subject, body, attempts"
                 ))

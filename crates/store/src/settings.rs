@@ -21,18 +21,14 @@ store_methods! {
         Ok(settings)
     }
 
-    /// Sets `key` only if it has no value yet; answers its value afterwards.
-    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+    /// Removes `key`'s value, if it has one.
+    pub async fn forget_setting(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM settings WHERE key = $1")
             .bind(key)
-            .bind(value)
             .execute(self.writer())
             .await?;
         self.caches.settings.forget();
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_one(self.writer())
-            .await?)
+        Ok(())
     }
 
     /// Sets several settings in one transaction: all of them or none.

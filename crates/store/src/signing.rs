@@ -14,6 +14,7 @@ use tomar_core::verification::{
 };
 
 use crate::limits::{Counter, hour_of};
+use crate::outbox::Queued;
 use crate::rows::{count, optional_timestamp, timestamp};
 use crate::{Db, Store, StoreError};
 
@@ -170,7 +171,14 @@ store_methods! {
         }
         let messages: Vec<_> = granted
             .iter()
-            .map(|(request, _)| (&request.message, request.verification.at))
+            .map(|(request, _)| {
+                let at = request.verification.at;
+                Queued {
+                    message: &request.message,
+                    at,
+                    expires_at: at.checked_add(CODE_LIFETIME).ok(),
+                }
+            })
             .collect();
         let mut ids = Self::insert_messages(&mut tx, &messages, leased_until)
             .await?
@@ -291,7 +299,12 @@ store_methods! {
             // Dropping the transaction rolls all of it back: the code stays as it was.
             return Ok(ResendOutcome::TooManyForContact);
         }
-        Self::insert_messages(&mut tx, &[(&resend.message, at)], None).await?;
+        let queued = Queued {
+            message: &resend.message,
+            at,
+            expires_at: Some(expires),
+        };
+        Self::insert_messages(&mut tx, &[queued], None).await?;
         tx.commit().await?;
         Ok(ResendOutcome::Sent)
     }

@@ -29,6 +29,9 @@ impl SqliteStore {
             // FULL syncs the WAL on every commit: an acknowledged write survives power loss.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted and overwritten content is zeroed, not left in free pages where a
+            // copy of the file would still show a blanked contact or code.
+            .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(5));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -50,6 +53,15 @@ impl SqliteStore {
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("migrations/sqlite")
             .run(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Copies the write-ahead log into the database and empties it, so the older page
+    /// versions it holds (blanked contacts and codes among them) leave the disk.
+    pub(crate) async fn truncate_journal(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

@@ -150,10 +150,17 @@ where
 }
 
 /// Runs a two-parameter statement behind the store's back, then drops the store's moment
-/// caches as its own writes do.
+/// caches as its own writes do; or reads text columns behind its back.
 macro_rules! raw_statements {
     ($store:ty, $db:ty) => {
         impl $store {
+            async fn texts_raw(&self, sql: &'static str) -> Vec<String> {
+                sqlx::query_scalar(sql)
+                    .fetch_all(self.writer())
+                    .await
+                    .expect("raw test query")
+            }
+
             async fn execute_raw<T>(&self, sql: &'static str, first: T, second: i64)
             where
                 T: for<'q> sqlx::Encode<'q, $db> + sqlx::Type<$db> + Send,
@@ -184,6 +191,16 @@ pub async fn corrupt_signature_count(
     match store {
         Store::Sqlite(s) => s.execute_raw(sql, count, campaign.0).await,
         Store::Postgres(s) => s.execute_raw(sql, count, campaign.0).await,
+    }
+}
+
+/// Whatever text each outbox row still holds (recipient, subject and body together), as
+/// someone with a copy of the database would read it, oldest row first.
+pub async fn outbox_texts(store: &Store) -> Vec<String> {
+    let sql = "SELECT recipient || subject || body FROM outbox ORDER BY id";
+    match store {
+        Store::Sqlite(s) => s.texts_raw(sql).await,
+        Store::Postgres(s) => s.texts_raw(sql).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod generated_secret;
 pub mod server;
 pub mod startup;
 pub mod upkeep;

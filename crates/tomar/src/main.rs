@@ -7,6 +7,7 @@ use clap::Parser;
 use jiff::Timestamp;
 use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand};
 use tomar::demo::{self, DemoError};
+use tomar::generated_secret::{self, SecretError};
 use tomar::startup::{self, Application, StartupError};
 use tomar_core::contact::Contact;
 use tomar_core::member::Role;
@@ -29,8 +30,8 @@ enum MainError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Demo(#[from] DemoError),
-    #[error("the server stopped: {0}")]
-    Serve(#[from] std::io::Error),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
 }
 
 #[tokio::main]
@@ -74,8 +75,9 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let contact = Contact::parse(&args.contact)
                 .map_err(|_| ConfigError::Contact(args.contact.clone()))?;
             let configured = config::secret(args.secret.as_deref(), &file)?;
-            let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;
-            let secret = startup::secret_for(&store, configured).await?;
+            let url = config::database_url(&args.database, &file)?;
+            let store = startup::open_store(&url).await?;
+            let secret = generated_secret::secret_for(&url, &store, configured).await?;
             let sealed = secret.seal(contact.as_ref(), tomar_web::random::nonce());
             let member = store
                 .grant_role(

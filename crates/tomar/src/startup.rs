@@ -7,17 +7,14 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
-use tomar_core::secret::Secret;
 use tomar_notify::{Delivery, Transport, Worker};
 use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
 use crate::config::ServeSettings;
+use crate::generated_secret::{SecretError, secret_for};
 use crate::server::{self, ConnectionLimits};
 use crate::{demo, upkeep};
-
-/// Where a generated secret is kept when none is configured.
-const GENERATED_SECRET_KEY: &str = "secret.generated";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -30,6 +27,8 @@ pub enum StartupError {
     },
     #[error("cannot create the demo content: {0}")]
     Demo(#[from] demo::DemoError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
 }
 
 /// Opens the database, brings its schema up to date and indexes any campaign the search
@@ -42,37 +41,6 @@ pub async fn open_store(url: &DatabaseUrl) -> Result<Store, StoreError> {
         tracing::info!(campaigns = indexed, "added campaigns to the search index");
     }
     Ok(store)
-}
-
-/// The configured secret, or else the one kept in the database.
-pub async fn secret_for(store: &Store, configured: Option<Secret>) -> Result<Secret, StoreError> {
-    match configured {
-        Some(secret) => Ok(secret),
-        None => stored_secret(store).await,
-    }
-}
-
-/// The secret kept in the database, generated on first use. Several processes sharing a
-/// database thereby share it; an operator who wants it apart from the data sets
-/// `--secret` instead.
-async fn stored_secret(store: &Store) -> Result<Secret, StoreError> {
-    let existing = store
-        .settings()
-        .await?
-        .get(GENERATED_SECRET_KEY)
-        .and_then(|hex| Secret::from_hex(hex));
-    if let Some(secret) = existing {
-        return Ok(secret);
-    }
-    let mut bytes = vec![0u8; Secret::MIN_LEN];
-    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-    let candidate = Secret::new(bytes).expect("MIN_LEN bytes make a secret");
-    // Processes starting together on an empty database must end up with the same secret.
-    let stored = store
-        .setting_or_insert(GENERATED_SECRET_KEY, &candidate.to_hex())
-        .await?;
-    tracing::warn!("no --secret given: using one generated once and kept in the database");
-    Secret::from_hex(&stored).ok_or(StoreError::Corrupt("generated secret"))
 }
 
 /// A Tomar bound to its address, ready to run.
@@ -93,7 +61,7 @@ impl Application {
         if settings.demo {
             demo::create_if_empty(&store, jiff::Timestamp::now()).await?;
         }
-        let secret = secret_for(&store, settings.secret.clone()).await?;
+        let secret = secret_for(&settings.database, &store, settings.secret.clone()).await?;
         let requested = settings.addr;
         let listener = TcpListener::bind(requested)
             .await

@@ -6,16 +6,41 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tomar_store::Store;
 
-/// How often the chores run.
-const EVERY: Duration = Duration::from_secs(10 * 60);
+/// How often the quick chores run: a code's message is forgotten within a minute of its
+/// code expiring.
+const EVERY: Duration = Duration::from_secs(60);
 
-/// Runs the chores every ten minutes, for as long as the process lives.
+/// Every how many rounds the slow chores run (ten minutes).
+const SLOW_EVERY: u32 = 10;
+
+/// Runs the chores, for as long as the process lives.
 pub async fn run(store: Store) {
     let mut every = tokio::time::interval(EVERY);
-    loop {
+    for round in 0u32.. {
         every.tick().await;
-        reconcile_counts(&store).await;
-        forget_old_counts(&store).await;
+        forget_expired_messages(&store).await;
+        truncate_journal(&store).await;
+        if round.is_multiple_of(SLOW_EVERY) {
+            reconcile_counts(&store).await;
+            forget_old_counts(&store).await;
+        }
+    }
+}
+
+/// Code messages not sent before their code expired are given up and their text blanked.
+async fn forget_expired_messages(store: &Store) {
+    match store.forget_expired_messages(Timestamp::now()).await {
+        Ok(0) => {}
+        Ok(expired) => tracing::warn!(expired, "code messages expired before they were sent"),
+        Err(error) => tracing::error!(%error, "forgetting expired messages failed"),
+    }
+}
+
+/// SQLite's write-ahead log keeps older versions of pages (blanked contacts and codes
+/// among them) until it is emptied into the database.
+async fn truncate_journal(store: &Store) {
+    if let Err(error) = store.truncate_journal().await {
+        tracing::error!(%error, "emptying the write-ahead log failed");
     }
 }
 

@@ -238,6 +238,19 @@ async fn queue_code(store: &Store, new: NewVerification, body: &str) -> OutboxMe
     }
 }
 
+/// A published campaign titled `title` with one code, `v1` for 09121234567, whose message
+/// reads `body`.
+async fn campaign_with_a_code(store: &Store, title: &str, body: &str) -> CampaignId {
+    let id = published(store, title, 10).await;
+    queue_code(
+        store,
+        new_verification("v1", id, "09121234567", "net"),
+        body,
+    )
+    .await;
+    id
+}
+
 fn login_verification(id: &str, contact: &str) -> NewVerification {
     NewVerification {
         purpose: Purpose::Login,

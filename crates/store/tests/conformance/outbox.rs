@@ -1,13 +1,17 @@
 //! The outbox: claims, leases, retries.
 
+use tomar_store::testing::outbox_texts;
 use tomar_store::{CodeOutcome, Store};
 
-use crate::{bodies, code_request, new_verification, now, published, queue_code};
+use crate::{
+    bodies, campaign_with_a_code, code_request, new_verification, now, published, queue_code,
+};
 
 conformance!(
     code_messages_leased_to_their_writer_are_claimed_only_after_the_lease,
-    outbox_messages_are_claimed_once_and_forget_their_recipient,
+    outbox_messages_are_claimed_once_and_forgotten_once_sent,
     failed_messages_are_retried_then_given_up,
+    code_messages_expire_with_their_code,
 );
 
 async fn code_messages_leased_to_their_writer_are_claimed_only_after_the_lease(store: Store) {
@@ -63,7 +67,7 @@ async fn code_messages_leased_to_their_writer_are_claimed_only_after_the_lease(s
     assert_eq!(ids, [written[1].id, written[2].id]);
 }
 
-async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Store) {
+async fn outbox_messages_are_claimed_once_and_forgotten_once_sent(store: Store) {
     let id = published(&store, "صندوق", 10).await;
     for n in 1..=3 {
         let new = new_verification(&format!("v{n}"), id, &format!("0912000000{n}"), "a");
@@ -80,6 +84,11 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
         .mark_messages_sent(&[first[0].id], now())
         .await
         .unwrap();
+    assert_eq!(
+        outbox_texts(&store).await[0],
+        "",
+        "a sent code's text and recipient are gone"
+    );
     // After the lease, unsent claims come back; sent ones never do.
     let after_lease = lease
         .checked_add(jiff::SignedDuration::from_secs(1))
@@ -92,8 +101,7 @@ async fn outbox_messages_are_claimed_once_and_forget_their_recipient(store: Stor
 }
 
 async fn failed_messages_are_retried_then_given_up(store: Store) {
-    let id = published(&store, "خطا", 10).await;
-    queue_code(&store, new_verification("v1", id, "09121234567", "a"), "m").await;
+    campaign_with_a_code(&store, "خطا", "m").await;
     let claimed = store.claim_due_messages(now(), now(), 1).await.unwrap();
     let retry_at = now()
         .checked_add(jiff::SignedDuration::from_secs(30))
@@ -118,6 +126,7 @@ async fn failed_messages_are_retried_then_given_up(store: Store) {
         .mark_message_failed(retried[0].id, "gateway down", None, retry_at)
         .await
         .unwrap();
+    assert_eq!(outbox_texts(&store).await, [""], "given up, and forgotten");
     let much_later = retry_at
         .checked_add(jiff::SignedDuration::from_hours(1))
         .unwrap();
@@ -128,4 +137,27 @@ async fn failed_messages_are_retried_then_given_up(store: Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn code_messages_expire_with_their_code(store: Store) {
+    campaign_with_a_code(&store, "انقضا", "کد ۱۲۳۴۵۶").await;
+    let later = |minutes| {
+        now()
+            .checked_add(jiff::SignedDuration::from_mins(minutes))
+            .unwrap()
+    };
+    assert_eq!(store.forget_expired_messages(later(9)).await.unwrap(), 0);
+    assert_eq!(outbox_texts(&store).await[0], "+989121234567کد ۱۲۳۴۵۶");
+    // Past the code's lifetime it is no longer sent, and then forgotten.
+    let expired = later(10);
+    assert!(
+        store
+            .claim_due_messages(expired, expired, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.forget_expired_messages(expired).await.unwrap(), 1);
+    assert_eq!(outbox_texts(&store).await, [""]);
+    assert_eq!(store.forget_expired_messages(later(20)).await.unwrap(), 0);
 }

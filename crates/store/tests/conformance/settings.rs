@@ -20,21 +20,9 @@ async fn settings_are_set_and_replaced(store: Store) {
         Some("https://t.me/b")
     );
     assert_eq!(settings.len(), 1);
-    assert_eq!(
-        store
-            .setting_or_insert("channel.telegram", "https://t.me/c")
-            .await
-            .unwrap(),
-        "https://t.me/b"
-    );
-    assert_eq!(
-        store.setting_or_insert("fresh", "first").await.unwrap(),
-        "first"
-    );
-    assert_eq!(
-        store.setting_or_insert("fresh", "second").await.unwrap(),
-        "first"
-    );
+    store.forget_setting("channel.telegram").await.unwrap();
+    store.forget_setting("never.set").await.unwrap();
+    assert!(store.settings().await.unwrap().is_empty());
     store
         .set_settings(&[("a.b", "1".into()), ("c", "سه".into())])
         .await

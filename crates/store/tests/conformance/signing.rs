@@ -5,8 +5,8 @@ use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, RESENDS, Verifica
 use tomar_store::{CodeTry, Confirmation, Confirmed, Resend, ResendOutcome, SigningWriter, Store};
 
 use crate::{
-    campaign_now, code_request, message, new_verification, now, published, queue_code, sign,
-    signer, verification_id, withdraw_key,
+    campaign_now, campaign_with_a_code, code_request, message, new_verification, now, published,
+    queue_code, sign, signer, verification_id, withdraw_key,
 };
 
 conformance!(
@@ -59,13 +59,7 @@ async fn verifications_are_stored_with_their_message(store: Store) {
 }
 
 async fn every_comparison_spends_a_try(store: Store) {
-    let id = published(&store, "تلاش", 10).await;
-    queue_code(
-        &store,
-        new_verification("v1", id, "09121234567", "net"),
-        "x",
-    )
-    .await;
+    campaign_with_a_code(&store, "تلاش", "x").await;
     let v1 = verification_id("v1");
     let right = "hash-of-v1";
     let try_code = |hash: &'static str, at| {
@@ -99,13 +93,7 @@ async fn every_comparison_spends_a_try(store: Store) {
 }
 
 async fn a_verification_confirms_once(store: Store) {
-    let id = published(&store, "رسید", 10).await;
-    queue_code(
-        &store,
-        new_verification("v1", id, "09121234567", "net"),
-        "code",
-    )
-    .await;
+    let id = campaign_with_a_code(&store, "رسید", "code").await;
     assert!(!store.has_signed(id, &signer(1).contact_key).await.unwrap());
     let confirmation = Confirmation {
         signature: signer(1),
@@ -212,12 +200,13 @@ async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
     );
     assert!(a.is_err());
     b.unwrap();
-    let lease = now()
-        .checked_add(jiff::SignedDuration::from_hours(1))
+    // A minute on: every code still lives, so every message is due.
+    let soon = now()
+        .checked_add(jiff::SignedDuration::from_mins(1))
         .unwrap();
     assert_eq!(
         store
-            .claim_due_messages(lease, lease, 500)
+            .claim_due_messages(soon, soon, 500)
             .await
             .unwrap()
             .len(),
@@ -226,13 +215,7 @@ async fn concurrent_codes_are_all_stored_with_their_messages(store: Store) {
 }
 
 async fn codes_are_resent_after_a_cooldown_a_few_times(store: Store) {
-    let id = published(&store, "دوباره", 10).await;
-    queue_code(
-        &store,
-        new_verification("v1", id, "09121234567", "net"),
-        "1",
-    )
-    .await;
+    campaign_with_a_code(&store, "دوباره", "1").await;
     store
         .try_code(&verification_id("v1"), "wrong", now())
         .await
@@ -293,7 +276,7 @@ async fn codes_are_resent_after_a_cooldown_a_few_times(store: Store) {
         VerificationState::Open
     );
     let queued = store
-        .claim_due_messages(later(30), later(30), 10)
+        .claim_due_messages(later(9), later(9), 10)
         .await
         .unwrap();
     assert_eq!(queued.len(), 1 + RESENDS as usize);

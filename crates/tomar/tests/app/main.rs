@@ -3,6 +3,7 @@
 //! so the suite links once.
 
 mod api;
+mod at_rest;
 mod browser;
 mod cli;
 mod connections;

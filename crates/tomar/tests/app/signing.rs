@@ -480,8 +480,7 @@ async fn only_signers_who_ask_for_news_leave_their_contact_and_only_encrypted() 
         .unwrap();
     assert_eq!(sealed.len(), 1);
     assert!(!sealed[0].contains("4440001"), "stored encrypted");
-    let settings = app.store.settings().await.unwrap();
-    let secret = tomar_core::secret::Secret::from_hex(&settings["secret.generated"]).unwrap();
+    let secret = app.secret().await;
     assert_eq!(secret.open(&sealed[0]).as_deref(), Some("+989124440001"));
 }
 

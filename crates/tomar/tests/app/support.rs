@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use tomar::config::ServeSettings;
+use tomar::generated_secret::secret_for;
 use tomar::server::ConnectionLimits;
 use tomar::startup::Application;
 use tomar_core::Timestamp;
@@ -13,6 +14,7 @@ use tomar_core::contact::Contact;
 use tomar_core::member::Role;
 use tomar_core::names::CampaignRef;
 use tomar_core::persian::ascii_digits;
+use tomar_core::secret::Secret;
 use tomar_notify::{MemoryOutbox, Transport, plain_text};
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
 use tomar_store::{DatabaseUrl, Store};
@@ -105,14 +107,16 @@ impl TestApp {
         adjust: impl FnOnce(&mut ServeSettings),
     ) -> Option<TestApp> {
         install_tls_provider();
-        let (url, database) = match backend {
+        // SQLite generates its secret beside the file; PostgreSQL must be given one.
+        let (url, database, secret) = match backend {
             Backend::Sqlite => {
                 let temp = TempSqlite::new().await;
-                (temp.url.clone(), Database::Sqlite(temp))
+                (temp.url.clone(), Database::Sqlite(temp), None)
             }
             Backend::Postgres => {
                 let temp = TempPostgres::create(&postgres_server()?).await;
-                (temp.url.clone(), Database::Postgres(temp))
+                let secret = Secret::new(b"the app tests' PostgreSQL secret".to_vec());
+                (temp.url.clone(), Database::Postgres(temp), secret)
             }
         };
         let url = DatabaseUrl::parse(&url).unwrap();
@@ -122,7 +126,7 @@ impl TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
             demo: with_demo,
             outbox: Transport::Memory(outbox.clone()),
-            secret: None,
+            secret,
             public_url: None,
             sms_gateway: None,
             mailer: None,
@@ -234,11 +238,27 @@ impl TestApp {
         self.outbox.messages().len()
     }
 
+    /// The secret this Tomar keys its hashes and seals with, found as it finds it.
+    pub async fn secret(&self) -> Secret {
+        let configured = self.settings.secret.clone();
+        secret_for(&self.settings.database, &self.store, configured)
+            .await
+            .unwrap()
+    }
+
+    /// Where this Tomar's SQLite database is, if it runs on SQLite.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match &self.settings.database {
+            DatabaseUrl::Sqlite(path) => Some(path),
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+
     /// A browser logged in through the real login flow (form, code from the outbox), as a
     /// person with `contact` and `role`. Roles are granted as `tomar user grant` does.
     pub async fn log_in(&self, contact: &str, role: Role) -> Browser {
         if role != Role::Member {
-            let secret = tomar::startup::secret_for(&self.store, None).await.unwrap();
+            let secret = self.secret().await;
             let contact = Contact::parse(contact).unwrap();
             let sealed = secret.seal(contact.as_ref(), [0; 12]);
             self.store

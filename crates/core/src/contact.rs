@@ -76,6 +76,22 @@ impl Email {
         }
         Ok(Email(email))
     }
+
+    /// Who the address reaches, for counting each person once: a `+tag` is dropped (mail
+    /// to `sara+a@…` and `sara+b@…` lands in one inbox with every major provider), and so
+    /// are dots in a Gmail address (Gmail ignores them; `googlemail.com` is Gmail too).
+    /// Codes still go to the address as typed.
+    fn identity(&self) -> String {
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or((&self.0, ""));
+        let local = match local.split_once('+') {
+            Some((person, _tag)) if !person.is_empty() => person,
+            _ => local,
+        };
+        match domain {
+            "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
+            _ => format!("{local}@{domain}"),
+        }
+    }
 }
 
 /// The way a signer can be reached: one field on the form takes either.
@@ -111,11 +127,12 @@ impl Contact {
         }
     }
 
-    /// The form its de-duplication key is computed from (see `Secret::contact_key`).
+    /// The form its de-duplication key is computed from (see `Secret::contact_key`): the
+    /// person it reaches, not the spelling.
     pub(crate) fn canonical(&self) -> String {
         match self {
             Contact::Mobile(m) => format!("mobile:{}", m.0),
-            Contact::Email(e) => format!("email:{}", e.0),
+            Contact::Email(e) => format!("email:{}", e.identity()),
         }
     }
 }

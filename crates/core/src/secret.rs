@@ -182,6 +182,34 @@ mod tests {
     }
 
     #[test]
+    fn email_aliases_of_one_inbox_are_one_person() {
+        let secret = Secret::new(vec![1; 32]).unwrap();
+        let key = |typed: &str| secret.contact_key(&Contact::parse(typed).unwrap());
+        let sara = key("sara.niknam@gmail.com");
+        for alias in [
+            "saraniknam@gmail.com",
+            "Sara.Nik.Nam+petitions@Gmail.com",
+            "s.a.r.a.niknam+1@googlemail.com",
+        ] {
+            assert_eq!(key(alias), sara, "{alias}");
+        }
+        assert_eq!(key("reza+news@example.org"), key("reza@example.org"));
+        assert_ne!(
+            key("re.za@example.org"),
+            key("reza@example.org"),
+            "dots matter outside Gmail"
+        );
+        assert_ne!(
+            key("+only@example.org"),
+            key("only@example.org"),
+            "a local part that is all tag stays whole"
+        );
+        // The code still goes where it was typed.
+        let typed = Contact::parse("Sara+petitions@gmail.com").unwrap();
+        assert_eq!(typed.as_ref(), "sara+petitions@gmail.com");
+    }
+
+    #[test]
     fn contact_keys_keep_their_stored_form() {
         // HMAC-SHA256(key "k", "mobile:+989123456789"), computed elsewhere: every stored key
         // is in this form, so changing how it is computed would make every signer new.

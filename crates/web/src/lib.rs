@@ -37,8 +37,11 @@ pub fn router(state: AppState) -> Router {
         // Merged after `identify`, so fonts, styles and health checks never look up a member.
         .merge(assets::routes())
         .merge(ops::routes())
-        .layer(from_fn(http::csrf::csrf))
+        .layer(from_fn_with_state(state.clone(), http::csrf::csrf))
         .layer(from_fn(http::language::localize))
-        .layer(from_fn(http::security::secure_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            http::security::secure_headers,
+        ))
         .with_state(state)
 }

@@ -10,6 +10,7 @@ mod connections;
 mod discovery;
 mod discussion;
 mod durability;
+mod forgery;
 mod http;
 mod limits;
 mod members;

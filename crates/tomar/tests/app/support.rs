@@ -280,7 +280,12 @@ impl TestApp {
         let code = code_in(&self.message_to(recipient.as_ref()).await);
         let response = browser.post(self, &code_page, &[("code", &code)]).await;
         assert_eq!(location(&response), "/me", "logged in");
-        browser
+        // Logging in replaced the CSRF token: the forms from now on carry the new one.
+        let page = browser.page(self, "/me").await;
+        Browser {
+            csrf: csrf_of(&page),
+            ..browser
+        }
     }
 
     /// Drops a PostgreSQL test database; SQLite files go with the app.

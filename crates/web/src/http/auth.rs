@@ -17,7 +17,7 @@ use tomar_core::member::Member as Account;
 use tomar_core::session::{SESSION_LIFETIME, Session};
 
 use crate::error::WebError;
-use crate::http::cookies::cookie;
+use crate::http::cookies::Jar;
 use crate::http::from_extensions;
 use crate::state::AppState;
 
@@ -115,7 +115,8 @@ async fn member_of(
 
 /// Finds who is asking and puts the [`Viewer`] in the request.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let member = match member_of(&state, cookie(&request, COOKIE_NAME)).await {
+    let session = Jar::of(&state).read(&request, COOKIE_NAME);
+    let member = match member_of(&state, session).await {
         Ok(member) => member,
         Err(error) => return error.into_response(),
     };
@@ -143,16 +144,7 @@ pub fn end_session(state: &AppState) -> HeaderValue {
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    // Lax, not Strict: a member following a link to Tomar from a message stays logged in;
-    // every state-changing form is protected by its CSRF token anyway.
-    let secure = if state.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie =
-        format!("{COOKIE_NAME}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
-    HeaderValue::from_str(&cookie).expect("session cookies are ASCII without control characters")
+    Jar::of(state).set(COOKIE_NAME, value, Some(max_age))
 }
 
 /// Where to go after logging in: a path on this site, or the member's page.

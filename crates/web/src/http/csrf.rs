@@ -1,14 +1,15 @@
 //! Cross-site request forgery protection by double submission: every visitor gets a random
 //! token in a SameSite cookie, every form carries it in a hidden field, and a form whose
 //! field does not match its cookie is refused. Another site can make a browser send the
-//! cookie, but cannot read it to fill in the field.
+//! cookie, but cannot read it to fill in the field. On top, a form a browser says came
+//! from another site (`Sec-Fetch-Site`, else `Origin`) is refused whatever it carries, and
+//! the token is replaced when someone logs in, so one planted before is worth nothing.
 //!
 //! A state-changing handler reads its form as [`CsrfForm<T>`], which checks the token while
 //! it extracts the form: a handler that takes the form any other way has no `T` to act on.
 
 use axum::body::Body;
-use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
-use axum::http::HeaderValue;
+use axum::extract::{FromRequest, FromRequestParts, RawForm, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -17,9 +18,10 @@ use serde::de::DeserializeOwned;
 use tomar_core::hash::{constant_time_eq, is_hex};
 
 use crate::error::WebError;
-use crate::http::cookies::cookie;
+use crate::http::cookies::Jar;
 use crate::http::from_extensions;
 use crate::rules::random;
+use crate::state::AppState;
 
 const COOKIE_NAME: &str = "csrf";
 /// The form field that carries the token.
@@ -52,9 +54,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
 /// reads it, with the same answers to a body that is not a form or does not fit `T`.
 pub struct CsrfForm<T>(pub T);
 
-impl<S, T> FromRequest<S> for CsrfForm<T>
+impl<T> FromRequest<AppState> for CsrfForm<T>
 where
-    S: Send + Sync,
     T: DeserializeOwned,
 {
     type Rejection = Response;
@@ -63,8 +64,11 @@ where
         clippy::disallowed_types,
         reason = "the one place a form is read: after its token was checked"
     )]
-    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, body) = request.into_parts();
+        if !from_this_site(&parts, state) {
+            return Err(WebError::Forgery.into_response());
+        }
         let token = parts.extensions.get::<CsrfToken>().cloned();
         let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts.clone(), body), state)
             .await
@@ -86,21 +90,53 @@ where
     }
 }
 
-fn from_cookie(request: &Request) -> Option<String> {
-    cookie(request, COOKIE_NAME).filter(|token| is_hex(token, 32))
+/// Whether the browser says the form came from one of this site's pages. Browsers of the
+/// last years send `Sec-Fetch-Site`; older ones an `Origin` on every cross-site post. A
+/// client that sends neither (not a browser, or a very old one) is left to the token.
+fn from_this_site(parts: &Parts, state: &AppState) -> bool {
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        // `none`: the person typed the address or used a bookmark.
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = header("origin") else {
+        return true;
+    };
+    let host = header("host").unwrap_or_default();
+    let origin = origin.trim_end_matches('/');
+    origin == state.public_url
+        || origin == format!("http://{host}")
+        || origin == format!("https://{host}")
 }
 
 /// Gives a visitor without a token one, and puts the token in the request for the forms.
-pub async fn csrf(mut request: Request, next: Next) -> Response {
-    let existing = from_cookie(&request);
+pub async fn csrf(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let jar = Jar::of(&state);
+    let existing = jar
+        .read(&request, COOKIE_NAME)
+        .filter(|token| is_hex(token, 32));
     let token = existing.clone().unwrap_or_else(random::token);
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
-    if existing.is_none() {
-        let cookie = format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
+    // A handler that replaced the token (see `fresh_token`) has set the cookie itself.
+    let replaced = response.extensions().get::<FreshToken>().is_some();
+    if existing.is_none() && !replaced {
+        response
+            .headers_mut()
+            .append(SET_COOKIE, jar.set(COOKIE_NAME, &token, None));
     }
+    response
+}
+
+/// Marks a response that set a new token.
+#[derive(Clone, Copy)]
+struct FreshToken;
+
+/// Replaces the visitor's token in `response`: the forms of the next page carry the new
+/// one. Logging in does this.
+pub fn fresh_token(state: &AppState, mut response: Response) -> Response {
+    let cookie = Jar::of(state).set(COOKIE_NAME, &random::token(), None);
+    response.headers_mut().append(SET_COOKIE, cookie);
+    response.extensions_mut().insert(FreshToken);
     response
 }

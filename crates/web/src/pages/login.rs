@@ -22,7 +22,7 @@ use tomar_store::{CodeOutcome, CodeRequest, Counter};
 
 use crate::error::{Limited, WebError};
 use crate::http::auth::{self, Viewer, local_path};
-use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::csrf::{self, CsrfForm, CsrfToken};
 use crate::http::extract::ClientIp;
 use crate::rules::codes::{self, CodeRefused};
 use crate::rules::platform::{Platform, network_key};
@@ -241,7 +241,8 @@ async fn confirm_code(
                 Some(member) => {
                     let session = Session::new(member.id, member.session_epoch, now);
                     let cookie = auth::start_session(&state, &session);
-                    return Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response());
+                    let response = ([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response();
+                    return Ok(csrf::fresh_token(&state, response));
                 }
                 // Another submission of the same code won the race.
                 None => CodeRefused::Used,

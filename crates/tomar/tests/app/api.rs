@@ -237,4 +237,26 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
         }
     }
     assert!(document["components"]["schemas"]["CampaignJson"].is_object());
+
+    // Parameters are where clients must put them: path names in the path, the rest in
+    // the query; and every POST says how it answers a body that is not JSON.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                let place = if path.contains(&format!("{{{name}}}")) {
+                    "path"
+                } else {
+                    "query"
+                };
+                assert_eq!(parameter["in"], place, "{method} {path} {name}");
+            }
+            if method == "post" {
+                for status in ["400", "415"] {
+                    let documented = &operation["responses"][status];
+                    assert!(documented.is_object(), "{method} {path} {status}");
+                }
+            }
+        }
+    }
 }

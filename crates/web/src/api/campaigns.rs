@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const PAGE_SIZE: u32 = 50;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CampaignsQuery {
     /// `all` (default), `open`, `ended` or `succeeded`.
     status: Option<String>,

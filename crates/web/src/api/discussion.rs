@@ -69,6 +69,7 @@ pub struct CommentsPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ThreadsQuery {
     /// The `next` of the previous page.
     after: Option<String>,
@@ -141,6 +142,8 @@ pub struct Created {
     params(("campaign" = String, Path, description = "The campaign's number or slug")),
     request_body = CommentRequest,
     responses(
+        (status = 400, description = "The body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", content_type = "application/problem+json"),
         (status = 201, body = Created),
         (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
         (status = 409, description = "The campaign does not take comments now", content_type = "application/problem+json"),

@@ -82,6 +82,8 @@ pub struct NewsReceived {
     params(("campaign" = String, Path, description = "The campaign's number or slug")),
     request_body = NewsRequest,
     responses(
+        (status = 400, description = "The body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", content_type = "application/problem+json"),
         (status = 202, body = NewsReceived),
         (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
         (status = 422, description = "A field was refused, or the address was already submitted", content_type = "application/problem+json"),

@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AfterQuery {
     /// The `next` of the previous page.
     after: Option<String>,
@@ -107,6 +108,8 @@ pub struct VerificationStarted {
     params(("campaign" = String, Path, description = "The campaign's number or slug")),
     request_body = SignRequest,
     responses(
+        (status = 400, description = "The body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", content_type = "application/problem+json"),
         (status = 202, body = VerificationStarted),
         (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
         (status = 409, description = "The campaign is not open for signing", content_type = "application/problem+json"),
@@ -170,6 +173,8 @@ pub struct SignatureConfirmed {
     params(("verification" = String, Path, description = "The `verification_id` from the signing request")),
     request_body = CodeRequest,
     responses(
+        (status = 400, description = "The body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", content_type = "application/problem+json"),
         (status = 201, body = SignatureConfirmed, description = "Counted"),
         (status = 200, body = SignatureConfirmed, description = "Already counted before"),
         (status = 404, description = "No such verification", content_type = "application/problem+json"),

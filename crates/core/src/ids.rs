@@ -32,3 +32,7 @@ id_type!(
     /// A registered person (member, moderator, admin).
     MemberId
 );
+id_type!(
+    /// A bulk invalidation of signatures, run in batches.
+    InvalidationId
+);

@@ -54,6 +54,9 @@ pub enum ModerationAction {
     RejectText,
     Hide,
     Restore,
+    /// Signatures chosen by their source invalidated in bulk, or such a run cancelled.
+    Invalidate,
+    CancelInvalidation,
 }
 
 impl ModerationAction {
@@ -81,6 +84,8 @@ impl ModerationAction {
             A::RejectText,
             A::Hide,
             A::Restore,
+            A::Invalidate,
+            A::CancelInvalidation,
         ]
         .into_iter()
         .chain(OutcomeKind::ALL.into_iter().map(A::SetOutcome))
@@ -105,6 +110,8 @@ impl ModerationAction {
             ModerationAction::RejectText => "reject_text",
             ModerationAction::Hide => "hide",
             ModerationAction::Restore => "restore",
+            ModerationAction::Invalidate => "invalidate",
+            ModerationAction::CancelInvalidation => "cancel_invalidation",
         }
     }
 
@@ -148,7 +155,7 @@ mod tests {
     #[test]
     fn actions_round_trip_through_their_names() {
         let all: Vec<_> = ModerationAction::all().collect();
-        assert_eq!(all.len(), 14);
+        assert_eq!(all.len(), 16);
         for action in all {
             assert_eq!(ModerationAction::from_name(action.name()), Some(action));
         }

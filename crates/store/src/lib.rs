@@ -62,6 +62,7 @@ macro_rules! backend_helpers {
 mod campaigns;
 mod discussion;
 mod error;
+mod fraud;
 mod limits;
 mod listing;
 mod members;
@@ -83,6 +84,7 @@ mod url;
 mod writer;
 
 pub use error::StoreError;
+pub use fraud::{Invalidation, InvalidationStatus, SignatureChoice, SourceCount};
 pub use limits::Counter;
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;
@@ -90,7 +92,7 @@ pub use outbox::OUTBOX_LEASE;
 pub use postgres::PgStore;
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
-pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner};
+pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner, SourceKind};
 pub use signing::{CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;

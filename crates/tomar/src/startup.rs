@@ -90,6 +90,7 @@ impl Application {
                 .run(),
         );
         tokio::spawn(upkeep::run(store.clone()));
+        tokio::spawn(upkeep::run_invalidations(store.clone()));
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
             trusted_proxies: settings.trusted_proxies.clone(),

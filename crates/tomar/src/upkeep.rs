@@ -27,6 +27,53 @@ pub async fn run(store: Store) {
     }
 }
 
+/// Signatures invalidated per batch: each batch is one short transaction, so signing goes
+/// on between batches.
+const INVALIDATION_BATCH: u32 = 1000;
+
+/// How long the invalidation runner waits when no invalidation is running.
+const IDLE: Duration = Duration::from_secs(1);
+
+/// Runs the moderators' bulk invalidations, a batch of each running one at a time, for as
+/// long as the process lives. Several processes may run the same one: its batches take
+/// turns (see `Store::invalidate_batch`).
+pub async fn run_invalidations(store: Store) {
+    loop {
+        let running = match store.running_invalidations().await {
+            Ok(running) => running,
+            Err(error) => {
+                tracing::error!(%error, "could not read the running invalidations");
+                Vec::new()
+            }
+        };
+        if running.is_empty() {
+            tokio::time::sleep(IDLE).await;
+            continue;
+        }
+        let mut failed = false;
+        for id in running {
+            match store
+                .invalidate_batch(id, INVALIDATION_BATCH, Timestamp::now())
+                .await
+            {
+                Ok(0) => tracing::info!(invalidation = %id, "invalidation finished"),
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::error!(%error, invalidation = %id, "invalidation batch failed");
+                    failed = true;
+                }
+            }
+        }
+        // Let the signing writer in between batches; after a failure, wait longer.
+        let pause = if failed {
+            IDLE
+        } else {
+            Duration::from_millis(10)
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
+
 /// Code messages not sent before their code expired are given up and their text blanked.
 async fn forget_expired_messages(store: &Store) {
     match store.forget_expired_messages(Timestamp::now()).await {

@@ -35,6 +35,7 @@ macro_rules! conformance {
 
 mod campaigns;
 mod discussion;
+mod fraud;
 mod limits;
 mod listing;
 mod members;

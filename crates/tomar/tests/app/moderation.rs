@@ -349,6 +349,13 @@ async fn every_role_against_every_protected_route() {
         ("POST", format!("{review}/suspend"), Needs::Moderator),
         ("POST", format!("{review}/outcome"), Needs::Moderator),
         ("POST", format!("{review}/update"), Needs::Moderator),
+        ("GET", format!("{review}/sources"), Needs::Moderator),
+        ("POST", format!("{review}/invalidate"), Needs::Moderator),
+        (
+            "POST",
+            "/moderation/invalidations/1/cancel".into(),
+            Needs::Moderator,
+        ),
         ("GET", "/admin".into(), Needs::Admin),
         ("POST", "/admin/settings".into(), Needs::Admin),
         ("POST", "/admin/grant".into(), Needs::Admin),
@@ -597,4 +604,64 @@ async fn a_moderator_cannot_review_their_own_campaign() {
     let approved = another.post(&app, &format!("{review}/approve"), &[]).await;
     assert_eq!(location(&approved), review);
     assert_eq!(lifecycle(&app, id).await, Lifecycle::Published);
+}
+
+on_both_backends!(a_flood_from_one_source_is_seen_and_invalidated_in_bulk, demo: true);
+
+async fn a_flood_from_one_source_is_seen_and_invalidated_in_bulk(app: &TestApp) {
+    let campaign = app.campaign("clean-river").await;
+    for n in 0..3 {
+        let email = format!("bot{n}@flood.example");
+        sign(app, campaign.id, "ربات", &email, false).await;
+    }
+    sign(app, campaign.id, "شهروند", "real@mail.example", false).await;
+    let before = app.campaign("clean-river").await.signature_count;
+    let moderator = app.log_in("09121110000", Role::Moderator).await;
+    let sources = format!("/moderation/campaigns/{}/sources", campaign.id);
+    let page = moderator.page(app, &sources).await;
+    assert!(
+        page.contains("flood.example") && page.contains("mail.example"),
+        "{page}"
+    );
+    let preview = moderator
+        .page(app, &format!("{sources}?domain=flood.example"))
+        .await;
+    assert!(preview.contains("اکنون ۳ امضا"), "{preview}");
+    let empty = moderator
+        .get(app, &format!("{sources}?from=yesterday"))
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let started = moderator
+        .post(
+            app,
+            &format!("/moderation/campaigns/{}/invalidate", campaign.id),
+            &[("domain", "flood.example")],
+        )
+        .await;
+    let run = location(&started);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !moderator.page(app, &run).await.contains("انجام‌شده") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the run never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(moderator.page(app, &run).await.contains("۳ از ۳ باطل شد"));
+    assert_eq!(
+        app.campaign("clean-river").await.signature_count,
+        before - 3
+    );
+    let signers = app.page("/clean-river/signatures").await;
+    assert!(!signers.contains("ربات") && signers.contains("شهروند"));
+    let log = moderator.page(app, "/moderation/log").await;
+    assert!(log.contains("ابطال امضاها") && log.contains("دامنهٔ flood.example"));
+    let too_late = moderator.post(app, &format!("{run}/cancel"), &[]).await;
+    assert_eq!(too_late.status(), StatusCode::CONFLICT);
+    let member = app.log_in("09121110009", Role::Member).await;
+    assert_eq!(
+        member.get(app, &sources).await.status(),
+        StatusCode::FORBIDDEN
+    );
 }

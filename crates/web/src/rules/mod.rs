@@ -25,6 +25,7 @@ pub mod campaigns;
 pub mod codes;
 pub mod discussion;
 pub mod editor;
+pub mod fraud;
 pub mod listing;
 pub mod moderation;
 pub mod platform;

@@ -3,6 +3,7 @@
 //! anything is read or changed.
 
 mod comments;
+mod fraud;
 mod log;
 mod news;
 mod queue;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .merge(queue::routes())
         .merge(review::routes())
         .merge(comments::routes())
+        .merge(fraud::routes())
         .merge(news::routes())
         .merge(log::routes())
 }

@@ -10,6 +10,7 @@ pub mod hash;
 pub mod ids;
 pub mod language;
 pub mod lifecycle;
+pub mod links;
 pub mod listing;
 pub mod member;
 pub mod message;

@@ -93,7 +93,9 @@ pub use postgres::PgStore;
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
 pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner, SourceKind};
-pub use signing::{CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome};
+pub use signing::{
+    CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome, TypedCode,
+};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 pub use writer::{Handoff, SigningWriter};

@@ -8,18 +8,19 @@ use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
 use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
-use tomar_core::verification::VerificationId;
 
 use crate::limits::hour_of;
 use crate::rows::{count, optional_timestamp, push_list, timestamp};
+use crate::signing::{Checked, TypedCode};
 use crate::{Db, Store, StoreError, Tx};
 
 /// One signer's confirmation, as the group commit takes it.
 #[derive(Clone, Debug)]
 pub struct Confirmation {
     pub signature: ConfirmedSignature,
-    /// The verification it consumes; `None` where the signer was verified otherwise.
-    pub verification_id: Option<VerificationId>,
+    /// The code typed for the verification it would consume, checked in the batch; `None`
+    /// where the signer was verified otherwise.
+    pub code: Option<TypedCode>,
 }
 
 impl Confirmation {
@@ -27,7 +28,7 @@ impl Confirmation {
     pub fn direct(signature: ConfirmedSignature) -> Confirmation {
         Confirmation {
             signature,
-            verification_id: None,
+            code: None,
         }
     }
 }
@@ -41,6 +42,10 @@ pub enum Confirmed {
     AlreadySigned,
     /// The verification was already used; nothing counted.
     VerificationUsed,
+    /// The code was wrong and spent a try; `left` remain. Nothing counted.
+    WrongCode { left: u32 },
+    /// No try was left (exhausted, expired, or no such verification). Nothing counted.
+    NoTryLeft,
 }
 
 /// Whose signature to withdraw: the holder of a withdrawal link, or a logged-in signer.
@@ -104,10 +109,11 @@ macro_rules! select_signatures {
 }
 
 store_methods! {
-    /// Group commit of confirmations for one campaign, in one transaction: each consumes its
-    /// verification (once), each new signer gets the next sequence number, a contact that
-    /// already signed is skipped, and the campaign's counters move once for the whole
-    /// batch. Answers what became of each, in order.
+    /// Group commit of confirmations for one campaign, in one transaction: each code is
+    /// checked in order (a try spent each; the right one consumes its verification, once),
+    /// each new signer gets the next sequence number, a contact that already signed is
+    /// skipped, and the campaign's counters move once for the whole batch. Answers what
+    /// became of each, in order.
     pub async fn add_confirmations(
         &self,
         campaign: CampaignId,
@@ -131,16 +137,19 @@ store_methods! {
         };
         // A few statements for the whole batch, whatever its size: each statement
         // is a round trip to the database.
-        let mut unused = Self::consume_verifications(&mut tx, batch, at).await?;
+        let codes: Vec<_> = batch.iter().map(|c| c.code.as_ref()).collect();
+        let checked = Self::check_codes(&mut tx, &codes, at).await?;
         let mut signed = Self::signed_among(&mut tx, campaign, batch).await?;
         let mut numbered = Vec::with_capacity(batch.len());
         let outcomes = batch
             .iter()
-            .map(|confirmation| {
-                if let Some(verification) = &confirmation.verification_id
-                    && !unused.remove(verification.as_ref())
-                {
-                    return Confirmed::VerificationUsed;
+            .zip(checked)
+            .map(|(confirmation, checked)| {
+                match checked {
+                    None | Some(Checked::Right) => {}
+                    Some(Checked::Wrong { left }) => return Confirmed::WrongCode { left },
+                    Some(Checked::Used) => return Confirmed::VerificationUsed,
+                    Some(Checked::NoTry) => return Confirmed::NoTryLeft,
                 }
                 if !signed.insert(confirmation.signature.contact_key.as_ref()) {
                     return Confirmed::AlreadySigned;
@@ -320,28 +329,6 @@ store_methods! {
 }
 
 backend_helpers! {
-    /// Marks the batch's verifications used; answers those that were not used before.
-    pub(crate) async fn consume_verifications(
-        tx: &mut Tx<'_, Self>,
-        batch: &[Confirmation],
-        at: Timestamp,
-    ) -> Result<std::collections::HashSet<String>, StoreError> {
-        let ids: Vec<&str> = batch
-            .iter()
-            .filter_map(|c| c.verification_id.as_ref().map(AsRef::as_ref))
-            .collect();
-        if ids.is_empty() {
-            return Ok(Default::default());
-        }
-        let mut query = sqlx::QueryBuilder::<Db<Self>>::new("UPDATE verifications SET consumed_at = ");
-        query.push_bind(at.as_second());
-        query.push(" WHERE consumed_at IS NULL AND id IN ");
-        push_list(&mut query, ids);
-        query.push(" RETURNING id");
-        let consumed: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
-        Ok(consumed.into_iter().collect())
-    }
-
     /// The contact keys of the batch that already have a signature on the campaign.
     pub(crate) async fn signed_among<'b>(
         tx: &mut Tx<'_, Self>,
@@ -408,7 +395,7 @@ backend_helpers! {
         Self::count_sources(tx, campaign, numbered).await?;
         let from_codes: Vec<_> = numbered
             .iter()
-            .filter_map(|(c, sequence)| Some((c.verification_id.as_ref()?.as_ref(), *sequence)))
+            .filter_map(|(c, sequence)| Some((c.code.as_ref()?.verification_id.as_ref(), *sequence)))
             .collect();
         if from_codes.is_empty() {
             return Ok(());

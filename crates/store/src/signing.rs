@@ -15,8 +15,8 @@ use tomar_core::verification::{
 
 use crate::limits::{Counter, hour_of};
 use crate::outbox::Queued;
-use crate::rows::{count, optional_timestamp, timestamp};
-use crate::{Db, Store, StoreError};
+use crate::rows::{count, optional_timestamp, push_list, timestamp};
+use crate::{Db, Store, StoreError, Tx};
 
 /// A code to send: the verification to store, the message carrying the code, and the
 /// limits it is sent under.
@@ -55,6 +55,28 @@ pub enum CodeTry {
     Wrong {
         left: u32,
     },
+}
+
+/// A code typed for a verification, for the group commit to check (see
+/// [`Confirmation`](crate::Confirmation)): only its keyed hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedCode {
+    pub verification_id: VerificationId,
+    pub code_hash: String,
+}
+
+/// What a typed code was, as the group commit found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Checked {
+    /// Right: the verification is consumed.
+    Right,
+    Wrong {
+        left: u32,
+    },
+    /// The verification was used before.
+    Used,
+    /// No try was left to take: exhausted, expired or unknown.
+    NoTry,
 }
 
 /// What came of asking for a code again.
@@ -396,5 +418,106 @@ impl TryFrom<VerificationRow> for Verification {
             consumed_at: optional_timestamp(row.consumed_at, "verification use time")?,
             signature_sequence: row.signature_sequence.map(count),
         })
+    }
+}
+
+backend_helpers! {
+    /// Within the group commit's transaction, checks each typed code in the order given, as
+    /// the tries before it left its verification: each spends a try while one is left and
+    /// the code lives, and the right one consumes it. The verifications are locked first,
+    /// so processes checking codes of one verification take turns; however many guesses
+    /// arrive together, no more are compared than there are tries. Answers each code's
+    /// result, `None` where there was no code.
+    pub(crate) async fn check_codes(
+        tx: &mut Tx<'_, Self>,
+        codes: &[Option<&TypedCode>],
+        at: Timestamp,
+    ) -> Result<Vec<Option<Checked>>, StoreError> {
+        let ids: Vec<&str> = codes
+            .iter()
+            .flatten()
+            .map(|code| code.verification_id.as_ref())
+            .collect();
+        if ids.is_empty() {
+            return Ok(vec![None; codes.len()]);
+        }
+        let mut lock = sqlx::QueryBuilder::<Db<Self>>::new(
+            "UPDATE verifications SET attempts_left = attempts_left WHERE id IN ",
+        );
+        push_list(&mut lock, ids);
+        lock.push(" RETURNING id, code_hash, attempts_left, expires_at, consumed_at");
+        let rows: Vec<(String, String, i64, i64, Option<i64>)> =
+            lock.build_query_as().fetch_all(&mut **tx).await?;
+        let mut open: HashMap<String, TryState> = rows
+            .into_iter()
+            .map(|(id, hash, left, expires_at, consumed_at)| {
+                let state = TryState {
+                    hash,
+                    left,
+                    expired: expires_at <= at.as_second(),
+                    used: consumed_at.is_some(),
+                    changed: false,
+                };
+                (id, state)
+            })
+            .collect();
+        let checked = codes
+            .iter()
+            .map(|code| {
+                let code = (*code)?;
+                let Some(state) = open.get_mut(code.verification_id.as_ref()) else {
+                    return Some(Checked::NoTry);
+                };
+                Some(state.try_code(&code.code_hash))
+            })
+            .collect();
+        let changed: Vec<(&str, i64, bool)> = open
+            .iter()
+            .filter(|(_, state)| state.changed)
+            .map(|(id, state)| (id.as_str(), state.left, state.used))
+            .collect();
+        if !changed.is_empty() {
+            let mut update = sqlx::QueryBuilder::<Db<Self>>::new(
+                "UPDATE verifications SET attempts_left = tried.column2, \
+                 consumed_at = CASE WHEN tried.column3 = 1 THEN ",
+            );
+            update.push_bind(at.as_second());
+            update.push(" ELSE consumed_at END FROM (");
+            update.push_values(changed, |mut row, (id, left, used)| {
+                row.push_bind(id).push_bind(left).push_bind(i64::from(used));
+            });
+            update.push(") AS tried WHERE verifications.id = tried.column1");
+            update.build().execute(&mut **tx).await?;
+        }
+        Ok(checked)
+    }
+}
+
+/// A verification as the codes typed for it in one batch leave it.
+struct TryState {
+    hash: String,
+    left: i64,
+    expired: bool,
+    used: bool,
+    changed: bool,
+}
+
+impl TryState {
+    fn try_code(&mut self, code_hash: &str) -> Checked {
+        if self.used {
+            return Checked::Used;
+        }
+        if self.expired || self.left <= 0 {
+            return Checked::NoTry;
+        }
+        self.left -= 1;
+        self.changed = true;
+        if self.hash == code_hash {
+            self.used = true;
+            return Checked::Right;
+        }
+        Checked::Wrong {
+            left: u32::try_from(self.left).unwrap_or(0),
+        }
     }
 }

@@ -2,9 +2,14 @@
 //! crowds that must not get past them.
 
 use tomar_core::verification::{CODE_ATTEMPTS, NewVerification};
-use tomar_store::{CodeLimits, CodeOutcome, CodeRequest, CodeTry, Counter, SigningWriter, Store};
+use tomar_store::{
+    CodeLimits, CodeOutcome, CodeRequest, CodeTry, Confirmed, Counter, SigningWriter, Store,
+};
 
-use crate::{code_request, new_verification, now, published, verification_id};
+use crate::{
+    campaign_now, campaign_with_a_code, code_request, new_verification, now, published, signer,
+    typed_for, verification_id,
+};
 
 conformance!(
     counters_count_per_key_and_hour_and_old_hours_are_forgotten,
@@ -12,6 +17,8 @@ conformance!(
     a_hundred_code_requests_at_once_queue_at_most_the_contacts_share,
     a_hundred_requests_from_one_network_at_once_are_all_served,
     a_hundred_guesses_at_once_compare_at_most_the_tries,
+    codes_in_one_batch_are_tried_in_their_order,
+    a_hundred_guesses_through_the_signing_writer_compare_five,
 );
 
 fn limited(new: NewVerification, per_contact: u64, network_busy_after: u64) -> CodeRequest {
@@ -191,4 +198,96 @@ async fn a_hundred_guesses_at_once_compare_at_most_the_tries(store: Store) {
     assert!(right_ones <= 1);
     let stored = store.verification(&verification_id("v1")).await;
     assert_eq!(stored.unwrap().unwrap().attempts_left, 0);
+}
+
+async fn codes_in_one_batch_are_tried_in_their_order(store: Store) {
+    let id = campaign_with_a_code(&store, "ترتیب", "کد").await;
+    let guess = |hash: &str| typed_for(signer(1), "v1", hash);
+    let batch = [
+        guess("wrong"),
+        guess("wrong"),
+        guess("hash-of-v1"),
+        guess("hash-of-v1"),
+        guess("wrong"),
+    ];
+    let outcomes = store.add_confirmations(id, 1, &batch, now()).await.unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            Confirmed::WrongCode {
+                left: CODE_ATTEMPTS - 1
+            },
+            Confirmed::WrongCode {
+                left: CODE_ATTEMPTS - 2
+            },
+            Confirmed::Signed(1),
+            Confirmed::VerificationUsed,
+            Confirmed::VerificationUsed,
+        ]
+    );
+    let used = store
+        .verification(&verification_id("v1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.attempts_left, CODE_ATTEMPTS - 3);
+    // An unknown verification, and one past its lifetime, have no try to take.
+    let unknown = [typed_for(signer(2), "nope", "x")];
+    let outcomes = store
+        .add_confirmations(id, 1, &unknown, now())
+        .await
+        .unwrap();
+    assert_eq!(outcomes, [Confirmed::NoTryLeft]);
+    store
+        .create_verification(&code_request(
+            new_verification("v2", id, "09122222222", "net"),
+            "x",
+        ))
+        .await
+        .unwrap();
+    let late = now()
+        .checked_add(jiff::SignedDuration::from_mins(10))
+        .unwrap();
+    let expired = [typed_for(signer(2), "v2", "hash-of-v2")];
+    let outcomes = store
+        .add_confirmations(id, 1, &expired, late)
+        .await
+        .unwrap();
+    assert_eq!(outcomes, [Confirmed::NoTryLeft]);
+    assert_eq!(campaign_now(&store, id).await.signature_count, 1);
+}
+
+/// The signing path's guesses: each goes through the group commit, which may put many
+/// into one batch; still only the tries are compared, and the right code counts once.
+async fn a_hundred_guesses_through_the_signing_writer_compare_five(store: Store) {
+    let id = campaign_with_a_code(&store, "حدس گروهی", "کد").await;
+    let writer = SigningWriter::start(store.clone(), None);
+    let tasks: Vec<_> = (0..100)
+        .map(|n| {
+            let writer = writer.clone();
+            let hash = match n {
+                99 => "hash-of-v1".to_owned(),
+                n => format!("guess-{n}"),
+            };
+            tokio::spawn(async move {
+                writer
+                    .confirm(id, 1, typed_for(signer(1), "v1", &hash))
+                    .await
+            })
+        })
+        .collect();
+    let (mut compared, mut signed) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            Confirmed::WrongCode { .. } => compared += 1,
+            Confirmed::Signed(_) => (compared, signed) = (compared + 1, signed + 1),
+            Confirmed::NoTryLeft | Confirmed::VerificationUsed => {}
+            Confirmed::AlreadySigned => panic!("one signer"),
+        }
+    }
+    assert!(
+        compared <= CODE_ATTEMPTS && signed <= 1,
+        "{compared} compared"
+    );
+    assert_eq!(campaign_now(&store, id).await.signature_count, signed);
 }

@@ -18,7 +18,7 @@ use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
 use tomar_core::verification::{NewVerification, Purpose, VerificationId};
 use tomar_core::{Date, Timestamp};
 use tomar_store::{
-    CodeLimits, CodeOutcome, CodeRequest, Confirmation, Confirmed, Store, StoreError,
+    CodeLimits, CodeOutcome, CodeRequest, Confirmation, Confirmed, Store, StoreError, TypedCode,
 };
 
 /// Runs each named test, an `async fn(Store)`, once on each backend.
@@ -209,6 +209,17 @@ fn message(body: &str) -> OutboundMessage {
         recipient: "+989121234567".into(),
         subject: String::new(),
         body: body.into(),
+    }
+}
+
+/// `signature` confirmed by typing the code whose hash is `code_hash` for verification `id`.
+fn typed_for(signature: ConfirmedSignature, id: &str, code_hash: &str) -> Confirmation {
+    Confirmation {
+        signature,
+        code: Some(TypedCode {
+            verification_id: verification_id(id),
+            code_hash: code_hash.into(),
+        }),
     }
 }
 

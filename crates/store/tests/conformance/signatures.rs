@@ -170,7 +170,7 @@ async fn concurrent_confirmations_are_counted_exactly(store: Store) {
         match task.await.unwrap().unwrap() {
             Confirmed::Signed(n) => numbers.push(n),
             Confirmed::AlreadySigned => duplicates += 1,
-            Confirmed::VerificationUsed => panic!("no verifications here"),
+            other => panic!("no verifications here: {other:?}"),
         }
     }
     numbers.sort_unstable();

@@ -2,11 +2,11 @@
 
 use tomar_core::Timestamp;
 use tomar_core::verification::{CODE_ATTEMPTS, NewVerification, RESENDS, VerificationState};
-use tomar_store::{CodeTry, Confirmation, Confirmed, Resend, ResendOutcome, SigningWriter, Store};
+use tomar_store::{CodeTry, Confirmed, Resend, ResendOutcome, SigningWriter, Store};
 
 use crate::{
     campaign_now, campaign_with_a_code, code_request, message, new_verification, now, published,
-    queue_code, sign, signer, verification_id, withdraw_key,
+    queue_code, sign, signer, typed_for, verification_id, withdraw_key,
 };
 
 conformance!(
@@ -95,10 +95,7 @@ async fn every_comparison_spends_a_try(store: Store) {
 async fn a_verification_confirms_once(store: Store) {
     let id = campaign_with_a_code(&store, "رسید", "code").await;
     assert!(!store.has_signed(id, &signer(1).contact_key).await.unwrap());
-    let confirmation = Confirmation {
-        signature: signer(1),
-        verification_id: Some(verification_id("v1")),
-    };
+    let confirmation = typed_for(signer(1), "v1", "hash-of-v1");
     let both = [confirmation.clone(), confirmation];
     let outcomes = store.add_confirmations(id, 1, &both, now()).await.unwrap();
     assert_eq!(
@@ -131,10 +128,7 @@ async fn a_verification_confirms_once(store: Store) {
         "code",
     )
     .await;
-    let again = Confirmation {
-        signature: signer(1),
-        verification_id: Some(verification_id("v2")),
-    };
+    let again = typed_for(signer(1), "v2", "hash-of-v2");
     assert_eq!(
         store
             .add_confirmations(id, 1, &[again], now())

@@ -627,6 +627,18 @@ async fn a_flood_from_one_source_is_seen_and_invalidated_in_bulk(app: &TestApp) 
         .page(app, &format!("{sources}?domain=flood.example"))
         .await;
     assert!(preview.contains("اکنون ۳ امضا"), "{preview}");
+    // Every test client is one network: its link chooses all four signatures.
+    let by_network = page
+        .split("href=\"")
+        .find_map(|rest| {
+            rest.split('"')
+                .next()
+                .filter(|href| href.contains("?network="))
+        })
+        .expect("a link choosing a network")
+        .replace("&amp;", "&");
+    let preview = moderator.page(app, &by_network).await;
+    assert!(preview.contains("اکنون ۴ امضا"), "{preview}");
     let empty = moderator
         .get(app, &format!("{sources}?from=yesterday"))
         .await;

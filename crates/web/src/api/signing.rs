@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tomar_core::names::CampaignRef;
 use tomar_core::verification::Purpose;
-use tomar_store::Confirmed;
+
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -17,7 +17,7 @@ use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
 use crate::rules::codes;
 use crate::rules::platform::Platform;
 use crate::rules::signatures::signers_page;
-use crate::rules::signing::{self, RequestRefused, SignInput};
+use crate::rules::signing::{self, Counted, RequestRefused, SignInput};
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -203,7 +203,7 @@ async fn confirm_signature(
     };
     let typed = &request.code;
     match signing::confirm_code(&state, &platform, &campaign, &verification, typed, peer).await {
-        Ok(Confirmed::Signed(number)) => Ok((
+        Ok(Counted::Now(number)) => Ok((
             StatusCode::CREATED,
             Json(SignatureConfirmed {
                 number: Some(number),
@@ -211,7 +211,7 @@ async fn confirm_signature(
             }),
         )
             .into_response()),
-        Ok(Confirmed::AlreadySigned | Confirmed::VerificationUsed) => Ok((
+        Ok(Counted::Before) => Ok((
             StatusCode::OK,
             Json(SignatureConfirmed {
                 number: verification.signature_sequence,

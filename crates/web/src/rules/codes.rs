@@ -84,9 +84,9 @@ impl CodeRefused {
     }
 }
 
-/// Checks a typed code against an open verification: a malformed one is refused as it is,
-/// any other spends a try unless it is right (see `Store::try_code`). A wrong code counts
-/// against the network it was typed from.
+/// Checks a typed login code against an open verification: a malformed one is refused as
+/// it is, any other spends a try (see `Store::try_code`). A wrong code counts against the
+/// network it was typed from. (Signing codes are checked in the group commit instead.)
 pub async fn check_code(
     state: &AppState,
     verification: &Verification,
@@ -105,21 +105,39 @@ pub async fn check_code(
     match state.store.try_code(&verification.id, &hash, now).await? {
         Some(CodeTry::Right) => Ok(()),
         Some(CodeTry::Wrong { left }) => {
-            let wrong = Counter::WrongCodesFromNetwork(network.to_owned());
-            state.store.count_one(&wrong, now).await?;
+            count_wrong_code(state, network, now).await?;
             Err(match left {
                 0 => CodeRefused::Exhausted,
                 left => CodeRefused::WrongCode { left },
             })
         }
-        // No try was left to take: say why, as the verification reads now.
-        None => {
-            let current = state.store.verification(&verification.id).await?;
-            Err(match current.map(|v| v.state(now)) {
-                Some(VerificationState::Used) => CodeRefused::Used,
-                Some(VerificationState::Expired) => CodeRefused::Expired,
-                _ => CodeRefused::Exhausted,
-            })
-        }
+        None => Err(why_no_try(state, verification, now).await),
+    }
+}
+
+/// Counts a wrong code against the network it was typed from.
+pub async fn count_wrong_code(
+    state: &AppState,
+    network: &str,
+    now: Timestamp,
+) -> Result<(), WebError> {
+    let wrong = Counter::WrongCodesFromNetwork(network.to_owned());
+    state.store.count_one(&wrong, now).await?;
+    Ok(())
+}
+
+/// Why a code found no try left to take, as the verification reads now.
+pub async fn why_no_try(
+    state: &AppState,
+    verification: &Verification,
+    now: Timestamp,
+) -> CodeRefused {
+    match state.store.verification(&verification.id).await {
+        Ok(current) => match current.map(|v| v.state(now)) {
+            Some(VerificationState::Used) => CodeRefused::Used,
+            Some(VerificationState::Expired) => CodeRefused::Expired,
+            _ => CodeRefused::Exhausted,
+        },
+        Err(error) => CodeRefused::Web(error.into()),
     }
 }

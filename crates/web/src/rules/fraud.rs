@@ -69,7 +69,7 @@ impl ChoiceForm {
     pub fn parse(&self, tr: Tr) -> Result<SignatureChoice, WebError> {
         let mut errors: FieldErrors = Vec::new();
         let network = non_blank(&self.network).map(str::to_ascii_lowercase);
-        if network.as_deref().is_some_and(|n| !is_hex(n, 32)) {
+        if network.as_deref().is_some_and(|n| !is_hex(n, 64)) {
             errors.push(("network", tr.t("fraud.bad_network")));
         }
         let domain = non_blank(&self.domain).map(str::to_lowercase);

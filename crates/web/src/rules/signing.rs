@@ -15,7 +15,9 @@ use tomar_core::verification::{
     Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationId,
     VerificationState,
 };
-use tomar_store::{CodeOutcome, CodeRequest, Confirmation, Confirmed, Resend, ResendOutcome};
+use tomar_store::{
+    CodeOutcome, CodeRequest, Confirmation, Confirmed, Resend, ResendOutcome, TypedCode,
+};
 
 use crate::error::{Limited, WebError};
 use crate::rules::codes::{self, CodeRefused};
@@ -202,7 +204,7 @@ pub async fn sign_as_member(
     member: &Member,
     input: &SignInput<'_>,
     peer: IpAddr,
-) -> Result<Confirmed, RequestRefused> {
+) -> Result<Counted, RequestRefused> {
     let now = Timestamp::now();
     ensure_open(campaign, platform, now)?;
     let name = PersonName::parse(input.name).map_err(|error| RequestRefused::Invalid {
@@ -229,10 +231,14 @@ pub async fn sign_as_member(
             busy_network: false,
         },
     });
-    Ok(state
+    match state
         .writer
         .confirm(campaign.id, campaign.text_version, confirmation)
-        .await?)
+        .await?
+    {
+        Confirmed::Signed(number) => Ok(Counted::Now(number)),
+        _ => Ok(Counted::Before),
+    }
 }
 
 fn code_message(
@@ -266,9 +272,17 @@ fn code_message(
     }
 }
 
-/// Checks a typed code and, if it is right, counts the signature through the group
-/// commit. A verification already used answers `VerificationUsed`; what it produced is
-/// its `signature_sequence`.
+/// A signature that stands: counted now, with its number, or counted before (the contact
+/// had signed, or the code's verification was already used: what it produced stands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    Now(u64),
+    Before,
+}
+
+/// Checks a typed code and, if it is right, counts the signature, both in the group commit:
+/// the try is spent in the writer's batch, in the order codes arrive, so a crowd of guesses
+/// compares no more codes than there are tries. A wrong code counts against its network.
 pub async fn confirm_code(
     state: &AppState,
     platform: &Platform,
@@ -276,15 +290,18 @@ pub async fn confirm_code(
     verification: &Verification,
     typed: &str,
     peer: IpAddr,
-) -> Result<Confirmed, CodeRefused> {
+) -> Result<Counted, CodeRefused> {
     let now = Timestamp::now();
-    if verification.state(now) == VerificationState::Used {
-        return Ok(Confirmed::VerificationUsed);
+    match verification.state(now) {
+        VerificationState::Used => return Ok(Counted::Before),
+        VerificationState::Expired => return Err(CodeRefused::Expired),
+        VerificationState::Exhausted => return Err(CodeRefused::Exhausted),
+        VerificationState::Open => {}
     }
     // A code confirmed after the campaign closed does not count.
     ensure_open(campaign, platform, now)?;
+    let code = Code::parse(typed).map_err(|_| CodeRefused::Malformed)?;
     let network = network_key(state, peer);
-    codes::check_code(state, verification, typed, &network, now).await?;
     let guessing = codes::network_guesses_too_much(state, platform, &network, now).await?;
     let name = verification.name.clone().ok_or(WebError::NotFound)?;
     let confirmation = Confirmation {
@@ -303,10 +320,25 @@ pub async fn confirm_code(
                 busy_network: verification.busy_network || guessing,
             },
         },
-        verification_id: Some(verification.id.clone()),
+        code: Some(TypedCode {
+            verification_id: verification.id.clone(),
+            code_hash: state.secret.code_hash(&verification.id, &code),
+        }),
     };
-    Ok(state
+    let confirmed = state
         .writer
         .confirm(campaign.id, campaign.text_version, confirmation)
-        .await?)
+        .await?;
+    match confirmed {
+        Confirmed::Signed(number) => Ok(Counted::Now(number)),
+        Confirmed::AlreadySigned | Confirmed::VerificationUsed => Ok(Counted::Before),
+        Confirmed::WrongCode { left } => {
+            codes::count_wrong_code(state, &network, now).await?;
+            Err(match left {
+                0 => CodeRefused::Exhausted,
+                left => CodeRefused::WrongCode { left },
+            })
+        }
+        Confirmed::NoTryLeft => Err(codes::why_no_try(state, verification, now).await),
+    }
 }

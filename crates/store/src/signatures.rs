@@ -9,7 +9,7 @@ use tomar_core::ids::{CampaignId, SignatureId};
 use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
 
-use crate::limits::hour_of;
+use crate::limits::{Counter, hour_of};
 use crate::rows::{count, optional_timestamp, push_list, timestamp};
 use crate::signing::{Checked, TypedCode};
 use crate::{Db, Store, StoreError, Tx};
@@ -141,7 +141,7 @@ store_methods! {
         let checked = Self::check_codes(&mut tx, &codes, at).await?;
         let mut signed = Self::signed_among(&mut tx, campaign, batch).await?;
         let mut numbered = Vec::with_capacity(batch.len());
-        let outcomes = batch
+        let outcomes: Vec<Confirmed> = batch
             .iter()
             .zip(checked)
             .map(|(confirmation, checked)| {
@@ -160,6 +160,7 @@ store_methods! {
             })
             .collect();
         Self::insert_signatures(&mut tx, campaign, text_version, &numbered).await?;
+        Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
             "UPDATE campaigns SET last_sequence = $1, \
              signature_count = signature_count + $2 WHERE id = $3",
@@ -329,6 +330,26 @@ store_methods! {
 }
 
 backend_helpers! {
+    /// Counts the batch's wrong codes against the networks they were typed from.
+    pub(crate) async fn count_wrong_codes(
+        tx: &mut Tx<'_, Self>,
+        batch: &[Confirmation],
+        outcomes: &[Confirmed],
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let wrong: Vec<String> = batch
+            .iter()
+            .zip(outcomes)
+            .filter(|(_, outcome)| matches!(outcome, Confirmed::WrongCode { .. }))
+            .filter_map(|(confirmation, _)| confirmation.signature.origin.network.clone())
+            .map(|network| Counter::WrongCodesFromNetwork(network).key())
+            .collect();
+        let adds: Vec<(&str, i64, u64)> =
+            wrong.iter().map(|key| (key.as_str(), hour_of(at), 1)).collect();
+        Self::add_counts(tx, &adds).await?;
+        Ok(())
+    }
+
     /// The contact keys of the batch that already have a signature on the campaign.
     pub(crate) async fn signed_among<'b>(
         tx: &mut Tx<'_, Self>,

@@ -35,6 +35,9 @@ pub struct CodeLimits {
     /// From one network before it counts as busy: past it codes still go out (whole
     /// cities share a carrier's address), and what they confirm is flagged for review.
     pub network_busy_after: u64,
+    /// Wrong codes typed from one network this hour before its new codes count as busy
+    /// (see `Counter::WrongCodesFromNetwork`).
+    pub guesses_busy_after: u64,
 }
 
 /// What became of a code request.
@@ -129,31 +132,40 @@ store_methods! {
             return Ok(Vec::new());
         }
         let mut tx = self.writer().begin().await?;
-        let counters: Vec<[(String, i64); 2]> = batch
+        // Each request takes a slot of its contact's and its network's codes, and reads
+        // (adding nothing) its network's wrong codes, all in one statement.
+        let counters: Vec<[(String, i64); 3]> = batch
             .iter()
             .map(|request| {
                 let new = &request.verification;
                 let hour = hour_of(new.at);
+                let network = new.client_key.clone();
                 [
                     (Counter::CodesToContact(new.contact_key.clone()).key(), hour),
-                    (Counter::CodesFromNetwork(new.client_key.clone()).key(), hour),
+                    (Counter::CodesFromNetwork(network.clone()).key(), hour),
+                    (Counter::WrongCodesFromNetwork(network).key(), hour),
                 ]
             })
             .collect();
         let adds: Vec<(&str, i64, u64)> = counters
             .iter()
-            .flatten()
-            .map(|(key, hour)| (key.as_str(), *hour, 1))
+            .flat_map(|[contact, network, wrong]| {
+                [(contact, 1), (network, 1), (wrong, 0)]
+                    .map(|((key, hour), amount)| (key.as_str(), *hour, amount))
+            })
             .collect();
         let counts = Self::add_counts(&mut tx, &adds).await?;
         // Slots go to the batch in its order, after those taken before it.
         let mut next_slot = slots_after(&counts, &adds);
         let mut granted = Vec::with_capacity(batch.len());
-        for (request, [contact, network]) in batch.iter().zip(&counters) {
+        for (request, [contact, network, wrong]) in batch.iter().zip(&counters) {
             let contact_slot = take_slot(&mut next_slot, contact);
             let network_slot = take_slot(&mut next_slot, network);
-            if contact_slot <= request.limits.per_contact {
-                granted.push((request, network_slot > request.limits.network_busy_after));
+            let guesses = counts.get(wrong).copied().unwrap_or(0);
+            let limits = &request.limits;
+            let busy = network_slot > limits.network_busy_after || guesses >= limits.guesses_busy_after;
+            if contact_slot <= limits.per_contact {
+                granted.push((request, busy));
             }
         }
         if !granted.is_empty() {

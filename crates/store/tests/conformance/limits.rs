@@ -1,6 +1,7 @@
 //! Limits: counters per key and hour, the sending limits codes are stored under, and the
 //! crowds that must not get past them.
 
+use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
 use tomar_core::verification::{CODE_ATTEMPTS, NewVerification};
 use tomar_store::{
     CodeLimits, CodeOutcome, CodeRequest, CodeTry, Confirmed, Counter, SigningWriter, Store,
@@ -26,6 +27,7 @@ fn limited(new: NewVerification, per_contact: u64, network_busy_after: u64) -> C
         limits: CodeLimits {
             per_contact,
             network_busy_after,
+            guesses_busy_after: u64::MAX,
         },
         ..code_request(new, "کد")
     }
@@ -202,7 +204,14 @@ async fn a_hundred_guesses_at_once_compare_at_most_the_tries(store: Store) {
 
 async fn codes_in_one_batch_are_tried_in_their_order(store: Store) {
     let id = campaign_with_a_code(&store, "ترتیب", "کد").await;
-    let guess = |hash: &str| typed_for(signer(1), "v1", hash);
+    let from_net = ConfirmedSignature {
+        origin: SignatureOrigin {
+            network: Some("net".into()),
+            ..SignatureOrigin::default()
+        },
+        ..signer(1)
+    };
+    let guess = |hash: &str| typed_for(from_net.clone(), "v1", hash);
     let batch = [
         guess("wrong"),
         guess("wrong"),
@@ -231,6 +240,15 @@ async fn codes_in_one_batch_are_tried_in_their_order(store: Store) {
         .unwrap()
         .unwrap();
     assert_eq!(used.attempts_left, CODE_ATTEMPTS - 3);
+    // The two wrong codes count against the network; past its share of guesses, its next
+    // code counts as busy.
+    let wrong = Counter::WrongCodesFromNetwork("net".into());
+    assert_eq!(store.counted(&wrong, now()).await.unwrap(), 2);
+    let mut next = limited(new_verification("v3", id, "09123333333", "net"), 5, 1000);
+    next.limits.guesses_busy_after = 2;
+    store.create_verification(&next).await.unwrap();
+    let flagged = store.verification(&verification_id("v3")).await;
+    assert!(flagged.unwrap().unwrap().busy_network);
     // An unknown verification, and one past its lifetime, have no try to take.
     let unknown = [typed_for(signer(2), "nope", "x")];
     let outcomes = store

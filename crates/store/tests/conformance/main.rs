@@ -227,6 +227,7 @@ fn typed_for(signature: ConfirmedSignature, id: &str, code_hash: &str) -> Confir
 const UNLIMITED: CodeLimits = CodeLimits {
     per_contact: u64::MAX,
     network_busy_after: u64::MAX,
+    guesses_busy_after: u64::MAX,
 };
 
 /// A code to send for `new`, in a message reading `body`, under no limit a test reaches.

@@ -186,7 +186,6 @@ async fn confirm_signature(
     State(state): State<AppState>,
     tr: Tr,
     platform: Platform,
-    ClientIp(peer): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<CodeRequest>,
 ) -> Result<Response, WebError> {
@@ -201,8 +200,7 @@ async fn confirm_signature(
         fields: vec![("code", detail.clone())],
         detail,
     };
-    let typed = &request.code;
-    match signing::confirm_code(&state, &platform, &campaign, &verification, typed, peer).await {
+    match signing::confirm_code(&state, &platform, &campaign, &verification, &request.code).await {
         Ok(Counted::Now(number)) => Ok((
             StatusCode::CREATED,
             Json(SignatureConfirmed {

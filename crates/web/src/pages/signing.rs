@@ -258,24 +258,18 @@ async fn code_page(
 }
 
 #[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each argument is an extractor: what the request must carry, not a parameter"
-)]
 async fn confirm_code(
     State(state): State<AppState>,
     tr: Tr,
     csrf: CsrfToken,
     platform: Platform,
-    ClientIp(peer): ClientIp,
     CampaignToSign(campaign): CampaignToSign,
     Path(VerificationPath { verification }): Path<VerificationPath>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let verification = verification_for(&state, &campaign, &verification).await?;
-    let typed = &form.code;
     let confirmed =
-        signing::confirm_code(&state, &platform, &campaign, &verification, typed, peer).await;
+        signing::confirm_code(&state, &platform, &campaign, &verification, &form.code).await;
     let message = match confirmed {
         Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),
         Err(refusal) => refusal.message(tr, "verify")?,

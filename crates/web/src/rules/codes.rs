@@ -22,6 +22,7 @@ pub fn code_limits(platform: &Platform) -> CodeLimits {
     CodeLimits {
         per_contact: platform.codes_per_contact_per_hour(),
         network_busy_after: platform.codes_per_network_per_hour(),
+        guesses_busy_after: platform.wrong_codes_per_network_per_hour(),
     }
 }
 

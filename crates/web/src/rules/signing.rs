@@ -282,14 +282,14 @@ pub enum Counted {
 
 /// Checks a typed code and, if it is right, counts the signature, both in the group commit:
 /// the try is spent in the writer's batch, in the order codes arrive, so a crowd of guesses
-/// compares no more codes than there are tries. A wrong code counts against its network.
+/// compares no more codes than there are tries. The batch counts a wrong code against the
+/// network the code was asked from; past its share, that network's new codes count as busy.
 pub async fn confirm_code(
     state: &AppState,
     platform: &Platform,
     campaign: &Campaign,
     verification: &Verification,
     typed: &str,
-    peer: IpAddr,
 ) -> Result<Counted, CodeRefused> {
     let now = Timestamp::now();
     match verification.state(now) {
@@ -301,8 +301,6 @@ pub async fn confirm_code(
     // A code confirmed after the campaign closed does not count.
     ensure_open(campaign, platform, now)?;
     let code = Code::parse(typed).map_err(|_| CodeRefused::Malformed)?;
-    let network = network_key(state, peer);
-    let guessing = codes::network_guesses_too_much(state, platform, &network, now).await?;
     let name = verification.name.clone().ok_or(WebError::NotFound)?;
     let confirmation = Confirmation {
         signature: ConfirmedSignature {
@@ -317,7 +315,7 @@ pub async fn confirm_code(
             origin: SignatureOrigin {
                 network: Some(verification.client_key.clone()),
                 email_domain: verification.email_domain.clone(),
-                busy_network: verification.busy_network || guessing,
+                busy_network: verification.busy_network,
             },
         },
         code: Some(TypedCode {
@@ -332,13 +330,10 @@ pub async fn confirm_code(
     match confirmed {
         Confirmed::Signed(number) => Ok(Counted::Now(number)),
         Confirmed::AlreadySigned | Confirmed::VerificationUsed => Ok(Counted::Before),
-        Confirmed::WrongCode { left } => {
-            codes::count_wrong_code(state, &network, now).await?;
-            Err(match left {
-                0 => CodeRefused::Exhausted,
-                left => CodeRefused::WrongCode { left },
-            })
-        }
+        Confirmed::WrongCode { left } => Err(match left {
+            0 => CodeRefused::Exhausted,
+            left => CodeRefused::WrongCode { left },
+        }),
         Confirmed::NoTryLeft => Err(codes::why_no_try(state, verification, now).await),
     }
 }

@@ -7,6 +7,7 @@ use tomar_core::Timestamp;
 use tomar_core::ids::{CampaignId, InvalidationId, MemberId};
 use tomar_core::moderation::ModerationEvent;
 
+use crate::hours::Counted;
 use crate::limits::hour_of;
 use crate::rows::{count, optional_timestamp, timestamp};
 use crate::signatures::SourceKind;
@@ -230,13 +231,11 @@ store_methods! {
         update.push(" ORDER BY id LIMIT ");
         update.push_bind(i64::from(batch));
         update.push(")");
-        let gone = update.build().execute(&mut *tx).await?.rows_affected();
+        update.push(" RETURNING confirmed_at, client_key, email_domain");
+        let gone: Vec<Counted> = update.build_query_as().fetch_all(&mut *tx).await?;
+        Self::uncount(&mut tx, job.campaign_id, &gone, at).await?;
+        let gone = gone.len() as u64;
         let gone_signed = i64::try_from(gone).unwrap_or(i64::MAX);
-        sqlx::query("UPDATE campaigns SET signature_count = signature_count - $1 WHERE id = $2")
-            .bind(gone_signed)
-            .bind(job.campaign_id.0)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
             "UPDATE invalidations SET invalidated = invalidated + $1, \
              status = CASE WHEN $1 = 0 THEN 'done' ELSE status END, \

@@ -63,6 +63,7 @@ mod campaigns;
 mod discussion;
 mod error;
 mod fraud;
+mod hours;
 mod limits;
 mod listing;
 mod members;
@@ -85,6 +86,7 @@ mod writer;
 
 pub use error::StoreError;
 pub use fraud::{Invalidation, InvalidationStatus, SignatureChoice, SourceCount};
+pub use hours::{Drift, ReconcilePass, ReconcileStep};
 pub use limits::Counter;
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;

@@ -7,6 +7,7 @@ use tomar_core::names::Hashtag;
 use tomar_core::{Date, Timestamp};
 
 use crate::StoreError;
+use crate::limits::hour_of;
 use crate::rows::SummaryRow;
 
 /// The listing query for one order: `$key` is the sort key's SQL, `$dir` the direction and
@@ -46,7 +47,8 @@ macro_rules! listing_sql {
 
 store_methods! {
     /// One page of a listing on the Iran day `today`, each campaign with its cursor;
-    /// signatures since `since` count for the trending order.
+    /// signatures since the hour of `since` count for the trending order (read from the
+    /// counts by hour, a row an hour, never from the signatures).
     pub async fn list_campaigns(
         &self,
         listing: &Listing,
@@ -67,8 +69,9 @@ store_methods! {
                 listing_sql!("COALESCE(c.published_at, c.created_at)", "DESC", "<")
             }
             ListSort::Trending => listing_sql!(
-                "(SELECT COUNT(*) FROM signatures s WHERE s.campaign_id = c.id \
-                 AND s.status = 'confirmed' AND s.confirmed_at >= $9)",
+                // PostgreSQL sums BIGINTs as NUMERIC; both read back as BIGINT.
+                "CAST(COALESCE((SELECT SUM(h.count) FROM signature_hours h \
+                 WHERE h.campaign_id = c.id AND h.hour_start >= $9), 0) AS BIGINT)",
                 "DESC",
                 "<"
             ),
@@ -86,7 +89,7 @@ store_methods! {
             .bind(after.id)
             .bind(i64::from(listing.limit));
         if listing.sort == ListSort::Trending {
-            query = query.bind(since.as_second());
+            query = query.bind(hour_of(since));
         }
         let rows = query.fetch_all(self.reader()).await?;
         rows.into_iter().map(TryInto::try_into).collect()

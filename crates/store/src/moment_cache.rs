@@ -32,6 +32,8 @@ pub struct Caches {
 #[derive(Debug)]
 pub struct MomentCache<K, V> {
     state: Mutex<CacheState<K, V>>,
+    /// [`FRESH_FOR`], but for tests that must not depend on how fast they run.
+    fresh_for: Duration,
 }
 
 #[derive(Debug)]
@@ -44,11 +46,18 @@ struct CacheState<K, V> {
 
 impl<K, V> Default for MomentCache<K, V> {
     fn default() -> Self {
+        MomentCache::lasting(FRESH_FOR)
+    }
+}
+
+impl<K, V> MomentCache<K, V> {
+    fn lasting(fresh_for: Duration) -> Self {
         MomentCache {
             state: Mutex::new(CacheState {
                 copies: HashMap::new(),
                 generation: 0,
             }),
+            fresh_for,
         }
     }
 }
@@ -59,7 +68,7 @@ impl<K: Eq + Hash, V: Clone> MomentCache<K, V> {
     pub fn fresh(&self, key: &K) -> Result<V, u64> {
         let state = self.state.lock().expect("moment cache lock");
         match state.copies.get(key) {
-            Some((read_at, value)) if read_at.elapsed() < FRESH_FOR => Ok(value.clone()),
+            Some((read_at, value)) if read_at.elapsed() < self.fresh_for => Ok(value.clone()),
             _ => Err(state.generation),
         }
     }
@@ -73,7 +82,7 @@ impl<K: Eq + Hash, V: Clone> MomentCache<K, V> {
         if state.copies.len() >= MOST_KEPT {
             state
                 .copies
-                .retain(|_, (read_at, _)| read_at.elapsed() < FRESH_FOR);
+                .retain(|_, (read_at, _)| read_at.elapsed() < self.fresh_for);
             if state.copies.len() >= MOST_KEPT {
                 return;
             }
@@ -115,7 +124,8 @@ mod tests {
 
     #[test]
     fn the_number_of_copies_is_bounded() {
-        let cache = MomentCache::default();
+        // Every copy stays fresh however slowly the test runs.
+        let cache = MomentCache::lasting(Duration::from_secs(3600));
         for key in 0..MOST_KEPT * 2 {
             let generation = cache.fresh(&key).unwrap_err();
             cache.keep(generation, key, key);

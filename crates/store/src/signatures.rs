@@ -1,18 +1,17 @@
 //! Signatures: the group commit of confirmations, the public list, withdrawals, and
 //! counts recounted from the rows.
 
-use std::collections::BTreeMap;
-
 use tomar_core::Timestamp;
 use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
 use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
 
+use crate::hours::Counted;
 use crate::limits::{Counter, hour_of};
 use crate::rows::{count, optional_timestamp, push_list, timestamp};
 use crate::signing::{Checked, TypedCode};
-use crate::{Db, Store, StoreError, Tx};
+use crate::{Db, StoreError, Tx};
 
 /// One signer's confirmation, as the group commit takes it.
 #[derive(Clone, Debug)]
@@ -85,21 +84,6 @@ impl Recount {
     }
 }
 
-impl Store {
-    /// Recounts every campaign that holds signatures and repairs drifted counts. Answers the
-    /// campaigns whose count had drifted, with the count as stored and as recounted.
-    pub async fn reconcile_counts(&self) -> Result<Vec<(CampaignId, Recount)>, StoreError> {
-        let mut drifted = Vec::new();
-        for campaign in self.signed_campaign_ids().await? {
-            let recount = self.recount_signatures(campaign).await?;
-            if recount.drifted() {
-                drifted.push((campaign, recount));
-            }
-        }
-        Ok(drifted)
-    }
-}
-
 /// `SELECT … FROM signatures`, in [`SignatureRow`]'s order.
 macro_rules! select_signatures {
     () => {
@@ -159,7 +143,7 @@ store_methods! {
                 Confirmed::Signed(last as u64)
             })
             .collect();
-        Self::insert_signatures(&mut tx, campaign, text_version, &numbered).await?;
+        Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
         Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
             "UPDATE campaigns SET last_sequence = $1, \
@@ -240,11 +224,11 @@ store_methods! {
             }
         };
         let mut tx = self.writer().begin().await?;
-        let campaign: Option<i64> = sqlx::query_scalar(
+        let gone: Option<Withdrawn> = sqlx::query_as(
             "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
              WHERE status = 'confirmed' \
              AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
-             RETURNING campaign_id",
+             RETURNING campaign_id, confirmed_at, client_key, email_domain",
         )
         .bind(at.as_second())
         .bind(withdraw_key)
@@ -252,28 +236,13 @@ store_methods! {
         .bind(signer.map(|(_, key)| key))
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(campaign) = campaign else {
+        let Some(gone) = gone else {
             return Ok(None);
         };
-        sqlx::query("UPDATE campaigns SET signature_count = signature_count - 1 WHERE id = $1")
-            .bind(campaign)
-            .execute(&mut *tx)
-            .await?;
+        let campaign = CampaignId(gone.campaign_id);
+        Self::uncount(&mut tx, campaign, &[gone.counted], at).await?;
         tx.commit().await?;
-        Ok(Some(CampaignId(campaign)))
-    }
-
-    /// Campaigns that hold signatures: published, ended or suspended ones.
-    pub async fn signed_campaign_ids(
-        &self,
-    ) -> Result<Vec<CampaignId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM campaigns \
-             WHERE lifecycle IN ('published', 'ended', 'suspended') ORDER BY id",
-        )
-        .fetch_all(self.reader())
-        .await?;
-        Ok(ids.into_iter().map(CampaignId).collect())
+        Ok(Some(campaign))
     }
 
     /// Recounts a campaign's confirmed signatures from the rows and repairs the stored
@@ -384,6 +353,7 @@ backend_helpers! {
         campaign: CampaignId,
         text_version: u32,
         numbered: &[(&Confirmation, i64)],
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         if numbered.is_empty() {
             return Ok(());
@@ -413,7 +383,18 @@ backend_helpers! {
                 .push_bind(signature.origin.busy_network);
         });
         insert.build().execute(&mut **tx).await?;
-        Self::count_sources(tx, campaign, numbered).await?;
+        let counted: Vec<Counted> = numbered
+            .iter()
+            .map(|(confirmation, _)| {
+                let signature = &confirmation.signature;
+                Counted {
+                    confirmed_at: signature.confirmed_at.as_second(),
+                    client_key: signature.origin.network.clone(),
+                    email_domain: signature.origin.email_domain.clone(),
+                }
+            })
+            .collect();
+        Self::count_by_hour(tx, campaign, &counted, 1, at).await?;
         let from_codes: Vec<_> = numbered
             .iter()
             .filter_map(|(c, sequence)| Some((c.code.as_ref()?.verification_id.as_ref(), *sequence)))
@@ -431,48 +412,14 @@ backend_helpers! {
         update.build().execute(&mut **tx).await?;
         Ok(())
     }
+}
 
-    /// Adds new signatures to their campaign's counts by source (network, email domain)
-    /// and hour, which the fraud tools read instead of the signatures.
-    pub(crate) async fn count_sources(
-        tx: &mut Tx<'_, Self>,
-        campaign: CampaignId,
-        numbered: &[(&Confirmation, i64)],
-    ) -> Result<(), StoreError> {
-        let mut counts: BTreeMap<(&str, &str, i64), i64> = BTreeMap::new();
-        for (confirmation, _) in numbered {
-            let signature = &confirmation.signature;
-            let hour = hour_of(signature.confirmed_at);
-            let origin = &signature.origin;
-            for (kind, source) in [
-                (SourceKind::Network, origin.network.as_deref()),
-                (SourceKind::Domain, origin.email_domain.as_deref()),
-            ] {
-                if let Some(source) = source {
-                    *counts.entry((kind.name(), source, hour)).or_default() += 1;
-                }
-            }
-        }
-        if counts.is_empty() {
-            return Ok(());
-        }
-        let mut upsert = sqlx::QueryBuilder::<Db<Self>>::new(
-            "INSERT INTO signature_sources (campaign_id, kind, source, window_start, count) ",
-        );
-        upsert.push_values(counts, |mut row, ((kind, source, hour), count)| {
-            row.push_bind(campaign.0)
-                .push_bind(kind)
-                .push_bind(source)
-                .push_bind(hour)
-                .push_bind(count);
-        });
-        upsert.push(
-            " ON CONFLICT (campaign_id, kind, source, window_start) DO UPDATE \
-             SET count = signature_sources.count + excluded.count",
-        );
-        upsert.build().execute(&mut **tx).await?;
-        Ok(())
-    }
+/// A withdrawn signature, as its campaign's counts see it.
+#[derive(sqlx::FromRow)]
+struct Withdrawn {
+    campaign_id: i64,
+    #[sqlx(flatten)]
+    counted: Counted,
 }
 
 #[derive(sqlx::FromRow)]

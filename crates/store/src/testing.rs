@@ -194,6 +194,15 @@ pub async fn corrupt_signature_count(
     }
 }
 
+/// Sets every hour count of a campaign behind the store's back, to test reconciliation.
+pub async fn corrupt_hour_counts(store: &Store, campaign: tomar_core::ids::CampaignId, count: i64) {
+    let sql = "UPDATE signature_hours SET count = $1 WHERE campaign_id = $2";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, count, campaign.0).await,
+        Store::Postgres(s) => s.execute_raw(sql, count, campaign.0).await,
+    }
+}
+
 /// Whatever text each outbox row still holds (recipient, subject and body together), as
 /// someone with a copy of the database would read it, oldest row first.
 pub async fn outbox_texts(store: &Store) -> Vec<String> {

@@ -1,10 +1,10 @@
 //! Upkeep: the chores each process does now and then, whatever it serves. Each is safe to
 //! run from several processes at once and to skip a round of.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use jiff::Timestamp;
-use tomar_store::Store;
+use jiff::{SignedDuration, Timestamp};
+use tomar_store::{ReconcilePass, Store};
 
 /// How often the quick chores run: a code's message is forgotten within a minute of its
 /// code expiring.
@@ -16,14 +16,87 @@ const SLOW_EVERY: u32 = 10;
 /// Runs the chores, for as long as the process lives.
 pub async fn run(store: Store) {
     let mut every = tokio::time::interval(EVERY);
+    let mut reconciler = Reconciler::default();
     for round in 0u32.. {
         every.tick().await;
         forget_expired_messages(&store).await;
         truncate_journal(&store).await;
+        reconciler.round(&store).await;
         if round.is_multiple_of(SLOW_EVERY) {
-            reconcile_counts(&store).await;
             forget_old_counts(&store).await;
         }
+    }
+}
+
+/// Hour rows checked against their signatures per reconciliation step, and steps per
+/// round: a round reads at most this many hours' signatures, on the readers.
+const RECONCILE_CHUNK: u32 = 200;
+const RECONCILE_STEPS: u32 = 10;
+/// How often a pass goes over every hour row; the passes between recheck only the rows
+/// that changed since the last pass began.
+const FULL_PASS_EVERY: Duration = Duration::from_secs(24 * 3600);
+/// How far before the last pass began the next one looks: a batch stamped before then may
+/// have committed after that pass had read past it.
+const PASS_OVERLAP: SignedDuration = SignedDuration::from_secs(60);
+
+/// Counts move by batch deltas; reconciliation checks them against the rows, a bounded
+/// step each round, repairs what drifted and says so in the log.
+#[derive(Default)]
+struct Reconciler {
+    /// The pass under way, and when it began.
+    pass: Option<(ReconcilePass, Timestamp)>,
+    /// When the last finished pass began.
+    checked_since: Option<Timestamp>,
+    last_full_pass: Option<Instant>,
+}
+
+impl Reconciler {
+    async fn round(&mut self, store: &Store) {
+        for _ in 0..RECONCILE_STEPS {
+            let (pass, began) = match self.pass {
+                Some(under_way) => under_way,
+                None => self.next_pass(),
+            };
+            match store.reconcile_step(&pass, RECONCILE_CHUNK).await {
+                Ok(step) => {
+                    for drift in step.drifted {
+                        tracing::warn!(
+                            campaign = drift.campaign.0,
+                            hour = ?drift.hour,
+                            stored = drift.stored,
+                            actual = drift.actual,
+                            "a signature count had drifted and was repaired"
+                        );
+                    }
+                    self.pass = step.next.map(|next| (next, began));
+                    if self.pass.is_none() {
+                        self.checked_since = Some(began);
+                        return;
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, "signature count reconciliation failed");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// A full pass when one is due (the first of a process is one), else one over what
+    /// changed since the last began.
+    fn next_pass(&mut self) -> (ReconcilePass, Timestamp) {
+        let now = Timestamp::now();
+        let full_due = self
+            .last_full_pass
+            .is_none_or(|last| last.elapsed() >= FULL_PASS_EVERY);
+        let pass = match self.checked_since {
+            Some(since) if !full_due => ReconcilePass::since(since - PASS_OVERLAP),
+            _ => {
+                self.last_full_pass = Some(Instant::now());
+                ReconcilePass::everything()
+            }
+        };
+        (pass, now)
     }
 }
 
@@ -88,24 +161,6 @@ async fn forget_expired_messages(store: &Store) {
 async fn truncate_journal(store: &Store) {
     if let Err(error) = store.truncate_journal().await {
         tracing::error!(%error, "emptying the write-ahead log failed");
-    }
-}
-
-/// Counts move by batch deltas; this recount from the rows catches any drift, repairs it
-/// and says so in the log.
-async fn reconcile_counts(store: &Store) {
-    match store.reconcile_counts().await {
-        Ok(drifted) => {
-            for (campaign, recount) in drifted {
-                tracing::warn!(
-                    campaign = campaign.0,
-                    stored = recount.stored,
-                    actual = recount.actual,
-                    "a signature count had drifted and was repaired"
-                );
-            }
-        }
-        Err(error) => tracing::error!(%error, "signature count reconciliation failed"),
     }
 }
 

@@ -35,7 +35,7 @@ fn from(n: u32, network: &str, domain: Option<&str>, hours_ago: i64) -> Confirme
 
 /// A moderator starts invalidating network `a`'s `expected` signatures of `campaign`;
 /// answers the run and the event that started it.
-async fn invalidate_network_a(
+pub(crate) async fn invalidate_network_a(
     store: &Store,
     campaign: CampaignId,
     expected: u64,

@@ -36,6 +36,7 @@ macro_rules! conformance {
 mod campaigns;
 mod discussion;
 mod fraud;
+mod hours;
 mod limits;
 mod listing;
 mod members;

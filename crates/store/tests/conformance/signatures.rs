@@ -4,14 +4,13 @@ use tomar_core::ids::CampaignId;
 use tomar_store::testing::corrupt_signature_count;
 use tomar_store::{Confirmation, Confirmed, SignatureOwner, SigningWriter, Store, StoreError};
 
-use crate::{campaign_now, new_campaign, now, published, sign, signer, withdraw_key};
+use crate::{campaign_now, now, published, sign, signer, withdraw_key};
 
 conformance!(
     signatures_are_numbered_and_counted_once_per_batch,
     duplicate_contacts_are_not_counted,
     signature_pages_go_newest_first_by_key,
     recount_repairs_drift,
-    reconciliation_reports_and_repairs_every_drifted_campaign,
     withdrawal_takes_a_signature_off_the_count_once,
     concurrent_confirmations_are_counted_exactly,
     only_confirmed_signers_who_asked_for_news_are_kept_for_updates,
@@ -183,39 +182,6 @@ async fn concurrent_confirmations_are_counted_exactly(store: Store) {
     let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.signature_count, 200);
     assert!(!store.recount_signatures(id).await.unwrap().drifted());
-}
-
-async fn reconciliation_reports_and_repairs_every_drifted_campaign(store: Store) {
-    let steady = published(&store, "پایدار", 10).await;
-    let drifting = published(&store, "لغزان", 10).await;
-    store
-        .create_campaign(&new_campaign("پیش‌نویس", None, 10), now())
-        .await
-        .unwrap();
-    sign(&store, steady, &[signer(1)]).await.unwrap();
-    let mut other = signer(2);
-    other.withdraw_key = None;
-    sign(&store, drifting, &[other]).await.unwrap();
-    corrupt_signature_count(&store, drifting, 40).await;
-    assert_eq!(
-        store.signed_campaign_ids().await.unwrap(),
-        [steady, drifting]
-    );
-    let drifted = store.reconcile_counts().await.unwrap();
-    assert_eq!(
-        drifted,
-        [(
-            drifting,
-            tomar_store::Recount {
-                stored: 40,
-                actual: 1
-            }
-        )]
-    );
-    assert!(
-        store.reconcile_counts().await.unwrap().is_empty(),
-        "repaired"
-    );
 }
 
 async fn only_confirmed_signers_who_asked_for_news_are_kept_for_updates(store: Store) {

@@ -41,8 +41,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date, then exit.
     Migrate(DatabaseArgs),
-    /// Fill an empty database with fictional demo content, then exit.
-    Demo(DatabaseArgs),
+    /// Fill an empty database with fictional demo content (and with --signatures, add that
+    /// many fictional signatures to a campaign), then exit.
+    Demo(DemoArgs),
     /// Set a run-time platform setting (limits, switches, texts), then exit.
     Setting(SettingArgs),
     /// Manage people: `tomar user grant <mobile-or-email> <member|moderator|admin>`.
@@ -61,7 +62,8 @@ pub enum UserCommand {
 pub struct GrantArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// The server secret, as given to `tomar serve` [default: the one kept in the database]
+    /// The server secret, as given to `tomar serve` [default on SQLite: the one generated
+    /// beside the database]
     #[arg(long, env = "TOMAR_SECRET", hide_env_values = true)]
     pub secret: Option<String>,
     /// Their mobile number or email, as they will log in with it
@@ -77,6 +79,19 @@ pub struct SettingArgs {
     /// e.g. limits.codes_per_network_per_hour
     pub key: String,
     pub value: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Also add this many fictional signatures, spread over the last 30 days: a big data
+    /// set to measure with
+    #[arg(long)]
+    pub signatures: Option<u64>,
+    /// The campaign to add them to, by number or slug
+    #[arg(long, default_value = "demo", requires = "signatures")]
+    pub campaign: String,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +212,8 @@ pub enum ConfigError {
     Role(String),
     #[error("invalid contact {0:?}: expected a mobile number or an email address")]
     Contact(String),
+    #[error("invalid campaign {0:?}: expected its number or its slug")]
+    Campaign(String),
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }

@@ -255,8 +255,8 @@ fn demo_signer(
 ) -> Result<ConfirmedSignature, DemoError> {
     let first = &demo.first_names[n % demo.first_names.len()];
     let last = &demo.last_names[(n / demo.first_names.len() + n) % demo.last_names.len()];
-    // Fictional numbers in one reserved-looking range, one per signer.
-    let contact = parse(&format!("0990{n:07}"), Contact::parse)?;
+    // Fictional numbers from 0990 000 0000 on, one per signer.
+    let contact = parse(&format!("09{:09}", 900_000_000 + n), Contact::parse)?;
     Ok(ConfirmedSignature {
         name: parse(&format!("{first} {last}"), PersonName::parse)?,
         public: !n.is_multiple_of(HIDDEN_EVERY),
@@ -273,6 +273,56 @@ fn demo_signer(
             busy_network: false,
         },
     })
+}
+
+/// Signatures a bulk addition writes per batch: each is one transaction of a few
+/// multi-row statements, within both backends' limits on bound values.
+const BULK_BATCH: usize = 2000;
+/// Bulk signers are numbered from here on (the demo content's own stay below it).
+const BULK_FIRST_SIGNER: usize = 100_000;
+/// Over how many days before now bulk signatures are spread.
+const BULK_SPREAD_DAYS: i64 = 30;
+
+/// Adds `count` fictional signatures to a campaign, spread over the last thirty days,
+/// through the same group commit as real ones; `progress` hears how many went so far.
+/// Answers how many were counted (a signer already there from an earlier run is not).
+pub async fn add_signatures(
+    store: &Store,
+    campaign: &CampaignRef,
+    count: u64,
+    now: Timestamp,
+    mut progress: impl FnMut(u64),
+) -> Result<u64, DemoError> {
+    let campaign = store
+        .campaign(campaign)
+        .await?
+        .ok_or(StoreError::NotFound("campaign"))?;
+    let demo: DemoFile = toml::from_str(DEMO_TOML)?;
+    let secret = Secret::new(DEMO_CONTACT_SECRET.to_vec()).expect("the demo secret is long enough");
+    let first = BULK_FIRST_SIGNER + campaign.signature_count as usize;
+    let total = usize::try_from(count).unwrap_or(usize::MAX);
+    let spread = jiff::SignedDuration::from_hours(BULK_SPREAD_DAYS * 24);
+    let step = spread / i32::try_from(total.max(1)).unwrap_or(i32::MAX);
+    let mut counted = 0;
+    for batch_start in (0..total).step_by(BULK_BATCH) {
+        let batch_end = (batch_start + BULK_BATCH).min(total);
+        let signers: Vec<Confirmation> = (batch_start..batch_end)
+            .map(|i| {
+                let ago = step * i32::try_from(total - i).unwrap_or(i32::MAX);
+                let at = now.checked_sub(ago).unwrap_or(now);
+                demo_signer(&demo, &secret, first + i, at).map(Confirmation::direct)
+            })
+            .collect::<Result<_, _>>()?;
+        let outcomes = store
+            .add_confirmations(campaign.id, campaign.text_version, &signers, now)
+            .await?;
+        counted += outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, tomar_store::Confirmed::Signed(_)))
+            .count() as u64;
+        progress(batch_end as u64);
+    }
+    Ok(counted)
 }
 
 fn demo_comment(

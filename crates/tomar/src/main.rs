@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand};
 use tomar::demo::{self, DemoError};
@@ -11,6 +12,7 @@ use tomar::generated_secret::{self, SecretError};
 use tomar::startup::{self, Application, StartupError};
 use tomar_core::contact::Contact;
 use tomar_core::member::Role;
+use tomar_core::names::CampaignRef;
 use tomar_store::StoreError;
 use tracing_subscriber::EnvFilter;
 
@@ -90,11 +92,28 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             tracing::info!(member = %member.id, role = role.name(), "role granted");
         }
         Command::Demo(args) => {
-            let store = startup::open_store(&config::database_url(&args, &file)?).await?;
+            let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;
             if demo::create_if_empty(&store, Timestamp::now()).await? {
                 tracing::info!("demo content created");
             } else {
                 tracing::info!("the database already has campaigns; demo content not added");
+            }
+            if let Some(count) = args.signatures {
+                let campaign = CampaignRef::parse(args.campaign.trim())
+                    .ok_or_else(|| ConfigError::Campaign(args.campaign.clone()))?;
+                let bar = ProgressBar::new(count).with_style(
+                    ProgressStyle::with_template(
+                        "{wide_bar} {human_pos}/{human_len} signatures, {per_sec}, {eta} left",
+                    )
+                    .expect("a valid progress template"),
+                );
+                let counted =
+                    demo::add_signatures(&store, &campaign, count, Timestamp::now(), |n| {
+                        bar.set_position(n)
+                    })
+                    .await?;
+                bar.finish();
+                tracing::info!(counted, campaign = %args.campaign, "fictional signatures added");
             }
         }
     }

@@ -100,6 +100,46 @@ async fn migrate_and_demo_work_on_a_fresh_sqlite_file() {
     );
 }
 
+/// The demo campaign as it is now.
+async fn demo_campaign(store: &tomar_store::Store) -> tomar_core::campaign::Campaign {
+    let demo = tomar_core::names::CampaignRef::parse("demo").unwrap();
+    store.campaign(&demo).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn demo_adds_fictional_signatures_in_bulk_to_the_campaign_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("t.db").display());
+    let (ok, stderr) = tomar(&["demo", "--database-url", &url, "--signatures", "4500"]);
+    assert!(ok, "{stderr}");
+    let store = tomar_store::Store::connect(&tomar_store::DatabaseUrl::parse(&url).unwrap())
+        .await
+        .unwrap();
+    let first = demo_campaign(&store).await.signature_count;
+    assert!(first > 4500, "the demo's own and 4,500 more: {first}");
+    let more = ["demo", "--database-url", &url, "--signatures", "2001"];
+    let (ok, stderr) = tomar(&[&more[..], &["--campaign", "demo"]].concat());
+    assert!(ok, "{stderr}");
+    let demo = demo_campaign(&store).await;
+    assert_eq!(demo.signature_count, first + 2001, "a new signer each");
+    assert!(!store.recount_signatures(demo.id).await.unwrap().drifted());
+    let mut pass = Some(tomar_store::ReconcilePass::everything());
+    while let Some(step) = pass {
+        let step = store.reconcile_step(&step, 10_000).await.unwrap();
+        assert_eq!(step.drifted, [], "the counts by hour add up");
+        pass = step.next;
+    }
+
+    assert_one_clear_line(
+        &[&more[..], &["--campaign", "no such campaign!"]].concat(),
+        "invalid campaign",
+    );
+    assert_one_clear_line(
+        &[&more[..], &["--campaign", "no-such-campaign"]].concat(),
+        "campaign",
+    );
+}
+
 #[tokio::test]
 async fn user_grant_makes_the_first_admin_and_refuses_bad_roles() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,5 @@
-//! Signature counts by campaign and hour (and by source and hour, for the fraud tools):
+//! Signature counts by campaign and Iran clock hour (and by source and hour, for the fraud
+//! tools):
 //! moved in the transaction of every change to a count, read instead of the signatures by
 //! trending and the growth history, and checked against the rows by reconciliation, a
 //! bounded chunk at a time.
@@ -11,6 +12,16 @@ use tomar_core::ids::CampaignId;
 use crate::rows::{count, timestamp};
 use crate::signatures::SourceKind;
 use crate::{Db, StoreError, Tx};
+
+/// Iran's clock is UTC+3:30 (and was +4:30 in the summers before 2023): its hours begin at
+/// half past the UTC hour. The counts by hour follow Iran's hours, so that a day of them is
+/// an Iran calendar day, the day campaigns start and end on.
+const IRAN_HOUR_OFFSET: i64 = 1800;
+
+/// The second the Iran clock hour holding `at_second` begins.
+pub(crate) fn iran_hour_of(at_second: i64) -> i64 {
+    (at_second - IRAN_HOUR_OFFSET).div_euclid(3600) * 3600 + IRAN_HOUR_OFFSET
+}
 
 /// A signature entering or leaving a campaign's count, as the counts by hour and by source
 /// see it.
@@ -228,8 +239,9 @@ backend_helpers! {
         let mut hours: BTreeMap<i64, i64> = BTreeMap::new();
         let mut sources: BTreeMap<(&str, &str, i64), i64> = BTreeMap::new();
         for signature in changed {
+            *hours.entry(iran_hour_of(signature.confirmed_at)).or_default() += delta;
+            // The fraud tools count by UTC hour, as the limits do.
             let hour = signature.confirmed_at.div_euclid(3600) * 3600;
-            *hours.entry(hour).or_default() += delta;
             for (kind, source) in [
                 (SourceKind::Network, signature.client_key.as_deref()),
                 (SourceKind::Domain, signature.email_domain.as_deref()),
@@ -292,5 +304,21 @@ backend_helpers! {
             .execute(&mut **tx)
             .await?;
         Self::count_by_hour(tx, campaign, gone, -1, at).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iran_hour_of;
+
+    #[test]
+    fn iran_hours_begin_at_half_past_the_utc_hour() {
+        let tehran_midnight: i64 = "2024-06-16T20:30:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        assert_eq!(iran_hour_of(tehran_midnight), tehran_midnight);
+        assert_eq!(iran_hour_of(tehran_midnight + 3599), tehran_midnight);
+        assert_eq!(iran_hour_of(tehran_midnight - 1), tehran_midnight - 3600);
     }
 }

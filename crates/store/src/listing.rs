@@ -7,7 +7,7 @@ use tomar_core::names::Hashtag;
 use tomar_core::{Date, Timestamp};
 
 use crate::StoreError;
-use crate::limits::hour_of;
+use crate::hours::iran_hour_of;
 use crate::rows::SummaryRow;
 
 /// The listing query for one order: `$key` is the sort key's SQL, `$dir` the direction and
@@ -89,7 +89,7 @@ store_methods! {
             .bind(after.id)
             .bind(i64::from(listing.limit));
         if listing.sort == ListSort::Trending {
-            query = query.bind(hour_of(since));
+            query = query.bind(iran_hour_of(since.as_second()));
         }
         let rows = query.fetch_all(self.reader()).await?;
         rows.into_iter().map(TryInto::try_into).collect()

@@ -148,7 +148,11 @@ async fn a_full_pass_in_steps_repairs_drifted_totals_and_hours(store: Store) {
     let mut drifted = run_pass(&store, ReconcilePass::everything(), 1).await;
     drifted.sort_by_key(|d| (d.campaign.0, d.hour));
     let (earlier, latest) = (hours_ago(5), now());
-    let hour = |at: Timestamp| Some(Timestamp::from_second(at.as_second() / 3600 * 3600).unwrap());
+    // Iran's clock hours begin at half past the UTC hour.
+    let hour = |at: Timestamp| {
+        let second = (at.as_second() - 1800) / 3600 * 3600 + 1800;
+        Some(Timestamp::from_second(second).unwrap())
+    };
     let drift = |campaign, hour, stored, actual| Drift {
         campaign,
         hour,

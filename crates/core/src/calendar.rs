@@ -30,14 +30,18 @@ pub fn iran_date(now: Timestamp) -> Date {
     now.to_zoned_datetime(iran().clone()).date()
 }
 
-/// The first instant after the Iran day `date` is over (midnight that starts the next day).
-pub fn end_of_iran_day(date: Date) -> Timestamp {
-    let next = date.checked_add(1.day()).unwrap_or(Date::MAX);
+/// The first instant of the Iran day `date` (its midnight in Tehran).
+pub fn start_of_iran_day(date: Date) -> Timestamp {
     iran()
-        .to_ambiguous_zoned_datetime(next.to_datetime(jiff::civil::Time::midnight()))
+        .to_ambiguous_zoned_datetime(date.to_datetime(jiff::civil::Time::midnight()))
         .compatible()
         .map(|z| z.timestamp())
         .unwrap_or(Timestamp::MAX)
+}
+
+/// The first instant after the Iran day `date` is over (midnight that starts the next day).
+pub fn end_of_iran_day(date: Date) -> Timestamp {
+    start_of_iran_day(date.checked_add(1.day()).unwrap_or(Date::MAX))
 }
 
 /// Whole days from `today` until `until`, zero when `until` is today or past.
@@ -176,6 +180,7 @@ mod tests {
         assert_eq!(iran_date(before), date(2024, 6, 16));
         assert_eq!(iran_date(after), date(2024, 6, 17));
         assert_eq!(end_of_iran_day(date(2024, 6, 16)), after);
+        assert_eq!(start_of_iran_day(date(2024, 6, 17)), after);
     }
 
     #[test]

@@ -89,7 +89,51 @@ pub struct ReconcileStep {
     pub next: Option<ReconcilePass>,
 }
 
+/// The signatures a campaign counts from one Iran clock hour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HourCount {
+    pub start: Timestamp,
+    pub count: u64,
+}
+
 store_methods! {
+    /// A campaign's counted signatures by Iran clock hour, oldest first, leaving out the
+    /// hours that count none: at most a row an hour of its life, whatever it holds.
+    pub async fn signatures_by_hour(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<HourCount>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT hour_start, count FROM signature_hours \
+             WHERE campaign_id = $1 AND count > 0 ORDER BY hour_start",
+        )
+        .bind(campaign.0)
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter()
+            .map(|(start, n)| {
+                Ok(HourCount {
+                    start: timestamp(start, "signature hour")?,
+                    count: count(n),
+                })
+            })
+            .collect()
+    }
+
+    /// When a campaign's count last moved, if it ever did.
+    pub async fn count_changed_at(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let changed: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(changed_at) FROM signature_hours WHERE campaign_id = $1",
+        )
+        .bind(campaign.0)
+        .fetch_one(self.reader())
+        .await?;
+        changed.map(|at| timestamp(at, "count change time")).transpose()
+    }
+
     /// Takes the next step of `pass`: checks up to `limit` more hour rows, or once they are
     /// all checked, up to `limit` campaigns' totals, and repairs what drifted. Each
     /// comparison is one statement, so it sees one moment; a repair applies only if the

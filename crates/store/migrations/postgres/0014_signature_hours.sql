@@ -13,6 +13,6 @@ CREATE TABLE signature_hours (
 );
 CREATE INDEX signature_hours_by_change ON signature_hours (changed_at, campaign_id, hour_start);
 INSERT INTO signature_hours (campaign_id, hour_start, count, changed_at)
-SELECT campaign_id, confirmed_at - (confirmed_at - 1800) % 3600, COUNT(*), 0
+SELECT campaign_id, confirmed_at - (confirmed_at - 1800) % 3600, COUNT(*), MAX(confirmed_at)
 FROM signatures WHERE status = 'confirmed' AND confirmed_at IS NOT NULL
 GROUP BY campaign_id, confirmed_at - (confirmed_at - 1800) % 3600;

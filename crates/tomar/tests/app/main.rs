@@ -11,6 +11,7 @@ mod discovery;
 mod discussion;
 mod durability;
 mod forgery;
+mod growth;
 mod http;
 mod limits;
 mod members;

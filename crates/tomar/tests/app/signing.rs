@@ -7,7 +7,7 @@ use tomar_core::contact::Contact;
 use tomar_core::names::CampaignRef;
 
 /// The signing steps of a browser on a campaign page.
-trait Signs {
+pub(crate) trait Signs {
     /// Fills in the sign form; answers the response (a redirect to the code page on success).
     async fn request(
         &self,

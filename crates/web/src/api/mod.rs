@@ -6,6 +6,7 @@
 
 mod campaigns;
 mod discussion;
+mod growth;
 mod news;
 mod signing;
 
@@ -31,6 +32,7 @@ struct ApiDoc;
 pub fn routes() -> Router<AppState> {
     let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(campaigns::routes())
+        .merge(growth::routes())
         .merge(signing::routes())
         .merge(discussion::routes())
         .merge(news::routes())

@@ -2,7 +2,8 @@
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
-use axum::http::header::COOKIE;
+use axum::http::header::{CACHE_CONTROL, COOKIE};
+use axum::response::Response;
 
 use crate::state::AppState;
 
@@ -17,6 +18,16 @@ pub fn cookie(request: &Request, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
+}
+
+/// Whether a shared cache may keep `response` (`Cache-Control: public`): such a response
+/// must carry nobody's cookie, or the cache would hand one visitor's to the next.
+pub fn shared(response: &Response) -> bool {
+    response
+        .headers()
+        .get(CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|d| d.trim() == "public"))
 }
 
 /// How the session and CSRF cookies are named and set. Served over https, they carry

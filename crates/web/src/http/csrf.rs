@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use tomar_core::hash::{constant_time_eq, is_hex};
 
 use crate::error::WebError;
-use crate::http::cookies::Jar;
+use crate::http::cookies::{Jar, shared};
 use crate::http::from_extensions;
 use crate::rules::random;
 use crate::state::AppState;
@@ -120,7 +120,7 @@ pub async fn csrf(State(state): State<AppState>, mut request: Request, next: Nex
     let mut response = next.run(request).await;
     // A handler that replaced the token (see `fresh_token`) has set the cookie itself.
     let replaced = response.extensions().get::<FreshToken>().is_some();
-    if existing.is_none() && !replaced {
+    if existing.is_none() && !replaced && !shared(&response) {
         response
             .headers_mut()
             .append(SET_COOKIE, jar.set(COOKIE_NAME, &token, None));

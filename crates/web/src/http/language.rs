@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use tomar_core::language::Language;
 
 use crate::error::{ErrorDetails, ErrorPage, WebError};
-use crate::http::cookies::cookie;
+use crate::http::cookies::{cookie, shared};
 use crate::http::from_extensions;
 use crate::view::i18n::Tr;
 use crate::view::render::error_page;
@@ -105,7 +105,7 @@ pub async fn localize(mut request: Request, next: Next) -> Response {
         Some(ErrorPage::LoginRequired) | None => {}
         Some(page) => response = render_error(response, page, tr, api),
     }
-    if source == Source::Query {
+    if source == Source::Query && !shared(&response) {
         let cookie = format!(
             "{COOKIE_NAME}={}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax",
             language.code()

@@ -121,3 +121,32 @@ async fn the_history_comes_as_csv_and_refuses_unknown_buckets_and_campaigns() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_campaign_page_draws_its_growth_in_each_language_and_moderators_see_it() {
+    let app = TestApp::demo().await;
+    let page = app.page("/demo").await;
+    assert!(page.contains(r#"<svg class="growth-chart""#), "{page}");
+    assert!(page.contains(r#"role="img" aria-labelledby="growth-title growth-desc""#));
+    assert!(page.contains(r#"<title id="growth-title">روند امضاها</title>"#));
+    let count = app.campaign("demo").await.signature_count;
+    let total = tomar_core::persian::persian_digits(&count.to_string());
+    assert!(
+        page.contains(&format!("<td>{total}</td>")),
+        "a table with the total, {total}"
+    );
+    assert!(!page.contains("<script"), "drawn on the server");
+
+    let english = app.page("/demo?lang=en").await;
+    assert!(english.contains(r#"<title id="growth-title">How the count grew</title>"#));
+    assert!(english.contains(&format!("<td>{count}</td>")));
+
+    let moderator = app
+        .log_in("09121110000", tomar_core::member::Role::Moderator)
+        .await;
+    let id = app.campaign("demo").await.id;
+    let review = moderator
+        .page(&app, &format!("/moderation/campaigns/{id}"))
+        .await;
+    assert!(review.contains(r#"<svg class="growth-chart""#), "{review}");
+}

@@ -23,6 +23,7 @@ use crate::rules::signing::ensure_open;
 use crate::rules::suggestions::suggestions_for;
 use crate::state::AppState;
 use crate::view::discussion::Discussion;
+use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
 use crate::view::signing::{SignFormView, Signer};
@@ -92,6 +93,7 @@ struct CampaignTemplate {
     disclaimer: String,
     channels: Vec<Segment>,
     updates: Vec<UpdateView>,
+    growth: Option<GrowthChart>,
     signers_heading: String,
     signers: Vec<Signer>,
     more_signers: bool,
@@ -166,11 +168,12 @@ async fn campaign_page(
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates) = tokio::try_join!(
+    let (signatures, threads, news, updates, hours) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
         store.updates(campaign.id),
+        store.signatures_by_hour(campaign.id),
     )?;
 
     let status = campaign.status(now);
@@ -244,6 +247,7 @@ async fn campaign_page(
                 blocks: u.body.blocks(),
             })
             .collect(),
+        growth: GrowthChart::of_hours(&hours, tr),
         signers_heading: tr.with(
             "campaign.signers",
             &[("count", &tr.count(campaign.signature_count))],

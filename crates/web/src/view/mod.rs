@@ -4,6 +4,7 @@
 //! that page.
 
 pub mod discussion;
+pub mod growth;
 pub mod i18n;
 pub mod letter;
 pub mod moderation;

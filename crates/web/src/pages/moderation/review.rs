@@ -24,6 +24,7 @@ use crate::rules::moderation::{self, note};
 use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
 use crate::view::moderation::EventLine;
@@ -52,6 +53,7 @@ struct ReviewTemplate {
     public_href: Option<String>,
     status: String,
     count: String,
+    growth: Option<GrowthChart>,
     preview: Preview,
     /// A revised text waiting for review, as it would read.
     revision: Option<Preview>,
@@ -79,6 +81,7 @@ async fn review_page(
         .store
         .moderation_events(Target::Campaign(campaign.id))
         .await?;
+    let hours = state.store.signatures_by_hour(campaign.id).await?;
     let action_base = review_path(campaign.id);
     render(&ReviewTemplate {
         shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
@@ -89,6 +92,7 @@ async fn review_page(
             "card.signatures",
             &[("count", &tr.count(campaign.signature_count))],
         ),
+        growth: GrowthChart::of_hours(&hours, tr),
         preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
         revision: state
             .store

@@ -13,6 +13,18 @@ use crate::rows::{count, timestamp};
 use crate::signatures::SourceKind;
 use crate::{Db, StoreError, Tx};
 
+/// Rows of `(start, count)` as buckets.
+fn buckets(rows: Vec<(i64, i64)>) -> Result<Vec<BucketCount>, StoreError> {
+    rows.into_iter()
+        .map(|(start, n)| {
+            Ok(BucketCount {
+                start: timestamp(start, "signature bucket")?,
+                count: count(n),
+            })
+        })
+        .collect()
+}
+
 /// Iran's clock is UTC+3:30 (and was +4:30 in the summers before 2023): its hours begin at
 /// half past the UTC hour. The counts by hour follow Iran's hours, so that a day of them is
 /// an Iran calendar day, the day campaigns start and end on.
@@ -89,12 +101,17 @@ pub struct ReconcileStep {
     pub next: Option<ReconcilePass>,
 }
 
-/// The signatures a campaign counts from one Iran clock hour.
+/// The signatures a campaign counts from one bucket of time (an Iran hour or day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HourCount {
+pub struct BucketCount {
+    /// When the bucket begins.
     pub start: Timestamp,
     pub count: u64,
 }
+
+/// Iran has kept UTC+3:30 all year since 2023, and Tomar holds no older signature, so an
+/// Iran day is the 24 Iran hours from 20:30 UTC: this many seconds before a UTC midnight.
+const IRAN_DAY_OFFSET: i64 = 12_600;
 
 store_methods! {
     /// A campaign's counted signatures by Iran clock hour, oldest first, leaving out the
@@ -102,7 +119,7 @@ store_methods! {
     pub async fn signatures_by_hour(
         &self,
         campaign: CampaignId,
-    ) -> Result<Vec<HourCount>, StoreError> {
+    ) -> Result<Vec<BucketCount>, StoreError> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT hour_start, count FROM signature_hours \
              WHERE campaign_id = $1 AND count > 0 ORDER BY hour_start",
@@ -110,14 +127,25 @@ store_methods! {
         .bind(campaign.0)
         .fetch_all(self.reader())
         .await?;
-        rows.into_iter()
-            .map(|(start, n)| {
-                Ok(HourCount {
-                    start: timestamp(start, "signature hour")?,
-                    count: count(n),
-                })
-            })
-            .collect()
+        buckets(rows)
+    }
+
+    /// The same summed by Iran calendar day: a row a day of the campaign's life.
+    pub async fn signatures_by_day(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<BucketCount>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            // PostgreSQL sums BIGINTs as NUMERIC; both read back as BIGINT.
+            "SELECT (hour_start + $2) / 86400 * 86400 - $2, CAST(SUM(count) AS BIGINT) \
+             FROM signature_hours WHERE campaign_id = $1 \
+             GROUP BY (hour_start + $2) / 86400 HAVING SUM(count) > 0 ORDER BY 1",
+        )
+        .bind(campaign.0)
+        .bind(IRAN_DAY_OFFSET)
+        .fetch_all(self.reader())
+        .await?;
+        buckets(rows)
     }
 
     /// When a campaign's count last moved, if it ever did.

@@ -86,7 +86,7 @@ mod writer;
 
 pub use error::StoreError;
 pub use fraud::{Invalidation, InvalidationStatus, SignatureChoice, SourceCount};
-pub use hours::{Drift, HourCount, ReconcilePass, ReconcileStep};
+pub use hours::{BucketCount, Drift, ReconcilePass, ReconcileStep};
 pub use limits::Counter;
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;

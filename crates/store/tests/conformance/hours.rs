@@ -14,6 +14,7 @@ use crate::{campaign_now, now, published, sign, signer, today, withdraw_key};
 
 conformance!(
     hours_follow_signing_withdrawal_and_invalidation,
+    growth_comes_by_iran_hour_and_by_iran_day,
     a_full_pass_in_steps_repairs_drifted_totals_and_hours,
     a_pass_since_a_moment_checks_what_changed_since,
     reconcilers_together_repair_a_drift_once,
@@ -247,4 +248,45 @@ async fn signing_beside_reconcilers_never_looks_like_drift(store: Store) {
     }
     assert_eq!(campaign_now(&store, id).await.signature_count, 200);
     assert!(!store.recount_signatures(id).await.unwrap().drifted());
+}
+
+async fn growth_comes_by_iran_hour_and_by_iran_day(store: Store) {
+    let id = published(&store, "رشد", 10).await;
+    let at = |text: &str| text.parse::<Timestamp>().unwrap();
+    // 23:10 in Tehran on the 15th, then 00:10 and 00:20 on the 16th.
+    for (n, when) in [
+        (1, "2024-06-15T19:40:00Z"),
+        (2, "2024-06-15T20:40:00Z"),
+        (3, "2024-06-15T20:50:00Z"),
+    ] {
+        sign_at(&store, id, &[signer_at(n, at(when), "a")], now()).await;
+    }
+    let counts = |buckets: Vec<tomar_store::BucketCount>| -> Vec<(Timestamp, u64)> {
+        buckets.into_iter().map(|b| (b.start, b.count)).collect()
+    };
+    let hours = store.signatures_by_hour(id).await.unwrap();
+    assert_eq!(
+        counts(hours),
+        [
+            (at("2024-06-15T19:30:00Z"), 1),
+            (at("2024-06-15T20:30:00Z"), 2)
+        ]
+    );
+    let days = store.signatures_by_day(id).await.unwrap();
+    assert_eq!(
+        counts(days),
+        [
+            (at("2024-06-14T20:30:00Z"), 1),
+            (at("2024-06-15T20:30:00Z"), 2)
+        ],
+        "Iran days begin at Tehran midnight"
+    );
+    let owner = SignatureOwner::WithdrawKey(&withdraw_key("withdraw-1"));
+    store.withdraw_signature(&owner, now()).await.unwrap();
+    let days = store.signatures_by_day(id).await.unwrap();
+    assert_eq!(
+        counts(days),
+        [(at("2024-06-15T20:30:00Z"), 2)],
+        "a day that counts none is left out"
+    );
 }

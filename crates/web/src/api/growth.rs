@@ -8,9 +8,9 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG,
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tomar_core::calendar::start_of_iran_day;
+use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
-use tomar_core::growth::{Bucket, by_iran_day};
+use tomar_core::growth::Bucket;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -129,25 +129,18 @@ async fn growth(
     campaign: &Campaign,
     bucket: Bucket,
 ) -> Result<GrowthJson, WebError> {
-    let hours = state.store.signatures_by_hour(campaign.id).await?;
     let items = match bucket {
-        Bucket::Hour => hours
-            .iter()
-            .map(|hour| GrowthItem {
-                start: hour.start.to_string(),
-                date: None,
-                count: hour.count,
-            })
-            .collect(),
-        Bucket::Day => by_iran_day(hours.iter().map(|hour| (hour.start, hour.count)))
-            .into_iter()
-            .map(|(day, count)| GrowthItem {
-                start: start_of_iran_day(day).to_string(),
-                date: Some(day.to_string()),
-                count,
-            })
-            .collect(),
+        Bucket::Hour => state.store.signatures_by_hour(campaign.id).await?,
+        Bucket::Day => state.store.signatures_by_day(campaign.id).await?,
     };
+    let items = items
+        .iter()
+        .map(|item| GrowthItem {
+            start: item.start.to_string(),
+            date: (bucket == Bucket::Day).then(|| iran_date(item.start).to_string()),
+            count: item.count,
+        })
+        .collect();
     Ok(GrowthJson {
         bucket: bucket.name(),
         items,

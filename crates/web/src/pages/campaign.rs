@@ -168,12 +168,12 @@ async fn campaign_page(
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates, hours) = tokio::try_join!(
+    let (signatures, threads, news, updates, days) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
         store.updates(campaign.id),
-        store.signatures_by_hour(campaign.id),
+        store.signatures_by_day(campaign.id),
     )?;
 
     let status = campaign.status(now);
@@ -247,7 +247,7 @@ async fn campaign_page(
                 blocks: u.body.blocks(),
             })
             .collect(),
-        growth: GrowthChart::of_hours(&hours, tr),
+        growth: GrowthChart::of_days(&days, tr),
         signers_heading: tr.with(
             "campaign.signers",
             &[("count", &tr.count(campaign.signature_count))],

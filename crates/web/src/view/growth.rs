@@ -3,8 +3,8 @@
 //! vertical step is how a flood of fake signatures shows, so moderators see it too.
 
 use tomar_core::Date;
-use tomar_core::growth::by_iran_day;
-use tomar_store::HourCount;
+use tomar_core::calendar::iran_date;
+use tomar_store::BucketCount;
 
 use super::i18n::Tr;
 
@@ -38,9 +38,12 @@ pub struct GrowthChart {
 }
 
 impl GrowthChart {
-    /// The chart of a campaign's counts by hour, as the store keeps them, by Iran day.
-    pub fn of_hours(hours: &[HourCount], tr: Tr) -> Option<GrowthChart> {
-        let days = by_iran_day(hours.iter().map(|hour| (hour.start, hour.count)));
+    /// The chart of a campaign's counts by Iran day, as the store sums them.
+    pub fn of_days(days: &[BucketCount], tr: Tr) -> Option<GrowthChart> {
+        let days: Vec<(Date, u64)> = days
+            .iter()
+            .map(|day| (iran_date(day.start), day.count))
+            .collect();
         GrowthChart::new(&days, tr)
     }
 

@@ -81,7 +81,7 @@ async fn review_page(
         .store
         .moderation_events(Target::Campaign(campaign.id))
         .await?;
-    let hours = state.store.signatures_by_hour(campaign.id).await?;
+    let days = state.store.signatures_by_day(campaign.id).await?;
     let action_base = review_path(campaign.id);
     render(&ReviewTemplate {
         shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
@@ -92,7 +92,7 @@ async fn review_page(
             "card.signatures",
             &[("count", &tr.count(campaign.signature_count))],
         ),
-        growth: GrowthChart::of_hours(&hours, tr),
+        growth: GrowthChart::of_days(&days, tr),
         preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
         revision: state
             .store

@@ -66,6 +66,13 @@ fn withdraw_path_in(message: &str) -> String {
 async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     let before = app.campaign("library-hours").await.signature_count;
     let signer = Browser::open(app, "/library-hours").await;
+    // Showing one's name is chosen, never assumed, and the form says what it means.
+    let form = signer.page(app, "/library-hours").await;
+    let public = form.split("name=\"public\"").nth(1).unwrap();
+    let public = &public[..public.find('>').unwrap()];
+    assert!(!public.contains("checked"), "{public}");
+    assert!(public.contains("aria-describedby=\"sign-public-hint\""));
+    assert!(form.contains("نام شما برای همه در این صفحه دیده می‌شود"));
     let response = signer
         .request(
             app,
@@ -83,6 +90,7 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     let page = signer.page(app, &code_page).await;
     assert!(page.contains("کد تأیید را وارد کنید"));
     assert!(page.contains("autocomplete=\"one-time-code\""));
+    assert!(page.contains(" autofocus "), "the code box has the focus");
 
     let message = app.message_to("+989123456789").await;
     assert!(message.contains("Channel: sms"));

@@ -24,7 +24,8 @@ impl SignFormView {
     /// publicly unless the signer says otherwise.
     pub fn fresh(member: Option<&Member>) -> SignFormView {
         SignFormView {
-            public: true,
+            // A name shown beside a campaign can put its signer at risk: shown only when asked.
+            public: false,
             as_member: member.is_some(),
             name: member
                 .and_then(|m| m.display_name.as_ref())

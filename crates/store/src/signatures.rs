@@ -1,6 +1,8 @@
 //! Signatures: the group commit of confirmations, the public list, withdrawals, and
 //! counts recounted from the rows.
 
+use std::collections::{HashMap, HashSet};
+
 use tomar_core::Timestamp;
 use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
@@ -123,8 +125,9 @@ store_methods! {
         // is a round trip to the database.
         let codes: Vec<_> = batch.iter().map(|c| c.code.as_ref()).collect();
         let checked = Self::check_codes(&mut tx, &codes, at).await?;
-        let mut signed = Self::signed_among(&mut tx, campaign, batch).await?;
+        let (mut signed, mut withdrawn) = Self::signed_among(&mut tx, campaign, batch).await?;
         let mut numbered = Vec::with_capacity(batch.len());
+        let mut revived = Vec::new();
         let outcomes: Vec<Confirmed> = batch
             .iter()
             .zip(checked)
@@ -135,15 +138,23 @@ store_methods! {
                     Some(Checked::Used) => return Confirmed::VerificationUsed,
                     Some(Checked::NoTry) => return Confirmed::NoTryLeft,
                 }
-                if !signed.insert(confirmation.signature.contact_key.as_ref()) {
+                let key = confirmation.signature.contact_key.as_ref();
+                if !signed.insert(key) {
                     return Confirmed::AlreadySigned;
                 }
                 last += 1;
-                numbered.push((confirmation, last));
+                // Someone who withdrew may sign again: their row counts anew, numbered last.
+                if withdrawn.remove(key) {
+                    revived.push((confirmation, last));
+                } else {
+                    numbered.push((confirmation, last));
+                }
                 Confirmed::Signed(last as u64)
             })
             .collect();
         Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
+        Self::revive_signatures(&mut tx, campaign, text_version, &revived, at).await?;
+        numbered.extend(revived);
         Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
             "UPDATE campaigns SET last_sequence = $1, \
@@ -319,17 +330,18 @@ backend_helpers! {
         Ok(())
     }
 
-    /// The contact keys of the batch that already have a signature on the campaign.
+    /// The contact keys of the batch that already have a signature on the campaign: those
+    /// that still count (or were invalidated), and those withdrawn.
     pub(crate) async fn signed_among<'b>(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
         batch: &'b [Confirmation],
-    ) -> Result<std::collections::HashSet<&'b str>, StoreError> {
+    ) -> Result<(HashSet<&'b str>, HashSet<&'b str>), StoreError> {
         if batch.is_empty() {
             return Ok(Default::default());
         }
         let mut query = sqlx::QueryBuilder::<Db<Self>>::new(
-            "SELECT contact_key FROM signatures WHERE campaign_id = ",
+            "SELECT contact_key, status FROM signatures WHERE campaign_id = ",
         );
         query.push_bind(campaign.0);
         query.push(" AND contact_key IN ");
@@ -337,17 +349,64 @@ backend_helpers! {
             &mut query,
             batch.iter().map(|c| c.signature.contact_key.as_ref()),
         );
-        let found: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
-        let found: std::collections::HashSet<String> = found.into_iter().collect();
-        // Answered as the batch's own strings, so the caller can add to the set.
-        Ok(batch
-            .iter()
-            .map(|c| c.signature.contact_key.as_ref())
-            .filter(|key| found.contains(*key))
-            .collect())
+        let found: Vec<(String, String)> = query.build_query_as().fetch_all(&mut **tx).await?;
+        let found: HashMap<String, bool> = found
+            .into_iter()
+            .map(|(key, status)| (key, status == SignatureStatus::Withdrawn.name()))
+            .collect();
+        // Answered as the batch's own strings, so the caller can add to the sets.
+        let (mut signed, mut withdrawn) = (HashSet::new(), HashSet::new());
+        for key in batch.iter().map(|c| c.signature.contact_key.as_ref()) {
+            match found.get(key) {
+                Some(true) => withdrawn.insert(key),
+                Some(false) => signed.insert(key),
+                None => false,
+            };
+        }
+        Ok((signed, withdrawn))
     }
 
-    /// Writes numbered signatures, and each number onto the verification it came from.
+    /// Counts withdrawn signatures again, as their signers signed anew: each row takes the
+    /// new signature's number, name, choices, keys and times. One statement each: signing
+    /// again after withdrawing is rare.
+    pub(crate) async fn revive_signatures(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        text_version: u32,
+        revived: &[(&Confirmation, i64)],
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        for (confirmation, sequence) in revived {
+            let signature = &confirmation.signature;
+            sqlx::query(
+                "UPDATE signatures SET sequence = $1, name = $2, public = $3, \
+                 wants_updates = $4, contact_sealed = $5, withdraw_key = $6, \
+                 status = 'confirmed', text_version = $7, created_at = $8, \
+                 confirmed_at = $9, client_key = $10, email_domain = $11, \
+                 busy_network = $12, withdrawn_at = NULL \
+                 WHERE campaign_id = $13 AND contact_key = $14 AND status = 'withdrawn'",
+            )
+            .bind(*sequence)
+            .bind(signature.name.as_ref())
+            .bind(signature.public)
+            .bind(signature.wants_updates)
+            .bind(signature.sealed_contact.as_deref())
+            .bind(signature.withdraw_key.as_ref().map(AsRef::as_ref))
+            .bind(i64::from(text_version))
+            .bind(signature.created_at.as_second())
+            .bind(signature.confirmed_at.as_second())
+            .bind(signature.origin.network.as_deref())
+            .bind(signature.origin.email_domain.as_deref())
+            .bind(signature.origin.busy_network)
+            .bind(campaign.0)
+            .bind(signature.contact_key.as_ref())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Self::number_verifications_and_count(tx, campaign, revived, at).await
+    }
+
+    /// Writes new numbered signatures.
     pub(crate) async fn insert_signatures(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
@@ -383,6 +442,20 @@ backend_helpers! {
                 .push_bind(signature.origin.busy_network);
         });
         insert.build().execute(&mut **tx).await?;
+        Self::number_verifications_and_count(tx, campaign, numbered, at).await
+    }
+
+    /// Writes each new signature's number onto the verification it came from, and adds it
+    /// to the counts by hour and source.
+    pub(crate) async fn number_verifications_and_count(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        numbered: &[(&Confirmation, i64)],
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        if numbered.is_empty() {
+            return Ok(());
+        }
         let counted: Vec<Counted> = numbered
             .iter()
             .map(|(confirmation, _)| {

@@ -251,14 +251,16 @@ store_methods! {
         row.map(TryInto::try_into).transpose()
     }
 
-    /// Whether this contact has a signature, of any status, on the campaign.
+    /// Whether this contact has a signature on the campaign that was not withdrawn (who
+    /// withdrew may sign again).
     pub async fn has_signed(
         &self,
         campaign: CampaignId,
         contact_key: &ContactKey,
     ) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM signatures WHERE campaign_id = $1 AND contact_key = $2",
+            "SELECT id FROM signatures WHERE campaign_id = $1 AND contact_key = $2 \
+             AND status <> 'withdrawn'",
         )
         .bind(campaign.0)
         .bind(contact_key.as_ref())

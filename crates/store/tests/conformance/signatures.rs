@@ -142,7 +142,24 @@ async fn withdrawal_takes_a_signature_off_the_count_once(store: Store) {
         .map(|s| s.sequence)
         .collect();
     assert_eq!(listed, [2]);
-    // Withdrawn is final for this contact on this campaign.
+    // Who withdrew may sign again, once: counted anew, with the next number.
+    assert!(!store.has_signed(id, &signer(1).contact_key).await.unwrap());
+    assert_eq!(
+        sign(&store, id, &[signer(1), signer(1)]).await.unwrap(),
+        [Confirmed::Signed(3), Confirmed::AlreadySigned]
+    );
+    assert!(store.has_signed(id, &signer(1).contact_key).await.unwrap());
+    assert_eq!(campaign_now(&store, id).await.signature_count, 2);
+    assert!(!store.recount_signatures(id).await.unwrap().drifted());
+    let listed: Vec<_> = store.signatures_page(id, None, 10).await.unwrap();
+    let listed: Vec<_> = listed.iter().map(|s| s.sequence).collect();
+    assert_eq!(listed, [3, 2]);
+    let hours = store.signatures_by_hour(id).await.unwrap();
+    assert_eq!(
+        hours.iter().map(|h| h.count).sum::<u64>(),
+        2,
+        "the hours follow"
+    );
     assert_eq!(
         sign(&store, id, &[signer(1)]).await.unwrap(),
         [Confirmed::AlreadySigned]

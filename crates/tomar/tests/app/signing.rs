@@ -454,6 +454,18 @@ async fn a_signer_withdraws_with_the_link_from_their_message() {
         app.campaign("library-hours").await.signature_count,
         signed - 1
     );
+    // Who withdrew may sign again, and hears the truth: a code, not "already signed".
+    let before = app.message_count();
+    let again = Browser::open(&app, "/library-hours").await;
+    let request = again.request(&app, "library-hours", "رها دوباره", "09125550000", true);
+    let code_page = location(&request.await);
+    app.wait_for_messages(before + 1).await;
+    let message = app.message_to("+989125550000").await;
+    assert!(!message.contains("پیش‌تر"), "{message}");
+    location(&again.confirm(&app, &code_page, &code_in(&message)).await);
+    assert_eq!(app.campaign("library-hours").await.signature_count, signed);
+    assert!(app.page("/library-hours").await.contains("رها دوباره"));
+
     let unknown = signer
         .client
         .get(app.url("/withdraw/00000000000000000000000000000000"))

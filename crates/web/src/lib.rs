@@ -18,6 +18,8 @@ mod view;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 pub use error::WebError;
 pub use http::proxies::TrustedProxies;
@@ -27,7 +29,8 @@ pub use rules::trending::Trending;
 pub use state::AppState;
 
 /// All of Tomar's routes with their middleware, ready to serve. Middleware runs outermost
-/// first: security headers, language (and error pages), the CSRF token, who is asking.
+/// first: gzip for whoever accepts it, security headers, language (and error pages), the
+/// CSRF token, who is asking.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
@@ -43,5 +46,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::security::secure_headers,
         ))
+        // Pages, styles and JSON shrink to a fraction on a phone's connection; fonts are
+        // compressed already.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
         .with_state(state)
 }

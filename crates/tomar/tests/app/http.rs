@@ -483,3 +483,39 @@ async fn hostile_text_is_escaped_in_every_user_field() {
     assert!(page.contains("rel=\"nofollow ugc noopener\""));
     assert!(page.contains("&#60;b&#62;&#34;نام&#34;&#60;/b&#62; در پاسخ به"));
 }
+
+#[tokio::test]
+async fn pages_styles_and_json_are_gzipped_for_whoever_accepts_it_and_fonts_are_not() {
+    use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, VARY};
+    let app = TestApp::demo().await;
+    for path in [
+        "/demo",
+        "/static/tomar.css",
+        "/api/v1/campaigns/demo/signatures",
+    ] {
+        let plain = app.get(path).await;
+        assert!(plain.headers().get(CONTENT_ENCODING).is_none(), "{path}");
+        let plain = plain.bytes().await.unwrap().len();
+        let request = app
+            .visitor()
+            .get(app.url(path))
+            .header(ACCEPT_ENCODING, "gzip");
+        let gzipped = request.send().await.unwrap();
+        assert_eq!(gzipped.headers()[CONTENT_ENCODING], "gzip", "{path}");
+        assert!(
+            gzipped.headers()[VARY]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding")
+        );
+        let gzipped = gzipped.bytes().await.unwrap().len();
+        assert!(gzipped * 3 < plain, "{path}: {gzipped} of {plain} bytes");
+    }
+    let font = app.visitor().get(app.url("/static/vazirmatn.woff2"));
+    let font = font.header(ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert_eq!(font.status(), reqwest::StatusCode::OK);
+    assert!(
+        font.headers().get(CONTENT_ENCODING).is_none(),
+        "woff2 is compressed already"
+    );
+}

@@ -58,8 +58,9 @@ async fn count(
     request: HeaderMap,
 ) -> Result<Response, WebError> {
     let changed = state.store.count_changed_at(campaign.id).await?;
+    // Weak: the same count may go out gzipped or not.
     let tag = format!(
-        "\"{}-{}\"",
+        "W/\"{}-{}\"",
         campaign.signature_count,
         changed.map_or(0, |at| at.as_second())
     );
@@ -75,7 +76,8 @@ async fn count(
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .any(|given| given.trim().trim_start_matches("W/") == tag || given.trim() == "*");
+        .map(|given| given.trim().trim_start_matches("W/"))
+        .any(|given| given == tag.trim_start_matches("W/") || given == "*");
     if matched {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }

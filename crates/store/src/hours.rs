@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use tomar_core::Timestamp;
 use tomar_core::ids::CampaignId;
 
+use crate::limits::hour_of_second;
 use crate::rows::{count, timestamp};
 use crate::signatures::SourceKind;
 use crate::{Db, StoreError, Tx};
@@ -313,7 +314,7 @@ backend_helpers! {
         for signature in changed {
             *hours.entry(iran_hour_of(signature.confirmed_at)).or_default() += delta;
             // The fraud tools count by UTC hour, as the limits do.
-            let hour = signature.confirmed_at.div_euclid(3600) * 3600;
+            let hour = hour_of_second(signature.confirmed_at);
             for (kind, source) in [
                 (SourceKind::Network, signature.client_key.as_deref()),
                 (SourceKind::Domain, signature.email_domain.as_deref()),

@@ -54,7 +54,12 @@ impl Counter {
 
 /// The hour `at` falls in, as the second it starts.
 pub(crate) fn hour_of(at: Timestamp) -> i64 {
-    at.as_second().div_euclid(3600) * 3600
+    hour_of_second(at.as_second())
+}
+
+/// The UTC hour holding the second `at_second`, as the second it starts.
+pub(crate) fn hour_of_second(at_second: i64) -> i64 {
+    at_second.div_euclid(3600) * 3600
 }
 
 store_methods! {

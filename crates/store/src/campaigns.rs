@@ -143,7 +143,7 @@ store_methods! {
         .await?
         .rows_affected();
         Self::commit_with_event(tx, changed, StoreError::Conflict, event).await?;
-        self.caches.campaigns.forget();
+        self.forget_campaigns().await;
         Ok(())
     }
 
@@ -164,7 +164,7 @@ store_methods! {
         .await?
         .rows_affected();
         Self::commit_with_event(tx, changed, StoreError::NotFound("campaign"), event).await?;
-        self.caches.campaigns.forget();
+        self.forget_campaigns().await;
         Ok(())
     }
 
@@ -212,7 +212,7 @@ store_methods! {
             .await?;
         Self::write_text_parts(&mut tx, id.0, &new.text).await?;
         tx.commit().await?;
-        self.caches.campaigns.forget();
+        self.forget_campaigns().await;
         Ok(())
     }
 

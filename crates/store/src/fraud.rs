@@ -246,7 +246,7 @@ store_methods! {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit_moved_count(tx, job.campaign_id).await?;
         Ok(gone)
     }
 

@@ -29,6 +29,14 @@ pub struct Caches {
     pub campaigns: MomentCache<CampaignRef, Campaign>,
 }
 
+impl Caches {
+    /// Drops every copy of everything, when another process changed something.
+    pub fn forget_all(&self) {
+        self.settings.forget();
+        self.campaigns.forget();
+    }
+}
+
 #[derive(Debug)]
 pub struct MomentCache<K, V> {
     state: Mutex<CacheState<K, V>>,

@@ -7,12 +7,14 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::error::StoreError;
+use crate::live::CountsMoved;
 use crate::moment_cache::Caches;
 
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
     pub(crate) caches: Arc<Caches>,
+    pub(crate) counts_moved: Arc<CountsMoved>,
 }
 
 impl PgStore {
@@ -23,10 +25,16 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(StoreError::Connect)?;
-        Ok(PgStore {
+        Ok(PgStore::with_pool(pool))
+    }
+
+    /// A store on `pool`, with caches of its own.
+    pub(crate) fn with_pool(pool: PgPool) -> Self {
+        PgStore {
             pool,
             caches: Arc::default(),
-        })
+            counts_moved: Arc::default(),
+        }
     }
 
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {

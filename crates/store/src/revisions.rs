@@ -140,7 +140,7 @@ store_methods! {
         }
         Self::insert_event(&mut tx, event).await?;
         tx.commit().await?;
-        self.caches.campaigns.forget();
+        self.forget_campaigns().await;
         Ok(())
     }
 

@@ -27,7 +27,7 @@ store_methods! {
             .bind(key)
             .execute(self.writer())
             .await?;
-        self.caches.settings.forget();
+        self.forget_settings().await;
         Ok(())
     }
 
@@ -41,7 +41,7 @@ store_methods! {
             Self::upsert_setting(&mut tx, key, value).await?;
         }
         tx.commit().await?;
-        self.caches.settings.forget();
+        self.forget_settings().await;
         Ok(())
     }
 

@@ -165,7 +165,11 @@ store_methods! {
         .bind(campaign.0)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        if numbered.is_empty() {
+            tx.commit().await?;
+        } else {
+            self.commit_moved_count(tx, campaign).await?;
+        }
         Ok(outcomes)
     }
 
@@ -252,7 +256,7 @@ store_methods! {
         };
         let campaign = CampaignId(gone.campaign_id);
         Self::uncount(&mut tx, campaign, &[gone.counted], at).await?;
-        tx.commit().await?;
+        self.commit_moved_count(tx, campaign).await?;
         Ok(Some(campaign))
     }
 
@@ -285,8 +289,10 @@ store_methods! {
                 .bind(campaign.0)
                 .execute(&mut *tx)
                 .await?;
+            self.commit_moved_count(tx, campaign).await?;
+        } else {
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Ok(Recount {
             stored: stored.max(0) as u64,
             actual: actual.max(0) as u64,

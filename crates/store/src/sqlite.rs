@@ -11,6 +11,7 @@ use sqlx::sqlite::{
 };
 
 use crate::error::StoreError;
+use crate::live::CountsMoved;
 use crate::moment_cache::Caches;
 
 #[derive(Clone, Debug)]
@@ -18,6 +19,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
     pub(crate) caches: Arc<Caches>,
+    pub(crate) counts_moved: Arc<CountsMoved>,
 }
 
 impl SqliteStore {
@@ -47,6 +49,7 @@ impl SqliteStore {
             writer,
             readers,
             caches: Arc::default(),
+            counts_moved: Arc::default(),
         })
     }
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
-use crate::{DatabaseUrl, Store};
+use crate::{DatabaseUrl, PgStore, SqliteStore, Store};
 
 pub const POSTGRES_URL_VAR: &str = "TOMAR_TEST_POSTGRES_URL";
 
@@ -34,6 +34,29 @@ impl TempSqlite {
             store,
             url,
             _dir: dir,
+        }
+    }
+}
+
+impl Store {
+    /// A second store on the same database that shares nothing with this one (connections,
+    /// caches, the signal of moved counts), as another process's store would.
+    pub async fn another_process(&self) -> Store {
+        match self {
+            Store::Sqlite(store) => {
+                let options = store.writer().connect_options();
+                let path = options.get_filename();
+                Store::Sqlite(SqliteStore::open(path).await.expect("reopen sqlite"))
+            }
+            Store::Postgres(store) => {
+                let options = store.reader().connect_options().as_ref().clone();
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await
+                    .expect("connect to the same database");
+                Store::Postgres(PgStore::with_pool(pool))
+            }
         }
     }
 }

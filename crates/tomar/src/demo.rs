@@ -55,6 +55,8 @@ struct DemoCampaign {
     start_in_days: i32,
     end_in_days: i32,
     signatures: usize,
+    /// The signature goal, if the campaign sets one.
+    goal: Option<u32>,
     #[serde(default)]
     in_review: bool,
     addressees: Vec<(String, String)>,
@@ -162,7 +164,7 @@ async fn create_campaign(
         author_id: None,
         start_date,
         end_date,
-        signature_goal: None,
+        signature_goal: spec.goal,
     };
     let id = store.create_campaign(&new, started).await?;
     let steps: &[Transition] = if spec.in_review {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tomar_notify::{Delivery, Transport, Worker};
-use tomar_store::{DatabaseUrl, SigningWriter, Store, StoreError};
+use tomar_store::{DatabaseUrl, LiveCounts, SigningWriter, Store, StoreError};
 use tomar_web::AppState;
 
 use crate::config::ServeSettings;
@@ -49,6 +49,8 @@ pub struct Application {
     router: axum::Router,
     addr: SocketAddr,
     store: Store,
+    /// The event streams' counts, closed at shutdown.
+    live: Arc<LiveCounts>,
     connections: ConnectionLimits,
 }
 
@@ -91,8 +93,13 @@ impl Application {
         );
         tokio::spawn(upkeep::run(store.clone()));
         tokio::spawn(upkeep::run_invalidations(store.clone()));
+        let live = Arc::new(LiveCounts::default());
+        tokio::spawn(live.clone().run(store.clone()));
+        let relay = store.clone();
+        tokio::spawn(async move { relay.relay_notifications().await });
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
+            live: live.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             writer: SigningWriter::start(store.clone(), Some(handoff)),
             store: store.clone(),
@@ -109,6 +116,7 @@ impl Application {
             router,
             addr,
             store,
+            live,
             connections: settings.connections,
         })
     }
@@ -124,13 +132,13 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) {
-        server::serve(
-            self.listener,
-            self.router,
-            self.connections,
-            shutdown_signal(),
-        )
-        .await;
+        let live = self.live;
+        let stopping = async move {
+            shutdown_signal().await;
+            // Event streams never finish by themselves; end them so the shutdown can.
+            live.close();
+        };
+        server::serve(self.listener, self.router, self.connections, stopping).await;
     }
 }
 

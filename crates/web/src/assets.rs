@@ -31,6 +31,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/fonts/vazirmatn-variable.woff2"),
     },
     Asset {
+        name: "live.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/live.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../assets/favicon.svg"),

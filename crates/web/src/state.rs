@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 use tomar_core::secret::Secret;
-use tomar_store::{SigningWriter, Store};
+use tomar_store::{LiveCounts, SigningWriter, Store};
 
 use crate::http::proxies::TrustedProxies;
 use crate::rules::trending::Trending;
@@ -22,6 +22,8 @@ pub struct AppState {
     pub public_url: String,
     /// The most active open campaigns, counted at most every few seconds.
     pub trending: Arc<Trending>,
+    /// The counts this process's event streams watch, kept current by its own task.
+    pub live: Arc<LiveCounts>,
     /// Peers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
 }

@@ -16,7 +16,7 @@
 //!
 //! Usage: `tomar-kill9 --tomar target/release/tomar [--trials 100] [--signers 100]`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::{Value, json};
-use tomar_core::persian::ascii_digits;
+use tomar_loadgen::{Outbox, code_for};
 
 #[derive(Parser)]
 struct Args {
@@ -91,55 +91,6 @@ fn kill_9(server: &mut Server) {
     // `Child::kill` sends SIGKILL on Unix: no shutdown code runs.
     server.child.kill().expect("kill -9");
     server.child.wait().expect("reap");
-}
-
-/// The outbox, read as files arrive: each file's recipient, by file name.
-#[derive(Default)]
-struct Outbox {
-    seen: HashMap<String, String>,
-}
-
-impl Outbox {
-    fn scan(&mut self, dir: &Path) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".partial") || self.seen.contains_key(&name) {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(entry.path()) else {
-                continue;
-            };
-            if let Some(to) = text.lines().next().and_then(|l| l.strip_prefix("To: ")) {
-                self.seen.insert(name, to.to_owned());
-            }
-        }
-    }
-
-    fn files_to(&self, recipient: &str) -> Vec<&str> {
-        self.seen
-            .iter()
-            .filter(|(_, to)| to.as_str() == recipient)
-            .map(|(name, _)| name.as_str())
-            .collect()
-    }
-}
-
-/// The code in the newest message to `recipient`.
-async fn code_for(dir: &Path, outbox: &mut Outbox, recipient: &str) -> Option<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        outbox.scan(&dir.join("outbox"));
-        if let Some(name) = outbox.files_to(recipient).into_iter().max() {
-            // The code is the last word of the message's first line.
-            let text = std::fs::read_to_string(dir.join("outbox").join(name)).ok()?;
-            let first_line = text.split_once("\n\n")?.1.lines().next()?;
-            return first_line.rsplit(' ').next().map(ascii_digits);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// A small deterministic generator, so a trial's kill point can be reproduced.
@@ -211,7 +162,7 @@ async fn trial(
 
     let mut codes = Vec::new();
     for (verification, mobile) in &acknowledged.requests {
-        if let Some(code) = code_for(dir, outbox, mobile).await {
+        if let Some(code) = code_for(&dir.join("outbox"), outbox, mobile).await {
             codes.push((verification.clone(), code));
         }
     }

@@ -39,6 +39,7 @@ mod fraud;
 mod hours;
 mod limits;
 mod listing;
+mod live;
 mod members;
 mod moderation;
 mod news;

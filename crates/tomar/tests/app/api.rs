@@ -213,6 +213,7 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
             "get /api/v1/campaigns/{campaign}",
             "get /api/v1/campaigns/{campaign}/comments",
             "get /api/v1/campaigns/{campaign}/count",
+            "get /api/v1/campaigns/{campaign}/events",
             "get /api/v1/campaigns/{campaign}/history",
             "get /api/v1/campaigns/{campaign}/history.csv",
             "get /api/v1/campaigns/{campaign}/news",

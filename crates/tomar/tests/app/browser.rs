@@ -387,3 +387,46 @@ async fn long_words_in_comments_do_not_widen_a_phone_page() {
     browser.screenshot("discussion-fa-390.png").await;
     browser.quit().await;
 }
+
+#[tokio::test]
+async fn the_count_under_the_title_ticks_as_signatures_arrive() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let campaign = app.campaign("clean-river").await;
+    let browser = Browser::start(390, 900).await;
+    browser.open(&app.url("/clean-river?lang=fa")).await;
+    let shown = "return [document.querySelector('[data-live-count]').textContent, \
+                 document.querySelector('#tally progress').value]";
+    let before = browser.after_fonts(shown).await;
+    let persian = |n: u64| tomar_core::language::Language::Fa.count(n);
+    assert_eq!(before[0], persian(campaign.signature_count), "{before}");
+
+    let signer = crate::support::Browser::open(&app, "/clean-river").await;
+    crate::signing::Signs::sign(
+        &signer,
+        &app,
+        "clean-river",
+        "نگار امینی",
+        "09127770011",
+        false,
+    )
+    .await;
+    let after = persian(campaign.signature_count + 1);
+    let mut seen = Value::Null;
+    for _ in 0..150 {
+        seen = browser.after_fonts(shown).await;
+        if seen[0] == after {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen[0], after, "the count ticked without a reload: {seen}");
+    assert_eq!(
+        seen[1],
+        campaign.signature_count + 1,
+        "and so did the goal bar"
+    );
+    browser.quit().await;
+}

@@ -1,9 +1,12 @@
-//! An acknowledged signature survives `kill -9`: the real binary on a SQLite file is
-//! killed while confirmations stream in, restarted, and every signature it had answered
-//! `201` for must still be there, with the count matching the rows.
+//! An acknowledged signature survives `kill -9`: the real binary is killed while
+//! confirmations stream in, and every signature it had answered `201` for must still be
+//! there, with the count matching the rows. On SQLite one process is killed and restarted;
+//! on PostgreSQL three processes serve one database, one is killed, and the others carry
+//! on: every code message went out exactly once, and each survivor's event stream reports
+//! the final count.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +14,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tomar_core::persian::ascii_digits;
+use tomar_store::testing::{TempPostgres, postgres_server};
+
+use crate::live::Events;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -20,71 +26,102 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start(db: &str, outbox: &Path, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tomar"))
-        .args([
-            "serve",
-            "--demo",
-            "--database-url",
-            db,
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .arg("--outbox")
-        .arg(outbox)
-        .env("TOMAR_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tomar");
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-            .is_ok()
-        {
-            return child;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("tomar did not start");
+/// A `tomar serve` process with the demo content and a file outbox of its own.
+struct Server {
+    child: Child,
+    base: String,
+    outbox: PathBuf,
 }
 
-/// The code in the outbox message to `recipient`, waiting for the worker.
-async fn code_for(outbox: &Path, recipient: &str) -> String {
-    let header = format!("To: {recipient}\n");
-    for _ in 0..200 {
+impl Server {
+    async fn start(db: &str, outbox: &Path, port: u16, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tomar"))
+            .args([
+                "serve",
+                "--demo",
+                "--database-url",
+                db,
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .args(extra)
+            .arg("--outbox")
+            .arg(outbox)
+            .env("TOMAR_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tomar");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok() {
+                return Server {
+                    child,
+                    base,
+                    outbox: outbox.to_owned(),
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("tomar did not start");
+    }
+
+    /// `kill -9`.
+    fn kill(&mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every message in these outboxes, as `(recipient, code)`.
+fn messages(outboxes: &[&Path]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for outbox in outboxes {
         for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            if text.starts_with(&header) {
-                let body = text.split_once("\n\n").unwrap().1;
-                return ascii_digits(body.lines().next().unwrap().rsplit(' ').next().unwrap());
-            }
+            let Some((headers, body)) = text.split_once("\n\n") else {
+                continue;
+            };
+            let Some(recipient) = headers.lines().find_map(|l| l.strip_prefix("To: ")) else {
+                continue;
+            };
+            let code = body.lines().next().unwrap_or_default().rsplit(' ').next();
+            found.push((recipient.to_owned(), ascii_digits(code.unwrap_or_default())));
+        }
+    }
+    found
+}
+
+/// The code sent to each recipient, once the outboxes hold one for each.
+async fn codes_for(outboxes: &[&Path], recipients: &[String]) -> HashMap<String, String> {
+    for _ in 0..400 {
+        let codes: HashMap<_, _> = messages(outboxes).into_iter().collect();
+        if recipients.iter().all(|r| codes.contains_key(r)) {
+            return codes;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("no code for {recipient}");
+    panic!("not every code arrived");
 }
 
-#[tokio::test]
-async fn acknowledged_signatures_survive_kill_9() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite:{}", dir.path().join("tomar.db").display());
-    let outbox = dir.path().join("outbox");
-    let port = free_port();
-    let mut server = start(&db, &outbox, port).await;
-    let base = format!("http://127.0.0.1:{port}");
+/// Asks for a code for `count` signers, the first through `bases[0]`, the next through
+/// `bases[1]`, and so on; answers each verification with its signer's number.
+async fn request_codes(bases: &[&str], count: u32, prefix: &str) -> Vec<(String, String)> {
     let client = reqwest::Client::new();
-
-    // Codes for 200 people first; then all confirm at once while the server is killed.
     let mut pending = Vec::new();
-    for n in 0..200u32 {
-        let mobile = format!("+98935{n:07}");
+    for n in 0..count {
+        let base = bases[n as usize % bases.len()];
+        let mobile = format!("{prefix}{n:07}");
         let started: Value = client
             .post(format!("{base}/api/v1/campaigns/clean-river/signatures"))
             .json(&json!({"name": format!("پایدار {n}"), "contact": mobile}))
@@ -94,65 +131,74 @@ async fn acknowledged_signatures_survive_kill_9() {
             .json()
             .await
             .unwrap();
-        pending.push((
-            started["verification_id"].as_str().unwrap().to_owned(),
-            mobile,
-        ));
+        let verification = started["verification_id"].as_str().unwrap().to_owned();
+        pending.push((verification, mobile));
     }
-    let mut codes = Vec::new();
-    for (verification, mobile) in pending {
-        codes.push((verification, code_for(&outbox, &mobile).await));
-    }
-    let acknowledged_so_far = Arc::new(AtomicUsize::new(0));
-    let mut confirmations = Vec::new();
-    for (verification, code) in codes {
-        let counted = acknowledged_so_far.clone();
-        let (client, url) = (
-            client.clone(),
-            format!("{base}/api/v1/verifications/{verification}"),
-        );
-        confirmations.push(tokio::spawn(async move {
-            let response = client
-                .post(url)
-                .json(&json!({"code": code}))
-                .send()
-                .await
-                .ok()?;
-            if response.status() != 201 {
-                return None;
-            }
-            let number = response.json::<Value>().await.ok()?["number"].as_u64();
-            counted.fetch_add(1, Ordering::SeqCst);
-            number
-        }));
-    }
-    // Kill while confirmations are still streaming in: after the first 20 acknowledgements.
+    pending
+}
+
+/// Confirmations sent all at once, round the servers; each task answers the signature's
+/// number if it was acknowledged. `acknowledged` counts them as they come.
+fn confirm_all(
+    bases: &[&str],
+    pending: &[(String, String)],
+    codes: &HashMap<String, String>,
+    acknowledged: &Arc<AtomicUsize>,
+) -> Vec<tokio::task::JoinHandle<Option<u64>>> {
+    let client = reqwest::Client::new();
+    pending
+        .iter()
+        .enumerate()
+        .map(|(n, (verification, mobile))| {
+            let url = format!(
+                "{}/api/v1/verifications/{verification}",
+                bases[n % bases.len()]
+            );
+            let (client, code, counted) =
+                (client.clone(), codes[mobile].clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                let response = client
+                    .post(url)
+                    .json(&json!({"code": code}))
+                    .send()
+                    .await
+                    .ok()?;
+                if response.status() != 201 {
+                    return None;
+                }
+                let number = response.json::<Value>().await.ok()?["number"].as_u64();
+                counted.fetch_add(1, Ordering::SeqCst);
+                number
+            })
+        })
+        .collect()
+}
+
+/// Waits until `acknowledged` reaches `at_least`: the moment to kill.
+async fn after_acknowledgements(acknowledged: &AtomicUsize, at_least: usize) {
     for _ in 0..400 {
-        if acknowledged_so_far.load(Ordering::SeqCst) >= 20 {
-            break;
+        if acknowledged.load(Ordering::SeqCst) >= at_least {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    server.kill().expect("kill -9");
-    server.wait().unwrap();
+}
+
+async fn numbers_acknowledged(
+    confirmations: Vec<tokio::task::JoinHandle<Option<u64>>>,
+) -> HashSet<u64> {
     let mut acknowledged = HashSet::new();
     for confirmation in confirmations {
         if let Some(number) = confirmation.await.unwrap() {
             acknowledged.insert(number);
         }
     }
-    // Usually some confirmations are still in flight when the kill lands; those may be
-    // lost, but only unacknowledged ones.
-    eprintln!(
-        "acknowledged before the kill: {} of 200",
-        acknowledged.len()
-    );
-    assert!(
-        acknowledged.len() >= 20,
-        "the kill came after some acknowledgements"
-    );
+    acknowledged
+}
 
-    let mut server = start(&db, &outbox, port).await;
+/// The numbers the campaign lists, page by page, and the count it shows.
+async fn listed_and_count(base: &str) -> (HashSet<u64>, u64) {
+    let client = reqwest::Client::new();
     let mut listed = HashSet::new();
     let mut after = String::new();
     loop {
@@ -182,14 +228,127 @@ async fn acknowledged_signatures_survive_kill_9() {
         .json()
         .await
         .unwrap();
-    server.kill().unwrap();
-    server.wait().unwrap();
+    (listed, campaign["signature_count"].as_u64().unwrap())
+}
 
-    let missing: Vec<_> = acknowledged.difference(&listed).collect();
-    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
-    assert_eq!(
-        campaign["signature_count"].as_u64().unwrap(),
-        listed.len() as u64,
-        "the count matches the rows"
+/// What every kill must leave true: nothing acknowledged is lost, the count is the rows.
+fn assert_nothing_acknowledged_lost(
+    acknowledged: &HashSet<u64>,
+    listed: &HashSet<u64>,
+    count: u64,
+) {
+    // Some confirmations are usually in flight when the kill lands; those may be lost,
+    // but only unacknowledged ones.
+    eprintln!("acknowledged: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 20,
+        "the kill came after some acknowledgements"
     );
+    let missing: Vec<_> = acknowledged.difference(listed).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    assert_eq!(count, listed.len() as u64, "the count matches the rows");
+}
+
+#[tokio::test]
+async fn acknowledged_signatures_survive_kill_9() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("tomar.db").display());
+    let outbox = dir.path().join("outbox");
+    let port = free_port();
+    let mut server = Server::start(&db, &outbox, port, &[]).await;
+    let bases = [server.base.clone()];
+    let bases: Vec<&str> = bases.iter().map(String::as_str).collect();
+
+    // Codes for 200 people first; then all confirm at once while the server is killed.
+    let pending = request_codes(&bases, 200, "+98935").await;
+    let recipients: Vec<_> = pending.iter().map(|(_, mobile)| mobile.clone()).collect();
+    let codes = codes_for(&[&outbox], &recipients).await;
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let confirmations = confirm_all(&bases, &pending, &codes, &acknowledged);
+    after_acknowledgements(&acknowledged, 20).await;
+    server.kill();
+    let acknowledged = numbers_acknowledged(confirmations).await;
+
+    let server = Server::start(&db, &outbox, port, &[]).await;
+    let (listed, count) = listed_and_count(&server.base).await;
+    assert_nothing_acknowledged_lost(&acknowledged, &listed, count);
+}
+
+#[tokio::test]
+async fn three_processes_on_one_postgres_lose_nothing_when_one_is_killed() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    let database = TempPostgres::create(&server).await;
+    let secret = "ab".repeat(32);
+    let dir = tempfile::tempdir().unwrap();
+    let mut servers = Vec::new();
+    // One after the other: the first migrates and writes the demo content.
+    for n in 0..3 {
+        let outbox = dir.path().join(format!("outbox-{n}"));
+        let extra = ["--secret", secret.as_str()];
+        servers.push(Server::start(&database.url, &outbox, free_port(), &extra).await);
+    }
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+    let bases: Vec<&str> = bases.iter().map(String::as_str).collect();
+    let outboxes: Vec<PathBuf> = servers.iter().map(|s| s.outbox.clone()).collect();
+    let outboxes: Vec<&Path> = outboxes.iter().map(PathBuf::as_path).collect();
+
+    let pending = request_codes(&bases, 300, "+98936").await;
+    let recipients: Vec<_> = pending.iter().map(|(_, mobile)| mobile.clone()).collect();
+    let codes = codes_for(&outboxes, &recipients).await;
+    let mut streams = Vec::new();
+    for base in &bases[1..] {
+        streams.push(Events::open(base, "clean-river").await);
+    }
+
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let confirmations = confirm_all(&bases, &pending, &codes, &acknowledged);
+    after_acknowledgements(&acknowledged, 30).await;
+    servers[0].kill();
+    let acknowledged = numbers_acknowledged(confirmations).await;
+
+    let (listed, count) = listed_and_count(&servers[1].base).await;
+    assert_nothing_acknowledged_lost(&acknowledged, &listed, count);
+    for stream in &mut streams {
+        stream.until(count).await;
+    }
+    let mut sent: HashMap<String, usize> = HashMap::new();
+    for (recipient, _) in messages(&outboxes) {
+        *sent.entry(recipient).or_default() += 1;
+    }
+    let twice: Vec<_> = sent.iter().filter(|(_, times)| **times != 1).collect();
+    assert!(
+        twice.is_empty(),
+        "messages not sent exactly once: {twice:?}"
+    );
+    assert_eq!(sent.len(), recipients.len(), "a message for every signer");
+    drop(servers);
+    database.drop_database().await;
+}
+
+#[tokio::test]
+async fn sigterm_ends_open_event_streams_and_the_process() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("tomar.db").display());
+    let mut server = Server::start(&db, &dir.path().join("outbox"), free_port(), &[]).await;
+    let mut stream = Events::open(&server.base, "clean-river").await;
+    stream.next_count().await;
+    let pid = server.child.id().to_string();
+    let signalled = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(signalled.success());
+    let mut exited = None;
+    for _ in 0..200 {
+        exited = server.child.try_wait().unwrap();
+        if exited.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = exited.expect("an open event stream kept the process from stopping");
+    assert!(status.success(), "{status}");
+    assert!(stream.ended().await, "the stream ended with the process");
 }

@@ -14,6 +14,7 @@ mod forgery;
 mod growth;
 mod http;
 mod limits;
+mod live;
 mod members;
 mod moderation;
 mod signing;

@@ -345,6 +345,15 @@ impl Browser {
 }
 
 /// The CSRF token a page's form carries.
+/// The one script a page may carry: the campaign page's, which ticks its count and leaves
+/// the page whole without it.
+pub const LIVE_SCRIPT: &str = r#"<script src="/static/live.js" defer></script>"#;
+
+/// How many script tags `page` has besides [`LIVE_SCRIPT`].
+pub fn other_scripts(page: &str) -> usize {
+    page.matches("<script").count() - page.matches(LIVE_SCRIPT).count()
+}
+
 pub fn csrf_of(page: &str) -> String {
     let rest = page
         .split("name=\"csrf\" value=\"")

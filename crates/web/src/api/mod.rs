@@ -6,6 +6,7 @@
 
 mod campaigns;
 mod discussion;
+mod events;
 mod growth;
 mod news;
 mod signing;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
     let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(campaigns::routes())
         .merge(growth::routes())
+        .merge(events::routes())
         .merge(signing::routes())
         .merge(discussion::routes())
         .merge(news::routes())

@@ -27,6 +27,7 @@ use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
 use crate::view::signing::{SignFormView, Signer};
+use crate::view::tally::Tally;
 use crate::view::text::{Segment, sentence};
 use crate::view::url::hashtag_path;
 use crate::view::{Card, PageMeta, Share, Shell};
@@ -88,7 +89,7 @@ struct CampaignTemplate {
     blocks: Vec<Block>,
     meta: Vec<Meta>,
     days_left: Option<String>,
-    goal: Option<(u64, u64, String)>,
+    tally: Tally,
     sign: Option<SignBox>,
     disclaimer: String,
     channels: Vec<Segment>,
@@ -215,11 +216,6 @@ async fn campaign_page(
         }
         _ => None,
     };
-    let goal = campaign.signature_goal.map(|goal| {
-        let goal = u64::from(goal);
-        let label = tr.with("campaign.goal", &[("goal", &tr.count(goal))]);
-        (campaign.signature_count.min(goal), goal, label)
-    });
 
     render(&CampaignTemplate {
         shell: Shell::new(tr, campaign.text.title.to_string(), &path),
@@ -235,7 +231,7 @@ async fn campaign_page(
         blocks: campaign.text.body.blocks(),
         meta: meta(&campaign, tr),
         days_left,
-        goal,
+        tally: Tally::new(&campaign, tr),
         sign,
         disclaimer: platform_text(&platform, "disclaimer", tr),
         channels: channels(&platform, tr),

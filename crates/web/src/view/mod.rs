@@ -10,6 +10,7 @@ pub mod letter;
 pub mod moderation;
 pub mod render;
 pub mod signing;
+pub mod tally;
 pub mod text;
 pub mod url;
 

@@ -126,7 +126,7 @@ store_methods! {
              WHERE campaign_id = $1 AND count > 0 ORDER BY hour_start",
         )
         .bind(campaign.0)
-        .fetch_all(self.reader())
+        .fetch_all(self.public_reader())
         .await?;
         buckets(rows)
     }
@@ -144,7 +144,7 @@ store_methods! {
         )
         .bind(campaign.0)
         .bind(IRAN_DAY_OFFSET)
-        .fetch_all(self.reader())
+        .fetch_all(self.public_reader())
         .await?;
         buckets(rows)
     }
@@ -158,7 +158,7 @@ store_methods! {
             "SELECT MAX(changed_at) FROM signature_hours WHERE campaign_id = $1",
         )
         .bind(campaign.0)
-        .fetch_one(self.reader())
+        .fetch_one(self.public_reader())
         .await?;
         changed.map(|at| timestamp(at, "count change time")).transpose()
     }

@@ -93,7 +93,7 @@ pub use live::{LiveCounts, POLL_EVERY};
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;
 pub use outbox::OUTBOX_LEASE;
-pub use postgres::PgStore;
+pub use postgres::{POOL_SIZE, PgStore};
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
 pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner, SourceKind};
@@ -132,9 +132,30 @@ impl Store {
     /// Opens the database named by `url` (creating a SQLite file if needed). Does not
     /// migrate: call [`Store::migrate`].
     pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
-        Ok(match url {
-            DatabaseUrl::Sqlite(path) => Store::Sqlite(SqliteStore::open(path).await?),
-            DatabaseUrl::Postgres(url) => Store::Postgres(PgStore::connect(url).await?),
+        Self::connect_with_replica(url, None).await
+    }
+
+    /// As [`Store::connect`], with the public lists and counts (listings, search, hashtag
+    /// pages, the signature list, counts by hour) read from `replica`, a streaming standby
+    /// of the same PostgreSQL database. Writes, listening and claiming work stay on the
+    /// primary, which a standby refuses.
+    pub async fn connect_with_replica(
+        url: &DatabaseUrl,
+        replica: Option<&DatabaseUrl>,
+    ) -> Result<Store, StoreError> {
+        Ok(match (url, replica) {
+            (DatabaseUrl::Sqlite(path), None) => Store::Sqlite(SqliteStore::open(path).await?),
+            (DatabaseUrl::Postgres(url), None) => {
+                Store::Postgres(PgStore::connect(url, None).await?)
+            }
+            (DatabaseUrl::Postgres(url), Some(DatabaseUrl::Postgres(replica))) => {
+                Store::Postgres(PgStore::connect(url, Some(replica)).await?)
+            }
+            (_, Some(_)) => {
+                return Err(StoreError::BadUrl(
+                    "a read replica goes with a PostgreSQL database, and must be one".into(),
+                ));
+            }
         })
     }
 

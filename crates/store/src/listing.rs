@@ -91,7 +91,7 @@ store_methods! {
         if listing.sort == ListSort::Trending {
             query = query.bind(iran_hour_of(since.as_second()));
         }
-        let rows = query.fetch_all(self.reader()).await?;
+        let rows = query.fetch_all(self.public_reader()).await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -108,7 +108,7 @@ store_methods! {
         ))
         .bind(hashtag.as_ref())
         .bind(i64::from(limit))
-        .fetch_all(self.reader())
+        .fetch_all(self.public_reader())
         .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
@@ -119,7 +119,7 @@ store_methods! {
             "SELECT COUNT(*), CAST(COALESCE(SUM(signature_count), 0) AS BIGINT) \
              FROM campaigns WHERE lifecycle IN ('published', 'ended', 'suspended')",
         )
-        .fetch_one(self.reader())
+        .fetch_one(self.public_reader())
         .await?;
         Ok((campaigns.max(0) as u64, signatures.max(0) as u64))
     }

@@ -225,7 +225,7 @@ impl PgStore {
     /// reconnected by `PgListener`; what was said meanwhile is lost, which is why every
     /// listener polls too.
     async fn listen(&self) -> Result<(), sqlx::Error> {
-        let mut listener = PgListener::connect_with(self.reader()).await?;
+        let mut listener = PgListener::connect_with(self.writer()).await?;
         listener
             .listen_all([COUNTS_CHANNEL, CACHES_CHANNEL])
             .await?;

@@ -108,7 +108,7 @@ macro_rules! search_sql {
                 ))
                 .bind(Self::match_expression(query))
                 .bind(i64::from(limit))
-                .fetch_all(self.reader())
+                .fetch_all(self.public_reader())
                 .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }

@@ -189,7 +189,7 @@ store_methods! {
         .bind(campaign.0)
         .bind(before)
         .bind(i64::from(limit))
-        .fetch_all(self.reader())
+        .fetch_all(self.public_reader())
         .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }

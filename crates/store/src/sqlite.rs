@@ -76,4 +76,9 @@ impl SqliteStore {
     pub(crate) fn writer(&self) -> &SqlitePool {
         &self.writer
     }
+
+    /// The public lists and counts read from the same readers: one file has no replica.
+    pub(crate) fn public_reader(&self) -> &SqlitePool {
+        &self.readers
+    }
 }

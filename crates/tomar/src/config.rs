@@ -151,6 +151,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TOMAR_BODY_TIMEOUT")]
     pub body_timeout: Option<u64>,
 
+    /// A streaming standby of the PostgreSQL database, postgres://USER@HOST/DB, to read
+    /// the public lists and counts from [default: everything from --database-url]
+    #[arg(long, env = "TOMAR_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+
     /// Connections served at once [default: the open-file limit less 128, at most 16384]
     #[arg(long, env = "TOMAR_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -181,6 +186,7 @@ pub struct FileConfig {
     pub header_timeout: Option<u64>,
     pub body_timeout: Option<u64>,
     pub max_connections: Option<usize>,
+    pub read_database_url: Option<String>,
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
 }
@@ -198,6 +204,10 @@ pub enum ConfigError {
     Addr(String),
     #[error("invalid secret: expected at least {} hex digits", Secret::MIN_LEN * 2)]
     Secret,
+    #[error(
+        "--read-database-url names a PostgreSQL standby, and goes with a PostgreSQL --database-url"
+    )]
+    ReadReplica,
     #[error("invalid public URL {0:?}: expected http://HOST or https://HOST")]
     PublicUrl(String),
     #[error("invalid SMS gateway: {0}")]
@@ -264,10 +274,31 @@ pub fn listen_addr(args: &ServeArgs, file: &FileConfig) -> Result<SocketAddr, Co
         .map_err(|_| ConfigError::Addr(addr.to_owned()))
 }
 
+/// The read replica: flag or environment, then file; only beside a PostgreSQL database.
+fn read_replica(
+    database: &DatabaseUrl,
+    args: &ServeArgs,
+    file: &FileConfig,
+) -> Result<Option<DatabaseUrl>, ConfigError> {
+    let Some(url) = args
+        .read_database_url
+        .as_deref()
+        .or(file.read_database_url.as_deref())
+    else {
+        return Ok(None);
+    };
+    match (database, DatabaseUrl::parse(url)?) {
+        (DatabaseUrl::Postgres(_), replica @ DatabaseUrl::Postgres(_)) => Ok(Some(replica)),
+        _ => Err(ConfigError::ReadReplica),
+    }
+}
+
 /// Everything `tomar serve` needs, resolved from flags, environment, file and defaults.
 #[derive(Clone, Debug)]
 pub struct ServeSettings {
     pub database: DatabaseUrl,
+    /// A standby of a PostgreSQL `database` for the public lists and counts.
+    pub read_replica: Option<DatabaseUrl>,
     pub addr: SocketAddr,
     pub demo: bool,
     /// Where messages go that have no gateway or mail server of their own: the file outbox
@@ -354,12 +385,15 @@ impl ServeSettings {
             false => &args.trusted_proxies,
         };
         let trusted_proxies = TrustedProxies::parse(proxies).map_err(ConfigError::TrustedProxy)?;
+        let database = database_url(&args.database, file)?;
+        let read_replica = read_replica(&database, args, file)?;
         Ok(ServeSettings {
             sms_gateway,
             mailer,
             connections,
             trusted_proxies,
-            database: database_url(&args.database, file)?,
+            database,
+            read_replica,
             addr: listen_addr(args, file)?,
             demo: args.demo,
             outbox: Transport::File(FileOutbox::new(
@@ -523,6 +557,48 @@ mod tests {
             error.to_string().contains("use sqlite:PATH or postgres://"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_read_replica_goes_only_with_postgres() {
+        let file = FileConfig::default();
+        let primary = "postgres://tomar@db-primary/tomar";
+        let replica = "postgres://tomar@db-standby/tomar";
+        let both = ["--database-url", primary, "--read-database-url", replica];
+        let settings = ServeSettings::resolve(&serve(&both), &file).unwrap();
+        assert_eq!(
+            settings.read_replica,
+            Some(DatabaseUrl::Postgres(replica.into()))
+        );
+        let from_file = FileConfig {
+            read_database_url: Some(replica.into()),
+            ..FileConfig::default()
+        };
+        let settings =
+            ServeSettings::resolve(&serve(&["--database-url", primary]), &from_file).unwrap();
+        assert!(settings.read_replica.is_some(), "from the file too");
+        let alone = ServeSettings::resolve(&serve(&["--database-url", primary]), &file);
+        assert_eq!(alone.unwrap().read_replica, None);
+        for refused in [
+            [
+                "--database-url",
+                "sqlite:tomar.db",
+                "--read-database-url",
+                replica,
+            ],
+            [
+                "--database-url",
+                primary,
+                "--read-database-url",
+                "sqlite:copy.db",
+            ],
+        ] {
+            let error = ServeSettings::resolve(&serve(&refused), &file).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::ReadReplica),
+                "{refused:?}: {error}"
+            );
+        }
     }
 
     #[test]

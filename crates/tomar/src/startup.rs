@@ -34,7 +34,15 @@ pub enum StartupError {
 /// Opens the database, brings its schema up to date and indexes any campaign the search
 /// index is missing.
 pub async fn open_store(url: &DatabaseUrl) -> Result<Store, StoreError> {
-    let store = Store::connect(url).await?;
+    open_replicated_store(url, None).await
+}
+
+/// As [`open_store`], reading the public lists and counts from `replica` if there is one.
+pub async fn open_replicated_store(
+    url: &DatabaseUrl,
+    replica: Option<&DatabaseUrl>,
+) -> Result<Store, StoreError> {
+    let store = Store::connect_with_replica(url, replica).await?;
     store.migrate().await?;
     let indexed = store.index_missing_campaigns().await?;
     if indexed > 0 {
@@ -59,7 +67,8 @@ impl Application {
     /// database is empty, binds the address (port 0 picks a free port), and starts the
     /// signature writer and the outbox worker.
     pub async fn build(settings: &ServeSettings) -> Result<Application, StartupError> {
-        let store = open_store(&settings.database).await?;
+        let store =
+            open_replicated_store(&settings.database, settings.read_replica.as_ref()).await?;
         if settings.demo {
             demo::create_if_empty(&store, jiff::Timestamp::now()).await?;
         }

@@ -214,3 +214,81 @@ async fn listings_page_by_key_without_duplicates_or_gaps_while_campaigns_arrive(
         assert_eq!(unique.len(), seen.len(), "{sort:?}: no duplicates");
     }
 }
+
+/// PostgreSQL only, as only PostgreSQL has standbys: a store with a read replica reads the
+/// public lists and counts from it, and everything else from the primary. The "replica"
+/// here is a second, empty database, a standby that has not caught up, so whatever a read
+/// finds says which database it asked.
+#[tokio::test]
+async fn public_lists_and_counts_come_from_the_read_replica_the_rest_from_the_primary() {
+    use tomar_store::DatabaseUrl;
+    use tomar_store::testing::{TempPostgres, postgres_server};
+
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    let (primary, replica) = (
+        TempPostgres::create(&server).await,
+        TempPostgres::create(&server).await,
+    );
+    let primary_url = DatabaseUrl::parse(&primary.url).unwrap();
+    let replica_url = DatabaseUrl::parse(&replica.url).unwrap();
+    for url in [&primary_url, &replica_url] {
+        Store::connect(url).await.unwrap().migrate().await.unwrap();
+    }
+    let store = Store::connect_with_replica(&primary_url, Some(&replica_url))
+        .await
+        .unwrap();
+    let campaign = published(&store, "کارزار روی اصلی", 10).await;
+    sign(&store, campaign, &[signer(1), signer(2)])
+        .await
+        .unwrap();
+
+    assert_eq!(
+        crate::campaign_now(&store, campaign).await.signature_count,
+        2,
+        "the campaign itself from the primary"
+    );
+    assert!(
+        list(&store, &listing(ListStatus::All, ListSort::New))
+            .await
+            .is_empty(),
+        "listings from the replica"
+    );
+    assert_eq!(store.totals().await.unwrap(), (0, 0), "totals too");
+    assert!(
+        store
+            .signatures_page(campaign, None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "and the signature list"
+    );
+    assert!(store.signatures_by_day(campaign).await.unwrap().is_empty());
+
+    // Listening is on the primary: a standby cannot, and would hear nothing.
+    let writer = Store::connect(&primary_url).await.unwrap();
+    // The store's own signing above left it a signal; take it first.
+    let own = tokio::time::timeout(std::time::Duration::from_secs(5), store.count_moved());
+    own.await.unwrap();
+    let relay = store.clone();
+    let relaying = tokio::spawn(async move { relay.relay_notifications().await });
+    let mut heard = false;
+    for n in 3..40 {
+        sign(&writer, campaign, &[signer(n)]).await.unwrap();
+        let wait = tokio::time::timeout(std::time::Duration::from_millis(250), store.count_moved());
+        if wait.await.is_ok() {
+            heard = true;
+            break;
+        }
+    }
+    assert!(heard, "the store with a replica hears the primary");
+    relaying.abort();
+    for store in [store, writer] {
+        if let Store::Postgres(pg) = store {
+            pg.close().await;
+        }
+    }
+    primary.drop_database().await;
+    replica.drop_database().await;
+}

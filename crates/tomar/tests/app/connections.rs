@@ -120,3 +120,38 @@ async fn without_a_trusted_proxy_forwarded_addresses_are_ignored() {
     let forged = login_from(&app, &browser, "198.51.100.5").await;
     assert_eq!(forged.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// `--read-database-url`: the listings come from the standby, the campaign itself and
+/// everything written from the primary. The standby here is an empty database that has
+/// not caught up, so what each page shows says where it was read.
+#[tokio::test]
+async fn a_read_replica_serves_the_listings_and_the_primary_the_rest() {
+    use tomar_store::testing::{TempPostgres, postgres_server};
+    use tomar_store::{DatabaseUrl, Store};
+
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    let standby = TempPostgres::create(&server).await;
+    let standby_url = DatabaseUrl::parse(&standby.url).unwrap();
+    let schema = Store::connect(&standby_url).await.unwrap();
+    schema.migrate().await.unwrap();
+    let app = TestApp::spawn_with(Backend::Postgres, true, |settings| {
+        settings.read_replica = Some(standby_url.clone());
+    })
+    .await
+    .unwrap();
+
+    let listed: serde_json::Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
+    assert_eq!(listed["items"], serde_json::json!([]), "{listed}");
+    let campaign = app.get("/api/v1/campaigns/clean-river").await;
+    assert_eq!(campaign.status(), StatusCode::OK, "from the primary");
+    let page = app.page("/clean-river").await;
+    assert!(page.contains("tally"), "the campaign page itself works");
+
+    app.finish().await;
+    if let Store::Postgres(pg) = schema {
+        pg.close().await;
+    }
+    standby.drop_database().await;
+}

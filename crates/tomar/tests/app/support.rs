@@ -136,6 +136,7 @@ impl TestApp {
                 max_connections: 512,
             },
             trusted_proxies: TrustedProxies::default(),
+            read_replica: None,
         };
         adjust(&mut settings);
         let (base, store) = Self::start(&settings).await;

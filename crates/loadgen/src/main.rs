@@ -28,9 +28,10 @@ use tomar_core::persian::ascii_digits;
 
 #[derive(Parser)]
 struct Args {
-    /// Tomar's address, e.g. http://127.0.0.1:8080
-    #[arg(long)]
-    target: String,
+    /// Tomar's address, e.g. http://127.0.0.1:8080; several, comma-separated, for several
+    /// processes on one database (signer n goes to the n-th, round the list).
+    #[arg(long, value_delimiter = ',', required = true)]
+    target: Vec<String>,
     /// The server's file outbox directory.
     #[arg(long)]
     outbox: PathBuf,
@@ -43,9 +44,9 @@ struct Args {
     /// Signers in flight at once.
     #[arg(long, default_value_t = 64)]
     concurrency: u32,
-    /// The server's process id, to report its CPU time.
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// The servers' process ids, comma-separated, to report their CPU time.
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
     /// Offsets the signers' numbers, so that runs against one database do not collide.
     #[arg(long, default_value_t = 0)]
     first_signer: u32,
@@ -131,13 +132,14 @@ async fn sign(
     n: u32,
 ) -> Result<Outcome, String> {
     let mobile = format!("+98912{:07}", n);
+    let target = &args.target[n as usize % args.target.len()];
     let (sender, code) = oneshot::channel();
     waiting.lock().unwrap().insert(mobile.clone(), sender);
     let started = Instant::now();
     let response = client
         .post(format!(
-            "{}/api/v1/campaigns/{}/signatures",
-            args.target, args.campaign
+            "{target}/api/v1/campaigns/{}/signatures",
+            args.campaign
         ))
         .json(&json!({"name": format!("امضاکننده آزمون {n}"), "contact": mobile, "public": true}))
         .send()
@@ -158,10 +160,7 @@ async fn sign(
         .map_err(|_| "code reader stopped".to_owned())?;
     let confirming = Instant::now();
     let response = client
-        .post(format!(
-            "{}/api/v1/verifications/{verification}",
-            args.target
-        ))
+        .post(format!("{target}/api/v1/verifications/{verification}"))
         .json(&json!({"code": code}))
         .send()
         .await
@@ -186,7 +185,7 @@ async fn http_ceiling(client: &reqwest::Client, args: &Args) -> (f64, f64) {
     let tasks: Vec<_> = (0..args.concurrency)
         .map(|_| {
             let client = client.clone();
-            let url = format!("{}/static/favicon.svg", args.target);
+            let url = format!("{}/static/favicon.svg", args.target[0]);
             tokio::spawn(async move {
                 let mut latencies = Vec::with_capacity(per_task as usize);
                 for _ in 0..per_task {
@@ -226,8 +225,8 @@ async fn main() {
         })
         .collect();
     let client = clients[0].clone();
-    let server_pid = args.server_pid.map(|p| p.to_string());
-    let cpu = |pid: &Option<String>| pid.as_deref().map_or(0.0, cpu_seconds);
+    let server_pid: Vec<String> = args.server_pid.iter().map(u32::to_string).collect();
+    let cpu = |pids: &[String]| pids.iter().map(|pid| cpu_seconds(pid)).sum::<f64>();
 
     let (ceiling_rate, ceiling_p99) = http_ceiling(&client, &args).await;
 
@@ -276,11 +275,11 @@ async fn main() {
         let url = match after {
             Some(a) => format!(
                 "{}/api/v1/campaigns/{}/signatures?after={a}",
-                args.target, args.campaign
+                args.target[0], args.campaign
             ),
             None => format!(
                 "{}/api/v1/campaigns/{}/signatures",
-                args.target, args.campaign
+                args.target[0], args.campaign
             ),
         };
         let page: Value = client.get(url).send().await.unwrap().json().await.unwrap();

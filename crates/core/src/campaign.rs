@@ -91,26 +91,40 @@ pub struct Campaign {
     pub submitted_at: Option<Timestamp>,
 }
 
+/// What a campaign and its summary both answer from their number, slug, end date and
+/// lifecycle, written once for the two.
+macro_rules! status_and_address {
+    ($type:ty) => {
+        impl $type {
+            pub fn status(&self, now: Timestamp) -> Status {
+                self.lifecycle.status_at(self.end_date, now)
+            }
+
+            /// Whole days left to sign, while open.
+            pub fn days_left(&self, now: Timestamp) -> Option<i32> {
+                self.lifecycle.days_left_at(self.end_date, now)
+            }
+
+            /// The address segment people share: the slug if it has one, else the number.
+            pub fn path_segment(&self) -> String {
+                match &self.slug {
+                    Some(slug) => slug.to_string(),
+                    None => self.id.to_string(),
+                }
+            }
+
+            /// The campaign page's address: `/` and its path segment.
+            pub fn path(&self) -> String {
+                format!("/{}", self.path_segment())
+            }
+        }
+    };
+}
+
+status_and_address!(Campaign);
+status_and_address!(CampaignSummary);
+
 impl Campaign {
-    pub fn status(&self, now: Timestamp) -> Status {
-        self.lifecycle.status_at(self.end_date, now)
-    }
-
-    /// Whole days left to sign, while open.
-    pub fn days_left(&self, now: Timestamp) -> Option<i32> {
-        self.lifecycle.days_left_at(self.end_date, now)
-    }
-
-    /// The address segment people share: the slug if it has one, else the number.
-    pub fn path_segment(&self) -> String {
-        path_segment(self.id, self.slug.as_ref())
-    }
-
-    /// The campaign page's address: `/` and its path segment.
-    pub fn path(&self) -> String {
-        format!("/{}", self.path_segment())
-    }
-
     /// Applies `transition`, recording who did it and why; the campaign is unchanged when
     /// the transition is not allowed.
     pub fn apply(
@@ -152,30 +166,4 @@ pub struct CampaignSummary {
     pub lifecycle: Lifecycle,
     pub outcome: Outcome,
     pub signature_count: u64,
-}
-
-impl CampaignSummary {
-    pub fn status(&self, now: Timestamp) -> Status {
-        self.lifecycle.status_at(self.end_date, now)
-    }
-
-    pub fn days_left(&self, now: Timestamp) -> Option<i32> {
-        self.lifecycle.days_left_at(self.end_date, now)
-    }
-
-    pub fn path_segment(&self) -> String {
-        path_segment(self.id, self.slug.as_ref())
-    }
-
-    /// The campaign page's address: `/` and its path segment.
-    pub fn path(&self) -> String {
-        format!("/{}", self.path_segment())
-    }
-}
-
-fn path_segment(id: CampaignId, slug: Option<&Slug>) -> String {
-    match slug {
-        Some(slug) => slug.to_string(),
-        None => id.to_string(),
-    }
 }

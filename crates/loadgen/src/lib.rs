@@ -1,10 +1,12 @@
-//! What the load tools share: reading the codes a Tomar delivered to its file outbox, as a
-//! developer reads them in demo mode (there is no test-only shortcut in the server).
+//! What the load tools (and the durability tests) share: reading the codes a Tomar
+//! delivered to its file outbox, as a developer reads them in demo mode (there is no
+//! test-only shortcut in the server), and reading back what a campaign lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
 use tomar_core::persian::ascii_digits;
 
 /// The outbox, read as files arrive: each file's recipient, by file name.
@@ -54,4 +56,24 @@ pub async fn code_for(dir: &Path, outbox: &mut Outbox, recipient: &str) -> Optio
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// The numbers in a campaign's public list, page by page, and the count it shows.
+pub async fn listed(client: &reqwest::Client, base: &str, campaign: &str) -> (HashSet<u64>, u64) {
+    let mut numbers = HashSet::new();
+    let mut after = String::new();
+    loop {
+        let url = format!("{base}/api/v1/campaigns/{campaign}/signatures?after={after}");
+        let page: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+        for item in page["items"].as_array().unwrap() {
+            numbers.insert(item["number"].as_u64().unwrap());
+        }
+        match page["next"].as_u64() {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    let url = format!("{base}/api/v1/campaigns/{campaign}");
+    let shown: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+    (numbers, shown["signature_count"].as_u64().unwrap())
 }

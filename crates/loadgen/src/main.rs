@@ -25,6 +25,7 @@ use clap::Parser;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tomar_core::persian::ascii_digits;
+use tomar_loadgen::listed;
 
 #[derive(Parser)]
 struct Args {
@@ -269,28 +270,7 @@ async fn main() {
     let numbers: HashSet<u64> = done.iter().filter_map(|o| o.number).collect();
 
     // Every confirmed signature must be in the public list afterwards.
-    let mut listed = HashSet::new();
-    let mut after: Option<u64> = None;
-    loop {
-        let url = match after {
-            Some(a) => format!(
-                "{}/api/v1/campaigns/{}/signatures?after={a}",
-                args.target[0], args.campaign
-            ),
-            None => format!(
-                "{}/api/v1/campaigns/{}/signatures",
-                args.target[0], args.campaign
-            ),
-        };
-        let page: Value = client.get(url).send().await.unwrap().json().await.unwrap();
-        for item in page["items"].as_array().into_iter().flatten() {
-            listed.insert(item["number"].as_u64().unwrap_or(0));
-        }
-        match page["next"].as_u64() {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
+    let (listed, _) = listed(&client, &args.target[0], &args.campaign).await;
     let missing = numbers.difference(&listed).count();
 
     println!(

@@ -150,12 +150,7 @@ impl SqliteStore {
     fn match_expression(query: &SearchQuery) -> String {
         // Terms are letters and digits only (see `tomar_core::search::words`), so quoting
         // them is enough to keep FTS5 syntax out.
-        query
-            .terms()
-            .iter()
-            .map(|term| format!("\"{term}\"*"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
+        every_term(query, |term| format!("\"{term}\"*"), " AND ")
     }
 }
 
@@ -194,13 +189,14 @@ impl PgStore {
     fn match_expression(query: &SearchQuery) -> String {
         // Terms are letters and digits only (see `tomar_core::search::words`): quoted as
         // tsquery lexemes they are taken literally, never parsed by PostgreSQL.
-        query
-            .terms()
-            .iter()
-            .map(|term| format!("'{term}':*"))
-            .collect::<Vec<_>>()
-            .join(" & ")
+        every_term(query, |term| format!("'{term}':*"), " & ")
     }
+}
+
+/// Every term of `query` in the backend's prefix form, joined by its "and".
+fn every_term(query: &SearchQuery, prefix: impl Fn(&str) -> String, and: &str) -> String {
+    let terms: Vec<String> = query.terms().iter().map(|term| prefix(term)).collect();
+    terms.join(and)
 }
 
 #[derive(sqlx::FromRow)]

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::{Value, json};
-use tomar_loadgen::{Outbox, code_for};
+use tomar_loadgen::{Outbox, code_for, listed};
 
 #[derive(Parser)]
 struct Args {
@@ -205,32 +205,6 @@ async fn wait_for(count: &AtomicUsize, at_least: usize) {
     }
 }
 
-/// The numbers in the campaign's public list, and its count.
-async fn listed(client: &reqwest::Client, base: &str) -> (HashSet<u64>, u64) {
-    let mut numbers = HashSet::new();
-    let mut after = String::new();
-    loop {
-        let url = format!("{base}/api/v1/campaigns/{CAMPAIGN}/signatures?after={after}");
-        let page: Value = client.get(url).send().await.unwrap().json().await.unwrap();
-        for item in page["items"].as_array().unwrap() {
-            numbers.insert(item["number"].as_u64().unwrap());
-        }
-        match page["next"].as_u64() {
-            Some(next) => after = next.to_string(),
-            None => break,
-        }
-    }
-    let campaign: Value = client
-        .get(format!("{base}/api/v1/campaigns/{CAMPAIGN}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (numbers, campaign["signature_count"].as_u64().unwrap())
-}
-
 #[tokio::main]
 async fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -256,7 +230,7 @@ async fn main() {
         // Restart and check what the kill may not have lost.
         let mut server = start(&args, &dir, port);
         wait_until_up(&client, &server).await;
-        let (numbers, count) = listed(&client, &server.base).await;
+        let (numbers, count) = listed(&client, &server.base, CAMPAIGN).await;
         let lost: Vec<_> = all_signatures.difference(&numbers).collect();
         let mut lost_requests = 0;
         for (verification, _) in &acknowledged.requests {

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tomar_core::persian::ascii_digits;
+use tomar_loadgen::listed;
 use tomar_store::testing::{TempPostgres, postgres_server};
 
 use crate::live::Events;
@@ -196,41 +197,6 @@ async fn numbers_acknowledged(
     acknowledged
 }
 
-/// The numbers the campaign lists, page by page, and the count it shows.
-async fn listed_and_count(base: &str) -> (HashSet<u64>, u64) {
-    let client = reqwest::Client::new();
-    let mut listed = HashSet::new();
-    let mut after = String::new();
-    loop {
-        let page: Value = client
-            .get(format!(
-                "{base}/api/v1/campaigns/clean-river/signatures?after={after}"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for item in page["items"].as_array().unwrap() {
-            listed.insert(item["number"].as_u64().unwrap());
-        }
-        match page["next"].as_u64() {
-            Some(next) => after = next.to_string(),
-            None => break,
-        }
-    }
-    let campaign: Value = client
-        .get(format!("{base}/api/v1/campaigns/clean-river"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (listed, campaign["signature_count"].as_u64().unwrap())
-}
-
 /// What every kill must leave true: nothing acknowledged is lost, the count is the rows.
 fn assert_nothing_acknowledged_lost(
     acknowledged: &HashSet<u64>,
@@ -271,7 +237,7 @@ async fn acknowledged_signatures_survive_kill_9() {
     let acknowledged = numbers_acknowledged(confirmations).await;
 
     let server = Server::start(&db, &outbox, port, &[]).await;
-    let (listed, count) = listed_and_count(&server.base).await;
+    let (listed, count) = listed(&reqwest::Client::new(), &server.base, "clean-river").await;
     assert_nothing_acknowledged_lost(&acknowledged, &listed, count);
 }
 
@@ -310,7 +276,7 @@ async fn three_processes_on_one_postgres_lose_nothing_when_one_is_killed() {
     servers[0].kill();
     let acknowledged = numbers_acknowledged(confirmations).await;
 
-    let (listed, count) = listed_and_count(&servers[1].base).await;
+    let (listed, count) = listed(&reqwest::Client::new(), &servers[1].base, "clean-river").await;
     assert_nothing_acknowledged_lost(&acknowledged, &listed, count);
     for stream in &mut streams {
         stream.until(count).await;

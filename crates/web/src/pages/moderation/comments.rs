@@ -9,11 +9,12 @@ use serde::Deserialize;
 use tomar_core::comment::CommentStatus;
 use tomar_core::ids::CommentId;
 
+use super::NoteForm;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::csrf::CsrfForm;
 use crate::http::extract::Decided;
-use crate::rules::moderation::{self, note};
+use crate::rules::moderation;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -29,24 +30,19 @@ enum Decision {
     Restore,
 }
 
-#[derive(Deserialize)]
-struct ReviewForm {
-    note: Option<String>,
-}
-
 #[tracing::instrument(skip_all)]
 async fn review(
     State(state): State<AppState>,
     tr: Tr,
     Moderator(moderator): Moderator,
     Decided { id, decision }: Decided<Decision>,
-    CsrfForm(form): CsrfForm<ReviewForm>,
+    CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, WebError> {
     let status = match decision {
         Decision::Hide => CommentStatus::Hidden,
         Decision::Restore => CommentStatus::Visible,
     };
-    let note = note(form.note.as_deref());
+    let note = form.note();
     moderation::review_comment(&state, CommentId(id), &moderator, status, note, tr).await?;
     Ok(Redirect::to("/moderation#flagged").into_response())
 }

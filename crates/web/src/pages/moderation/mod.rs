@@ -10,7 +10,9 @@ mod queue;
 mod review;
 
 use axum::Router;
+use serde::Deserialize;
 
+use crate::rules::moderation::note;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -21,4 +23,17 @@ pub fn routes() -> Router<AppState> {
         .merge(fraud::routes())
         .merge(news::routes())
         .merge(log::routes())
+}
+
+/// A moderator's decision that carries only a note for the log.
+#[derive(Deserialize)]
+struct NoteForm {
+    note: Option<String>,
+}
+
+impl NoteForm {
+    /// The note, cleaned; none if empty.
+    fn note(&self) -> Option<String> {
+        note(self.note.as_deref())
+    }
 }

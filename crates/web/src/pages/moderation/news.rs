@@ -9,11 +9,12 @@ use serde::Deserialize;
 use tomar_core::ids::NewsLinkId;
 use tomar_core::news::NewsStatus;
 
+use super::NoteForm;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::csrf::CsrfForm;
 use crate::http::extract::Decided;
-use crate::rules::moderation::{self, note};
+use crate::rules::moderation;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -28,23 +29,18 @@ enum Decision {
     Reject,
 }
 
-#[derive(Deserialize)]
-struct ReviewForm {
-    note: Option<String>,
-}
-
 #[tracing::instrument(skip_all)]
 async fn review(
     State(state): State<AppState>,
     Moderator(moderator): Moderator,
     Decided { id, decision }: Decided<Decision>,
-    CsrfForm(form): CsrfForm<ReviewForm>,
+    CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, WebError> {
     let status = match decision {
         Decision::Approve => NewsStatus::Approved,
         Decision::Reject => NewsStatus::Rejected,
     };
-    let note = note(form.note.as_deref());
+    let note = form.note();
     moderation::review_news(&state, NewsLinkId(id), &moderator, status, note).await?;
     Ok(Redirect::to("/moderation#news").into_response())
 }

@@ -16,6 +16,7 @@ use tomar_core::moderation::Target;
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
+use super::NoteForm;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::csrf::{CsrfForm, CsrfToken};
@@ -205,11 +206,6 @@ async fn set_outcome(
     Ok(back(&campaign))
 }
 
-#[derive(Deserialize)]
-struct TextReviewForm {
-    note: Option<String>,
-}
-
 /// What a moderator decided on a revised text, as its address says it.
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -226,10 +222,10 @@ async fn review_text(
     Moderator(moderator): Moderator,
     ReviewableCampaign(campaign): ReviewableCampaign,
     Decided { decision, .. }: Decided<TextDecision>,
-    CsrfForm(form): CsrfForm<TextReviewForm>,
+    CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, WebError> {
     let approve = matches!(decision, TextDecision::ApproveText);
-    let note = note(form.note.as_deref());
+    let note = form.note();
     moderation::review_text(&state, &campaign, &moderator, approve, note).await?;
     Ok(back(&campaign))
 }

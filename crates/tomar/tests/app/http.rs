@@ -291,7 +291,8 @@ async fn the_language_toggle_switches_to_english_and_is_remembered() {
             .text()
             .await
             .unwrap()
-            .contains("<html lang=\"en\"")
+            .contains("<html lang=\"fa\" dir=\"rtl\">"),
+        "an English-language phone still gets the Persian site until its owner chooses"
     );
 }
 

@@ -17,5 +17,6 @@ mod limits;
 mod live;
 mod members;
 mod moderation;
+mod reading;
 mod signing;
 mod support;

@@ -1,7 +1,8 @@
 //! The request's language, and error pages in it.
 //!
 //! One middleware decides the language (`?lang=` first, which is also remembered in a
-//! cookie; then the cookie; then `Accept-Language`; then Persian) and, after the handler
+//! cookie; then the cookie; then, for the API only, `Accept-Language`; then Persian) and,
+//! after the handler
 //! ran, turns every error response into a page in that language, or into
 //! `application/problem+json` under `/api/`. It is the one place where error responses
 //! get their bodies. Handlers take the language as a [`Tr`] argument.
@@ -80,19 +81,23 @@ fn from_header(request: &Request) -> Option<Language> {
     Language::from_accept_language(header)
 }
 
-fn choose(request: &Request) -> (Language, Source) {
+/// Pages are Persian unless the visitor chose English: many phones in Iran are set to
+/// English, and their owners read Persian. A program calling the API says what it wants in
+/// `Accept-Language`, and hears its messages in it.
+fn choose(request: &Request, api: bool) -> (Language, Source) {
     if let Some(language) = from_query(request.uri().query()) {
         return (language, Source::Query);
     }
-    let remembered = from_cookie(request).or_else(|| from_header(request));
+    let header = || api.then(|| from_header(request)).flatten();
+    let remembered = from_cookie(request).or_else(header);
     (remembered.unwrap_or_default(), Source::Remembered)
 }
 
 /// Chooses the request's language, and renders error responses in it.
 pub async fn localize(mut request: Request, next: Next) -> Response {
-    let (language, source) = choose(&request);
-    let tr = Tr::new(language);
     let api = request.uri().path().starts_with("/api/");
+    let (language, source) = choose(&request, api);
+    let tr = Tr::new(language);
     request.extensions_mut().insert(tr);
     let mut response = next.run(request).await;
 

@@ -1,0 +1,79 @@
+//! What makes pages readable for everyone: one `<h1>` a page, text colours that pass WCAG
+//! AA against what they stand on.
+
+use tomar_core::member::Role;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn every_main_page_has_exactly_one_top_heading() {
+    let app = TestApp::demo().await;
+    for path in [
+        "/",
+        "/campaigns",
+        "/search",
+        "/rules",
+        "/clean-river",
+        "/demo",
+        "/demo/signatures",
+        "/login",
+    ] {
+        let page = app.page(path).await;
+        assert_eq!(page.matches("<h1").count(), 1, "{path}");
+    }
+    let moderator = app.log_in("09121110000", Role::Moderator).await;
+    let id = app.campaign("clean-river").await.id;
+    for path in [
+        "/moderation".to_owned(),
+        format!("/moderation/campaigns/{id}"),
+    ] {
+        let page = moderator.page(&app, &path).await;
+        assert_eq!(page.matches("<h1").count(), 1, "{path}");
+    }
+}
+
+/// WCAG's relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let channel = |at: usize| {
+        let value = f64::from(u8::from_str_radix(&hex[at..at + 2], 16).unwrap()) / 255.0;
+        if value <= 0.03928 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (a, b) = (luminance(a), luminance(b));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+#[tokio::test]
+async fn text_colours_pass_wcag_aa_on_what_they_stand_on() {
+    let app = TestApp::demo().await;
+    let css = app.page("/static/tomar.css").await;
+    let variable = |name: &str| {
+        let at = css.find(&format!("--{name}: #")).unwrap() + name.len() + 4;
+        css[at..at + 7].to_owned()
+    };
+    let (paper, accent, muted, brand) = (
+        variable("paper"),
+        variable("accent"),
+        variable("muted"),
+        variable("brand"),
+    );
+    // The urgent badge ("last day") and the days left are accent text; notes are muted.
+    for (what, text, ground) in [
+        ("days left on the paper", &accent, &paper),
+        ("the last-day badge", &accent, &"#fde3dc".to_owned()),
+        ("muted text on the paper", &muted, &paper),
+        ("muted badge", &muted, &"#eee9df".to_owned()),
+        ("links on the paper", &brand, &paper),
+    ] {
+        let ratio = contrast(text, ground);
+        assert!(ratio >= 4.5, "{what}: {text} on {ground} is {ratio:.2}:1");
+    }
+    assert!(css.contains(".badge-urgent { background: #fde3dc; color: var(--accent); }"));
+}

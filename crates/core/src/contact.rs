@@ -119,6 +119,35 @@ impl Contact {
         }
     }
 
+    /// The contact as a code page may show it: enough for its owner to see a typo, not
+    /// enough to spell it out. `0912***6789` for an Iranian mobile (as it is dialled at
+    /// home), the first four and last four characters of any other, and an address's first
+    /// letter and whole domain.
+    pub fn masked(&self) -> String {
+        // Asterisks, not dots: a dot is the Persian zero.
+        const HIDDEN: &str = "***";
+        match self {
+            Contact::Mobile(mobile) => {
+                let dialled = match mobile.0.strip_prefix("+98") {
+                    Some(national) => format!("0{national}"),
+                    None => mobile.0.clone(),
+                };
+                // ASCII digits and a plus: bytes are characters. The tail never overlaps
+                // the head, however short the number.
+                let head = &dialled[..4.min(dialled.len())];
+                let tail = &dialled[dialled.len().saturating_sub(4).max(head.len())..];
+                format!("{head}{HIDDEN}{tail}")
+            }
+            Contact::Email(email) => match email.0.split_once('@') {
+                Some((local, domain)) => {
+                    let first: String = local.chars().take(1).collect();
+                    format!("{first}{HIDDEN}@{domain}")
+                }
+                None => HIDDEN.to_owned(),
+            },
+        }
+    }
+
     /// How a code reaches this contact.
     pub fn channel(&self) -> Channel {
         match self {
@@ -203,6 +232,15 @@ mod tests {
         for form in forms {
             assert_eq!(Mobile::parse(form).unwrap().0, "+989123456789", "{form}");
         }
+    }
+
+    #[test]
+    fn a_masked_contact_shows_its_ends_and_hides_the_middle() {
+        let masked = |input: &str| Contact::parse(input).unwrap().masked();
+        assert_eq!(masked("09123456789"), "0912***6789");
+        assert_eq!(masked("+98 912 345 6789"), "0912***6789");
+        assert_eq!(masked("+44 7700 900123"), "+447***0123");
+        assert_eq!(masked("Sara.Ahmadi@Example.org"), "s***@example.org");
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub struct NewVerification {
     pub client_key: String,
     /// An email contact's domain, for the fraud tools.
     pub email_domain: Option<String>,
+    /// Where the code went, masked (`Contact::masked`), for the code page.
+    pub destination: String,
     pub at: Timestamp,
 }
 
@@ -112,6 +114,8 @@ pub struct Verification {
     pub withdraw_key: WithdrawKey,
     pub client_key: String,
     pub email_domain: Option<String>,
+    /// Where the code went, masked; empty once the code is used or expired.
+    pub destination: String,
     /// The network the code was asked from was busy then: what it confirms is flagged.
     pub busy_network: bool,
     pub created_at: Timestamp,

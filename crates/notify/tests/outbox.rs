@@ -41,6 +41,7 @@ fn verification(id: &str, channel: Channel, recipient: &str, body: &str) -> Code
         withdraw_key: WithdrawKey::from_stored(format!("w-{id}")),
         client_key: "c".into(),
         email_domain: None,
+        destination: String::new(),
         at: Timestamp::now(),
     };
     let message = OutboundMessage {

@@ -32,7 +32,7 @@ store_methods! {
     ) -> Result<Option<Member>, StoreError> {
         let mut tx = self.writer().begin().await?;
         let used: Option<String> = sqlx::query_scalar(
-            "UPDATE verifications SET consumed_at = $1 \
+            "UPDATE verifications SET consumed_at = $1, destination = '' \
              WHERE id = $2 AND purpose = 'login' AND consumed_at IS NULL RETURNING id",
         )
         .bind(at.as_second())

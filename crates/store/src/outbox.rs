@@ -74,13 +74,21 @@ store_methods! {
         Ok(())
     }
 
-    /// Gives up on the unsent messages whose codes have expired, forgetting their text;
-    /// answers how many.
+    /// Gives up on the unsent messages whose codes have expired, forgetting their text, and
+    /// forgets where expired codes went; answers how many messages it gave up.
     pub async fn forget_expired_messages(&self, now: Timestamp) -> Result<u64, StoreError> {
         let done = sqlx::query(
             "UPDATE outbox SET recipient = '', subject = '', body = '', failed_at = $1, \
              last_error = 'expired before it was sent' \
              WHERE sent_at IS NULL AND failed_at IS NULL AND expires_at <= $1",
+        )
+        .bind(now.as_second())
+        .execute(self.writer())
+        .await?;
+        // Where each expired code went goes with it.
+        sqlx::query(
+            "UPDATE verifications SET destination = '' \
+             WHERE destination <> '' AND expires_at <= $1",
         )
         .bind(now.as_second())
         .execute(self.writer())

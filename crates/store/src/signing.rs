@@ -173,7 +173,7 @@ store_methods! {
                 "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
                  code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
                  withdraw_key, client_key, email_domain, busy_network, created_at, \
-                 last_sent_at, expires_at) ",
+                 last_sent_at, expires_at, destination) ",
             );
             insert.push_values(&granted, |mut row, (request, busy)| {
                 let new = &request.verification;
@@ -195,7 +195,8 @@ store_methods! {
                     .push_bind(*busy)
                     .push_bind(new.at.as_second())
                     .push_bind(new.at.as_second())
-                    .push_bind(expires.as_second());
+                    .push_bind(expires.as_second())
+                    .push_bind(new.destination.as_str());
             });
             insert
                 .build()
@@ -243,7 +244,8 @@ store_methods! {
             "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
              attempts_left, name, public, wants_updates, sealed_contact, withdraw_key, \
              client_key, email_domain, busy_network, created_at, last_sent_at, resends, \
-             expires_at, consumed_at, signature_sequence FROM verifications WHERE id = $1",
+             expires_at, consumed_at, signature_sequence, destination FROM verifications \
+             WHERE id = $1",
         )
         .bind(id.as_ref())
         .fetch_optional(self.reader())
@@ -396,6 +398,7 @@ struct VerificationRow {
     expires_at: i64,
     consumed_at: Option<i64>,
     signature_sequence: Option<i64>,
+    destination: String,
 }
 
 impl TryFrom<VerificationRow> for Verification {
@@ -424,6 +427,7 @@ impl TryFrom<VerificationRow> for Verification {
             withdraw_key: WithdrawKey::from_stored(row.withdraw_key),
             client_key: row.client_key,
             email_domain: row.email_domain,
+            destination: row.destination,
             busy_network: row.busy_network,
             created_at: timestamp(row.created_at, "verification time")?,
             last_sent_at: timestamp(row.last_sent_at, "verification send time")?,
@@ -493,6 +497,7 @@ backend_helpers! {
         if !changed.is_empty() {
             let mut update = sqlx::QueryBuilder::<Db<Self>>::new(
                 "UPDATE verifications SET attempts_left = tried.column2, \
+                 destination = CASE WHEN tried.column3 = 1 THEN '' ELSE destination END, \
                  consumed_at = CASE WHEN tried.column3 = 1 THEN ",
             );
             update.push_bind(at.as_second());

@@ -196,6 +196,7 @@ fn new_verification(
         withdraw_key: withdraw_key(&format!("withdraw-key-{id}")),
         client_key: network.into(),
         email_domain: None,
+        destination: Contact::parse(contact).unwrap().masked(),
         at: now(),
     }
 }

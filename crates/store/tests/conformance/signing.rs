@@ -16,7 +16,35 @@ conformance!(
     signing_is_known_per_campaign,
     concurrent_codes_are_all_stored_with_their_messages,
     codes_are_resent_after_a_cooldown_a_few_times,
+    where_an_expired_code_went_is_forgotten,
 );
+
+async fn where_an_expired_code_went_is_forgotten(store: Store) {
+    let id = published(&store, "فراموشی", 10).await;
+    queue_code(
+        &store,
+        new_verification("v1", id, "09121234567", "net"),
+        "کد",
+    )
+    .await;
+    let destination = || async {
+        let stored = store.verification(&verification_id("v1")).await.unwrap();
+        stored.unwrap().destination
+    };
+    let minutes = |n| {
+        now()
+            .checked_add(jiff::SignedDuration::from_mins(n))
+            .unwrap()
+    };
+    store.forget_expired_messages(minutes(9)).await.unwrap();
+    assert_eq!(
+        destination().await,
+        "0912***4567",
+        "kept while the code lives"
+    );
+    store.forget_expired_messages(minutes(10)).await.unwrap();
+    assert_eq!(destination().await, "", "forgotten when it expires");
+}
 
 async fn verifications_are_stored_with_their_message(store: Store) {
     let id = published(&store, "تأیید", 10).await;
@@ -34,6 +62,10 @@ async fn verifications_are_stored_with_their_message(store: Store) {
     assert_eq!(stored.attempts_left, CODE_ATTEMPTS);
     assert_eq!(stored.name.as_ref().map(AsRef::as_ref), Some("سارا نیک‌نام"));
     assert!(!stored.public && stored.wants_updates);
+    assert_eq!(
+        stored.destination, "0912***4567",
+        "where the code went, masked"
+    );
     assert_eq!(
         (stored.client_key.as_str(), stored.email_domain.as_deref()),
         ("net", Some("example.org"))
@@ -112,6 +144,10 @@ async fn a_verification_confirms_once(store: Store) {
     assert_eq!(used.signature_sequence, Some(1));
     assert_eq!(used.withdraw_key, withdraw_key("withdraw-key-v1"));
     assert_eq!(used.sealed_contact.as_deref(), Some("sealed-09121234567"));
+    assert_eq!(
+        used.destination, "",
+        "where the code went goes with the code"
+    );
     assert_eq!(
         store
             .try_code(&verification_id("v1"), "hash-of-v1", now())

@@ -91,6 +91,14 @@ async fn signs_with_a_code_and_is_counted(app: &TestApp) {
     assert!(page.contains("کد تأیید را وارد کنید"));
     assert!(page.contains("autocomplete=\"one-time-code\""));
     assert!(page.contains(" autofocus "), "the code box has the focus");
+    assert!(
+        page.contains(r#"به شماره <bdi dir="ltr" class="destination">۰۹۱۲***۶۷۸۹</bdi> پیامک شد"#),
+        "where the code went, masked, in Persian digits: {page}"
+    );
+    assert!(
+        page.contains(r#"<details class="resend">"#),
+        "the resend box is folded away"
+    );
 
     let message = app.message_to("+989123456789").await;
     assert!(message.contains("Channel: sms"));
@@ -166,7 +174,10 @@ async fn signing_again_answers_like_a_first_time_and_counts_nothing() {
         "the same answer as a first attempt"
     );
     let page = second.page(&app, &second_page).await;
-    assert!(page.contains("یک کد شش‌رقمی به ایمیلی که وارد کردید فرستاده شد"));
+    assert!(
+        page.contains(r#"یک کد شش‌رقمی به <bdi dir="ltr" class="destination">b***@example.org</bdi> فرستاده شد"#),
+        "{page}"
+    );
     app.wait_for_messages(2).await;
     let message = app.message_to("bahar@example.org").await;
     assert!(
@@ -200,6 +211,10 @@ async fn wrong_codes_run_out() {
             assert!(page.contains(&format!("{left} بار دیگر")), "{page}");
         } else {
             assert!(page.contains("بیش از حد مجاز"));
+            assert!(
+                !page.contains("معتبر است") && !page.contains(r#"name="code""#),
+                "no code box, and no word of a code still valid, once the tries are gone"
+            );
         }
     }
     let too_late = signer.confirm(&app, &code_page, &code).await;

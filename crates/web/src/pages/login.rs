@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::contact::{Channel, Contact};
+use tomar_core::contact::Contact;
 use tomar_core::message::OutboundMessage;
 use tomar_core::session::Session;
 use tomar_core::verification::{NewVerification, Purpose, Verification};
@@ -31,6 +31,7 @@ use crate::state::AppState;
 use crate::view::Shell;
 use crate::view::i18n::Tr;
 use crate::view::render::form_page;
+use crate::view::signing::SentTo;
 use crate::view::url::percent_encode;
 
 pub fn routes() -> Router<AppState> {
@@ -135,6 +136,7 @@ async fn request_code(
         withdraw_key: state.secret.withdraw_key(&random::withdraw_token()),
         client_key: network,
         email_domain: contact.email_domain().map(str::to_owned),
+        destination: contact.masked(),
         at: now,
     };
     let message = OutboundMessage {
@@ -161,7 +163,8 @@ struct LoginCodeTemplate {
     csrf: String,
     action: String,
     next: String,
-    sent_to: String,
+    sent_to: Option<SentTo>,
+    can_try: bool,
     message: Option<String>,
 }
 
@@ -173,16 +176,14 @@ fn code_form(
     message: Option<String>,
 ) -> Result<Response, WebError> {
     let refused = message.is_some();
-    let sent_to = match verification.channel {
-        Channel::Sms => tr.t("verify.sent_sms"),
-        Channel::Email => tr.t("verify.sent_email"),
-    };
+    let sent_to = SentTo::of(verification, tr);
     let action = format!("/login/{}", verification.id);
     let template = LoginCodeTemplate {
         shell: Shell::new(tr, tr.t("login.code_title"), &action),
         csrf: csrf.0,
         action,
         next,
+        can_try: sent_to.is_some(),
         sent_to,
         message,
     };
@@ -251,6 +252,8 @@ async fn confirm_code(
         Err(refusal) => refusal,
     };
     let message = refusal.message(tr, "login")?;
+    // As the try left it: after the last one, no code box and no word of a valid code.
+    let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
     code_form(tr, csrf, &verification, next, Some(message))
 }
 

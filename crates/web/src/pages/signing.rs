@@ -22,7 +22,6 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
-use tomar_core::contact::Channel;
 use tomar_core::signature::SignatureStatus;
 use tomar_core::verification::{Purpose, RESENDS, Verification, VerificationState};
 
@@ -37,7 +36,7 @@ use crate::rules::suggestions::suggestions_for;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
-use crate::view::signing::SignFormView;
+use crate::view::signing::{SentTo, SignFormView};
 use crate::view::{CampaignHead, Card, Share, Shell};
 
 pub fn routes() -> Router<AppState> {
@@ -180,7 +179,7 @@ struct VerifyTemplate {
     head: CampaignHead,
     action: String,
     csrf: String,
-    sent_to: String,
+    sent_to: Option<SentTo>,
     message: Option<String>,
     can_try: bool,
     can_resend: bool,
@@ -209,11 +208,9 @@ fn verify_page(
 ) -> Result<Response, WebError> {
     let head = CampaignHead::of(campaign);
     let action = format!("{}/verify/{}", head.href, verification.id);
-    let sent_to = match verification.channel {
-        Channel::Sms => tr.t("verify.sent_sms"),
-        Channel::Email => tr.t("verify.sent_email"),
-    };
     let state = verification.state(Timestamp::now());
+    // Where the code went, while it can still be typed: a mistyped number shows at once.
+    let sent_to = SentTo::of(verification, tr);
     let message = message.or_else(|| match state {
         VerificationState::Open | VerificationState::Used => None,
         VerificationState::Expired => Some(tr.t("verify.expired")),
@@ -274,6 +271,8 @@ async fn confirm_code(
         Ok(_) => return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response()),
         Err(refusal) => refusal.message(tr, "verify")?,
     };
+    // As the try left it: after the last one, no code box and no word of a valid code.
+    let verification = verification_for(&state, &campaign, verification.id.as_ref()).await?;
     verify_page(
         &campaign,
         &verification,

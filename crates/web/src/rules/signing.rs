@@ -112,6 +112,7 @@ pub async fn request_code(
         withdraw_key: state.secret.withdraw_key(&withdraw_token),
         client_key: network_key(state, peer),
         email_domain: contact.email_domain().map(str::to_owned),
+        destination: contact.masked(),
         at: now,
     };
     let request = CodeRequest {

@@ -1,8 +1,11 @@
-//! The sign form, as the campaign page and the sign page show it, and signers in the
-//! public lists.
+//! The sign form, as the campaign page and the sign page show it, signers in the public
+//! lists, and where a code went, as the signing and login code pages say it.
 
+use tomar_core::Timestamp;
+use tomar_core::contact::Channel;
 use tomar_core::member::Member;
 use tomar_core::signature::Signature;
+use tomar_core::verification::{Verification, VerificationState};
 
 use crate::view::i18n::Tr;
 
@@ -48,6 +51,36 @@ impl Signer {
         Signer {
             number: tr.number(signature.sequence),
             name: signature.public_name().map(ToString::to_string),
+        }
+    }
+}
+
+/// "A code was sent to 0912***4567", split around the destination, which the page isolates
+/// left to right inside the sentence.
+pub struct SentTo {
+    pub before: String,
+    pub destination: String,
+    pub after: String,
+}
+
+impl SentTo {
+    /// Where this verification's code went, while the code can still be typed.
+    pub fn of(verification: &Verification, tr: Tr) -> Option<SentTo> {
+        (verification.state(Timestamp::now()) == VerificationState::Open)
+            .then(|| SentTo::new(verification, tr))
+    }
+
+    fn new(verification: &Verification, tr: Tr) -> SentTo {
+        let (sentence, destination) = match verification.channel {
+            Channel::Sms => ("verify.sent_sms", tr.digits(&verification.destination)),
+            Channel::Email => ("verify.sent_email", verification.destination.clone()),
+        };
+        let sentence = tr.t(sentence);
+        let (before, after) = sentence.split_once("{to}").unwrap_or((&sentence, ""));
+        SentTo {
+            before: before.to_owned(),
+            destination,
+            after: after.to_owned(),
         }
     }
 }

@@ -40,16 +40,28 @@ impl Outbox {
     }
 }
 
+/// The code a message's text carries: its first run of six digits, ASCII or Persian (an
+/// SMS begins with its code in ASCII digits, an email says it in the reader's digits).
+pub fn code_in(text: &str) -> Option<String> {
+    let digits = ascii_digits(text);
+    let bytes = digits.as_bytes();
+    (0..bytes.len().saturating_sub(5)).find_map(|at| {
+        let run = bytes.get(at..at + 6)?;
+        let starts = at == 0 || !bytes[at - 1].is_ascii_digit();
+        let ends = bytes.get(at + 6).is_none_or(|next| !next.is_ascii_digit());
+        (starts && ends && run.iter().all(u8::is_ascii_digit))
+            .then(|| String::from_utf8_lossy(run).into_owned())
+    })
+}
+
 /// The code in the newest message to `recipient` in the outbox directory `dir`.
 pub async fn code_for(dir: &Path, outbox: &mut Outbox, recipient: &str) -> Option<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         outbox.scan(dir);
         if let Some(name) = outbox.files_to(recipient).into_iter().max() {
-            // The code is the last word of the message's first line.
             let text = std::fs::read_to_string(dir.join(name)).ok()?;
-            let first_line = text.split_once("\n\n")?.1.lines().next()?;
-            return first_line.rsplit(' ').next().map(ascii_digits);
+            return code_in(text.split_once("\n\n")?.1);
         }
         if Instant::now() > deadline {
             return None;
@@ -76,4 +88,23 @@ pub async fn listed(client: &reqwest::Client, base: &str, campaign: &str) -> (Ha
     let url = format!("{base}/api/v1/campaigns/{campaign}");
     let shown: Value = client.get(url).send().await.unwrap().json().await.unwrap();
     (numbers, shown["signature_count"].as_u64().unwrap())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_in;
+
+    #[test]
+    fn the_code_is_the_first_six_digits_standing_alone() {
+        assert_eq!(
+            code_in("123456 کد امضا\n\n@tomar.example #123456").as_deref(),
+            Some("123456")
+        );
+        assert_eq!(code_in("کد شما: ۶۵۴۳۲۱").as_deref(), Some("654321"));
+        assert_eq!(
+            code_in("شماره ۰۹۱۲۳۴۵۶۷۸۹ و کد 111222").as_deref(),
+            Some("111222")
+        );
+        assert_eq!(code_in("no code, 12345 or 1234567"), None);
+    }
 }

@@ -24,8 +24,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
-use tomar_core::persian::ascii_digits;
-use tomar_loadgen::listed;
+use tomar_loadgen::{code_in, listed};
 
 #[derive(Parser)]
 struct Args {
@@ -105,12 +104,7 @@ async fn read_codes(outbox: PathBuf, waiting: Waiting) {
                     .and_then(|l| l.strip_prefix("To: "))
                     .unwrap_or("");
                 let body = text.split_once("\n\n").map_or("", |(_, body)| body);
-                let code: String = body
-                    .lines()
-                    .next()
-                    .and_then(|line| line.rsplit(' ').next())
-                    .map(ascii_digits)
-                    .unwrap_or_default();
+                let code = code_in(body).unwrap_or_default();
                 if let Some(sender) = waiting.lock().unwrap().remove(recipient) {
                     let _ = sender.send(code);
                 }

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tomar_core::persian::ascii_digits;
 use tomar_loadgen::listed;
 use tomar_store::testing::{TempPostgres, postgres_server};
 
@@ -96,8 +95,8 @@ fn messages(outboxes: &[&Path]) -> Vec<(String, String)> {
             let Some(recipient) = headers.lines().find_map(|l| l.strip_prefix("To: ")) else {
                 continue;
             };
-            let code = body.lines().next().unwrap_or_default().rsplit(' ').next();
-            found.push((recipient.to_owned(), ascii_digits(code.unwrap_or_default())));
+            let code = tomar_loadgen::code_in(body).unwrap_or_default();
+            found.push((recipient.to_owned(), code));
         }
     }
     found

@@ -434,15 +434,83 @@ async fn codes_are_limited_per_contact_by_an_admin_setting() {
 }
 
 #[tokio::test]
-async fn a_signer_withdraws_with_the_link_from_their_message() {
+async fn a_code_sms_is_one_segment_with_the_code_first_and_a_webotp_line() {
     let app = TestApp::demo().await;
     let signer = Browser::open(&app, "/library-hours").await;
     let code_page = location(
         &signer
-            .request(&app, "library-hours", "رها پشیمان", "09125550000", true)
+            .request(&app, "library-hours", "پیامک کوتاه", "09125550011", false)
             .await,
     );
-    let message = app.message_to("+989125550000").await;
+    let message = app.message_to("+989125550011").await;
+    let body = message.split_once("\n\n").unwrap().1.trim_end();
+    let code = code_in(&message);
+    assert!(
+        body.starts_with(&format!("{code} ")),
+        "the code first: {body}"
+    );
+    let host = app
+        .base
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap();
+    assert!(
+        body.ends_with(&format!("\n@{host} #{code}")),
+        "WebOTP's line last: {body}"
+    );
+    // UCS-2: one segment holds 70 characters, none of them outside the BMP.
+    assert!(
+        body.chars().count() <= 70,
+        "{} characters: {body}",
+        body.chars().count()
+    );
+    assert!(body.chars().all(|c| (c as u32) < 0x10000));
+    assert!(!body.contains("/withdraw/"), "no link in the SMS");
+
+    // The way back is on the thank-you page instead.
+    let thanks = location(&signer.confirm(&app, &code_page, &code).await);
+    let page = signer.page(&app, &thanks).await;
+    let withdraw = format!("{thanks}/withdraw");
+    assert!(
+        page.contains(&format!(r#"<a href="{withdraw}">"#)),
+        "{page}"
+    );
+    let signed = app.campaign("library-hours").await.signature_count;
+    let question = signer.page(&app, &withdraw).await;
+    assert!(question.contains("آیا می‌خواهید امضای شماره"));
+    assert_eq!(app.campaign("library-hours").await.signature_count, signed);
+    let done = signer.post(&app, &withdraw, &[]).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(
+        app.campaign("library-hours").await.signature_count,
+        signed - 1
+    );
+    let again = signer.page(&app, &withdraw).await;
+    assert!(again.contains("این امضا پیش‌تر پس گرفته شده است"), "{again}");
+    let forged = signer
+        .post(&app, "/library-hours/signed/nosuch/withdraw", &[])
+        .await;
+    assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_signer_withdraws_with_the_link_from_their_message() {
+    let app = TestApp::demo().await;
+    let signer = Browser::open(&app, "/library-hours").await;
+    // An email carries the withdrawal link.
+    let code_page = location(
+        &signer
+            .request(
+                &app,
+                "library-hours",
+                "رها پشیمان",
+                "raha@example.org",
+                true,
+            )
+            .await,
+    );
+    let message = app.message_to("raha@example.org").await;
     location(&signer.confirm(&app, &code_page, &code_in(&message)).await);
     let signed = app.campaign("library-hours").await.signature_count;
 

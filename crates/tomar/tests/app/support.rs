@@ -13,7 +13,6 @@ use tomar_core::campaign::Campaign;
 use tomar_core::contact::Contact;
 use tomar_core::member::Role;
 use tomar_core::names::CampaignRef;
-use tomar_core::persian::ascii_digits;
 use tomar_core::secret::Secret;
 use tomar_notify::{MemoryOutbox, Transport, plain_text};
 use tomar_store::testing::{TempPostgres, TempSqlite, postgres_server};
@@ -379,9 +378,5 @@ pub fn code_in(message: &str) -> String {
         .split_once("\n\n")
         .expect("headers, then the text")
         .1;
-    let line = body
-        .lines()
-        .find(|l| l.contains(':') && l.chars().filter(|c| c.is_numeric()).count() >= 6)
-        .unwrap();
-    ascii_digits(line.rsplit(' ').next().unwrap())
+    tomar_loadgen::code_in(body).expect("a code in the message")
 }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::contact::Contact;
+use tomar_core::contact::{Channel, Contact};
 use tomar_core::message::OutboundMessage;
 use tomar_core::session::Session;
 use tomar_core::verification::{NewVerification, Purpose, Verification};
@@ -143,7 +143,10 @@ async fn request_code(
         channel: contact.channel(),
         recipient: contact.as_ref().to_owned(),
         subject: tr.t("login.message_subject"),
-        body: tr.with("login.message", &[("code", &tr.digits(code.as_ref()))]),
+        body: match contact.channel() {
+            Channel::Sms => codes::code_sms(&state, tr, "login.message_sms", &code),
+            Channel::Email => tr.with("login.message", &[("code", &tr.digits(code.as_ref()))]),
+        },
     };
     let request = CodeRequest {
         verification: new,

@@ -335,6 +335,8 @@ struct SignedTemplate {
     shell: Shell,
     head: CampaignHead,
     thanks: String,
+    /// Where this signer may take the signature back.
+    withdraw: Option<String>,
     share: Share,
     suggestions: Vec<Card>,
 }
@@ -358,7 +360,11 @@ async fn thanks_page(
         None => tr.t("signed.already"),
     };
     let path = format!("{}/signed/{}", campaign.path(), verification.id);
-    render_thanks(&state, tr, &campaign, thanks, &path).await
+    // The way back, for whoever signed here: an SMS carries no withdrawal link.
+    let withdraw = verification
+        .signature_sequence
+        .map(|_| format!("{path}/withdraw"));
+    render_thanks(&state, tr, &campaign, thanks, &path, withdraw).await
 }
 
 /// `GET /{c}/signed`: thanks for a logged-in member, who signed without a code.
@@ -381,7 +387,8 @@ async fn member_thanks_page(
         _ => tr.t("signed.already"),
     };
     let path = format!("{}/signed", campaign.path());
-    render_thanks(&state, tr, &campaign, thanks, &path).await
+    // A member withdraws from their page.
+    render_thanks(&state, tr, &campaign, thanks, &path, None).await
 }
 
 async fn render_thanks(
@@ -390,6 +397,7 @@ async fn render_thanks(
     campaign: &Campaign,
     thanks: String,
     path: &str,
+    withdraw: Option<String>,
 ) -> Result<Response, WebError> {
     let now = Timestamp::now();
     let share = Share::new(
@@ -403,6 +411,7 @@ async fn render_thanks(
         shell: Shell::new(tr, tr.t("signed.title"), path),
         head: CampaignHead::of(campaign),
         thanks,
+        withdraw,
         share,
         suggestions: Card::list(&suggested, tr, now),
     })?

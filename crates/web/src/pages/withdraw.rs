@@ -1,6 +1,8 @@
-//! `/withdraw/{token}`: a signer takes back their signature with the link from their code
-//! message. `GET` only asks (link scanners and previews must not act); the `POST` of the
-//! confirm form withdraws, and the campaign's count drops by one.
+//! Taking back a signature, two ways: `/withdraw/{token}` with the link from an email, and
+//! `/{c}/signed/{v}/withdraw` from the thank-you page (an SMS carries no link, to stay one
+//! segment; the thank-you page's address is as unguessable as the link, and as private).
+//! `GET` only asks (link scanners and previews must not act); the `POST` of the confirm
+//! form withdraws, and the campaign's count drops by one.
 
 use askama::Template;
 use axum::Router;
@@ -9,19 +11,28 @@ use axum::response::Html;
 use axum::routing::get;
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::signature::{SignatureStatus, WithdrawKey, WithdrawToken};
+use tomar_core::campaign::Campaign;
+use tomar_core::signature::{Signature, SignatureStatus, WithdrawKey, WithdrawToken};
+use tomar_core::verification::{Purpose, Verification};
 use tomar_store::SignatureOwner;
 
 use crate::error::WebError;
 use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::extract::PublicCampaign;
 use crate::rules::campaigns::any_campaign;
+use crate::rules::codes;
 use crate::state::AppState;
 use crate::view::Shell;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/withdraw/{token}", get(confirm_page).post(withdraw))
+    Router::new()
+        .route("/withdraw/{token}", get(confirm_page).post(withdraw))
+        .route(
+            "/{campaign}/signed/{verification}/withdraw",
+            get(confirm_after_signing).post(withdraw_after_signing),
+        )
 }
 
 #[derive(Template)]
@@ -58,6 +69,23 @@ async fn confirm_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let campaign = any_campaign(&state, signature.campaign_id).await?;
+    ask(
+        tr,
+        csrf,
+        &campaign,
+        &signature,
+        format!("/withdraw/{token}"),
+    )
+}
+
+/// The question before withdrawing `signature`, or that it is already withdrawn.
+fn ask(
+    tr: Tr,
+    csrf: CsrfToken,
+    campaign: &Campaign,
+    signature: &Signature,
+    action: String,
+) -> Result<Html<String>, WebError> {
     let done = signature.status != SignatureStatus::Confirmed;
     let question = if done {
         tr.t("withdraw.already")
@@ -70,7 +98,6 @@ async fn confirm_page(
             ],
         )
     };
-    let action = format!("/withdraw/{token}");
     render(&WithdrawTemplate {
         shell: Shell::new(tr, tr.t("withdraw.title"), &action),
         campaign_href: campaign.path(),
@@ -78,6 +105,23 @@ async fn confirm_page(
         csrf: csrf.0,
         action,
         done,
+    })
+}
+
+/// That the signature was withdrawn.
+fn withdrawn(
+    tr: Tr,
+    csrf: CsrfToken,
+    campaign: &Campaign,
+    action: String,
+) -> Result<Html<String>, WebError> {
+    render(&WithdrawTemplate {
+        shell: Shell::new(tr, tr.t("withdraw.title"), &action),
+        campaign_href: campaign.path(),
+        question: tr.t("withdraw.done"),
+        csrf: csrf.0,
+        action,
+        done: true,
     })
 }
 
@@ -96,13 +140,62 @@ async fn withdraw(
         .await?
         .ok_or(WebError::NotFound)?;
     let campaign = any_campaign(&state, campaign).await?;
-    let action = format!("/withdraw/{token}");
-    render(&WithdrawTemplate {
-        shell: Shell::new(tr, tr.t("withdraw.title"), &action),
-        campaign_href: campaign.path(),
-        question: tr.t("withdraw.done"),
-        csrf: csrf.0,
-        action,
-        done: true,
-    })
+    withdrawn(tr, csrf, &campaign, format!("/withdraw/{token}"))
+}
+
+/// The `{verification}` of a thank-you page's address.
+#[derive(Deserialize)]
+struct SignedPath {
+    verification: String,
+}
+
+/// The verification a thank-you page names, if it signed this campaign, and the
+/// signature it made.
+async fn signed_by(
+    state: &AppState,
+    campaign: &Campaign,
+    verification: &str,
+) -> Result<(Verification, Signature), WebError> {
+    let verification = codes::find_verification(state, verification, Purpose::Sign).await?;
+    if verification.campaign_id != Some(campaign.id) || verification.signature_sequence.is_none() {
+        return Err(WebError::NotFound);
+    }
+    let signature = state
+        .store
+        .signature_by_signer(campaign.id, &verification.contact_key)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((verification, signature))
+}
+
+async fn confirm_after_signing(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    PublicCampaign(campaign): PublicCampaign,
+    Path(SignedPath { verification }): Path<SignedPath>,
+) -> Result<Html<String>, WebError> {
+    let (verification, signature) = signed_by(&state, &campaign, &verification).await?;
+    let action = format!("{}/signed/{}/withdraw", campaign.path(), verification.id);
+    ask(tr, csrf, &campaign, &signature, action)
+}
+
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+async fn withdraw_after_signing(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    PublicCampaign(campaign): PublicCampaign,
+    Path(SignedPath { verification }): Path<SignedPath>,
+    CsrfForm(WithdrawForm {}): CsrfForm<WithdrawForm>,
+) -> Result<Html<String>, WebError> {
+    let (verification, _) = signed_by(&state, &campaign, &verification).await?;
+    let signer = SignatureOwner::Signer(campaign.id, &verification.contact_key);
+    state
+        .store
+        .withdraw_signature(&signer, Timestamp::now())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let action = format!("{}/signed/{}/withdraw", campaign.path(), verification.id);
+    withdrawn(tr, csrf, &campaign, action)
 }

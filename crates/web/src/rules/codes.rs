@@ -17,6 +17,32 @@ use crate::rules::platform::Platform;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
+/// A code's SMS, from the translation `key` with `{code}` and `{host}`: one segment (70
+/// Persian characters), beginning with the code in ASCII digits so that phones offer it
+/// for autofill, and ending with the WebOTP line (`@host #code`) with which a browser on
+/// the same phone fills it in by itself.
+pub fn code_sms(state: &AppState, tr: Tr, key: &str, code: &Code) -> String {
+    tr.with(
+        key,
+        &[
+            ("code", code.as_ref()),
+            ("host", webotp_host(&state.public_url)),
+        ],
+    )
+}
+
+/// The host WebOTP names: the public address without scheme, port or path.
+fn webotp_host(public_url: &str) -> &str {
+    let rest = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
 /// The limits a code is sent under, as the admin set them.
 pub fn code_limits(platform: &Platform) -> CodeLimits {
     CodeLimits {
@@ -140,5 +166,23 @@ pub async fn why_no_try(
             _ => CodeRefused::Exhausted,
         },
         Err(error) => CodeRefused::Web(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::webotp_host;
+
+    #[test]
+    fn webotp_names_the_bare_host() {
+        assert_eq!(
+            webotp_host("https://tomar.example.org"),
+            "tomar.example.org"
+        );
+        assert_eq!(webotp_host("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(
+            webotp_host("https://tomar.example.org/base/"),
+            "tomar.example.org"
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use jiff::Timestamp;
 use tomar_core::campaign::Campaign;
-use tomar_core::contact::Contact;
+use tomar_core::contact::{Channel, Contact};
 use tomar_core::lifecycle::Status;
 use tomar_core::member::Member;
 use tomar_core::message::OutboundMessage;
@@ -252,18 +252,23 @@ fn code_message(
     tr: Tr,
 ) -> OutboundMessage {
     let title = campaign.text.title.as_ref();
-    let body = if already_signed {
-        tr.with("message.already_signed", &[("title", title)])
-    } else {
-        let withdraw = format!("{}/withdraw/{withdraw_token}", state.public_url);
-        tr.with(
-            "message.code",
-            &[
-                ("title", title),
-                ("code", &tr.digits(code.as_ref())),
-                ("withdraw", &withdraw),
-            ],
-        )
+    // An SMS is one short segment with the code first; the withdrawal link goes in the
+    // email, and on the thank-you page for everyone.
+    let body = match (contact.channel(), already_signed) {
+        (Channel::Sms, true) => tr.t("message.already_signed_sms"),
+        (Channel::Sms, false) => codes::code_sms(state, tr, "message.code_sms", code),
+        (Channel::Email, true) => tr.with("message.already_signed", &[("title", title)]),
+        (Channel::Email, false) => {
+            let withdraw = format!("{}/withdraw/{withdraw_token}", state.public_url);
+            tr.with(
+                "message.code",
+                &[
+                    ("title", title),
+                    ("code", &tr.digits(code.as_ref())),
+                    ("withdraw", &withdraw),
+                ],
+            )
+        }
     };
     OutboundMessage {
         channel: contact.channel(),

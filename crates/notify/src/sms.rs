@@ -1,9 +1,12 @@
 //! SMS through an HTTP gateway. Two forms of configuration:
 //!
 //! - `kavenegar:API_KEY?sender=LINE` — the Kavenegar API (`POST /v1/{key}/sms/send.json`
-//!   with `receptor`, `message`, `sender`); `&base=URL` points it elsewhere (tests, proxies)
-//!   and `&ca=PATH` trusts a PEM certificate authority besides the public roots (a relay
-//!   inside a private network).
+//!   with `receptor`, `message`, `sender`); `&lookup=TEMPLATE` sends codes through its
+//!   verification API instead (`POST /v1/{key}/verify/lookup.json` with `receptor`,
+//!   `token`, `template`), the way Iranian services send codes: a template approved in the
+//!   Kavenegar panel goes out on its fast code lines, with the code as `%token`. `&base=URL`
+//!   points it elsewhere (tests, proxies) and `&ca=PATH` trusts a PEM certificate authority
+//!   besides the public roots (a relay inside a private network).
 //! - any `http://` or `https://` URL with `{to}` and `{text}` in it, fetched with `GET`
 //!   after filling them in, percent-encoded: most gateways take that shape.
 
@@ -15,8 +18,23 @@ const KAVENEGAR: &str = "https://api.kavenegar.com";
 
 #[derive(Clone, Debug)]
 enum Gateway {
-    Kavenegar { endpoint: String, sender: String },
-    Template { url: String },
+    Kavenegar {
+        endpoint: String,
+        sender: String,
+        /// The verification API's endpoint and the template name, for codes.
+        lookup: Option<(String, String)>,
+    },
+    Template {
+        url: String,
+    },
+}
+
+/// The code a message begins with: a code SMS starts with its code in ASCII digits and a
+/// space (tomar-web writes them so, for the phone's autofill); any other message has none.
+fn leading_code(body: &str) -> Option<&str> {
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let follows = body[digits..].chars().next();
+    ((4..=10).contains(&digits) && follows.is_none_or(char::is_whitespace)).then(|| &body[..digits])
 }
 
 #[derive(Clone, Debug)]
@@ -58,9 +76,16 @@ impl SmsGateway {
             if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err("kavenegar: the API key is missing or malformed".into());
             }
+            let lookup = query_value(query, "lookup").map(|template| {
+                (
+                    format!("{base}/v1/{key}/verify/lookup.json"),
+                    template.to_owned(),
+                )
+            });
             Gateway::Kavenegar {
                 endpoint: format!("{base}/v1/{key}/sms/send.json"),
                 sender: sender.to_owned(),
+                lookup,
             }
         } else if (spec.starts_with("https://") || spec.starts_with("http://"))
             && spec.contains("{to}")
@@ -91,13 +116,29 @@ impl SmsGateway {
     }
 
     pub async fn deliver(&self, message: &OutboundMessage) -> Result<(), TransportError> {
-        let request = match &self.gateway {
-            Gateway::Kavenegar { endpoint, sender } => self.client.post(endpoint).form(&[
+        let request = match (&self.gateway, leading_code(&message.body)) {
+            (
+                Gateway::Kavenegar {
+                    lookup: Some((lookup, template)),
+                    ..
+                },
+                Some(code),
+            ) => self.client.post(lookup).form(&[
+                ("receptor", message.recipient.as_str()),
+                ("token", code),
+                ("template", template.as_str()),
+            ]),
+            (
+                Gateway::Kavenegar {
+                    endpoint, sender, ..
+                },
+                _,
+            ) => self.client.post(endpoint).form(&[
                 ("receptor", message.recipient.as_str()),
                 ("message", message.body.as_str()),
                 ("sender", sender.as_str()),
             ]),
-            Gateway::Template { url } => self.client.get(
+            (Gateway::Template { url }, _) => self.client.get(
                 url.replace("{to}", &percent_encode(&message.recipient))
                     .replace("{text}", &percent_encode(&message.body)),
             ),
@@ -136,6 +177,19 @@ mod tests {
         );
         assert!(SmsGateway::parse("https://sms.example/send").is_err());
         assert!(SmsGateway::parse("ftp://x/{to}{text}").is_err());
+    }
+
+    #[test]
+    fn a_code_is_the_digits_a_message_begins_with() {
+        assert_eq!(
+            leading_code("123456 کد امضای شما\n\n@h #123456"),
+            Some("123456")
+        );
+        assert_eq!(leading_code("123456"), Some("123456"));
+        assert_eq!(leading_code("کد: 123456"), None);
+        assert_eq!(leading_code("123 کد"), None, "too short for a code");
+        assert_eq!(leading_code("123456x"), None);
+        assert_eq!(leading_code(""), None);
     }
 
     #[test]

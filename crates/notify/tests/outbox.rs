@@ -178,6 +178,40 @@ async fn sms_goes_through_the_kavenegar_api_and_email_to_its_own_transport() {
 }
 
 #[tokio::test]
+async fn codes_go_through_kavenegars_verify_lookup_with_a_template_and_other_sms_through_send() {
+    let db = TempSqlite::new().await;
+    let (base, seen) = gateway_sink(200).await;
+    let spec = format!("kavenegar:TEST-KEY?sender=10004346&lookup=tomar-code&base={base}");
+    let worker = Worker::new(
+        db.store.clone(),
+        Delivery::all(Transport::Sms(SmsGateway::parse(&spec).unwrap())),
+        Arc::new(Notify::new()),
+    );
+    let code = "482913 کد امضای شما در طومار است.\n\n@tomar.example #482913";
+    queue_to(&db.store, "v1", Channel::Sms, "+989121234567", code).await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 1);
+    queue_to(
+        &db.store,
+        "v2",
+        Channel::Sms,
+        "+989121234568",
+        "خبر تازهٔ کارزار",
+    )
+    .await;
+    assert_eq!(worker.deliver_due().await.unwrap(), 1);
+    let requests = seen.lock().unwrap().clone();
+    assert_eq!(
+        requests[0],
+        "/v1/TEST-KEY/verify/lookup.json  receptor=%2B989121234567&token=482913&template=tomar-code",
+    );
+    assert!(
+        requests[1].starts_with("/v1/TEST-KEY/sms/send.json "),
+        "a message without a code goes as text: {}",
+        requests[1]
+    );
+}
+
+#[tokio::test]
 async fn a_template_gateway_gets_the_values_filled_in_and_its_failures_retried() {
     let db = TempSqlite::new().await;
     let (base, seen) = gateway_sink(503).await;

@@ -128,8 +128,8 @@ pub struct ServeArgs {
     #[arg(long, env = "TOMAR_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// Send SMS through this gateway: kavenegar:KEY?sender=LINE, or an http(s) URL with
-    /// {to} and {text} [default: SMS go to the file outbox]
+    /// Send SMS through this gateway: kavenegar:KEY?sender=LINE[&lookup=TEMPLATE], or an
+    /// http(s) URL with {to} and {text} [default: SMS go to the file outbox]
     #[arg(long, env = "TOMAR_SMS_GATEWAY", hide_env_values = true)]
     pub sms_gateway: Option<String>,
 

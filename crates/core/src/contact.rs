@@ -31,16 +31,26 @@ impl Mobile {
             }
             None if compact.len() == 10 && compact.starts_with('9') => format!("98{compact}"),
             None if compact.len() == 12 && compact.starts_with("989") => compact.clone(),
-            None => return Err(InputError::BadCharacters),
+            // A number written at home, but not a mobile's: say which way it is wrong.
+            None if compact.starts_with('0') && compact.len() == 11 => {
+                return Err(digits_or_letters(&compact, InputError::Landline));
+            }
+            None => return Err(digits_or_letters(&compact, InputError::NotAMobile)),
         };
-        if !digits.chars().all(|c| c.is_ascii_digit()) || !(8..=15).contains(&digits.len()) {
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(InputError::BadCharacters);
         }
+        if !(8..=15).contains(&digits.len()) {
+            return Err(InputError::NotAMobile);
+        }
         // Iranian mobiles are +98 9xx xxx xxxx; a landline or a short number cannot sign.
-        if let Some(national) = digits.strip_prefix("98")
-            && (national.len() != 10 || !national.starts_with('9'))
-        {
-            return Err(InputError::BadCharacters);
+        if let Some(national) = digits.strip_prefix("98") {
+            if national.len() != 10 {
+                return Err(InputError::NotAMobile);
+            }
+            if !national.starts_with('9') {
+                return Err(InputError::Landline);
+            }
         }
         Ok(Mobile(format!("+{digits}")))
     }
@@ -91,6 +101,15 @@ impl Email {
             "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
             _ => format!("{local}@{domain}"),
         }
+    }
+}
+
+/// `wrong` if `typed` is all digits (a number, mistyped), else that it has characters no
+/// number has.
+fn digits_or_letters(typed: &str, wrong: InputError) -> InputError {
+    match typed.chars().all(|c| c.is_ascii_digit()) {
+        true => wrong,
+        false => InputError::BadCharacters,
     }
 }
 
@@ -241,6 +260,20 @@ mod tests {
         assert_eq!(masked("+98 912 345 6789"), "0912***6789");
         assert_eq!(masked("+44 7700 900123"), "+447***0123");
         assert_eq!(masked("Sara.Ahmadi@Example.org"), "s***@example.org");
+    }
+
+    #[test]
+    fn a_wrong_number_says_how_it_is_wrong() {
+        let why = |input: &str| Mobile::parse(input).unwrap_err();
+        for short in ["0912345678", "۰۹۱۲ ۳۴۵ ۶۷", "912345", "+98 912 345 67"] {
+            assert_eq!(why(short), InputError::NotAMobile, "{short}");
+        }
+        for landline in ["02112345678", "+98 21 1234 5678", "۰۲۱ ۱۲۳۴ ۵۶۷۸"] {
+            assert_eq!(why(landline), InputError::Landline, "{landline}");
+        }
+        for letters in ["0912345678x", "<script>", "نام"] {
+            assert_eq!(why(letters), InputError::BadCharacters, "{letters}");
+        }
     }
 
     #[test]

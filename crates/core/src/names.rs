@@ -19,6 +19,13 @@ pub enum InputError {
     BadCharacters,
     #[error("reserved")]
     Reserved,
+    /// Digits, but not as many as a mobile number has.
+    #[error("not the digits of a mobile number")]
+    NotAMobile,
+    /// An Iranian number that is not a mobile (a landline, a service number): codes go by
+    /// SMS.
+    #[error("not a mobile number")]
+    Landline,
 }
 
 impl InputError {
@@ -30,6 +37,8 @@ impl InputError {
             InputError::TooLong { .. } => "input.too_long",
             InputError::BadCharacters => "input.bad_characters",
             InputError::Reserved => "input.reserved",
+            InputError::NotAMobile => "input.not_a_mobile",
+            InputError::Landline => "input.landline",
         }
     }
 }

@@ -373,7 +373,7 @@ async fn ugly_inputs_get_a_message_beside_the_field_and_keep_what_was_typed() {
     let app = TestApp::demo().await;
     let signer = Browser::open(&app, "/library-hours").await;
     let huge = "۹".repeat(10_000);
-    let cases: [(&str, &str, &str); 6] = [
+    let cases: [(&str, &str, &str); 7] = [
         ("", "09121234567", "این بخش نباید خالی باشد."),
         (
             "<script>alert(1)</script>",
@@ -381,8 +381,9 @@ async fn ugly_inputs_get_a_message_beside_the_field_and_keep_what_was_typed() {
             "نویسه‌های نامجاز",
         ),
         ("نام درست", "", "این بخش نباید خالی باشد."),
-        ("نام درست", "0912", "نویسه‌های نامجاز"),
-        ("نام درست", &huge, "نویسه‌های نامجاز"),
+        ("نام درست", "0912", "شمارهٔ موبایل ۱۱ رقم است"),
+        ("نام درست", "۰۲۱ ۱۲۳۴ ۵۶۷۸", "این شمارهٔ تلفن ثابت است"),
+        ("نام درست", &huge, "شمارهٔ موبایل ۱۱ رقم است"),
         ("x\u{0}", "a@b", "نویسه‌های نامجاز"),
     ];
     for (name, contact, expected) in cases {
@@ -411,6 +412,61 @@ async fn ugly_inputs_get_a_message_beside_the_field_and_keep_what_was_typed() {
     );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.message_count(), 0);
+}
+
+#[tokio::test]
+async fn the_form_asks_for_a_mobile_first_and_takes_an_email_instead() {
+    let app = TestApp::demo().await;
+    let page = app.page("/library-hours").await;
+    assert!(
+        page.contains(r#"name="contact" type="tel" inputmode="tel" autocomplete="tel""#),
+        "the phone keypad for the mobile: {page}"
+    );
+    assert!(page.contains(r#"<details class="email-instead">"#));
+    assert!(page.contains(r#"name="email" type="email" inputmode="email""#));
+
+    let signer = Browser::open(&app, "/library-hours").await;
+    let fields = [
+        ("name", "ایمیلی"),
+        ("contact", ""),
+        ("email", "emaili@example.org"),
+    ];
+    let code_page = location(&signer.post(&app, "/library-hours/sign", &fields).await);
+    assert!(
+        code_page.starts_with("/library-hours/verify/"),
+        "{code_page}"
+    );
+    let message = app.message_to("emaili@example.org").await;
+    assert!(message.contains("Channel: email"));
+
+    let fields = [
+        ("name", "ایمیلی"),
+        ("contact", ""),
+        ("email", "not-an-address"),
+    ];
+    let refused = signer.post(&app, "/library-hours/sign", &fields).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(r#"<details class="email-instead" open>"#),
+        "the email field stays open with its error: {page}"
+    );
+    assert!(page.contains(
+        r#"value="not-an-address" aria-invalid="true" aria-describedby="sign-email-error" autofocus"#
+    ));
+    let fields = [("name", "نام"), ("contact", "0912")];
+    let page = signer.post(&app, "/library-hours/sign", &fields).await;
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains(r#"value="0912" aria-invalid="true" autofocus"#),
+        "the focus goes to the field in error: {page}"
+    );
+    assert!(page.contains(r#"aria-describedby="sign-contact-hint sign-contact-error""#));
+    assert_eq!(
+        page.matches(" autofocus").count(),
+        1,
+        "one field has the focus"
+    );
 }
 
 #[tokio::test]

@@ -64,6 +64,20 @@ struct SignForm {
     contact: String,
     public: Option<String>,
     updates: Option<String>,
+    /// The email field, for who signs by email instead of mobile.
+    #[serde(default)]
+    email: String,
+}
+
+impl SignForm {
+    /// What was typed to be reached at: the mobile field, else the email field; and
+    /// whether it was the email one.
+    fn contact(&self) -> (&str, bool) {
+        match self.contact.trim().is_empty() && !self.email.trim().is_empty() {
+            true => (&self.email, true),
+            false => (&self.contact, false),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -128,9 +142,10 @@ async fn request_code(
     CampaignToSign(campaign): CampaignToSign,
     CsrfForm(form): CsrfForm<SignForm>,
 ) -> Result<Response, WebError> {
+    let (contact, by_email) = form.contact();
     let input = SignInput {
         name: &form.name,
-        contact: &form.contact,
+        contact,
         public: form.public.is_some(),
         updates: form.updates.is_some(),
     };
@@ -154,11 +169,12 @@ async fn request_code(
         RequestRefused::Invalid { name, contact } => {
             let view = SignFormView {
                 name: form.name.chars().take(200).collect(),
-                contact: form.contact.chars().take(300).collect(),
+                contact: input.contact.chars().take(300).collect(),
                 public: input.public,
                 updates: input.updates,
                 name_error: name.map(|e| tr.t(e.key())),
                 contact_error: contact.map(|e| tr.t(e.key())),
+                by_email,
                 as_member: viewer.member.is_some(),
             };
             sign_form_page(&campaign, tr, csrf, view, StatusCode::UNPROCESSABLE_ENTITY)

@@ -18,6 +18,8 @@ pub struct SignFormView {
     pub updates: bool,
     pub name_error: Option<String>,
     pub contact_error: Option<String>,
+    /// The contact was typed in the email field, not the mobile one.
+    pub by_email: bool,
     /// A logged-in member signs without a contact field or a code.
     pub as_member: bool,
 }

@@ -28,7 +28,7 @@ const ASSETS: &[Asset] = &[
     Asset {
         name: "vazirmatn.woff2",
         content_type: "font/woff2",
-        bytes: include_bytes!("../assets/fonts/vazirmatn-variable.woff2"),
+        bytes: include_bytes!("../assets/fonts/vazirmatn-persian.woff2"),
     },
     Asset {
         name: "live.js",

@@ -518,3 +518,30 @@ async fn pages_styles_and_json_are_gzipped_for_whoever_accepts_it_and_fonts_are_
         "woff2 is compressed already"
     );
 }
+
+/// The surge issue's budget: a phone's first view of a campaign page, everything it loads
+/// included, is at most 50 KB over the wire.
+#[tokio::test]
+async fn a_first_view_of_a_campaign_page_is_at_most_50_kb_over_the_wire() {
+    use reqwest::header::ACCEPT_ENCODING;
+    let app = TestApp::demo().await;
+    let mut total = 0;
+    for path in [
+        "/clean-river",
+        "/static/tomar.css",
+        "/static/vazirmatn.woff2",
+        "/static/live.js",
+        "/static/favicon.svg",
+    ] {
+        let request = app
+            .visitor()
+            .get(app.url(path))
+            .header(ACCEPT_ENCODING, "gzip");
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
+        let bytes = response.bytes().await.unwrap().len();
+        eprintln!("{path}: {bytes} bytes");
+        total += bytes;
+    }
+    assert!(total <= 50 * 1024, "{total} bytes");
+}

@@ -73,6 +73,33 @@ impl LetterBody {
     }
 }
 
+/// How a formal Persian letter may open, above its addressees: «بسمه تعالی», «به نام خدا»,
+/// «بسم الله الرحمن الرحیم» and their kin.
+const INVOCATIONS: [&str; 5] = ["بسمه", "باسمه", "بسم", "به نام", "بنام"];
+/// An invocation is a short line; a longer one is the letter itself.
+const INVOCATION_MAX: usize = 40;
+
+impl LetterBody {
+    /// The letter's invocation, if its first block is one, and the blocks after it: on
+    /// paper the invocation stands above the addressees, and so it does on the page.
+    pub fn opening(&self) -> (Option<String>, Vec<Block>) {
+        let mut blocks = self.blocks();
+        let invocation = match blocks.first() {
+            Some(Block::Paragraph(line))
+                if line.chars().count() <= INVOCATION_MAX
+                    && INVOCATIONS.iter().any(|start| line.starts_with(start)) =>
+            {
+                Some(line.clone())
+            }
+            _ => None,
+        };
+        if invocation.is_some() {
+            blocks.remove(0);
+        }
+        (invocation, blocks)
+    }
+}
+
 impl AsRef<str> for LetterBody {
     fn as_ref(&self) -> &str {
         &self.0
@@ -81,6 +108,25 @@ impl AsRef<str> for LetterBody {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_invocation_opens_the_letter_and_only_a_short_one() {
+        let body = super::LetterBody::parse("بسمه تعالی\n\nبا سلام و احترام؛\n\nمتن نامه").unwrap();
+        let (invocation, rest) = body.opening();
+        assert_eq!(invocation.as_deref(), Some("بسمه تعالی"));
+        assert_eq!(rest.len(), 2);
+        let body = super::LetterBody::parse("به نام خداوند جان و خرد\n\nمتن").unwrap();
+        assert_eq!(body.opening().0.as_deref(), Some("به نام خداوند جان و خرد"));
+        let long = "به نام مردمی که سال‌ها در این محله زندگی کرده‌اند و هنوز منتظر پاسخ‌اند";
+        let body = super::LetterBody::parse(long).unwrap();
+        assert_eq!(
+            body.opening(),
+            (None, body.blocks()),
+            "a sentence is the letter"
+        );
+        let body = super::LetterBody::parse("با سلام\n\nبسمه تعالی").unwrap();
+        assert_eq!(body.opening().0, None, "only as the first block");
+    }
+
     use super::*;
 
     fn para(s: &str) -> Block {

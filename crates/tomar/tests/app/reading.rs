@@ -77,3 +77,29 @@ async fn text_colours_pass_wcag_aa_on_what_they_stand_on() {
     }
     assert!(css.contains(".badge-urgent { background: #fde3dc; color: var(--accent); }"));
 }
+
+#[tokio::test]
+async fn the_invocation_stands_above_the_addressees_as_on_a_formal_letter() {
+    let app = TestApp::demo().await;
+    let page = app.page("/demo").await;
+    let invocation = page
+        .find(r#"<p class="invocation" dir="auto">بسمه تعالی</p>"#)
+        .expect("the invocation, set apart");
+    let addressees = page.find(r#"<ul class="addressees""#).unwrap();
+    assert!(invocation < addressees, "above the addressees");
+    assert_eq!(
+        page.matches("بسمه تعالی").count(),
+        1,
+        "once, not again in the body"
+    );
+
+    // The moderators' preview reads exactly as the page.
+    let moderator = app.log_in("09121110000", Role::Moderator).await;
+    let id = app.campaign("demo").await.id;
+    let review = moderator
+        .page(&app, &format!("/moderation/campaigns/{id}"))
+        .await;
+    let invocation = review.find(r#"<p class="invocation" dir="auto">بسمه تعالی</p>"#);
+    let addressees = review.find(r#"<ul class="addressees">"#).unwrap();
+    assert!(invocation.is_some_and(|at| at < addressees), "{review}");
+}

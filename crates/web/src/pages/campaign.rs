@@ -86,6 +86,8 @@ struct CampaignTemplate {
     succeeded_news: Option<String>,
     banner_suggestions: Vec<Card>,
     addressees: Vec<(String, String)>,
+    /// «بسمه تعالی» and its kin, above the addressees as on paper.
+    invocation: Option<String>,
     blocks: Vec<Block>,
     meta: Vec<Meta>,
     days_left: Option<String>,
@@ -217,6 +219,7 @@ async fn campaign_page(
         _ => None,
     };
 
+    let (invocation, blocks) = campaign.text.body.opening();
     render(&CampaignTemplate {
         shell: Shell::new(tr, campaign.text.title.to_string(), &path),
         title: campaign.text.title.to_string(),
@@ -228,7 +231,8 @@ async fn campaign_page(
         succeeded_news: campaign.outcome.news_url().map(str::to_owned),
         banner_suggestions,
         addressees: campaign.text.addressee_lines(),
-        blocks: campaign.text.body.blocks(),
+        invocation,
+        blocks,
         meta: meta(&campaign, tr),
         days_left,
         tally: Tally::new(&campaign, tr),
@@ -291,10 +295,16 @@ async fn campaign_page(
 /// What a link preview says under the title: the count and the letter's opening.
 fn description(campaign: &Campaign, tr: Tr) -> String {
     const EXCERPT: usize = 160;
-    let opening: String = tomar_core::persian::single_line(campaign.text.body.as_ref())
-        .chars()
-        .take(EXCERPT)
+    // What the letter says, not its invocation.
+    let (_, blocks) = campaign.text.body.opening();
+    let text: Vec<String> = blocks
+        .into_iter()
+        .map(|block| match block {
+            Block::Paragraph(line) => line,
+            Block::Bullets(items) => items.join(" "),
+        })
         .collect();
+    let opening: String = text.join(" ").chars().take(EXCERPT).collect();
     tr.with(
         "campaign.preview_description",
         &[

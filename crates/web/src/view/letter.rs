@@ -14,6 +14,8 @@ pub struct Preview {
     pub kind: String,
     pub title: String,
     pub addressees: Vec<(String, String)>,
+    /// «بسمه تعالی» and its kin, above the addressees, exactly as the published page.
+    pub invocation: Option<String>,
     pub blocks: Vec<Block>,
     pub on_behalf_of: String,
     pub author_name: String,
@@ -24,11 +26,13 @@ pub struct Preview {
 
 impl Preview {
     pub fn of(kind: CampaignKind, text: &CampaignText, end: Date, tr: Tr) -> Preview {
+        let (invocation, blocks) = text.body.opening();
         Preview {
             kind: tr.t(&format!("kind.{}", kind.name())),
             title: text.title.to_string(),
             addressees: text.addressee_lines(),
-            blocks: text.body.blocks(),
+            invocation,
+            blocks,
             on_behalf_of: text.on_behalf_of.to_string(),
             author_name: text.author_name.to_string(),
             hashtag: text.hashtag.to_string(),

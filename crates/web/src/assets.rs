@@ -36,6 +36,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../assets/live.js"),
     },
     Asset {
+        name: "share.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/share.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../assets/favicon.svg"),

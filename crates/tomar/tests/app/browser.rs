@@ -428,5 +428,11 @@ async fn the_count_under_the_title_ticks_as_signatures_arrive() {
         campaign.signature_count + 1,
         "and so did the goal bar"
     );
+    let copy = "return document.querySelector('[data-copy]').hidden";
+    assert_eq!(
+        browser.after_fonts(copy).await,
+        false,
+        "share.js shows the copy button"
+    );
     browser.quit().await;
 }

@@ -36,7 +36,18 @@ fn section<'a>(page: &'a str, id: &str) -> &'a str {
 }
 
 async fn every_section_of_the_reference_page(app: &TestApp) {
+    let quiet = app.page("/demo").await;
+    assert!(
+        !quiet.contains(r#"id="channels""#),
+        "no line about channels until an admin names one"
+    );
+    let channel = "https://t.me/tomar_example";
+    app.store
+        .set_setting("channel.telegram", channel)
+        .await
+        .unwrap();
     let page = app.page("/demo").await;
+    assert!(page.contains(&format!(r#"<a href="{channel}""#)), "{page}");
     assert!(page.contains("<html lang=\"fa\" dir=\"rtl\">"));
     assert_in_order(
         &page,
@@ -532,6 +543,7 @@ async fn a_first_view_of_a_campaign_page_is_at_most_50_kb_over_the_wire() {
         "/static/tomar.css",
         "/static/vazirmatn.woff2",
         "/static/live.js",
+        "/static/share.js",
         "/static/favicon.svg",
     ] {
         let request = app

@@ -176,6 +176,21 @@ async fn the_page_shows_the_count_and_goal_under_the_title_for_its_script_to_tic
     );
     assert!(script.text().await.unwrap().contains("EventSource"));
 
+    assert!(
+        page.contains(r#"href="sms:?body="#),
+        "a plain SMS share, for when the internet is cut"
+    );
+    assert!(
+        page.contains(r#"data-copy="share-url""#) && page.contains(r#"data-share="share-url""#)
+    );
+    assert!(
+        page.contains("hidden>"),
+        "the script's buttons wait for the script"
+    );
+    let share = app.get("/static/share.js").await;
+    assert_eq!(share.status(), StatusCode::OK);
+    assert!(share.text().await.unwrap().contains("navigator.share"));
+
     let ended = app.page("/demo").await;
     assert!(
         !ended.contains("tally-sign"),

@@ -345,13 +345,17 @@ impl Browser {
 }
 
 /// The CSRF token a page's form carries.
-/// The one script a page may carry: the campaign page's, which ticks its count and leaves
-/// the page whole without it.
+/// The campaign page's script, which ticks its count and leaves the page whole without it.
 pub const LIVE_SCRIPT: &str = r#"<script src="/static/live.js" defer></script>"#;
+/// The sharing pages' script, which adds a copy button and the share sheet.
+pub const SHARE_SCRIPT: &str = r#"<script src="/static/share.js" defer></script>"#;
 
-/// How many script tags `page` has besides [`LIVE_SCRIPT`].
+/// How many script tags `page` has besides the two a page may carry, which only add to a
+/// page that works without them.
 pub fn other_scripts(page: &str) -> usize {
-    page.matches("<script").count() - page.matches(LIVE_SCRIPT).count()
+    page.matches("<script").count()
+        - page.matches(LIVE_SCRIPT).count()
+        - page.matches(SHARE_SCRIPT).count()
 }
 
 pub fn csrf_of(page: &str) -> String {

@@ -94,7 +94,7 @@ struct CampaignTemplate {
     tally: Tally,
     sign: Option<SignBox>,
     disclaimer: String,
-    channels: Vec<Segment>,
+    channels: Option<Vec<Segment>>,
     updates: Vec<UpdateView>,
     growth: Option<GrowthChart>,
     signers_heading: String,
@@ -116,24 +116,32 @@ fn platform_text(platform: &Platform, key: &str, tr: Tr) -> String {
 }
 
 /// «… see our {telegram} or {instagram}», each a link when an admin has set its address.
-fn channels(platform: &Platform, tr: Tr) -> Vec<Segment> {
+/// "For news of this campaign, see our Telegram channel or Instagram page", once an admin
+/// has set at least one of them: a line that points nowhere is left out.
+fn channels(platform: &Platform, tr: Tr) -> Option<Vec<Segment>> {
+    let link = |name: &str| {
+        platform
+            .get(&format!("channel.{name}"))
+            .filter(|href| href.starts_with("https://"))
+    };
+    link("telegram").or_else(|| link("instagram"))?;
     let channel = |name: &str| {
         let text = tr.t(&format!("campaign.channels_{name}"));
-        match platform.get(&format!("channel.{name}")) {
-            Some(href) if href.starts_with("https://") => Segment::Link {
+        match link(name) {
+            Some(href) => Segment::Link {
                 href: href.to_owned(),
                 text,
             },
-            _ => Segment::Text(text),
+            None => Segment::Text(text),
         }
     };
-    sentence(
+    Some(sentence(
         &tr.t("campaign.channels"),
         vec![
             ("telegram", channel("telegram")),
             ("instagram", channel("instagram")),
         ],
-    )
+    ))
 }
 
 fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {

@@ -92,6 +92,11 @@ impl Share {
                 tr.t("signed.share_x"),
                 format!("https://x.com/intent/post?url={encoded}&text={text}"),
             ),
+            // A plain SMS needs no internet at all: for when the international one is cut.
+            (
+                tr.t("signed.share_sms"),
+                format!("sms:?body={text}%20{encoded}"),
+            ),
         ];
         Share { url, links }
     }

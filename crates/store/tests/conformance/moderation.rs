@@ -74,6 +74,20 @@ async fn campaigns_past_the_threshold_without_an_outcome_are_due_for_delivery(st
 }
 
 async fn rejection_reasons_are_listed_and_retired(store: Store) {
+    // A new platform can reject from the first day.
+    let seeded = store.rejection_reasons().await.unwrap();
+    assert_eq!(seeded.len(), 7, "the reasons the migrations seed");
+    assert!(
+        seeded
+            .iter()
+            .all(|r| r.active && !r.label_fa.as_ref().is_empty())
+    );
+    assert!(
+        seeded[0]
+            .label_en
+            .as_ref()
+            .starts_with("It makes more than one demand")
+    );
     let first = store
         .add_rejection_reason("توهین‌آمیز", "Offensive")
         .await
@@ -87,9 +101,16 @@ async fn rejection_reasons_are_listed_and_retired(store: Store) {
         .await
         .unwrap();
     let reasons = store.rejection_reasons().await.unwrap();
-    let listed: Vec<_> = reasons.iter().map(|r| (r.id, r.active)).collect();
-    assert_eq!(listed, [(first, false), (second, true)]);
-    assert_eq!(reasons[1].label_en.as_ref(), "Duplicate");
+    let listed: Vec<_> = reasons[seeded.len()..]
+        .iter()
+        .map(|r| (r.id, r.active))
+        .collect();
+    assert_eq!(
+        listed,
+        [(first, false), (second, true)],
+        "after the seeded ones"
+    );
+    assert_eq!(reasons[seeded.len() + 1].label_en.as_ref(), "Duplicate");
     assert!(matches!(
         store
             .set_rejection_reason_active(tomar_core::ids::RejectionReasonId(999_999), true)

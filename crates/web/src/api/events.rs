@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use tokio::sync::watch;
+use utoipa::ToSchema;
 
 use crate::http::extract::PublicCampaign;
 use crate::state::AppState;
@@ -35,7 +36,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
     path = "/api/v1/campaigns/{campaign}/events",
     params(("campaign" = String, Path, description = "The campaign's number or slug")),
     responses(
-        (status = 200, description = "Events named `count`, each with data `{\"count\": N}`", content_type = "text/event-stream", body = String),
+        (status = 200, description = "Events named `count`, each with data `{\"count\": N}`", content_type = "text/event-stream", body = CountEvent),
         (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
     )
 )]
@@ -55,10 +56,30 @@ fn count_events(counts: watch::Receiver<u64>) -> impl Stream<Item = Result<Event
             tokio::time::sleep(EVENT_GAP).await;
             counts.changed().await.ok()?;
         }
-        let count = *counts.borrow_and_update();
-        let event = Event::default()
-            .event("count")
-            .data(format!("{{\"count\":{count}}}"));
+        let event = CountEvent::of(*counts.borrow_and_update()).into_event();
         Some((Ok(event), (counts, false)))
     })
+}
+
+/// One event of a count stream, as a client reads it (the OpenAPI document describes each
+/// event of a `text/event-stream` so).
+#[derive(ToSchema)]
+pub struct CountEvent {
+    /// Always `count`.
+    event: &'static str,
+    /// JSON: `{"count": N}`.
+    data: String,
+}
+
+impl CountEvent {
+    fn of(count: u64) -> CountEvent {
+        CountEvent {
+            event: "count",
+            data: format!("{{\"count\":{count}}}"),
+        }
+    }
+
+    fn into_event(self) -> Event {
+        Event::default().event(self.event).data(self.data)
+    }
 }

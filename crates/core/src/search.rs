@@ -85,10 +85,28 @@ impl SearchQuery {
         &self.terms
     }
 
-    /// Whether `word` (already in search form) is matched by a term.
+    /// The ways the query may be written in a document: as typed, and with each pair of
+    /// neighbouring terms as one word. Persian compounds are written with a space, a
+    /// zero-width non-joiner or nothing between their parts (`کتاب خانه`, `کتاب‌خانه`,
+    /// `کتابخانه`), and the index keeps the joined form, so `کتاب خانه` must also look for
+    /// `کتابخانه`. A document matches if it has every term of one of these.
+    pub fn alternatives(&self) -> Vec<Vec<String>> {
+        let mut ways = vec![self.terms.clone()];
+        for pair in 0..self.terms.len().saturating_sub(1) {
+            let mut joined = self.terms.clone();
+            let second = joined.remove(pair + 1);
+            joined[pair].push_str(&second);
+            ways.push(joined);
+        }
+        ways
+    }
+
+    /// Whether `word` (already in search form) is matched by a term, or by two neighbouring
+    /// terms written as one.
     pub fn matches(&self, word: &str) -> bool {
-        self.terms
+        self.alternatives()
             .iter()
+            .flatten()
             .any(|term| word.starts_with(term.as_str()))
     }
 
@@ -102,15 +120,23 @@ impl SearchQuery {
             (&document.on_behalf_of, 1),
             (&document.body, 1),
         ];
-        let mut score = 0;
-        for term in &self.terms {
-            for (field, weight) in fields {
-                if field.split(' ').any(|w| w.starts_with(term.as_str())) {
-                    score += weight;
+        let score_of = |terms: &[String]| {
+            let mut score = 0;
+            for term in terms {
+                for (field, weight) in fields {
+                    if field.split(' ').any(|w| w.starts_with(term.as_str())) {
+                        score += weight;
+                    }
                 }
             }
-        }
-        score
+            score
+        };
+        // As well as the way of writing it that the document answers best.
+        self.alternatives()
+            .iter()
+            .map(|terms| score_of(terms))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Splits display text into runs, marking the words the query matches.
@@ -137,6 +163,25 @@ mod tests {
 
     fn query(q: &str) -> SearchQuery {
         SearchQuery::parse(q).unwrap()
+    }
+
+    #[test]
+    fn neighbouring_terms_may_be_one_compound() {
+        let ways = query("اطلاع رسانی شهرداری").alternatives();
+        assert_eq!(
+            ways,
+            [
+                vec!["اطلاع", "رسانی", "شهرداری"],
+                vec!["اطلاعرسانی", "شهرداری"],
+                vec!["اطلاع", "رسانیشهرداری"],
+            ]
+        );
+        assert_eq!(query("کتاب").alternatives(), [vec!["کتاب"]]);
+        let document = SearchDocument {
+            title: words("کتاب‌خانه").join(" "),
+            ..SearchDocument::default()
+        };
+        assert!(query("کتاب خانه").score(&document) >= query("کتابخانه").score(&document));
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl SqliteStore {
     fn match_expression(query: &SearchQuery) -> String {
         // Terms are letters and digits only (see `tomar_core::search::words`), so quoting
         // them is enough to keep FTS5 syntax out.
-        every_term(query, |term| format!("\"{term}\"*"), " AND ")
+        every_term(query, |term| format!("\"{term}\"*"), " AND ", " OR ")
     }
 }
 
@@ -189,14 +189,23 @@ impl PgStore {
     fn match_expression(query: &SearchQuery) -> String {
         // Terms are letters and digits only (see `tomar_core::search::words`): quoted as
         // tsquery lexemes they are taken literally, never parsed by PostgreSQL.
-        every_term(query, |term| format!("'{term}':*"), " & ")
+        every_term(query, |term| format!("'{term}':*"), " & ", " | ")
     }
 }
 
-/// Every term of `query` in the backend's prefix form, joined by its "and".
-fn every_term(query: &SearchQuery, prefix: impl Fn(&str) -> String, and: &str) -> String {
-    let terms: Vec<String> = query.terms().iter().map(|term| prefix(term)).collect();
-    terms.join(and)
+/// The query in the backend's syntax: for each way of writing it
+/// (`SearchQuery::alternatives`), every term as a prefix joined by the backend's "and", and
+/// the ways joined by its "or".
+fn every_term(query: &SearchQuery, prefix: impl Fn(&str) -> String, and: &str, or: &str) -> String {
+    let ways: Vec<String> = query
+        .alternatives()
+        .iter()
+        .map(|terms| {
+            let terms: Vec<String> = terms.iter().map(|term| prefix(term)).collect();
+            format!("({})", terms.join(and))
+        })
+        .collect();
+    ways.join(or)
 }
 
 #[derive(sqlx::FromRow)]

@@ -20,6 +20,10 @@ named_enum! {
         Open = "open",
         Ended = "ended",
         Succeeded = "succeeded",
+        /// Sent to the addressee by the platform.
+        Delivered = "delivered",
+        /// On the platform's special follow-up list (پیگیری ویژه), a public list of its own.
+        SpecialFollowUp = "special_follow_up",
     }
 }
 
@@ -31,6 +35,8 @@ impl ListStatus {
             ListStatus::Open => campaign.status(now) == Status::Open,
             ListStatus::Ended => campaign.status(now) == Status::Ended,
             ListStatus::Succeeded => matches!(campaign.outcome, Outcome::Succeeded { .. }),
+            ListStatus::Delivered => campaign.outcome == Outcome::Delivered,
+            ListStatus::SpecialFollowUp => campaign.outcome == Outcome::SpecialFollowUp,
         }
     }
 }

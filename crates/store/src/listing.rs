@@ -28,7 +28,7 @@ macro_rules! listing_sql {
               OR ($1 = 'open' AND c.lifecycle = 'published' AND c.end_date >= $2) \
               OR ($1 = 'ended' AND (c.lifecycle = 'ended' \
                   OR (c.lifecycle = 'published' AND c.end_date < $2))) \
-              OR ($1 = 'succeeded' AND c.outcome = 'succeeded' \
+              OR ($1 IN ('succeeded', 'delivered', 'special_follow_up') AND c.outcome = $1 \
                   AND c.lifecycle IN ('published', 'ended', 'suspended'))) \
              AND ($3 IS NULL OR c.kind = $3) AND ($4 IS NULL OR c.category = $4) \
              AND ($5 IS NULL OR c.hashtag = $5)) AS t \

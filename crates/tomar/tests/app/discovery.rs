@@ -279,3 +279,49 @@ async fn campaign_pages_carry_previews_one_canonical_link_and_share_links() {
         );
     }
 }
+
+#[tokio::test]
+async fn delivered_and_special_follow_up_campaigns_say_so_and_have_public_lists() {
+    use tomar_core::lifecycle::Outcome;
+    use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
+
+    let app = TestApp::demo().await;
+    for (slug, outcome) in [
+        ("library-hours", Outcome::SpecialFollowUp),
+        ("clean-river", Outcome::Delivered),
+    ] {
+        let campaign = app.campaign(slug).await;
+        let event = ModerationEvent {
+            actor: Actor::Platform,
+            action: ModerationAction::SetOutcome(outcome.kind()),
+            target: Target::Campaign(campaign.id),
+            note: None,
+            at: jiff::Timestamp::now(),
+        };
+        app.store
+            .set_outcome(campaign.id, &outcome, &event)
+            .await
+            .unwrap();
+    }
+    let followed = app.campaign("library-hours").await.text.title.to_string();
+    let delivered = app.campaign("clean-river").await.text.title.to_string();
+
+    let page = app.page("/library-hours").await;
+    assert!(
+        page.contains("این کارزار در فهرست پیگیری ویژهٔ طومار است."),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="/campaigns?status=special_follow_up">"#));
+    let page = app.page("/clean-river").await;
+    assert!(page.contains("این کارزار به مخاطب تحویل داده شد."));
+
+    let list = app.page("/campaigns?status=special_follow_up").await;
+    assert_eq!(card_titles(&list), [followed], "{list}");
+    assert!(list.contains(r#"<span class="badge badge-open">پیگیری ویژه</span>"#));
+    let list = app.page("/campaigns?status=delivered").await;
+    assert_eq!(card_titles(&list), [delivered]);
+    assert!(list.contains("به مخاطب تحویل شد</span>"));
+    let all = app.page("/campaigns").await;
+    assert!(all.contains("status=special_follow_up"), "a tab of its own");
+    app.finish().await;
+}

@@ -27,7 +27,7 @@ const PAGE_SIZE: u32 = 50;
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CampaignsQuery {
-    /// `all` (default), `open`, `ended` or `succeeded`.
+    /// `all` (default), `open`, `ended`, `succeeded`, `delivered` or `special_follow_up`.
     status: Option<String>,
     /// `top` (default), `new`, `trending` or `ending`; ignored when searching.
     sort: Option<String>,

@@ -9,7 +9,7 @@ use axum::routing::get;
 use tomar_core::Timestamp;
 use tomar_core::body::Block;
 use tomar_core::campaign::Campaign;
-use tomar_core::lifecycle::{Lifecycle, Status};
+use tomar_core::lifecycle::{Lifecycle, Outcome, Status};
 use tomar_core::news::NewsStatus;
 use tomar_core::signature::SignatureStatus;
 
@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
 const SIGNERS_ON_PAGE: u32 = 30;
 const THREADS_ON_PAGE: u32 = 50;
 /// Suggestions at the foot of the page; the ended banner shows the first three.
+/// The public special follow-up list: a listing of its own.
+const SPECIAL_FOLLOW_UP_LIST: &str = "/campaigns?status=special_follow_up";
 const SUGGESTIONS: usize = 6;
 const SUGGESTIONS_IN_BANNER: usize = 3;
 
@@ -84,6 +86,9 @@ struct CampaignTemplate {
     ended: bool,
     suspended_notice: Option<String>,
     succeeded_news: Option<String>,
+    /// "Delivered to its addressee" or "on the special follow-up list", with where the
+    /// list is.
+    outcome_notice: Option<(String, Option<&'static str>)>,
     banner_suggestions: Vec<Card>,
     addressees: Vec<(String, String)>,
     /// «بسمه تعالی» and its kin, above the addressees as on paper.
@@ -237,6 +242,14 @@ async fn campaign_page(
         ended: status == Status::Ended,
         suspended_notice,
         succeeded_news: campaign.outcome.news_url().map(str::to_owned),
+        outcome_notice: match campaign.outcome {
+            Outcome::Delivered => Some((tr.t("campaign.delivered_banner"), None)),
+            Outcome::SpecialFollowUp => Some((
+                tr.t("campaign.special_follow_up_banner"),
+                Some(SPECIAL_FOLLOW_UP_LIST),
+            )),
+            _ => None,
+        },
         banner_suggestions,
         addressees: campaign.text.addressee_lines(),
         invocation,

@@ -131,6 +131,8 @@ impl Card {
     pub fn new(summary: &CampaignSummary, tr: Tr, now: Timestamp) -> Card {
         let (badge, badge_class) = match (&summary.outcome, summary.status(now)) {
             (Outcome::Succeeded { .. }, _) => (tr.t("card.succeeded"), "badge-success"),
+            (Outcome::SpecialFollowUp, _) => (tr.t("card.special_follow_up"), "badge-open"),
+            (Outcome::Delivered, _) => (tr.t("card.delivered"), "badge-success"),
             (_, Status::Suspended) => (tr.t("card.suspended"), "badge-muted"),
             (_, Status::Draft) => (tr.t("card.draft"), "badge-muted"),
             (_, Status::InReview) => (tr.t("card.in_review"), "badge-open"),

@@ -8,13 +8,13 @@ use tomar_core::member::Member;
 
 use crate::error::{FieldErrors, field_error};
 use crate::view::i18n::Tr;
-use crate::view::text::{Segment, linkify};
+use crate::view::text::{Segment, linkify, sentence};
 
 pub struct CommentView {
     pub id: i64,
     pub is_reply: bool,
-    /// `X` for a comment, `X در پاسخ به Y` for a reply.
-    pub heading: String,
+    /// `X` for a comment, `X در پاسخ به Y` for a reply, each name isolated.
+    pub heading: Vec<Segment>,
     pub lines: Vec<Vec<Segment>>,
     pub date: String,
 }
@@ -33,7 +33,7 @@ pub fn author_name(comment: &Comment, tr: Tr) -> String {
         .map_or_else(|| tr.t("campaign.anonymous"), ToString::to_string)
 }
 
-fn comment_view(comment: &Comment, heading: String, tr: Tr) -> CommentView {
+fn comment_view(comment: &Comment, heading: Vec<Segment>, tr: Tr) -> CommentView {
     CommentView {
         id: comment.id.0,
         is_reply: comment.parent_id.is_some(),
@@ -52,15 +52,23 @@ pub fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
         .iter()
         .filter(|reply| reply.status == CommentStatus::Visible)
         .map(|reply| {
-            let heading = tr.with(
-                "campaign.in_reply_to",
-                &[("name", &author_name(reply, tr)), ("parent", &parent_name)],
+            let heading = sentence(
+                &tr.t("campaign.in_reply_to"),
+                vec![
+                    ("name", Segment::Name(author_name(reply, tr))),
+                    ("parent", Segment::Name(parent_name.clone())),
+                ],
             );
             comment_view(reply, heading, tr)
         })
         .collect();
-    let comment = (thread.comment.status == CommentStatus::Visible)
-        .then(|| comment_view(&thread.comment, parent_name.clone(), tr));
+    let comment = (thread.comment.status == CommentStatus::Visible).then(|| {
+        comment_view(
+            &thread.comment,
+            vec![Segment::Name(parent_name.clone())],
+            tr,
+        )
+    });
     (comment.is_some() || !replies.is_empty()).then_some(ThreadView { comment, replies })
 }
 

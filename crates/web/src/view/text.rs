@@ -8,8 +8,14 @@ use tomar_core::links::{Run, runs};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
     Text(String),
+    /// A name someone typed, isolated from the words around it (`<bdi>`): a Persian name in
+    /// an English sentence, or a Latin one in a Persian sentence, keeps its place.
+    Name(String),
     UserLink(String),
-    Link { href: String, text: String },
+    Link {
+        href: String,
+        text: String,
+    },
 }
 
 /// User text as segments: its addresses (see `tomar_core::links`) become user links.

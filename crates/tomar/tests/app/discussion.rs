@@ -43,6 +43,12 @@ async fn threads_read_as_in_the_reference(app: &TestApp) {
         .page(app, &format!("/clean-river/comments/new?reply={named_id}"))
         .await;
     assert!(reply_form.contains("در پاسخ به آرش"));
+    assert!(
+        reply_form.contains(
+            r#"<blockquote><p dir="auto">با نام می‌نویسم.</p><p dir="auto">خط دوم.</p></blockquote>"#
+        ),
+        "the reply page quotes what it answers: {reply_form}"
+    );
     let reply = comment(
         &visitor,
         app,
@@ -231,9 +237,14 @@ async fn flags_hide_a_comment_until_a_moderator_decides() {
     .await;
     let flag = format!("/clean-river/comments/{top}/flag");
     let first = Browser::open(&app, "/clean-river").await;
-    assert_eq!(
-        location(&first.post(&app, &flag, &[]).await),
-        format!("/clean-river#comment-{top}")
+    let back = location(&first.post(&app, &flag, &[]).await);
+    assert_eq!(back, format!("/clean-river?reported={top}#reported"));
+    let page = first.page(&app, &back).await;
+    assert!(
+        page.contains(
+            r#"<p class="notice notice-success" id="reported" role="status">گزارش شما رسید"#
+        ),
+        "the report is acknowledged in place"
     );
     first.post(&app, &flag, &[]).await;
     assert!(
@@ -346,6 +357,11 @@ async fn news_links_are_checked_and_wait_for_review() {
         )
         .await;
     assert_eq!(location(&sent), "/clean-river/news/new?sent=1");
+    let thanks = visitor.page(&app, "/clean-river/news/new?sent=1").await;
+    assert!(
+        thanks.contains(r#"<p class="notice notice-success" id="news-sent" role="status">سپاس!"#),
+        "the thanks stands out, with the way back: {thanks}"
+    );
     let again = visitor
         .post(
             &app,

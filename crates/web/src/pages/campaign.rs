@@ -3,9 +3,10 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
+use serde::Deserialize;
 use tomar_core::Timestamp;
 use tomar_core::body::Block;
 use tomar_core::campaign::Campaign;
@@ -93,6 +94,8 @@ struct CampaignTemplate {
     addressees: Vec<(String, String)>,
     /// «بسمه تعالی» and its kin, above the addressees as on paper.
     invocation: Option<String>,
+    /// That a comment report arrived, after one.
+    reported: Option<String>,
     blocks: Vec<Block>,
     meta: Vec<Meta>,
     days_left: Option<String>,
@@ -172,6 +175,13 @@ fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
     ]
 }
 
+/// What an action that returns to the campaign page may say it did.
+#[derive(Deserialize)]
+struct CampaignQuery {
+    /// A comment was just reported from here.
+    reported: Option<String>,
+}
+
 #[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
 async fn campaign_page(
     State(state): State<AppState>,
@@ -180,6 +190,7 @@ async fn campaign_page(
     viewer: Viewer,
     platform: Platform,
     PublicCampaign(campaign): PublicCampaign,
+    Query(query): Query<CampaignQuery>,
 ) -> Result<Html<String>, WebError> {
     let now = Timestamp::now();
     let store = &state.store;
@@ -254,6 +265,10 @@ async fn campaign_page(
         addressees: campaign.text.addressee_lines(),
         invocation,
         blocks,
+        reported: query
+            .reported
+            .is_some()
+            .then(|| tr.t("discussion.reported")),
         meta: meta(&campaign, tr),
         days_left,
         tally: Tally::new(&campaign, tr),

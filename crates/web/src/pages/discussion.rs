@@ -27,7 +27,7 @@ use crate::rules::discussion::{
 };
 use crate::rules::platform::Platform;
 use crate::state::AppState;
-use crate::view::discussion::{CommentFormView, Discussion, ThreadView, author_name, thread_view};
+use crate::view::discussion::{Answered, CommentFormView, Discussion, ThreadView, thread_view};
 use crate::view::i18n::Tr;
 use crate::view::render::{form_page, render};
 use crate::view::{CampaignHead, Shell};
@@ -83,7 +83,7 @@ async fn comment_form(
     let mut form = CommentFormView::fresh(viewer.member.as_ref());
     if let Some(parent) = comment_id(query.reply.as_deref())? {
         let answered = reply_target(&state, &campaign, parent).await?;
-        form.replying_to = Some(author_name(&answered, tr));
+        form.replying_to = Some(Answered::of(&answered, tr));
         form.parent = Some(parent.0);
     }
     comment_form_page(&campaign, tr, csrf, form)
@@ -133,7 +133,7 @@ async fn post_comment(
                 Some(parent) => reply_target(&state, &campaign, parent)
                     .await
                     .ok()
-                    .map(|answered| author_name(&answered, tr)),
+                    .map(|answered| Answered::of(&answered, tr)),
                 None => None,
             };
             let view = CommentFormView {
@@ -173,7 +173,9 @@ async fn flag(
     let comment = comment_id(Some(&id))?.ok_or(WebError::BadRequest)?;
     let member = viewer.member.as_ref();
     discussion::flag_comment(&state, &platform, &campaign, comment, member, peer).await?;
-    Ok(Redirect::to(&format!("{}#comment-{comment}", campaign.path())).into_response())
+    // Back where the person was, with a word that the report arrived.
+    let back = format!("{}?reported={comment}#reported", campaign.path());
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Template)]

@@ -109,14 +109,29 @@ impl Discussion {
     }
 }
 
+/// The comment a reply answers, as the reply form quotes it.
+pub struct Answered {
+    pub name: String,
+    pub lines: Vec<Vec<Segment>>,
+}
+
+impl Answered {
+    pub fn of(comment: &Comment, tr: Tr) -> Answered {
+        Answered {
+            name: author_name(comment, tr),
+            lines: comment.body.as_ref().lines().map(linkify).collect(),
+        }
+    }
+}
+
 /// The comment form: what was typed, the comment it answers, and a message per field.
 #[derive(Default)]
 pub struct CommentFormView {
     pub name: String,
     pub body: String,
     pub parent: Option<i64>,
-    /// `X` of «in reply to X», when answering a comment.
-    pub replying_to: Option<String>,
+    /// The comment being answered: who wrote it and what it says, shown above the form.
+    pub replying_to: Option<Answered>,
     /// A member's comment carries their display name; there is no name field.
     pub as_member: Option<String>,
     pub errors: FieldErrors,

@@ -81,8 +81,23 @@ async fn the_home_page_shows_totals_sections_search_and_a_way_to_start() {
     );
     assert!(home.contains("action=\"/search\""));
     assert!(home.contains("href=\"/new\""));
-    assert!(home.contains("تازه‌ترین کارزارها") && home.contains("پرامضاترین کارزارهای باز"));
-    assert!(home.contains("href=\"/campaigns?status=open&#38;sort=top\""));
+    assert!(
+        home.contains("طومار چگونه کار می‌کند"),
+        "how it works, in four steps"
+    );
+    assert_eq!(home.matches("<ol class=\"how-steps\">").count(), 1);
+    // Every open campaign is in the first section it belongs to, and only there.
+    let titles = card_titles(&home);
+    let mut unique = titles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(titles.len(), unique.len(), "no campaign twice: {titles:?}");
+    assert_eq!(
+        titles.len(),
+        5,
+        "four open campaigns and the succeeded one: {titles:?}"
+    );
+    assert!(home.contains("href=\"/campaigns?status=open&#38;sort=trending\""));
     let english = app.page("/?lang=en").await;
     assert!(english.contains("6 campaigns and 4,090 signatures"));
 }

@@ -312,11 +312,10 @@ async fn the_language_toggle_switches_to_english_and_is_remembered() {
 async fn the_home_page_lists_open_campaigns_with_their_counts() {
     let app = TestApp::demo().await;
     let page = app.page("/").await;
-    let most_signed = page.split("پرامضاترین کارزارهای باز").nth(1).unwrap();
-    assert_in_order(
-        most_signed,
-        &["۱٬۸۴۳ امضا", "۱٬۲۰۷ امضا", "۳۵۶ امضا", "۷۴ امضا"],
-    );
+    for count in ["۱٬۸۴۳ امضا", "۱٬۲۰۷ امضا", "۳۵۶ امضا", "۷۴ امضا"]
+    {
+        assert_eq!(page.matches(count).count(), 1, "{count}, once");
+    }
     assert!(
         !page.contains("href=\"/demo\""),
         "ended campaigns are not open"

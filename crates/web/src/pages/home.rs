@@ -42,10 +42,12 @@ struct HomeTemplate {
 #[tracing::instrument(skip_all)]
 async fn home(State(state): State<AppState>, tr: Tr) -> Result<Html<String>, WebError> {
     let now = Timestamp::now();
+    // Each campaign shows in the first section it belongs to, so every list asks for
+    // enough to fill its section after the ones above took theirs.
     let listing = |status: ListStatus, sort: ListSort| Listing {
         status,
         sort,
-        limit: PER_SECTION,
+        limit: PER_SECTION * 4,
         ..Listing::default()
     };
     let choices = [
@@ -70,6 +72,7 @@ async fn home(State(state): State<AppState>, tr: Tr) -> Result<Html<String>, Web
         .map(|(summary, _)| summary.clone())
         .collect();
     let trending_listing = listing(ListStatus::Open, ListSort::Trending);
+    let mut shown = std::collections::HashSet::new();
     let sections = std::iter::once((&"home.trending", &trending_listing, trending))
         .chain(
             choices
@@ -77,6 +80,14 @@ async fn home(State(state): State<AppState>, tr: Tr) -> Result<Html<String>, Web
                 .zip([newest, top, succeeded])
                 .map(|((heading, listing), (page, _))| (heading, listing, page)),
         )
+        .map(|(heading, listing, page)| {
+            let unseen: Vec<_> = page
+                .into_iter()
+                .filter(|summary| shown.insert(summary.id))
+                .take(PER_SECTION as usize)
+                .collect();
+            (heading, listing, unseen)
+        })
         .filter(|(_, _, page)| !page.is_empty())
         .map(|(heading, listing, page)| Section {
             heading: tr.t(heading),

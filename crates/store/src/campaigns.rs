@@ -6,10 +6,12 @@ use tomar_core::body::LetterBody;
 use tomar_core::campaign::{Addressee, Campaign, CampaignText, NewCampaign};
 use tomar_core::ids::{CampaignId, MemberId};
 use tomar_core::lifecycle::{Lifecycle, Outcome};
+use tomar_core::message::OutboundMessage;
 use tomar_core::moderation::ModerationEvent;
 use tomar_core::names::CampaignRef;
 use tomar_core::search::SearchDocument;
 
+use crate::outbox::Queued;
 use crate::rows::{
     addressee, count, date, hashtag, kind, lifecycle, line, optional_timestamp, outcome, slug,
     timestamp,
@@ -113,13 +115,15 @@ store_methods! {
         Ok(found)
     }
 
-    /// Saves a lifecycle change made by `Campaign::apply`, with its moderation event, if the
-    /// stored campaign is still in `before`; otherwise writes nothing and answers `Conflict`.
+    /// Saves a lifecycle change made by `Campaign::apply`, with its moderation event and the
+    /// `messages` it sends (the author hears of an approval or a rejection), if the stored
+    /// campaign is still in `before`; otherwise writes nothing and answers `Conflict`.
     pub async fn save_transition(
         &self,
         campaign: &Campaign,
         before: &Lifecycle,
         event: &ModerationEvent,
+        messages: &[OutboundMessage],
     ) -> Result<(), StoreError> {
         let (reason, order) = match &campaign.lifecycle {
             Lifecycle::Rejected(reason) => (Some(reason.0), None),
@@ -142,6 +146,16 @@ store_methods! {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        let queued: Vec<_> = messages
+            .iter()
+            .map(|message| Queued {
+                message,
+                at: event.at,
+                expires_at: None,
+            })
+            .collect();
+        // Rolled back with the rest if the campaign had moved on.
+        Self::insert_messages(&mut tx, &queued, None).await?;
         Self::commit_with_event(tx, changed, StoreError::Conflict, event).await?;
         self.forget_campaigns().await;
         Ok(())

@@ -181,7 +181,9 @@ async fn create_campaign(
         let event = campaign
             .apply(step.clone(), Actor::Platform, None, started)
             .map_err(|_| StoreError::Conflict)?;
-        store.save_transition(&campaign, &before, &event).await?;
+        store
+            .save_transition(&campaign, &before, &event, &[])
+            .await?;
     }
 
     let secret = Secret::new(DEMO_CONTACT_SECRET.to_vec()).expect("the demo secret is long enough");

@@ -149,15 +149,41 @@ async fn a_stale_transition_writes_nothing(store: Store) {
     let event = stale
         .apply(Transition::Submit, Actor::Platform, None, now())
         .unwrap();
-    let result = store.save_transition(&stale, &before, &event).await;
+    let news = tomar_core::message::OutboundMessage {
+        channel: tomar_core::contact::Channel::Sms,
+        recipient: "+989121234567".into(),
+        subject: "کارزار".into(),
+        body: "خبر تصمیم".into(),
+    };
+    let result = store
+        .save_transition(&stale, &before, &event, std::slice::from_ref(&news))
+        .await;
     assert!(matches!(result, Err(StoreError::Conflict)));
+    assert!(
+        tomar_store::testing::outbox_texts(&store).await.is_empty(),
+        "no message for a move that did not happen"
+    );
+    // The same message with a move that happens is queued with it.
+    let mut fresh = campaign_now(&store, id).await;
+    let before = fresh.lifecycle.clone();
+    let event = fresh
+        .apply(Transition::Approve, Actor::Platform, None, now())
+        .unwrap();
+    store
+        .save_transition(&fresh, &before, &event, &[news])
+        .await
+        .unwrap();
+    let queued = tomar_store::testing::outbox_texts(&store).await;
+    assert_eq!(queued.len(), 1);
+    assert!(queued[0].contains("خبر تصمیم"));
     assert_eq!(
         store
             .moderation_events(Target::Campaign(id))
             .await
             .unwrap()
             .len(),
-        1
+        2,
+        "the submit and the approval; the stale submit wrote no event"
     );
 }
 

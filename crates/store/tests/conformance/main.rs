@@ -131,7 +131,7 @@ async fn transition(store: &Store, id: CampaignId, step: Transition) -> Result<(
     let mut campaign = campaign_now(store, id).await;
     let before = campaign.lifecycle.clone();
     let event = campaign.apply(step, Actor::Platform, None, now()).unwrap();
-    store.save_transition(&campaign, &before, &event).await
+    store.save_transition(&campaign, &before, &event, &[]).await
 }
 
 /// Confirms `batch` directly (no verification).

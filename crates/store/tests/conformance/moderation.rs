@@ -29,7 +29,7 @@ async fn the_review_queue_is_oldest_first(store: Store) {
                 .apply(Transition::Submit, Actor::Platform, None, at)
                 .unwrap();
             store
-                .save_transition(&campaign, &Lifecycle::Draft, &event)
+                .save_transition(&campaign, &Lifecycle::Draft, &event, &[])
                 .await
                 .unwrap();
             submitted.push((id, at));

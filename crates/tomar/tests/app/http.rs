@@ -414,7 +414,7 @@ async fn publish_hostile_campaign(store: &Store) -> CampaignId {
         let before = campaign.lifecycle.clone();
         let event = campaign.apply(step, Actor::Platform, None, now).unwrap();
         store
-            .save_transition(&campaign, &before, &event)
+            .save_transition(&campaign, &before, &event, &[])
             .await
             .unwrap();
     }

@@ -198,6 +198,11 @@ async fn the_whole_story(app: &TestApp) {
     assert!(
         explained.contains("بیش از یک خواسته") && explained.contains("لطفاً فقط یک خواسته بنویسید.")
     );
+    let told = app.message_saying("+989122220000", "منتشر نشد").await;
+    assert!(
+        told.contains("دلیل: بیش از یک خواسته") && told.contains(&format!("/me/campaigns/{id}")),
+        "the author hears why, and where to mend it: {told}"
+    );
 
     // The author fixes it and resubmits; the moderator approves.
     let fixed = campaign_form(&[
@@ -208,6 +213,11 @@ async fn the_whole_story(app: &TestApp) {
     assert_eq!(lifecycle(app, id).await, Lifecycle::InReview);
     let approved = moderator.post(app, &format!("{review}/approve"), &[]).await;
     assert_eq!(location(&approved), review);
+    let told = app.message_saying("+989122220000", "منتشر شد").await;
+    assert!(
+        told.contains(&format!("/{id}")),
+        "and hears of the approval: {told}"
+    );
     let public = app.page(&format!("/{id}")).await;
     assert!(public.contains("بازگشایی کتابخانهٔ محله در روزهای جمعه"));
     assert!(

@@ -225,6 +225,17 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no message to {recipient} in the outbox"))
     }
 
+    /// The first message to `recipient` whose text holds `words`, waiting for the worker.
+    pub async fn message_saying(&self, recipient: &str, words: &str) -> String {
+        self.outbox
+            .wait_for(DELIVERY, |m| {
+                m.recipient == recipient && m.body.contains(words)
+            })
+            .await
+            .map(|message| plain_text(&message))
+            .unwrap_or_else(|| panic!("no message to {recipient} saying {words:?}"))
+    }
+
     /// Waits (up to five seconds) until the outbox holds at least `count` messages.
     pub async fn wait_for_messages(&self, count: usize) {
         assert!(

@@ -146,16 +146,8 @@ store_methods! {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let queued: Vec<_> = messages
-            .iter()
-            .map(|message| Queued {
-                message,
-                at: event.at,
-                expires_at: None,
-            })
-            .collect();
         // Rolled back with the rest if the campaign had moved on.
-        Self::insert_messages(&mut tx, &queued, None).await?;
+        Self::insert_messages(&mut tx, &Queued::lasting(messages, event.at), None).await?;
         Self::commit_with_event(tx, changed, StoreError::Conflict, event).await?;
         self.forget_campaigns().await;
         Ok(())

@@ -110,15 +110,7 @@ store_methods! {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::on_insert(e, || StoreError::Conflict))?;
-        let messages: Vec<_> = messages
-            .iter()
-            .map(|message| Queued {
-                message,
-                at: new.at,
-                expires_at: None,
-            })
-            .collect();
-        Self::insert_messages(&mut tx, &messages, None).await?;
+        Self::insert_messages(&mut tx, &Queued::lasting(messages, new.at), None).await?;
         tx.commit().await?;
         Ok(UpdateId(id))
     }

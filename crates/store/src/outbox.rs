@@ -104,6 +104,20 @@ pub(crate) struct Queued<'a> {
     pub expires_at: Option<Timestamp>,
 }
 
+impl<'a> Queued<'a> {
+    /// Messages that do not expire (news, decisions), all created at `at`.
+    pub(crate) fn lasting(messages: &'a [OutboundMessage], at: Timestamp) -> Vec<Queued<'a>> {
+        messages
+            .iter()
+            .map(|message| Queued {
+                message,
+                at,
+                expires_at: None,
+            })
+            .collect()
+    }
+}
+
 backend_helpers! {
     /// Queues messages, each created at its own time and first due at `due` (or at
     /// once); answers their ids in the order given.

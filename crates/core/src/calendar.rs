@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use crate::language::Language;
 use crate::names::InputError;
-use crate::persian::ascii_digits;
+use crate::persian::{ascii_digits, search_key};
 
 /// The platform's time zone: campaign days start and end at midnight in Tehran.
 pub fn iran() -> &'static TimeZone {
@@ -84,16 +84,52 @@ pub fn format_instant(at: Timestamp, language: Language) -> String {
     format_date(iran_date(at), language)
 }
 
+/// The Solar Hijri months, as `format_date` writes them and people type them.
+const SOLAR_HIJRI_MONTHS: [&str; 12] = [
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+];
+
+/// `۲۰ بهمن ۱۴۰۵` as year, month and day numbers (as text), if it is written that way.
+fn with_month_name(typed: &str) -> Option<[String; 3]> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let [day, month, year] = words[..] else {
+        return None;
+    };
+    let month = search_key(month);
+    let number = SOLAR_HIJRI_MONTHS
+        .iter()
+        .position(|name| search_key(name) == month)?;
+    Some([year.to_owned(), (number + 1).to_string(), day.to_owned()])
+}
+
 /// A day as people type it: a Solar Hijri date `۱۴۰۳/۱۲/۳۰` (or with `-` or `.`, in
-/// Persian, Arabic-Indic or ASCII digits), or a Gregorian `2025-03-20` as a date picker
-/// sends it. Years from 1700 on are read as Gregorian; Solar Hijri years are far below.
+/// Persian, Arabic-Indic or ASCII digits), the way Tomar writes dates (`۲۰ بهمن ۱۴۰۵`),
+/// or a Gregorian `2025-03-20` as a date picker sends it. Years from 1700 on are read as
+/// Gregorian; Solar Hijri years are far below.
 pub fn parse_day(input: &str) -> Result<Date, InputError> {
     let typed = ascii_digits(input.trim());
     if typed.is_empty() {
         return Err(InputError::Empty);
     }
-    let parts: Vec<&str> = typed.split(['/', '-', '.']).map(str::trim).collect();
-    let [year, month, day] = parts[..] else {
+    let parts: Vec<String> = match with_month_name(&typed) {
+        Some(parts) => parts.to_vec(),
+        None => typed
+            .split(['/', '-', '.'])
+            .map(|part| part.trim().to_owned())
+            .collect(),
+    };
+    let [year, month, day] = &parts[..] else {
         return Err(InputError::BadCharacters);
     };
     let number = |s: &str| -> Result<i32, InputError> {
@@ -162,6 +198,26 @@ mod tests {
             format_date(date(2024, 3, 20), Language::Fa),
             "۱ فروردین ۱۴۰۳"
         );
+    }
+
+    #[test]
+    fn a_date_written_with_its_month_name_reads_back() {
+        assert_eq!(parse_day("۲۰ بهمن ۱۴۰۵"), parse_day("1405/11/20"));
+        assert_eq!(
+            parse_day("1 فروردين 1403"),
+            Ok(date(2024, 3, 20)),
+            "Arabic yeh"
+        );
+        let written = format_date(date(2026, 12, 26), Language::Fa);
+        assert_eq!(parse_day(&written), Ok(date(2026, 12, 26)), "{written}");
+        for bad in [
+            "۲۰ بهمنی ۱۴۰۵",
+            "۳۰ اسفند ۱۴۰۳ ۱",
+            "بهمن ۱۴۰۵",
+            "۳۲ دی ۱۴۰۵",
+        ] {
+            assert!(parse_day(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

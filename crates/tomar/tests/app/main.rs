@@ -4,6 +4,7 @@
 
 mod api;
 mod at_rest;
+mod authoring;
 mod browser;
 mod cli;
 mod connections;

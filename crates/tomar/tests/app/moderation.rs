@@ -17,7 +17,7 @@ fn today() -> Date {
 }
 
 /// The campaign form, filled in as an author would, with `changes` on top.
-fn campaign_form(changes: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+pub(crate) fn campaign_form(changes: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
     let end = solar_hijri_numeric(today().checked_add(30.days()).unwrap());
     let mut form: Vec<(&'static str, String)> = vec![
         ("kind", "request".into()),
@@ -41,7 +41,7 @@ fn campaign_form(changes: &[(&'static str, String)]) -> Vec<(&'static str, Strin
     form
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     browser: &Browser,
     app: &TestApp,
     path: &str,

@@ -14,8 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::calendar::iran_date;
+use tomar_core::calendar::{format_date, iran_date, solar_hijri_numeric};
 use tomar_core::campaign::{Campaign, CampaignKind, CampaignText};
+use tomar_core::language::Language;
 use tomar_core::lifecycle::{Lifecycle, Transition};
 use tomar_core::moderation::{Actor, ModerationAction, Target};
 use tomar_core::update::UpdateAuthor;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "editor.html")]
 struct EditorTemplate {
     shell: Shell,
+    /// How to write the end date, with an example a month from today.
+    end_date_hint: String,
     heading: String,
     csrf: String,
     action: String,
@@ -99,7 +102,17 @@ struct EditorPage {
 
 fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, WebError> {
     let refused = !page.errors.is_empty();
+    let example = iran_date(Timestamp::now())
+        .checked_add(jiff::ToSpan::days(30))
+        .unwrap_or_else(|_| iran_date(Timestamp::now()));
     let template = EditorTemplate {
+        end_date_hint: tr.with(
+            "editor.end_date_hint",
+            &[
+                ("example", &tr.digits(&solar_hijri_numeric(example))),
+                ("written", &format_date(example, Language::Fa)),
+            ],
+        ),
         shell: Shell::new(tr, page.heading.clone(), &page.action),
         heading: page.heading,
         csrf: csrf.0,

@@ -52,7 +52,6 @@ impl CampaignFields {
         let mut fields = CampaignFields::default();
         let mut intent = Intent::Preview;
         let (mut names, mut positions) = (Vec::new(), Vec::new());
-        let mut picked = String::new();
         for (key, value) in pairs {
             let value: String = value.chars().take(FIELD_KEEP).collect();
             match key.as_str() {
@@ -73,16 +72,11 @@ impl CampaignFields {
                 "hashtag" => fields.hashtag = value,
                 "category" => fields.category = value,
                 "end_date" => fields.end_date = value,
-                // A date picker sends a Gregorian `YYYY-MM-DD`; a typed date wins.
-                "end_date_picked" => picked = value,
                 "goal" => fields.goal = value,
                 "slug" => fields.slug = value,
                 "rules" => fields.rules_accepted = true,
                 _ => {}
             }
-        }
-        if fields.end_date.trim().is_empty() {
-            fields.end_date = picked;
         }
         fields.addressees = names
             .into_iter()
@@ -413,19 +407,6 @@ mod tests {
             let parsed = parse_campaign(&fields, intent, MemberId(1), &rules(), tr());
             assert_eq!(parsed.is_ok(), ok, "{typed}");
         }
-    }
-
-    #[test]
-    fn a_picked_date_counts_when_none_is_typed() {
-        let picked = |typed: &str| {
-            let (fields, ..) = CampaignFields::from_pairs(pairs(&[
-                ("end_date", typed),
-                ("end_date_picked", "2024-06-30"),
-            ]));
-            fields.end_date
-        };
-        assert_eq!(picked(""), "2024-06-30");
-        assert_eq!(picked("1403/04/01"), "1403/04/01");
     }
 
     #[test]

@@ -103,3 +103,25 @@ async fn the_invocation_stands_above_the_addressees_as_on_a_formal_letter() {
     let addressees = review.find(r#"<ul class="addressees">"#).unwrap();
     assert!(invocation.is_some_and(|at| at < addressees), "{review}");
 }
+
+#[tokio::test]
+async fn the_category_shows_on_the_page_and_leads_to_its_campaigns() {
+    let app = TestApp::demo().await;
+    let campaign = app.campaign("clean-river").await;
+    let category = campaign.category.expect("the demo campaign has a category");
+    let page = app.page("/clean-river").await;
+    let at = page
+        .find(r#"<a href="/campaigns?category="#)
+        .expect("a category link");
+    let link = &page[at + 9..];
+    let (href, rest) = link.split_once('"').unwrap();
+    assert!(
+        rest.starts_with(&format!(r#" rel="noopener">{category}</a>"#)),
+        "{rest}"
+    );
+    let listed = app.page(href).await;
+    assert!(
+        listed.contains(campaign.text.title.as_ref()),
+        "{href}: {listed}"
+    );
+}

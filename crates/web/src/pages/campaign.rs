@@ -30,7 +30,7 @@ use crate::view::render::render;
 use crate::view::signing::{SignFormView, Signer};
 use crate::view::tally::Tally;
 use crate::view::text::{Segment, sentence};
-use crate::view::url::hashtag_path;
+use crate::view::url::{hashtag_path, percent_encode};
 use crate::view::{Card, PageMeta, Share, Shell};
 
 pub fn routes() -> Router<AppState> {
@@ -157,7 +157,7 @@ fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
         label: tr.t(key),
         value: vec![Segment::Text(value)],
     };
-    vec![
+    let mut items = vec![
         text("campaign.start", tr.date(campaign.start_date)),
         text("campaign.end", tr.date(campaign.end_date)),
         text(
@@ -172,7 +172,18 @@ fn meta(campaign: &Campaign, tr: Tr) -> Vec<Meta> {
             }],
         },
         text("campaign.author", campaign.text.author_name.to_string()),
-    ]
+    ];
+    // The category, when the author chose one, leads to its other campaigns.
+    if let Some(category) = &campaign.category {
+        items.push(Meta {
+            label: tr.t("campaign.category"),
+            value: vec![Segment::Link {
+                href: format!("/campaigns?category={}", percent_encode(category.as_ref())),
+                text: category.to_string(),
+            }],
+        });
+    }
+    items
 }
 
 /// What an action that returns to the campaign page may say it did.

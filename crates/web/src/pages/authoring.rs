@@ -238,7 +238,7 @@ async fn submit(
 ) -> Result<(), WebError> {
     submitter.take_a_submission(state).await?;
     let actor = Actor::Member(submitter.member);
-    transitions::apply(state, campaign, actor, Transition::Submit, None).await
+    transitions::apply(state, campaign, actor, Transition::Submit, None, &[]).await
 }
 
 /// What the author's page says around the form: the state, and a rejection's reason.

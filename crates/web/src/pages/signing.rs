@@ -23,13 +23,12 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::signature::SignatureStatus;
-use tomar_core::verification::{Purpose, RESENDS, Verification, VerificationState};
+use tomar_core::verification::{RESENDS, Verification, VerificationState};
 
 use crate::error::WebError;
 use crate::http::auth::{Member, Viewer};
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
-use crate::rules::codes;
 use crate::rules::platform::Platform;
 use crate::rules::signing::{self, RequestRefused, ResendRefused, SignInput};
 use crate::rules::suggestions::suggestions_for;
@@ -201,19 +200,6 @@ struct VerifyTemplate {
     can_resend: bool,
 }
 
-/// The verification behind a code page, which must belong to this campaign.
-async fn verification_for(
-    state: &AppState,
-    campaign: &Campaign,
-    id: &str,
-) -> Result<Verification, WebError> {
-    let verification = codes::find_verification(state, id, Purpose::Sign).await?;
-    if verification.campaign_id != Some(campaign.id) {
-        return Err(WebError::NotFound);
-    }
-    Ok(verification)
-}
-
 fn verify_page(
     campaign: &Campaign,
     verification: &Verification,
@@ -262,7 +248,7 @@ async fn code_page(
     Path(VerificationPath { verification }): Path<VerificationPath>,
     Query(query): Query<CodePageQuery>,
 ) -> Result<Response, WebError> {
-    let verification = verification_for(&state, &campaign, &verification).await?;
+    let verification = signing::verification_of(&state, &campaign, &verification).await?;
     if verification.state(Timestamp::now()) == VerificationState::Used {
         return Ok(Redirect::to(&thanks_path(&campaign, &verification)).into_response());
     }
@@ -280,7 +266,7 @@ async fn confirm_code(
     Path(VerificationPath { verification }): Path<VerificationPath>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    let verification = verification_for(&state, &campaign, &verification).await?;
+    let verification = signing::verification_of(&state, &campaign, &verification).await?;
     let confirmed =
         signing::confirm_code(&state, &platform, &campaign, &verification, &form.code).await;
     let message = match confirmed {
@@ -288,7 +274,8 @@ async fn confirm_code(
         Err(refusal) => refusal.message(tr, "verify")?,
     };
     // As the try left it: after the last one, no code box and no word of a valid code.
-    let verification = verification_for(&state, &campaign, verification.id.as_ref()).await?;
+    let verification =
+        signing::verification_of(&state, &campaign, verification.id.as_ref()).await?;
     verify_page(
         &campaign,
         &verification,
@@ -316,7 +303,7 @@ async fn resend_code(
     Path(VerificationPath { verification }): Path<VerificationPath>,
     CsrfForm(form): CsrfForm<ResendForm>,
 ) -> Result<Response, WebError> {
-    let verification = verification_for(&state, &campaign, &verification).await?;
+    let verification = signing::verification_of(&state, &campaign, &verification).await?;
     let resent = signing::resend_code(
         &state,
         &platform,
@@ -364,7 +351,7 @@ async fn thanks_page(
     PublicCampaign(campaign): PublicCampaign,
     Path(VerificationPath { verification }): Path<VerificationPath>,
 ) -> Result<Response, WebError> {
-    let verification = verification_for(&state, &campaign, &verification).await?;
+    let verification = signing::verification_of(&state, &campaign, &verification).await?;
     if verification.state(Timestamp::now()) != VerificationState::Used {
         return Ok(
             Redirect::to(&format!("{}/verify/{}", campaign.path(), verification.id))

@@ -13,14 +13,14 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::signature::{Signature, SignatureStatus, WithdrawKey, WithdrawToken};
-use tomar_core::verification::{Purpose, Verification};
+use tomar_core::verification::Verification;
 use tomar_store::SignatureOwner;
 
 use crate::error::WebError;
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::PublicCampaign;
 use crate::rules::campaigns::any_campaign;
-use crate::rules::codes;
+use crate::rules::signing;
 use crate::state::AppState;
 use crate::view::Shell;
 use crate::view::i18n::Tr;
@@ -149,23 +149,22 @@ struct SignedPath {
     verification: String,
 }
 
-/// The verification a thank-you page names, if it signed this campaign, and the
-/// signature it made.
+/// The verification a thank-you page names, if it signed this campaign.
 async fn signed_by(
     state: &AppState,
     campaign: &Campaign,
     verification: &str,
-) -> Result<(Verification, Signature), WebError> {
-    let verification = codes::find_verification(state, verification, Purpose::Sign).await?;
-    if verification.campaign_id != Some(campaign.id) || verification.signature_sequence.is_none() {
-        return Err(WebError::NotFound);
+) -> Result<Verification, WebError> {
+    let verification = signing::verification_of(state, campaign, verification).await?;
+    match verification.signature_sequence {
+        Some(_) => Ok(verification),
+        None => Err(WebError::NotFound),
     }
-    let signature = state
-        .store
-        .signature_by_signer(campaign.id, &verification.contact_key)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    Ok((verification, signature))
+}
+
+/// Where a thank-you page's withdrawal is asked and done.
+fn after_signing(campaign: &Campaign, verification: &Verification) -> String {
+    format!("{}/signed/{}/withdraw", campaign.path(), verification.id)
 }
 
 async fn confirm_after_signing(
@@ -175,9 +174,19 @@ async fn confirm_after_signing(
     PublicCampaign(campaign): PublicCampaign,
     Path(SignedPath { verification }): Path<SignedPath>,
 ) -> Result<Html<String>, WebError> {
-    let (verification, signature) = signed_by(&state, &campaign, &verification).await?;
-    let action = format!("{}/signed/{}/withdraw", campaign.path(), verification.id);
-    ask(tr, csrf, &campaign, &signature, action)
+    let verification = signed_by(&state, &campaign, &verification).await?;
+    let signature = state
+        .store
+        .signature_by_signer(campaign.id, &verification.contact_key)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ask(
+        tr,
+        csrf,
+        &campaign,
+        &signature,
+        after_signing(&campaign, &verification),
+    )
 }
 
 #[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
@@ -189,13 +198,12 @@ async fn withdraw_after_signing(
     Path(SignedPath { verification }): Path<SignedPath>,
     CsrfForm(WithdrawForm {}): CsrfForm<WithdrawForm>,
 ) -> Result<Html<String>, WebError> {
-    let (verification, _) = signed_by(&state, &campaign, &verification).await?;
+    let verification = signed_by(&state, &campaign, &verification).await?;
     let signer = SignatureOwner::Signer(campaign.id, &verification.contact_key);
     state
         .store
         .withdraw_signature(&signer, Timestamp::now())
         .await?
         .ok_or(WebError::NotFound)?;
-    let action = format!("{}/signed/{}/withdraw", campaign.path(), verification.id);
-    withdrawn(tr, csrf, &campaign, action)
+    withdrawn(tr, csrf, &campaign, after_signing(&campaign, &verification))
 }

@@ -63,7 +63,16 @@ pub async fn approve(
 ) -> Result<(), WebError> {
     ensure_not_their_own(&campaign, moderator)?;
     let actor = Actor::Member(moderator.id);
-    transitions::apply(state, campaign, actor, Transition::Approve, None).await
+    // The author hears that it is published, and where.
+    let link = format!("{}/{}", state.public_url, campaign.id);
+    let news = transitions::to_the_author(
+        state,
+        &campaign,
+        "authoring.approved_message",
+        &[("link", &link)],
+    )
+    .await?;
+    transitions::apply(state, campaign, actor, Transition::Approve, None, &news).await
 }
 
 pub async fn reject(
@@ -78,10 +87,19 @@ pub async fn reject(
     let reasons = state.store.rejection_reasons().await?;
     let reason = reason
         .map(RejectionReasonId)
-        .filter(|id| reasons.iter().any(|r| r.id == *id && r.active))
+        .and_then(|id| reasons.iter().find(|r| r.id == id && r.active))
         .ok_or_else(|| WebError::invalid_field(tr, "reason", "moderation.reason_required"))?;
     let actor = Actor::Member(moderator.id);
-    transitions::apply(state, campaign, actor, Transition::Reject(reason), note).await
+    // The author hears why, and where to mend it.
+    let link = format!("{}/me/campaigns/{}", state.public_url, campaign.id);
+    let values = [
+        ("reason", reason.label_fa.as_ref()),
+        ("link", link.as_str()),
+    ];
+    let news =
+        transitions::to_the_author(state, &campaign, "authoring.rejected_message", &values).await?;
+    let step = Transition::Reject(reason.id);
+    transitions::apply(state, campaign, actor, step, note, &news).await
 }
 
 /// Suspends an open campaign by a legal order, whose reference the public notice shows.
@@ -97,7 +115,15 @@ pub async fn suspend(
     let step = Transition::Suspend(LegalOrder {
         reference: order.to_string(),
     });
-    transitions::apply(state, campaign, Actor::Member(moderator.id), step, None).await
+    transitions::apply(
+        state,
+        campaign,
+        Actor::Member(moderator.id),
+        step,
+        None,
+        &[],
+    )
+    .await
 }
 
 /// Sets what came of an open or ended campaign; a success needs the link to its news.

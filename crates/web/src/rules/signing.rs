@@ -58,6 +58,20 @@ pub fn ensure_open(
     Ok(())
 }
 
+/// The signing verification behind a code or thank-you page's address, which must belong to
+/// `campaign`: another campaign's is as unknown as none.
+pub async fn verification_of(
+    state: &AppState,
+    campaign: &Campaign,
+    id: &str,
+) -> Result<Verification, WebError> {
+    let verification = codes::find_verification(state, id, Purpose::Sign).await?;
+    if verification.campaign_id != Some(campaign.id) {
+        return Err(WebError::NotFound);
+    }
+    Ok(verification)
+}
+
 /// Sends a code for signing `campaign`; answers the new verification's id. A contact that
 /// already signed gets the same answer and a message saying so instead of a code.
 pub async fn request_code(

@@ -132,8 +132,8 @@ impl SqliteStore {
             .execute(&mut **tx)
             .await?;
         sqlx::query(
-            "INSERT INTO campaign_search (rowid, title, addressees, body, hashtag, on_behalf_of) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO campaign_search (rowid, title, addressees, body, hashtag, on_behalf_of, \
+             compounds) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(campaign)
         .bind(&document.title)
@@ -141,6 +141,7 @@ impl SqliteStore {
         .bind(&document.body)
         .bind(&document.hashtag)
         .bind(&document.on_behalf_of)
+        .bind(document.compounds().join(" "))
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -164,6 +165,7 @@ impl PgStore {
         document: &SearchDocument,
     ) -> Result<(), StoreError> {
         let mut words = document.all_words();
+        words.extend(document.compounds());
         words.sort();
         words.dedup();
         sqlx::query(

@@ -7,10 +7,13 @@ use serde_json::Value;
 
 /// The titles of the campaign cards on a page, in order.
 fn card_titles(page: &str) -> Vec<String> {
-    page.split("<strong class=\"card-title\" dir=\"auto\">")
+    page.split("<strong class=\"card-title\"")
         .skip(1)
         .map(|rest| {
-            rest.split("</strong>")
+            rest.split_once('>')
+                .unwrap()
+                .1
+                .split("</strong>")
                 .next()
                 .unwrap()
                 .replace("<mark>", "")
@@ -116,6 +119,25 @@ async fn persian_search_folds_forms_and_marks_the_words_it_matched() {
     assert!(has(&seven, "آتش‌نشانان"), "ASCII digits find Persian ones");
     let none = app.page("/search?q=واژه‌ای_که_نیست").await;
     assert!(none.contains("کارزاری با این واژه‌ها پیدا نشد."));
+    assert!(hits(&none).is_empty());
+    // A search that finds nothing still leads somewhere: open campaigns that match one of
+    // its words, else the busiest open ones.
+    let nonsense = app.page("/search?q=ززززز قققق").await;
+    let offered = card_titles(
+        nonsense
+            .split("id=\"related\"")
+            .nth(1)
+            .expect("related campaigns"),
+    );
+    assert_eq!(offered.len(), 4, "the busiest open campaigns: {offered:?}");
+    let near = app.page("/search?q=کتابخانه واژه‌ای_که_نیست").await;
+    assert!(hits(&near).is_empty(), "every word must match");
+    let offered = card_titles(near.split("id=\"related\"").nth(1).unwrap());
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert!(
+        has(&offered, "کتابخانه"),
+        "the campaign that has one of the words"
+    );
     for hostile in [
         "\"",
         "*",
@@ -127,8 +149,18 @@ async fn persian_search_folds_forms_and_marks_the_words_it_matched() {
         let response = app.get(&format!("/search?q={hostile}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{hostile}");
     }
-    let review = card_titles(&app.page("/search?q=صف بررسی").await);
-    assert!(review.is_empty(), "campaigns in review are not found");
+    let review = app.page("/search?q=صف بررسی").await;
+    assert!(
+        hits(&review).is_empty(),
+        "campaigns in review are not found"
+    );
+    let offered = card_titles(review.split("id=\"related\"").nth(1).unwrap());
+    assert!(!has(&offered, "صف بررسی"), "nor offered: {offered:?}");
+}
+
+/// The results of a search page, without the campaigns it offers when there are none.
+fn hits(page: &str) -> Vec<String> {
+    card_titles(page.split("id=\"related\"").next().unwrap())
 }
 
 async fn api(app: &TestApp, path: &str) -> (StatusCode, Value) {
@@ -181,7 +213,7 @@ async fn suggestions_put_related_open_campaigns_first_and_never_the_campaign_its
         .next()
         .unwrap();
     let banner_titles: Vec<String> = banner
-        .split("dir=\"auto\">")
+        .split("dir=\"auto\" lang=\"fa\">")
         .skip(1)
         .map(|rest| rest.split("</a>").next().unwrap().to_owned())
         .collect();
@@ -285,6 +317,8 @@ async fn campaign_pages_carry_previews_one_canonical_link_and_share_links() {
             "https://t.me/share/url?",
             "https://wa.me/?",
             "https://x.com/intent/post?",
+            "https://eitaa.com/share/url?",
+            "https://ble.ir/share/url?",
         ] {
             assert!(share.contains(host), "{host}");
         }

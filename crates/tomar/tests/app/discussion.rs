@@ -45,7 +45,7 @@ async fn threads_read_as_in_the_reference(app: &TestApp) {
     assert!(reply_form.contains("در پاسخ به آرش"));
     assert!(
         reply_form.contains(
-            r#"<blockquote><p dir="auto">با نام می‌نویسم.</p><p dir="auto">خط دوم.</p></blockquote>"#
+            r#"<blockquote lang="fa"><p dir="auto">با نام می‌نویسم.</p><p dir="auto">خط دوم.</p></blockquote>"#
         ),
         "the reply page quotes what it answers: {reply_form}"
     );
@@ -65,7 +65,7 @@ async fn threads_read_as_in_the_reference(app: &TestApp) {
         "each name isolated, so the sentence reads in order in either language"
     );
     assert!(
-        page.contains("<p class=\"comment-body\" dir=\"auto\">خط دوم.</p>"),
+        page.contains("<p class=\"comment-body\" dir=\"auto\" lang=\"fa\">خط دوم.</p>"),
         "line breaks kept"
     );
     // One level deep: a reply cannot be answered.
@@ -275,7 +275,11 @@ async fn flags_hide_a_comment_until_a_moderator_decides() {
     let restored = moderator
         .post(&app, &format!("/moderation/comments/{top}/restore"), &[])
         .await;
-    assert_eq!(location(&restored), "/moderation#flagged");
+    let said = "دیدگاه دوباره نمایش داده می‌شود.";
+    assert_eq!(
+        moderator.confirmed(&app, &restored, said).await,
+        "/moderation"
+    );
     assert!(app.page("/clean-river").await.contains("نظری تند"));
     assert!(
         !moderator
@@ -290,7 +294,11 @@ async fn flags_hide_a_comment_until_a_moderator_decides() {
             &[("note", "توهین")],
         )
         .await;
-    assert_eq!(location(&hidden), "/moderation#flagged");
+    let said = "دیدگاه پنهان شد.";
+    assert_eq!(
+        moderator.confirmed(&app, &hidden, said).await,
+        "/moderation"
+    );
     assert!(!app.page("/clean-river").await.contains("نظری تند"));
     let log = moderator.page(&app, "/moderation/log").await;
     assert!(log.contains("توهین") && log.contains("بازگرداندن"));
@@ -398,7 +406,11 @@ async fn news_links_are_checked_and_wait_for_review() {
     let approved = moderator
         .post(&app, &format!("/moderation/news/{link}/approve"), &[])
         .await;
-    assert_eq!(location(&approved), "/moderation#news");
+    let said = "پیوند خبر تأیید شد و در صفحهٔ کارزار دیده می‌شود.";
+    assert_eq!(
+        moderator.confirmed(&app, &approved, said).await,
+        "/moderation"
+    );
     let page = app.page("/clean-river").await;
     let news = page.split("id=\"news\"").nth(1).unwrap();
     assert!(

@@ -88,7 +88,12 @@ async fn the_whole_story(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(location(&response), "/admin");
+    assert_eq!(
+        admin
+            .confirmed(app, &response, "دلیل به فهرست افزوده شد.")
+            .await,
+        "/admin"
+    );
     let reasons = app.store.rejection_reasons().await.unwrap();
     let reason = reasons
         .iter()
@@ -192,7 +197,8 @@ async fn the_whole_story(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(location(&rejected), review);
+    let said = "رد شد: به نویسنده گفته شد چرا و کجا می‌تواند آن را اصلاح کند.";
+    assert_eq!(moderator.confirmed(app, &rejected, said).await, review);
     assert_eq!(lifecycle(app, id).await, Lifecycle::Rejected(reason));
     let explained = author.page(app, &own_page).await;
     assert!(
@@ -212,7 +218,8 @@ async fn the_whole_story(app: &TestApp) {
     location(&post_form(&author, app, &own_page, &fixed).await);
     assert_eq!(lifecycle(app, id).await, Lifecycle::InReview);
     let approved = moderator.post(app, &format!("{review}/approve"), &[]).await;
-    assert_eq!(location(&approved), review);
+    let said = "تأیید شد: کارزار منتشر شد و به نویسنده‌اش خبر داده شد.";
+    assert_eq!(moderator.confirmed(app, &approved, said).await, review);
     let told = app.message_saying("+989122220000", "منتشر شد").await;
     assert!(
         told.contains(&format!("/{id}")),
@@ -252,7 +259,8 @@ async fn the_whole_story(app: &TestApp) {
     let approved_text = moderator
         .post(app, &format!("{review}/approve_text"), &[])
         .await;
-    assert_eq!(location(&approved_text), review);
+    let said = "متن بازبینی‌شده تأیید شد و اکنون در صفحهٔ کارزار است.";
+    assert_eq!(moderator.confirmed(app, &approved_text, said).await, review);
     assert!(
         app.page(&format!("/{id}"))
             .await
@@ -274,6 +282,27 @@ async fn the_whole_story(app: &TestApp) {
         app.get(&format!("/{id}/sign")).await.status(),
         StatusCode::CONFLICT
     );
+    // A success without its news comes back with the choice kept and the error beside the
+    // address, not on an error page.
+    let incomplete = moderator
+        .post(
+            app,
+            &format!("{review}/outcome"),
+            &[("outcome", "succeeded"), ("news_url", "news.example")],
+        )
+        .await;
+    assert_eq!(incomplete.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = incomplete.text().await.unwrap();
+    assert!(
+        again.contains(r#"value="succeeded" checked"#),
+        "the choice is kept"
+    );
+    assert!(
+        again.contains(
+            r#"value="news.example" aria-invalid="true" aria-describedby="news_url-error""#
+        )
+    );
+    assert!(again.contains(r#"<span class="field-error" id="news_url-error">"#));
     let outcome = moderator
         .post(
             app,
@@ -284,7 +313,8 @@ async fn the_whole_story(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(location(&outcome), review);
+    let said = "نتیجه ثبت شد و در صفحهٔ کارزار دیده می‌شود.";
+    assert_eq!(moderator.confirmed(app, &outcome, said).await, review);
     assert!(
         app.page(&format!("/{id}"))
             .await
@@ -301,7 +331,8 @@ async fn the_whole_story(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(location(&update), review);
+    let said = "خبر منتشر شد و برای امضاکنندگانی که خبر خواسته بودند فرستاده می‌شود.";
+    assert_eq!(moderator.confirmed(app, &update, said).await, review);
     app.wait_for_messages(sent + 2).await;
     for opted_in in ["narges@example.org", "leila@example.org"] {
         let news = app.message_to(opted_in).await;
@@ -433,77 +464,6 @@ async fn every_role_against_every_protected_route() {
 }
 
 #[tokio::test]
-async fn admins_change_limits_texts_and_switches_without_a_restart() {
-    let app = TestApp::demo().await;
-    let admin = app.log_in("09127770000", Role::Admin).await;
-    let fields = [
-        ("switch.signing_stopped", "true"),
-        ("limits.campaign_max_days", "۶۰"),
-        ("disclaimer.en", "Our own disclaimer."),
-        ("rules.fa", "قانون تازه یکم.\n\n- بند دوم"),
-        ("channel.telegram", "https://t.me/tomar_example"),
-    ];
-    assert_eq!(
-        location(&admin.post(&app, "/admin/settings", &fields).await),
-        "/admin"
-    );
-    let settings = app.store.settings().await.unwrap();
-    assert_eq!(settings["limits.campaign_max_days"], "60");
-    assert_eq!(settings["switch.campaigns_stopped"], "false");
-    assert_eq!(
-        app.get("/library-hours/sign").await.status(),
-        StatusCode::CONFLICT
-    );
-    let english = app.page("/library-hours?lang=en").await;
-    assert!(english.contains("Our own disclaimer."));
-    assert!(
-        app.page("/demo")
-            .await
-            .contains("href=\"https://t.me/tomar_example\"")
-    );
-    let rules = app.page("/rules").await;
-    assert!(rules.contains("قانون تازه یکم.") && rules.contains("<li dir=\"auto\">بند دوم</li>"));
-
-    // A bad value refuses the whole form and saves nothing.
-    let bad = [
-        ("limits.delivery_threshold", "many"),
-        ("disclaimer.en", "Changed."),
-    ];
-    let refused = admin.post(&app, "/admin/settings", &bad).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.store.settings().await.unwrap(), settings);
-
-    // Switching new campaigns off closes the form.
-    let stop = [("switch.campaigns_stopped", "true")];
-    admin.post(&app, "/admin/settings", &stop).await;
-    assert_eq!(
-        admin.get(&app, "/new").await.status(),
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-
-    // An admin cannot demote themselves, but promotes others by contact.
-    let me = app.store.staff().await.unwrap()[0].id;
-    let demote = admin
-        .post(
-            &app,
-            &format!("/admin/members/{me}/role"),
-            &[("role", "member")],
-        )
-        .await;
-    assert_eq!(demote.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let grant = [("contact", "۰۹۱۲ ۸۸۸ ۰۰۰۰"), ("role", "moderator")];
-    assert_eq!(
-        location(&admin.post(&app, "/admin/grant", &grant).await),
-        "/admin"
-    );
-    let moderator = app.log_in("09128880000", Role::Member).await;
-    assert_eq!(
-        moderator.get(&app, "/moderation").await.status(),
-        StatusCode::OK
-    );
-}
-
-#[tokio::test]
 async fn a_legal_order_suspends_signing_and_leaves_a_public_notice() {
     let app = TestApp::demo().await;
     let moderator = app.log_in("09129990000", Role::Moderator).await;
@@ -520,15 +480,37 @@ async fn a_legal_order_suspends_signing_and_leaves_a_public_notice() {
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(lifecycle(&app, campaign.id).await, Lifecycle::Published);
     let empty = moderator
-        .post(&app, &format!("{review}/suspend"), &[("order", " ")])
+        .post(
+            &app,
+            &format!("{review}/suspend"),
+            &[("order", " "), ("confirm", "on")],
+        )
         .await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Without the box ticked nothing happens; the page comes back with the order as typed.
     let order = "حکم شمارهٔ ۱۴۰۴/۱۲۳ دادگاه";
-    let suspended = moderator
+    let unconfirmed = moderator
         .post(&app, &format!("{review}/suspend"), &[("order", order)])
         .await;
-    assert_eq!(location(&suspended), review);
+    assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = unconfirmed.text().await.unwrap();
+    assert!(again.contains(&format!("value=\"{order}\"")), "refilled");
+    assert!(
+        again.contains("id=\"confirm-error\""),
+        "the message beside the box"
+    );
+    assert_eq!(lifecycle(&app, campaign.id).await, Lifecycle::Published);
+
+    let suspended = moderator
+        .post(
+            &app,
+            &format!("{review}/suspend"),
+            &[("order", order), ("confirm", "on")],
+        )
+        .await;
+    let said = "توقیف شد: امضا متوقف شد و صفحه دستور را نشان می‌دهد.";
+    assert_eq!(moderator.confirmed(&app, &suspended, said).await, review);
     let page = app.page("/library-hours").await;
     assert!(page.contains(order), "the notice names the order");
     assert!(page.contains("تمدید ساعت کار کتابخانه"), "the text stays");
@@ -542,7 +524,11 @@ async fn a_legal_order_suspends_signing_and_leaves_a_public_notice() {
     );
     // A suspended campaign cannot be approved or suspended again.
     let again = moderator
-        .post(&app, &format!("{review}/suspend"), &[("order", order)])
+        .post(
+            &app,
+            &format!("{review}/suspend"),
+            &[("order", order), ("confirm", "on")],
+        )
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
@@ -617,7 +603,8 @@ async fn a_moderator_cannot_review_their_own_campaign() {
     assert_eq!(lifecycle(&app, id).await, Lifecycle::InReview);
     let another = app.log_in("09121119999", Role::Moderator).await;
     let approved = another.post(&app, &format!("{review}/approve"), &[]).await;
-    assert_eq!(location(&approved), review);
+    let said = "تأیید شد: کارزار منتشر شد و به نویسنده‌اش خبر داده شد.";
+    assert_eq!(another.confirmed(&app, &approved, said).await, review);
     assert_eq!(lifecycle(&app, id).await, Lifecycle::Published);
 }
 

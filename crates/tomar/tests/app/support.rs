@@ -353,6 +353,25 @@ impl Browser {
     pub async fn page(&self, app: &TestApp, path: &str) -> String {
         self.get(app, path).await.text().await.unwrap()
     }
+
+    /// Where a moderator's or admin's action led: the page, without its `?done=`, after
+    /// checking that the page it redirected to says `message` where a person looks.
+    pub async fn confirmed(
+        &self,
+        app: &TestApp,
+        response: &reqwest::Response,
+        message: &str,
+    ) -> String {
+        let to = location(response);
+        let page = self.page(app, &to).await;
+        let notice = page
+            .split("id=\"done\" role=\"status\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_else(|| panic!("{to} says nothing of what was done"));
+        assert_eq!(notice, message, "{to}");
+        to.split(['?', '#']).next().unwrap().to_owned()
+    }
 }
 
 /// The CSRF token a page's form carries.

@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -18,11 +18,12 @@ use tomar_core::persian::{ascii_digits, clean_text};
 use crate::error::WebError;
 use crate::http::auth::Admin;
 use crate::http::csrf::{CsrfForm, CsrfToken};
-use crate::rules::platform::keys;
+use crate::rules::platform::{Platform, keys};
 use crate::rules::random;
 use crate::state::AppState;
 use crate::view::Shell;
 use crate::view::i18n::Tr;
+use crate::view::moderation::{Done, DoneQuery};
 use crate::view::render::render;
 
 pub fn routes() -> Router<AppState> {
@@ -78,6 +79,8 @@ struct SettingField {
 struct StaffLine {
     id: i64,
     name: String,
+    /// Their mobile or email, masked (`0912***4567`): enough to tell two people apart.
+    contact: Option<String>,
     role: &'static str,
 }
 
@@ -93,6 +96,7 @@ struct ReasonLine {
 struct AdminTemplate {
     shell: Shell,
     csrf: String,
+    done: Option<String>,
     staff: Vec<StaffLine>,
     roles: Vec<(&'static str, String)>,
     reasons: Vec<ReasonLine>,
@@ -104,15 +108,18 @@ async fn admin_page(
     tr: Tr,
     csrf: CsrfToken,
     Admin(_): Admin,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Html<String>, WebError> {
     let (staff, reasons, settings) = tokio::try_join!(
         state.store.staff(),
         state.store.rejection_reasons(),
         state.store.settings(),
     )?;
+    let platform = Platform::new(settings);
     render(&AdminTemplate {
         shell: Shell::new(tr, tr.t("admin.title"), "/admin"),
         csrf: csrf.0,
+        done: Done::message(&query, tr),
         staff: staff
             .iter()
             .map(|m| StaffLine {
@@ -121,6 +128,12 @@ async fn admin_page(
                     || tr.with("moderation.member", &[("id", &tr.number(m.id.0))]),
                     ToString::to_string,
                 ),
+                contact: m
+                    .sealed_contact
+                    .as_deref()
+                    .and_then(|sealed| state.secret.open(sealed))
+                    .and_then(|plain| Contact::parse(&plain).ok())
+                    .map(|contact| tr.digits(&contact.masked())),
                 role: m.role.name(),
             })
             .collect(),
@@ -142,15 +155,11 @@ async fn admin_page(
             .map(|(key, kind)| SettingField {
                 key,
                 label: tr.t(&format!("admin.setting_{}", key.replace('.', "_"))),
-                value: settings.get(*key).cloned().unwrap_or_default(),
+                value: platform.in_use(key),
                 kind: *kind,
             })
             .collect(),
     })
-}
-
-fn back() -> Response {
-    Redirect::to("/admin").into_response()
 }
 
 #[derive(Deserialize)]
@@ -177,7 +186,7 @@ async fn grant(
         .store
         .grant_role(&key, &sealed, role, Timestamp::now())
         .await?;
-    Ok(back())
+    Ok(Done::RoleGiven.back_to("/admin"))
 }
 
 #[derive(Deserialize)]
@@ -199,7 +208,7 @@ async fn set_role(
         return Err(WebError::invalid_field(tr, "role", "admin.keep_yourself"));
     }
     state.store.set_role(MemberId(id), role).await?;
-    Ok(back())
+    Ok(Done::RoleChanged.back_to("/admin"))
 }
 
 #[derive(Deserialize)]
@@ -228,7 +237,7 @@ async fn add_reason(
         .store
         .add_rejection_reason(fa.as_ref(), en.as_ref())
         .await?;
-    Ok(back())
+    Ok(Done::ReasonAdded.back_to("/admin"))
 }
 
 #[derive(Deserialize)]
@@ -247,7 +256,7 @@ async fn set_reason_active(
         .store
         .set_rejection_reason_active(RejectionReasonId(id), active)
         .await?;
-    Ok(back())
+    Ok(Done::ReasonChanged.back_to("/admin"))
 }
 
 /// Saves the settings form: every known key, each checked for its kind. Unknown keys in
@@ -270,7 +279,7 @@ async fn save_settings(
         let typed = value_of(key).unwrap_or_default().trim();
         let value = match kind {
             SettingKind::Switch => (if typed.is_empty() { "false" } else { "true" }).to_owned(),
-            SettingKind::Number if typed.is_empty() => continue,
+            SettingKind::Number if typed.is_empty() => String::new(),
             SettingKind::Number => ascii_digits(typed)
                 .parse::<u64>()
                 .map(|n| n.to_string())
@@ -286,8 +295,13 @@ async fn save_settings(
             }
             SettingKind::Text => clean_text(typed),
         };
+        // The default as shown is saved as unset, so that it follows Tomar's own.
+        let value = match Platform::is_default(key, &value) {
+            true => String::new(),
+            false => value,
+        };
         values.push((*key, value));
     }
     state.store.set_settings(&values).await?;
-    Ok(back())
+    Ok(Done::SettingsSaved.back_to("/admin"))
 }

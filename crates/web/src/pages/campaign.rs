@@ -116,13 +116,6 @@ struct CampaignTemplate {
     suggestions: Vec<Card>,
 }
 
-/// A platform text an admin may have set for this language, else the translation.
-fn platform_text(platform: &Platform, key: &str, tr: Tr) -> String {
-    platform
-        .text(key, tr.code())
-        .map_or_else(|| tr.t(&format!("campaign.{key}")), str::to_owned)
-}
-
 /// «… see our {telegram} or {instagram}», each a link when an admin has set its address.
 /// "For news of this campaign, see our Telegram channel or Instagram page", once an admin
 /// has set at least one of them: a line that points nowhere is left out.
@@ -284,7 +277,7 @@ async fn campaign_page(
         days_left,
         tally: Tally::new(&campaign, tr),
         sign,
-        disclaimer: platform_text(&platform, "disclaimer", tr),
+        disclaimer: platform.text("disclaimer", tr),
         channels: channels(&platform, tr),
         updates: updates
             .iter()

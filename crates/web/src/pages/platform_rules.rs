@@ -22,17 +22,15 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "rules.html")]
 struct RulesTemplate {
     shell: Shell,
-    /// The admin's text, if one is set for this language.
-    custom: Option<Vec<Block>>,
+    rules: Vec<Block>,
 }
 
 async fn rules(platform: Platform, tr: Tr) -> Result<Html<String>, WebError> {
-    let custom = platform
-        .text("rules", tr.code())
-        .and_then(|text| LetterBody::parse(text).ok())
-        .map(|body| body.blocks());
+    let rules = LetterBody::parse(&platform.text("rules", tr))
+        .map(|body| body.blocks())
+        .unwrap_or_default();
     render(&RulesTemplate {
         shell: Shell::new(tr, tr.t("rules.title"), "/rules"),
-        custom,
+        rules,
     })
 }

@@ -1,9 +1,11 @@
 //! Platform settings that admins change at run time, read from the store's `settings`
 //! table, with the defaults that hold until someone sets them.
 
+use tomar_core::language::Language;
 use tomar_store::Settings;
 
 use crate::state::AppState;
+use crate::view::i18n::Tr;
 
 /// Keys of the `settings` table.
 pub mod keys {
@@ -24,6 +26,28 @@ pub mod keys {
     pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
 }
 
+/// Every number setting and the value it has until an admin sets one.
+const NUMBER_DEFAULTS: &[(&str, u64)] = &[
+    (keys::CODES_PER_CONTACT_PER_HOUR, 5),
+    (keys::CODES_PER_NETWORK_PER_HOUR, 1000),
+    (keys::WRONG_CODES_PER_NETWORK_PER_HOUR, 200),
+    (keys::LOGINS_PER_NETWORK_PER_HOUR, 300),
+    (keys::REPORTS_PER_NETWORK_PER_HOUR, 30),
+    (keys::SUBMISSIONS_PER_MEMBER_PER_HOUR, 3),
+    (keys::SUBMISSIONS_PER_NETWORK_PER_HOUR, 30),
+    (keys::POSTS_PER_NETWORK_PER_HOUR, 30),
+    (keys::FLAGS_TO_HIDE, 3),
+    (keys::CAMPAIGN_MAX_DAYS, 180),
+    (keys::DELIVERY_THRESHOLD, 2000),
+];
+
+/// The platform texts an admin may replace, per language (`disclaimer.fa`), and the
+/// translation that holds each until they do.
+const BUILT_IN_TEXTS: &[(&str, &str)] = &[
+    ("disclaimer", "campaign.disclaimer"),
+    ("rules", "rules.default"),
+];
+
 pub struct Platform {
     settings: Settings,
 }
@@ -33,7 +57,11 @@ impl Platform {
         Platform { settings }
     }
 
-    fn number(&self, key: &str, default: u64) -> u64 {
+    fn number(&self, key: &str) -> u64 {
+        let default = NUMBER_DEFAULTS
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map_or(0, |(_, default)| *default);
         self.settings
             .get(key)
             .and_then(|v| v.trim().parse().ok())
@@ -42,40 +70,40 @@ impl Platform {
 
     /// Codes one phone number or email may be sent in an hour.
     pub fn codes_per_contact_per_hour(&self) -> u64 {
-        self.number(keys::CODES_PER_CONTACT_PER_HOUR, 5)
+        self.number(keys::CODES_PER_CONTACT_PER_HOUR)
     }
 
     /// Codes one network (an IPv4 /24 or IPv6 /48) may ask for in an hour before it counts
     /// as busy. Never a refusal: whole neighbourhoods share one address behind
     /// carrier-grade NAT, so past it codes still go out and what they confirm is flagged.
     pub fn codes_per_network_per_hour(&self) -> u64 {
-        self.number(keys::CODES_PER_NETWORK_PER_HOUR, 1000)
+        self.number(keys::CODES_PER_NETWORK_PER_HOUR)
     }
 
     /// Wrong codes one network may type in an hour: past it, its logins are refused (no
     /// account is worth a crowd's guesses) and the signatures it confirms are flagged.
     pub fn wrong_codes_per_network_per_hour(&self) -> u64 {
-        self.number(keys::WRONG_CODES_PER_NETWORK_PER_HOUR, 200)
+        self.number(keys::WRONG_CODES_PER_NETWORK_PER_HOUR)
     }
 
     /// Login codes one network may ask for in an hour.
     pub fn logins_per_network_per_hour(&self) -> u64 {
-        self.number(keys::LOGINS_PER_NETWORK_PER_HOUR, 300)
+        self.number(keys::LOGINS_PER_NETWORK_PER_HOUR)
     }
 
     /// Comment reports one network may make in an hour.
     pub fn reports_per_network_per_hour(&self) -> u64 {
-        self.number(keys::REPORTS_PER_NETWORK_PER_HOUR, 30)
+        self.number(keys::REPORTS_PER_NETWORK_PER_HOUR)
     }
 
     /// Campaigns one member may send for review in an hour.
     pub fn submissions_per_member_per_hour(&self) -> u64 {
-        self.number(keys::SUBMISSIONS_PER_MEMBER_PER_HOUR, 3)
+        self.number(keys::SUBMISSIONS_PER_MEMBER_PER_HOUR)
     }
 
     /// Campaigns that may be sent for review from one network in an hour.
     pub fn submissions_per_network_per_hour(&self) -> u64 {
-        self.number(keys::SUBMISSIONS_PER_NETWORK_PER_HOUR, 30)
+        self.number(keys::SUBMISSIONS_PER_NETWORK_PER_HOUR)
     }
 
     fn switch(&self, key: &str) -> bool {
@@ -104,35 +132,83 @@ impl Platform {
 
     /// Comments and news links one network (IPv4 /24, IPv6 /48) may post in an hour.
     pub fn posts_per_network_per_hour(&self) -> u64 {
-        self.number(keys::POSTS_PER_NETWORK_PER_HOUR, 30)
+        self.number(keys::POSTS_PER_NETWORK_PER_HOUR)
     }
 
     /// Flags from different people that hide a comment until a moderator reviews it.
     pub fn flags_to_hide(&self) -> u32 {
-        self.number(keys::FLAGS_TO_HIDE, 3).clamp(1, 1000) as u32
+        self.number(keys::FLAGS_TO_HIDE).clamp(1, 1000) as u32
     }
 
     /// The longest a campaign may run, in days from when it is written.
     pub fn campaign_max_days(&self) -> i64 {
-        self.number(keys::CAMPAIGN_MAX_DAYS, 180).clamp(1, 3650) as i64
+        self.number(keys::CAMPAIGN_MAX_DAYS).clamp(1, 3650) as i64
     }
 
     /// Signatures from which a campaign is due to be delivered to its addressees.
     pub fn delivery_threshold(&self) -> u64 {
-        self.number(keys::DELIVERY_THRESHOLD, 2000)
+        self.number(keys::DELIVERY_THRESHOLD)
     }
 
     /// A platform text an admin set for this language, if any; an emptied one is none.
-    pub fn text(&self, key: &str, language: &str) -> Option<&str> {
+    fn custom_text(&self, name: &str, language: Language) -> Option<&str> {
         self.settings
-            .get(&format!("{key}.{language}"))
+            .get(&format!("{name}.{}", language.code()))
             .map(String::as_str)
             .filter(|text| !text.trim().is_empty())
+    }
+
+    /// A platform text (`disclaimer`, `rules`) in `tr`'s language: the admin's, else the
+    /// built-in one.
+    pub fn text(&self, name: &str, tr: Tr) -> String {
+        self.custom_text(name, tr.language)
+            .map_or_else(|| built_in(name, tr.language), str::to_owned)
+    }
+
+    /// A setting's value as it holds now, for the admin page to show: what an admin set,
+    /// else its default; for a text (`rules.fa`), the built-in text in that language.
+    pub fn in_use(&self, key: &str) -> String {
+        if NUMBER_DEFAULTS.iter().any(|(name, _)| *name == key) {
+            return self.number(key).to_string();
+        }
+        match text_setting(key) {
+            Some((name, language)) => self.text(name, Tr::new(language)),
+            None => self.get(key).unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// Whether `value` is what setting `key` holds without an admin: saved as that, it
+    /// would pin today's default, so it is saved as unset instead.
+    pub fn is_default(key: &str, value: &str) -> bool {
+        match text_setting(key) {
+            Some((name, language)) => built_in(name, language).trim() == value.trim(),
+            None => NUMBER_DEFAULTS
+                .iter()
+                .any(|(name, default)| *name == key && default.to_string() == value),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
         self.settings.get(key).map(String::as_str)
     }
+}
+
+/// The platform text and language a setting key such as `disclaimer.fa` names.
+fn text_setting(key: &str) -> Option<(&'static str, Language)> {
+    let (name, code) = key.rsplit_once('.')?;
+    let language = Language::from_code(code)?;
+    BUILT_IN_TEXTS
+        .iter()
+        .find(|(text, _)| *text == name)
+        .map(|(text, _)| (*text, language))
+}
+
+/// The text that comes with Tomar for platform text `name`.
+fn built_in(name: &str, language: Language) -> String {
+    BUILT_IN_TEXTS
+        .iter()
+        .find(|(text, _)| *text == name)
+        .map_or_else(String::new, |(_, key)| Tr::new(language).t(key))
 }
 
 /// The keyed name of the network `peer` is in, by which its limits are counted and its
@@ -193,5 +269,29 @@ mod tests {
         assert_eq!(platform.codes_per_contact_per_hour(), 2);
         assert_eq!(platform.codes_per_network_per_hour(), 1000);
         assert!(!platform.signing_stopped());
+    }
+
+    #[test]
+    fn texts_in_use_are_the_admins_or_the_built_in_ones() {
+        let mut settings = BTreeMap::new();
+        settings.insert("disclaimer.en".to_owned(), "Ours.".to_owned());
+        settings.insert("rules.en".to_owned(), "  ".to_owned());
+        let platform = Platform::new(settings.into());
+        assert_eq!(platform.in_use("disclaimer.en"), "Ours.");
+        let built_in_fa = Tr::new(Language::Fa).t("campaign.disclaimer");
+        assert_eq!(platform.in_use("disclaimer.fa"), built_in_fa);
+        assert_eq!(
+            platform.in_use("rules.en"),
+            Tr::new(Language::En).t("rules.default"),
+            "an emptied text is the built-in one"
+        );
+        assert_eq!(platform.in_use(keys::FLAGS_TO_HIDE), "3");
+        assert!(Platform::is_default(
+            "disclaimer.fa",
+            &format!("{built_in_fa}\n")
+        ));
+        assert!(!Platform::is_default("disclaimer.en", "Ours."));
+        assert!(Platform::is_default(keys::FLAGS_TO_HIDE, "3"));
+        assert!(!Platform::is_default(keys::FLAGS_TO_HIDE, "4"));
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
 use tomar_core::comment::CommentStatus;
@@ -17,6 +17,7 @@ use crate::http::extract::Decided;
 use crate::rules::moderation;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
+use crate::view::moderation::Done;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/moderation/comments/{id}/{decision}", post(review))
@@ -38,11 +39,11 @@ async fn review(
     Decided { id, decision }: Decided<Decision>,
     CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, WebError> {
-    let status = match decision {
-        Decision::Hide => CommentStatus::Hidden,
-        Decision::Restore => CommentStatus::Visible,
+    let (status, done) = match decision {
+        Decision::Hide => (CommentStatus::Hidden, Done::CommentHidden),
+        Decision::Restore => (CommentStatus::Visible, Done::CommentRestored),
     };
     let note = form.note();
     moderation::review_comment(&state, CommentId(id), &moderator, status, note, tr).await?;
-    Ok(Redirect::to("/moderation#flagged").into_response())
+    Ok(done.back_to("/moderation"))
 }

@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
 use tomar_core::ids::NewsLinkId;
@@ -16,6 +16,7 @@ use crate::http::csrf::CsrfForm;
 use crate::http::extract::Decided;
 use crate::rules::moderation;
 use crate::state::AppState;
+use crate::view::moderation::Done;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/moderation/news/{id}/{decision}", post(review))
@@ -36,11 +37,11 @@ async fn review(
     Decided { id, decision }: Decided<Decision>,
     CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, WebError> {
-    let status = match decision {
-        Decision::Approve => NewsStatus::Approved,
-        Decision::Reject => NewsStatus::Rejected,
+    let (status, done) = match decision {
+        Decision::Approve => (NewsStatus::Approved, Done::NewsApproved),
+        Decision::Reject => (NewsStatus::Rejected, Done::NewsRejected),
     };
     let note = form.note();
     moderation::review_news(&state, NewsLinkId(id), &moderator, status, note).await?;
-    Ok(Redirect::to("/moderation#news").into_response())
+    Ok(done.back_to("/moderation"))
 }

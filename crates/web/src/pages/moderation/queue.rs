@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use jiff::Timestamp;
@@ -17,7 +17,7 @@ use crate::http::csrf::CsrfToken;
 use crate::rules::platform::Platform;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
-use crate::view::moderation::age;
+use crate::view::moderation::{Done, DoneQuery, age};
 use crate::view::render::render;
 use crate::view::url::review_path;
 use crate::view::{Card, Shell};
@@ -59,6 +59,7 @@ struct PendingNews {
 struct ModerationTemplate {
     shell: Shell,
     csrf: String,
+    done: Option<String>,
     flagged: Vec<FlaggedComment>,
     news: Vec<PendingNews>,
     queue: Vec<Waiting>,
@@ -73,6 +74,7 @@ async fn queue(
     csrf: CsrfToken,
     Moderator(_): Moderator,
     platform: Platform,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Html<String>, WebError> {
     let now = Timestamp::now();
     let threshold = platform.delivery_threshold();
@@ -91,6 +93,7 @@ async fn queue(
     render(&ModerationTemplate {
         shell: Shell::new(tr, tr.t("moderation.title"), "/moderation"),
         csrf: csrf.0,
+        done: Done::message(&query, tr),
         flagged: flagged
             .iter()
             .map(|comment| FlaggedComment {

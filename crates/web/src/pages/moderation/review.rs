@@ -1,23 +1,26 @@
 //! `GET /moderation/campaigns/{id}`: one campaign in any state, its history, and the actions
 //! its state allows, each a `POST` of its own under the same address: approve, reject with
 //! a reason and a note for the author, suspend by legal order, approve or reject a revised
-//! text, set the outcome, post a platform update. Each answers 303 back to the page.
+//! text, set the outcome, post a platform update. Each answers 303 back to the page, which
+//! then says what was done; a refused form comes back filled in, its error beside it.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::lifecycle::{OutcomeKind, Status};
+use tomar_core::member::Member;
 use tomar_core::moderation::Target;
 use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
 use super::NoteForm;
-use crate::error::WebError;
+use crate::error::{FieldErrors, WebError, field_error};
 use crate::http::auth::Moderator;
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::{Decided, ReviewableCampaign};
@@ -28,8 +31,8 @@ use crate::view::Shell;
 use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
-use crate::view::moderation::EventLine;
-use crate::view::render::render;
+use crate::view::moderation::{Done, DoneQuery, EventLine};
+use crate::view::render::form_page;
 use crate::view::url::review_path;
 
 pub fn routes() -> Router<AppState> {
@@ -50,6 +53,7 @@ pub fn routes() -> Router<AppState> {
 struct ReviewTemplate {
     shell: Shell,
     csrf: String,
+    done: Option<String>,
     action_base: String,
     public_href: Option<String>,
     status: String,
@@ -65,7 +69,30 @@ struct ReviewTemplate {
     can_set_outcome: bool,
     reasons: Vec<(i64, String)>,
     outcomes: Vec<(&'static str, String, bool)>,
+    refill: Refill,
     history: Vec<EventLine>,
+}
+
+impl ReviewTemplate {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        field_error(&self.refill.errors, field)
+    }
+
+    fn reason_chosen(&self, id: &i64) -> bool {
+        self.refill.reason == Some(*id)
+    }
+}
+
+/// A refused action's form as it was sent: the page comes back with it filled in and the
+/// message beside the field, rather than on an error page that loses what was typed.
+#[derive(Default)]
+struct Refill {
+    errors: FieldErrors,
+    reason: Option<i64>,
+    note: String,
+    outcome: Option<String>,
+    news_url: String,
+    order: String,
 }
 
 async fn review_page(
@@ -74,8 +101,32 @@ async fn review_page(
     csrf: CsrfToken,
     Moderator(moderator): Moderator,
     ReviewableCampaign(campaign): ReviewableCampaign,
-) -> Result<Html<String>, WebError> {
-    let own = moderation::is_their_own(&campaign, &moderator);
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, WebError> {
+    let done = Done::message(&query, tr);
+    review(
+        &state,
+        tr,
+        csrf,
+        &moderator,
+        &campaign,
+        done,
+        Refill::default(),
+    )
+    .await
+}
+
+/// The page, fresh (with what was just done) or with a refused form filled in again (422).
+async fn review(
+    state: &AppState,
+    tr: Tr,
+    csrf: CsrfToken,
+    moderator: &Member,
+    campaign: &Campaign,
+    done: Option<String>,
+    refill: Refill,
+) -> Result<Response, WebError> {
+    let own = moderation::is_their_own(campaign, moderator);
     let status = campaign.status(Timestamp::now());
     let reasons = state.store.rejection_reasons().await?;
     let events = state
@@ -84,49 +135,106 @@ async fn review_page(
         .await?;
     let days = state.store.signatures_by_day(campaign.id).await?;
     let action_base = review_path(campaign.id);
-    render(&ReviewTemplate {
-        shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
-        csrf: csrf.0,
-        public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
-        status: tr.t(&format!("moderation.status_{}", status.name())),
-        count: tr.with(
-            "card.signatures",
-            &[("count", &tr.count(campaign.signature_count))],
-        ),
-        growth: GrowthChart::of_days(&days, tr),
-        preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
-        revision: state
-            .store
-            .pending_text(campaign.id)
-            .await?
-            .map(|text| Preview::of(campaign.kind, &text, campaign.end_date, tr)),
-        own,
-        can_review: status == Status::InReview && !own,
-        can_suspend: status == Status::Open,
-        can_set_outcome: matches!(status, Status::Open | Status::Ended),
-        reasons: reasons
-            .iter()
-            .filter(|r| r.active)
-            .map(|r| (r.id.0, r.label(tr.language).to_string()))
-            .collect(),
-        outcomes: OutcomeKind::ALL
-            .iter()
-            .map(|kind| {
-                (
-                    kind.name(),
-                    tr.t(&format!("moderation.outcome_{}", kind.name())),
-                    campaign.outcome.kind() == *kind,
-                )
-            })
-            .collect(),
-        history: EventLine::list(&events, tr),
-        action_base,
-    })
+    let chosen_outcome = refill
+        .outcome
+        .clone()
+        .unwrap_or_else(|| campaign.outcome.kind().name().to_owned());
+    let refused = !refill.errors.is_empty();
+    form_page(
+        &ReviewTemplate {
+            shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
+            csrf: csrf.0,
+            done,
+            public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
+            status: tr.t(&format!("moderation.status_{}", status.name())),
+            count: tr.with(
+                "card.signatures",
+                &[("count", &tr.count(campaign.signature_count))],
+            ),
+            growth: GrowthChart::of_days(&days, tr),
+            preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
+            revision: state
+                .store
+                .pending_text(campaign.id)
+                .await?
+                .map(|text| Preview::of(campaign.kind, &text, campaign.end_date, tr)),
+            own,
+            can_review: status == Status::InReview && !own,
+            can_suspend: status == Status::Open,
+            can_set_outcome: matches!(status, Status::Open | Status::Ended),
+            reasons: reasons
+                .iter()
+                .filter(|r| r.active)
+                .map(|r| (r.id.0, r.label(tr.language).to_string()))
+                .collect(),
+            outcomes: OutcomeKind::ALL
+                .iter()
+                .map(|kind| {
+                    (
+                        kind.name(),
+                        tr.t(&format!("moderation.outcome_{}", kind.name())),
+                        chosen_outcome == kind.name(),
+                    )
+                })
+                .collect(),
+            refill,
+            history: EventLine::list(&events, tr),
+            action_base,
+        },
+        refused,
+    )
 }
 
-/// Back to the campaign's page, after an action.
-fn back(campaign: &Campaign) -> Response {
-    Redirect::to(&review_path(campaign.id)).into_response()
+/// A moderator on one campaign's page: what each of its actions needs to answer, whether
+/// by going back to the page or by showing it again with a refused form. Extracted in the
+/// order that refuses strangers before reading the campaign.
+struct AtReview {
+    tr: Tr,
+    csrf: CsrfToken,
+    moderator: Member,
+    campaign: Campaign,
+}
+
+impl FromRequestParts<AppState> for AtReview {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let Moderator(moderator) = Moderator::from_request_parts(parts, state).await?;
+        let ReviewableCampaign(campaign) =
+            ReviewableCampaign::from_request_parts(parts, state).await?;
+        Ok(AtReview {
+            tr: Tr::from_request_parts(parts, state).await?,
+            csrf: CsrfToken::from_request_parts(parts, state).await?,
+            moderator,
+            campaign,
+        })
+    }
+}
+
+impl AtReview {
+    /// Back to the page, which says what was done; or, when the form was refused, the page
+    /// again with the form as it was sent.
+    async fn after(
+        self,
+        state: &AppState,
+        outcome: Result<(), WebError>,
+        done: Done,
+        refill: impl FnOnce(FieldErrors) -> Refill,
+    ) -> Result<Response, WebError> {
+        match outcome {
+            Ok(()) => Ok(done.back_to(&review_path(self.campaign.id))),
+            Err(WebError::Invalid { fields, .. }) => {
+                let AtReview {
+                    tr,
+                    csrf,
+                    moderator,
+                    campaign,
+                } = self;
+                review(state, tr, csrf, &moderator, &campaign, None, refill(fields)).await
+            }
+            Err(other) => Err(other),
+        }
+    }
 }
 
 /// Approving carries nothing but its token.
@@ -140,7 +248,7 @@ async fn approve(
     ReviewableCampaign(campaign): ReviewableCampaign,
     CsrfForm(ApproveForm {}): CsrfForm<ApproveForm>,
 ) -> Result<Response, WebError> {
-    let back = back(&campaign);
+    let back = Done::Approved.back_to(&review_path(campaign.id));
     moderation::approve(&state, campaign, &moderator).await?;
     Ok(back)
 }
@@ -151,37 +259,54 @@ struct RejectForm {
     note: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+#[tracing::instrument(skip_all, fields(campaign = %at.campaign.id))]
 async fn reject(
     State(state): State<AppState>,
-    tr: Tr,
-    Moderator(moderator): Moderator,
-    ReviewableCampaign(campaign): ReviewableCampaign,
+    at: AtReview,
     CsrfForm(form): CsrfForm<RejectForm>,
 ) -> Result<Response, WebError> {
-    let back = back(&campaign);
     let note = note(form.note.as_deref());
-    moderation::reject(&state, campaign, &moderator, form.reason, note, tr).await?;
-    Ok(back)
+    let (campaign, moderator) = (at.campaign.clone(), &at.moderator);
+    let outcome = moderation::reject(&state, campaign, moderator, form.reason, note, at.tr).await;
+    at.after(&state, outcome, Done::Rejected, |errors| Refill {
+        errors,
+        reason: form.reason,
+        note: form.note.unwrap_or_default(),
+        ..Refill::default()
+    })
+    .await
 }
 
 #[derive(Deserialize)]
 struct SuspendForm {
     order: Option<String>,
+    /// The box that says the moderator means it: a suspension stops signing at once and
+    /// shows the order to everyone.
+    confirm: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+#[tracing::instrument(skip_all, fields(campaign = %at.campaign.id))]
 async fn suspend(
     State(state): State<AppState>,
-    tr: Tr,
-    Moderator(moderator): Moderator,
-    ReviewableCampaign(campaign): ReviewableCampaign,
+    at: AtReview,
     CsrfForm(form): CsrfForm<SuspendForm>,
 ) -> Result<Response, WebError> {
-    let back = back(&campaign);
     let order = form.order.unwrap_or_default();
-    moderation::suspend(&state, campaign, &moderator, &order, tr).await?;
-    Ok(back)
+    let (campaign, moderator, tr) = (at.campaign.clone(), &at.moderator, at.tr);
+    let outcome = match form.confirm.is_some() {
+        true => moderation::suspend(&state, campaign, moderator, &order, tr).await,
+        false => Err(WebError::invalid_field(
+            tr,
+            "confirm",
+            "moderation.confirm_suspend_required",
+        )),
+    };
+    at.after(&state, outcome, Done::Suspended, |errors| Refill {
+        errors,
+        order,
+        ..Refill::default()
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -190,20 +315,24 @@ struct OutcomeForm {
     news_url: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+#[tracing::instrument(skip_all, fields(campaign = %at.campaign.id))]
 async fn set_outcome(
     State(state): State<AppState>,
-    tr: Tr,
-    Moderator(moderator): Moderator,
-    ReviewableCampaign(campaign): ReviewableCampaign,
+    at: AtReview,
     CsrfForm(form): CsrfForm<OutcomeForm>,
 ) -> Result<Response, WebError> {
-    let (outcome, news_url) = (
-        form.outcome.unwrap_or_default(),
-        form.news_url.unwrap_or_default(),
-    );
-    moderation::set_outcome(&state, &campaign, &moderator, &outcome, &news_url, tr).await?;
-    Ok(back(&campaign))
+    let (outcome, news_url) = (form.outcome, form.news_url.unwrap_or_default());
+    let chosen = outcome.as_deref().unwrap_or_default();
+    let (campaign, moderator) = (&at.campaign, &at.moderator);
+    let result =
+        moderation::set_outcome(&state, campaign, moderator, chosen, &news_url, at.tr).await;
+    at.after(&state, result, Done::OutcomeSaved, |errors| Refill {
+        errors,
+        outcome,
+        news_url,
+        ..Refill::default()
+    })
+    .await
 }
 
 /// What a moderator decided on a revised text, as its address says it.
@@ -227,7 +356,11 @@ async fn review_text(
     let approve = matches!(decision, TextDecision::ApproveText);
     let note = form.note();
     moderation::review_text(&state, &campaign, &moderator, approve, note).await?;
-    Ok(back(&campaign))
+    let done = match approve {
+        true => Done::TextApproved,
+        false => Done::TextRejected,
+    };
+    Ok(done.back_to(&review_path(campaign.id)))
 }
 
 #[derive(Deserialize)]
@@ -253,5 +386,5 @@ async fn platform_update(
         form.body.unwrap_or_default(),
     );
     post_update(&state, &campaign, UpdateAuthor::Platform, &title, &body, tr).await?;
-    Ok(back(&campaign))
+    Ok(Done::UpdatePosted.back_to(&review_path(campaign.id)))
 }

@@ -48,6 +48,23 @@ impl Language {
         ranked.first().map(|&(_, lang)| lang)
     }
 
+    /// The language a piece of user text is written in, judged as `dir="auto"` judges its
+    /// direction, by its first letter: Arabic script is Persian, Latin is English. `None`
+    /// for text with no letter of either (digits, emoji, another script).
+    pub fn written_in(text: &str) -> Option<Language> {
+        let letter = text.chars().find(|c| c.is_alphabetic())?;
+        let arabic_script = matches!(letter,
+            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}'
+            | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}');
+        if arabic_script {
+            Some(Language::Fa)
+        } else if letter.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&letter) {
+            Some(Language::En)
+        } else {
+            None
+        }
+    }
+
     pub fn is_rtl(self) -> bool {
         self == Language::Fa
     }
@@ -106,6 +123,20 @@ mod tests {
             Some(Language::En)
         );
         assert_eq!(Language::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn user_text_is_judged_by_its_first_letter() {
+        assert_eq!(Language::written_in("«پاکسازی» river"), Some(Language::Fa));
+        assert_eq!(
+            Language::written_in("۱۲ - Save the river"),
+            Some(Language::En)
+        );
+        assert_eq!(Language::written_in("Café"), Some(Language::En));
+        assert_eq!(Language::written_in("ﻻ"), Some(Language::Fa));
+        assert_eq!(Language::written_in("12345 🙂"), None);
+        assert_eq!(Language::written_in("Привет"), None);
+        assert_eq!(Language::written_in(""), None);
     }
 
     #[test]

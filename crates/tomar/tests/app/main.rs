@@ -2,6 +2,8 @@
 //! it (`support::TestApp`), over HTTP, in a browser, and as the `tomar` command. One binary,
 //! so the suite links once.
 
+mod accessibility;
+mod admin;
 mod api;
 mod at_rest;
 mod authoring;
@@ -21,3 +23,4 @@ mod moderation;
 mod reading;
 mod signing;
 mod support;
+mod webdriver;

@@ -125,3 +125,60 @@ async fn the_category_shows_on_the_page_and_leads_to_its_campaigns() {
         "{href}: {listed}"
     );
 }
+
+#[tokio::test]
+async fn cards_show_their_category_and_the_home_page_leads_into_each() {
+    let app = TestApp::demo().await;
+    let home = app.page("/").await;
+    assert!(
+        home.contains(r#"<span class="card-category" dir="auto">محیط زیست</span>"#),
+        "cards name their category"
+    );
+    let categories = home
+        .split(r#"<nav class="categories""#)
+        .nth(1)
+        .expect("the home page offers categories")
+        .split("</nav>")
+        .next()
+        .unwrap();
+    // One open demo campaign in each: equal counts go by name.
+    assert_eq!(categories.matches("<li>").count(), 5, "{categories}");
+    let first = categories.split("<li>").nth(1).unwrap();
+    assert!(
+        first.contains(r#"<bdi>آموزش</bdi> <span class="muted">(۱)</span>"#),
+        "{first}"
+    );
+    let href = first
+        .strip_prefix(r#"<a href=""#)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    assert!(href.starts_with("/campaigns?category="), "{href}");
+    let listed = app.page(href).await;
+    assert!(listed.contains("تمدید ساعت کار کتابخانه"), "{href}");
+}
+
+#[tokio::test]
+async fn user_text_is_marked_with_the_language_it_is_written_in() {
+    let app = TestApp::demo().await;
+    // Persian content on an English page is read by a Persian voice, and the reverse.
+    let english = app.page("/clean-river?lang=en").await;
+    assert!(english.starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"));
+    assert!(english.contains(r#"<h1 class="campaign-title" dir="auto" lang="fa">"#));
+    assert!(english.contains(r#"<section class="letter panel" id="letter" lang="fa">"#));
+    assert!(english.contains(r#"class="card-title" dir="auto" lang="fa">"#));
+    let visitor = crate::support::Browser::open(&app, "/clean-river").await;
+    let posted = visitor
+        .post(
+            &app,
+            "/clean-river/comments",
+            &[("name", "Sara"), ("body", "Written in English.")],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let persian = app.page("/clean-river").await;
+    assert!(
+        persian.contains(r#"<p class="comment-body" dir="auto" lang="en">Written in English.</p>"#)
+    );
+    let demo = app.page("/demo?lang=en").await;
+    assert!(demo.contains(r#"<p class="comment-body" dir="auto" lang="fa">"#));
+}

@@ -7,7 +7,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
+use std::collections::BTreeMap;
+
 use tomar_core::Timestamp;
+use tomar_core::campaign::CampaignSummary;
 use tomar_core::listing::{ListSort, ListStatus, Listing};
 
 use crate::error::WebError;
@@ -15,6 +18,7 @@ use crate::rules::listing::list_page;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
+use crate::view::url::percent_encode;
 use crate::view::{Card, Shell};
 
 pub fn routes() -> Router<AppState> {
@@ -31,12 +35,43 @@ struct Section {
     cards: Vec<Card>,
 }
 
+/// How many categories the home page offers, the busiest first.
+const CATEGORIES: usize = 10;
+
+/// A category of open campaigns, as a way into the listing.
+struct CategoryLink {
+    name: String,
+    href: String,
+    count: String,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomeTemplate {
     shell: Shell,
     totals: String,
+    categories: Vec<CategoryLink>,
     sections: Vec<Section>,
+}
+
+/// The categories of the open campaigns, by how many campaigns each has, then by name;
+/// read from the trending snapshot, so the home page costs no query for them.
+fn categories(open: &[CampaignSummary], tr: Tr) -> Vec<CategoryLink> {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for category in open.iter().filter_map(|summary| summary.category.as_ref()) {
+        *counts.entry(category.as_ref()).or_default() += 1;
+    }
+    let mut ranked: Vec<(&str, u64)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    ranked
+        .into_iter()
+        .take(CATEGORIES)
+        .map(|(name, count)| CategoryLink {
+            name: name.to_owned(),
+            href: format!("/campaigns?category={}", percent_encode(name)),
+            count: tr.count(count),
+        })
+        .collect()
 }
 
 #[tracing::instrument(skip_all)]
@@ -66,11 +101,8 @@ async fn home(State(state): State<AppState>, tr: Tr) -> Result<Html<String>, Web
     let (campaigns, signatures) = state.store.totals().await?;
     // Trending is counted at most every few seconds, for every page that wants it.
     let active = state.trending.open_campaigns(&state.store).await?;
-    let trending: Vec<_> = active
-        .iter()
-        .take(PER_SECTION as usize)
-        .map(|(summary, _)| summary.clone())
-        .collect();
+    let open: Vec<CampaignSummary> = active.iter().map(|(summary, _)| summary.clone()).collect();
+    let trending: Vec<_> = open.iter().take(PER_SECTION as usize).cloned().collect();
     let trending_listing = listing(ListStatus::Open, ListSort::Trending);
     let mut shown = std::collections::HashSet::new();
     let sections = std::iter::once((&"home.trending", &trending_listing, trending))
@@ -108,6 +140,7 @@ async fn home(State(state): State<AppState>, tr: Tr) -> Result<Html<String>, Web
                 ("signatures", &tr.count(signatures)),
             ],
         ),
+        categories: categories(&open, tr),
         sections,
     })
 }

@@ -8,7 +8,7 @@ use tomar_core::member::Member;
 
 use crate::error::{FieldErrors, field_error};
 use crate::view::i18n::Tr;
-use crate::view::text::{Segment, linkify, sentence};
+use crate::view::text::{Segment, lang_of, linkify, sentence};
 
 pub struct CommentView {
     pub id: i64,
@@ -16,6 +16,8 @@ pub struct CommentView {
     /// `X` for a comment, `X در پاسخ به Y` for a reply, each name isolated.
     pub heading: Vec<Segment>,
     pub lines: Vec<Vec<Segment>>,
+    /// The body's language, for its `lang` attribute.
+    pub lang: &'static str,
     pub date: String,
 }
 
@@ -39,6 +41,7 @@ fn comment_view(comment: &Comment, heading: Vec<Segment>, tr: Tr) -> CommentView
         is_reply: comment.parent_id.is_some(),
         heading,
         lines: comment.body.as_ref().lines().map(linkify).collect(),
+        lang: lang_of(comment.body.as_ref()),
         date: tr.instant(comment.created_at),
     }
 }
@@ -113,6 +116,7 @@ impl Discussion {
 pub struct Answered {
     pub name: String,
     pub lines: Vec<Vec<Segment>>,
+    pub lang: &'static str,
 }
 
 impl Answered {
@@ -120,6 +124,7 @@ impl Answered {
         Answered {
             name: author_name(comment, tr),
             lines: comment.body.as_ref().lines().map(linkify).collect(),
+            lang: lang_of(comment.body.as_ref()),
         }
     }
 }

@@ -88,6 +88,15 @@ impl Share {
                 tr.t("signed.share_whatsapp"),
                 format!("https://wa.me/?text={text}%20{encoded}"),
             ),
+            // Iran's own messengers, which stay up when the international internet does not.
+            (
+                tr.t("signed.share_eitaa"),
+                format!("https://eitaa.com/share/url?url={encoded}&text={text}"),
+            ),
+            (
+                tr.t("signed.share_bale"),
+                format!("https://ble.ir/share/url?url={encoded}&text={text}"),
+            ),
             (
                 tr.t("signed.share_x"),
                 format!("https://x.com/intent/post?url={encoded}&text={text}"),
@@ -118,6 +127,8 @@ pub struct Card {
     /// The title in runs, the words a search matched marked, for a search result.
     pub marked_title: Option<Vec<(String, bool)>>,
     pub kind: String,
+    /// The author's category, if they chose one.
+    pub category: Option<String>,
     /// The first addressee's name, shown after `to` ("To", «خطاب به»).
     pub addressee: Option<String>,
     pub to: String,
@@ -151,6 +162,7 @@ impl Card {
             title: summary.title.to_string(),
             marked_title: None,
             kind: tr.t(&format!("kind.{}", summary.kind.name())),
+            category: summary.category.as_ref().map(ToString::to_string),
             addressee: summary.first_addressee.as_ref().map(|a| a.name.to_string()),
             to: tr.t("card.to"),
             count: tr.with(

@@ -1,7 +1,15 @@
 //! User text and translated sentences as runs of plain text and links, for templates to
 //! lay out without ever marking up user text themselves.
 
+use tomar_core::language::Language;
 use tomar_core::links::{Run, runs};
+
+/// The `lang` attribute for a piece of user text: `fa` or `en` as it is written, empty
+/// (unknown, as HTML defines it) when it shows neither. Persian content on an English page
+/// is read by a screen reader's Persian voice, and the reverse.
+pub fn lang_of(text: &str) -> &'static str {
+    Language::written_in(text).map_or("", Language::code)
+}
 
 /// A piece of text that may be a link. User links are marked `ugc` so they pass no
 /// reputation and open nothing with our page's authority.

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 
 use crate::body::LetterBody;
 use crate::ids::{CampaignId, MemberId};
+use crate::image::{ImageSize, ImageVersion};
 use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
 use crate::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use crate::named::named_enum;
@@ -89,6 +90,8 @@ pub struct Campaign {
     pub published_at: Option<Timestamp>,
     /// When it last entered review.
     pub submitted_at: Option<Timestamp>,
+    /// Its picture's current version, if it has one.
+    pub image: Option<ImageVersion>,
 }
 
 /// What a campaign and its summary both answer from their number, slug, end date and
@@ -116,6 +119,12 @@ macro_rules! status_and_address {
             /// The campaign page's address: `/` and its path segment.
             pub fn path(&self) -> String {
                 format!("/{}", self.path_segment())
+            }
+
+            /// Where its picture is drawn at `size`, if it has one.
+            pub fn image_path(&self, size: ImageSize) -> Option<String> {
+                self.image
+                    .map(|version| crate::image::image_path(self.id, version, size))
             }
         }
     };
@@ -166,4 +175,5 @@ pub struct CampaignSummary {
     pub lifecycle: Lifecycle,
     pub outcome: Outcome,
     pub signature_count: u64,
+    pub image: Option<ImageVersion>,
 }

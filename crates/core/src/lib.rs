@@ -9,6 +9,7 @@ pub mod contact;
 pub mod growth;
 pub mod hash;
 pub mod ids;
+pub mod image;
 pub mod language;
 pub mod lifecycle;
 pub mod links;

@@ -127,6 +127,7 @@ mod tests {
             lifecycle: Lifecycle::Published,
             outcome: Outcome::None,
             signature_count: count,
+            image: None,
         }
     }
 
@@ -158,6 +159,7 @@ mod tests {
             created_at: jiff::Timestamp::UNIX_EPOCH,
             published_at: None,
             submitted_at: None,
+            image: None,
         }
     }
 

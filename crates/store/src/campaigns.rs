@@ -5,6 +5,7 @@ use tomar_core::Timestamp;
 use tomar_core::body::LetterBody;
 use tomar_core::campaign::{Addressee, Campaign, CampaignText, NewCampaign};
 use tomar_core::ids::{CampaignId, MemberId};
+use tomar_core::image::ImageVersion;
 use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::message::OutboundMessage;
 use tomar_core::moderation::ModerationEvent;
@@ -27,7 +28,7 @@ macro_rules! campaign_columns {
         "id, slug, kind, title, body, on_behalf_of, author_name, hashtag, category, author_id, \
          start_date, end_date, signature_goal, text_version, lifecycle, rejection_reason_id, \
          suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at, \
-         submitted_at, (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
+         submitted_at, image_version, (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
          FROM addressees WHERE campaign_id = campaigns.id) AS addressees"
     };
 }
@@ -280,6 +281,7 @@ struct CampaignRow {
     created_at: i64,
     published_at: Option<i64>,
     submitted_at: Option<i64>,
+    image_version: Option<i64>,
     addressees: Option<String>,
 }
 
@@ -334,6 +336,7 @@ impl CampaignRow {
             created_at: timestamp(self.created_at, "campaign creation time")?,
             published_at: optional_timestamp(self.published_at, "campaign publication time")?,
             submitted_at: optional_timestamp(self.submitted_at, "campaign submission time")?,
+            image: self.image_version.map(ImageVersion),
         })
     }
 }

@@ -64,6 +64,7 @@ mod discussion;
 mod error;
 mod fraud;
 mod hours;
+mod images;
 mod limits;
 mod listing;
 mod live;

@@ -4,6 +4,7 @@
 
 use tomar_core::campaign::{Addressee, CampaignKind, CampaignSummary};
 use tomar_core::ids::{CampaignId, RejectionReasonId};
+use tomar_core::image::ImageVersion;
 use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::names::{Hashtag, Line, Slug};
 use tomar_core::{Date, Timestamp};
@@ -67,7 +68,8 @@ macro_rules! summary_columns {
     () => {
         "c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
          c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
-         c.signature_count, a.name AS addressee_name, a.position AS addressee_position"
+         c.signature_count, c.image_version, a.name AS addressee_name, \
+         a.position AS addressee_position"
     };
 }
 pub(crate) use summary_columns;
@@ -108,6 +110,7 @@ pub(crate) struct SummaryRow {
     outcome: String,
     outcome_news_url: Option<String>,
     signature_count: i64,
+    image_version: Option<i64>,
     addressee_name: Option<String>,
     addressee_position: Option<String>,
 }
@@ -139,6 +142,7 @@ impl TryFrom<SummaryRow> for CampaignSummary {
             )?,
             outcome: outcome(&row.outcome, row.outcome_news_url)?,
             signature_count: count(row.signature_count),
+            image: row.image_version.map(ImageVersion),
         })
     }
 }

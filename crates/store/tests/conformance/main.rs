@@ -37,6 +37,7 @@ mod campaigns;
 mod discussion;
 mod fraud;
 mod hours;
+mod images;
 mod limits;
 mod listing;
 mod live;

@@ -20,6 +20,7 @@ mod limits;
 mod live;
 mod members;
 mod moderation;
+mod pictures;
 mod reading;
 mod signing;
 mod support;

@@ -5,11 +5,14 @@
 //! from another site (`Sec-Fetch-Site`, else `Origin`) is refused whatever it carries, and
 //! the token is replaced when someone logs in, so one planted before is worth nothing.
 //!
-//! A state-changing handler reads its form as [`CsrfForm<T>`], which checks the token while
-//! it extracts the form: a handler that takes the form any other way has no `T` to act on.
+//! A state-changing handler reads its form as [`CsrfForm<T>`] (or its upload as
+//! [`CsrfUpload`]), which checks the token while it extracts the form: a handler that takes
+//! the form any other way has no `T` to act on.
 
 use axum::body::Body;
+use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, FromRequestParts, RawForm, Request, State};
+use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -88,6 +91,74 @@ where
         .map_err(IntoResponse::into_response)?;
         Ok(CsrfForm(form))
     }
+}
+
+/// A file sent with a multipart form whose CSRF token matched. The token must be the form's
+/// first field (browsers send fields in page order, and Tomar's upload forms put it first),
+/// so a forged upload is refused before any of its file is read. `file` is the field named
+/// `file`, empty if none came; a body past the route's size limit is [`Upload::TooLarge`],
+/// for the page to say so in the visitor's language.
+pub struct CsrfUpload {
+    pub file: Upload,
+}
+
+pub enum Upload {
+    File(Vec<u8>),
+    TooLarge,
+}
+
+impl FromRequest<AppState> for CsrfUpload {
+    type Rejection = Response;
+
+    #[expect(
+        clippy::disallowed_types,
+        reason = "the one place an upload is read: its token is checked first"
+    )]
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let refuse = |error: WebError| error.into_response();
+        let (parts, body) = request.into_parts();
+        if !from_this_site(&parts, state) {
+            return Err(refuse(WebError::Forgery));
+        }
+        let token = parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| refuse(WebError::Unwired("the CSRF token")))?;
+        let mut form =
+            axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|_| refuse(WebError::BadRequest))?;
+        let submitted = match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some(FIELD) => field.text().await.ok(),
+            _ => None,
+        };
+        token.verify(submitted.as_deref()).map_err(refuse)?;
+        match file_field(&mut form).await {
+            Ok(file) => Ok(CsrfUpload {
+                file: Upload::File(file),
+            }),
+            Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => Ok(CsrfUpload {
+                file: Upload::TooLarge,
+            }),
+            Err(_) => Err(refuse(WebError::BadRequest)),
+        }
+    }
+}
+
+/// The rest of an upload form: the field named `file`, whatever else comes.
+#[expect(
+    clippy::disallowed_types,
+    reason = "part of CsrfUpload, after the token was checked"
+)]
+async fn file_field(form: &mut axum::extract::Multipart) -> Result<Vec<u8>, MultipartError> {
+    let mut file = Vec::new();
+    while let Some(field) = form.next_field().await? {
+        if field.name() == Some("file") {
+            file = field.bytes().await?.to_vec();
+        }
+    }
+    Ok(file)
 }
 
 /// Whether the browser says the form came from one of this site's pages. Browsers of the

@@ -22,8 +22,8 @@ use crate::rules::platform::{Platform, keys};
 use crate::rules::random;
 use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::done::{Done, DoneQuery};
 use crate::view::i18n::Tr;
-use crate::view::moderation::{Done, DoneQuery};
 use crate::view::render::render;
 
 pub fn routes() -> Router<AppState> {

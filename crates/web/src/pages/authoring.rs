@@ -6,16 +6,19 @@
 //! - `GET /me/campaigns/{id}`: the author's view of their campaign: its state, the reason
 //!   and note of a rejection, and the form again while it is a draft or rejected.
 //!   `POST` it like `/new`. Nobody but the author sees this page.
+//! - `POST /me/campaigns/{id}/image` (a file) and `…/image/remove`: the campaign's picture,
+//!   while it is a draft or rejected.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::calendar::{format_date, iran_date, solar_hijri_numeric};
 use tomar_core::campaign::{Campaign, CampaignKind, CampaignText};
+use tomar_core::image::ImageSize;
 use tomar_core::language::Language;
 use tomar_core::lifecycle::{Lifecycle, Transition};
 use tomar_core::moderation::{Actor, ModerationAction, Target};
@@ -24,16 +27,18 @@ use tomar_store::StoreError;
 
 use crate::error::{FieldErrors, WebError, field_error};
 use crate::http::auth::Member;
-use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::csrf::{CsrfForm, CsrfToken, CsrfUpload, Upload};
 use crate::http::extract::{AuthorsCampaign, ClientIp};
 use crate::rules::campaigns::authors_campaign;
 use crate::rules::editor::{self, CampaignFields, DateRules, Intent};
+use crate::rules::images::{self, ImageRefusal};
 use crate::rules::platform::Platform;
 use crate::rules::submissions::Submitter;
 use crate::rules::transitions;
 use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::done::{Done, DoneQuery};
 use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
 use crate::view::render::form_page;
@@ -43,6 +48,12 @@ pub fn routes() -> Router<AppState> {
         .route("/new", get(new_page).post(create))
         .route("/me/campaigns/{id}", get(campaign_page).post(edit))
         .route("/me/campaigns/{id}/updates", post(post_author_update))
+        // A picture's file, and a little for the rest of the form.
+        .route(
+            "/me/campaigns/{id}/image",
+            post(upload_image).layer(DefaultBodyLimit::max(images::MAX_UPLOAD + 64 * 1024)),
+        )
+        .route("/me/campaigns/{id}/image/remove", post(remove_image))
 }
 
 #[derive(Template)]
@@ -62,6 +73,8 @@ struct EditorTemplate {
     editable: bool,
     revising: bool,
     can_post_update: bool,
+    picture: Option<Picture>,
+    done: Option<String>,
     kinds: Vec<(&'static str, String)>,
     fields: CampaignFields,
     addressee_rows: Vec<(String, String)>,
@@ -89,6 +102,18 @@ struct Around {
     pending_revision: Option<CampaignText>,
     /// Published and ended campaigns take updates from their author.
     can_post_update: bool,
+    /// The picture and its form, while the campaign is a draft or rejected.
+    picture: Option<Picture>,
+    /// What the author just did, said at the top.
+    done: Option<String>,
+}
+
+/// The picture section of the author's page.
+struct Picture {
+    /// The current picture, as the campaign page shows it.
+    current: Option<String>,
+    /// Where the upload form goes; `…/remove` takes the picture away.
+    action: String,
 }
 
 struct EditorPage {
@@ -125,6 +150,8 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
         editable: page.around.editable,
         revising: page.around.revising,
         can_post_update: page.around.can_post_update,
+        picture: page.around.picture,
+        done: page.around.done,
         kinds: CampaignKind::ALL
             .iter()
             .map(|k| (k.name(), tr.t(&format!("kind.{}", k.name()))))
@@ -268,14 +295,15 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
     };
     // Only a published campaign has revisions.
     let revising = campaign.lifecycle == Lifecycle::Published;
+    let editable = matches!(
+        campaign.lifecycle,
+        Lifecycle::Draft | Lifecycle::Rejected(_)
+    );
     Ok(Around {
         status: Some(tr.t(&status_key)),
         rejection,
         public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
-        editable: matches!(
-            campaign.lifecycle,
-            Lifecycle::Draft | Lifecycle::Rejected(_)
-        ),
+        editable,
         revising,
         pending_revision: if revising {
             state.store.pending_text(campaign.id).await?
@@ -283,6 +311,11 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
             None
         },
         can_post_update: matches!(campaign.lifecycle, Lifecycle::Published | Lifecycle::Ended),
+        picture: editable.then(|| Picture {
+            current: campaign.image_path(ImageSize::Wide),
+            action: format!("/me/campaigns/{}/image", campaign.id),
+        }),
+        done: None,
     })
 }
 
@@ -291,12 +324,29 @@ async fn campaign_page(
     tr: Tr,
     csrf: CsrfToken,
     AuthorsCampaign { campaign, .. }: AuthorsCampaign,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let around = around(&state, &campaign, tr).await?;
+    let done = Done::message(&query, tr);
+    author_page(&state, tr, csrf, &campaign, done, Vec::new()).await
+}
+
+/// The author's page as it stands: with what was just done, or with refused fields.
+async fn author_page(
+    state: &AppState,
+    tr: Tr,
+    csrf: CsrfToken,
+    campaign: &Campaign,
+    done: Option<String>,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let around = Around {
+        done,
+        ..around(state, campaign, tr).await?
+    };
     // A revision waiting for review is what the author goes on editing.
     let fields = match &around.pending_revision {
-        Some(text) => CampaignFields::of(&campaign).with_text(text),
-        None => CampaignFields::of(&campaign),
+        Some(text) => CampaignFields::of(campaign).with_text(text),
+        None => CampaignFields::of(campaign),
     };
     editor_page(
         tr,
@@ -306,10 +356,52 @@ async fn campaign_page(
             action: format!("/me/campaigns/{}", campaign.id),
             around,
             fields,
-            errors: Vec::new(),
+            errors,
             preview: None,
         },
     )
+}
+
+/// `POST /me/campaigns/{id}/image`: a picture for a draft or rejected campaign, drawn
+/// afresh (`rules::images`); a refused file comes back on the page with the reason.
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+async fn upload_image(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    AuthorsCampaign { campaign, .. }: AuthorsCampaign,
+    CsrfUpload { file }: CsrfUpload,
+) -> Result<Response, WebError> {
+    let drawn = match file {
+        Upload::File(bytes) if bytes.is_empty() => Err("image.missing"),
+        Upload::File(bytes) => images::prepare(bytes).await.map_err(ImageRefusal::key),
+        Upload::TooLarge => Err(ImageRefusal::TooLarge.key()),
+    };
+    match drawn {
+        Ok(image) => {
+            state.store.set_campaign_image(campaign.id, &image).await?;
+            Ok(Done::ImageSaved.back_to(&format!("/me/campaigns/{}", campaign.id)))
+        }
+        Err(key) => {
+            let errors = vec![("file", tr.t(key))];
+            author_page(&state, tr, csrf, &campaign, None, errors).await
+        }
+    }
+}
+
+/// Removing the picture carries nothing but its token.
+#[derive(Deserialize)]
+struct RemoveForm {}
+
+/// `POST /me/campaigns/{id}/image/remove`.
+#[tracing::instrument(skip_all, fields(campaign = %campaign.id))]
+async fn remove_image(
+    State(state): State<AppState>,
+    AuthorsCampaign { campaign, .. }: AuthorsCampaign,
+    CsrfForm(RemoveForm {}): CsrfForm<RemoveForm>,
+) -> Result<Response, WebError> {
+    state.store.remove_campaign_image(campaign.id).await?;
+    Ok(Done::ImageRemoved.back_to(&format!("/me/campaigns/{}", campaign.id)))
 }
 
 #[tracing::instrument(skip_all)]

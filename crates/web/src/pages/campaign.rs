@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tomar_core::Timestamp;
 use tomar_core::body::Block;
 use tomar_core::campaign::Campaign;
+use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{Lifecycle, Outcome, Status};
 use tomar_core::news::NewsStatus;
 use tomar_core::signature::SignatureStatus;
@@ -110,6 +111,8 @@ struct CampaignTemplate {
     more_signers: bool,
     discussion: Discussion,
     page_meta: PageMeta,
+    /// The campaign's picture, wide, if it has one.
+    image: Option<String>,
     share: Share,
     news: Vec<NewsView>,
     approval_date: Option<String>,
@@ -321,7 +324,11 @@ async fn campaign_page(
             description: description(&campaign, tr),
             canonical: format!("{}/{}", state.public_url, campaign.id),
             feed: Some(format!("/{}/feed.atom", campaign.id)),
+            image: campaign
+                .image_path(ImageSize::Wide)
+                .map(|path| format!("{}{path}", state.public_url)),
         },
+        image: campaign.image_path(ImageSize::Wide),
         share: Share::new(
             &state.public_url,
             campaign.id,

@@ -11,6 +11,7 @@ mod discussion;
 mod feeds;
 mod hashtag;
 mod home;
+mod images;
 mod listing;
 mod login;
 mod me;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(search::routes())
         .merge(hashtag::routes())
         .merge(feeds::routes())
+        .merge(images::routes())
         .merge(platform_rules::routes())
         .merge(campaign::routes())
         .merge(signatures::routes())

@@ -26,6 +26,7 @@ pub mod codes;
 pub mod discussion;
 pub mod editor;
 pub mod fraud;
+pub mod images;
 pub mod listing;
 pub mod moderation;
 pub mod platform;

@@ -4,6 +4,7 @@
 //! that page.
 
 pub mod discussion;
+pub mod done;
 pub mod growth;
 pub mod i18n;
 pub mod letter;
@@ -17,6 +18,7 @@ pub mod url;
 use tomar_core::Timestamp;
 use tomar_core::campaign::{Campaign, CampaignSummary};
 use tomar_core::ids::CampaignId;
+use tomar_core::image::ImageSize;
 use tomar_core::language::Language;
 use tomar_core::lifecycle::{Outcome, Status};
 
@@ -118,6 +120,8 @@ pub struct PageMeta {
     pub description: String,
     pub canonical: String,
     pub feed: Option<String>,
+    /// The picture link previews show, as an absolute address.
+    pub image: Option<String>,
 }
 
 /// A campaign in a listing.
@@ -129,6 +133,8 @@ pub struct Card {
     pub kind: String,
     /// The author's category, if they chose one.
     pub category: Option<String>,
+    /// The campaign's picture at card size, if it has one.
+    pub image: Option<String>,
     /// The first addressee's name, shown after `to` ("To", «خطاب به»).
     pub addressee: Option<String>,
     pub to: String,
@@ -163,6 +169,7 @@ impl Card {
             marked_title: None,
             kind: tr.t(&format!("kind.{}", summary.kind.name())),
             category: summary.category.as_ref().map(ToString::to_string),
+            image: summary.image_path(ImageSize::Card),
             addressee: summary.first_addressee.as_ref().map(|a| a.name.to_string()),
             to: tr.t("card.to"),
             count: tr.with(

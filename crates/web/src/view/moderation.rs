@@ -1,97 +1,12 @@
 //! What the moderators' pages show of the audit log and of waiting: an event as a line,
 //! and how long something has waited.
 
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use tomar_core::Timestamp;
 use tomar_core::moderation::{Actor, Target};
 use tomar_store::LoggedEvent;
 
 use crate::view::i18n::Tr;
 use crate::view::url::review_path;
-
-/// A moderator's or admin's action that has just succeeded. Its form redirects to a page
-/// whose address names it (`?done=approved#done`), and that page says what happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Done {
-    Approved,
-    Rejected,
-    Suspended,
-    OutcomeSaved,
-    TextApproved,
-    TextRejected,
-    UpdatePosted,
-    CommentHidden,
-    CommentRestored,
-    NewsApproved,
-    NewsRejected,
-    RoleGiven,
-    RoleChanged,
-    ReasonAdded,
-    ReasonChanged,
-    SettingsSaved,
-}
-
-/// The `?done=` of a page that confirms actions.
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
-impl Done {
-    const ALL: [Done; 16] = [
-        Done::Approved,
-        Done::Rejected,
-        Done::Suspended,
-        Done::OutcomeSaved,
-        Done::TextApproved,
-        Done::TextRejected,
-        Done::UpdatePosted,
-        Done::CommentHidden,
-        Done::CommentRestored,
-        Done::NewsApproved,
-        Done::NewsRejected,
-        Done::RoleGiven,
-        Done::RoleChanged,
-        Done::ReasonAdded,
-        Done::ReasonChanged,
-        Done::SettingsSaved,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Done::Approved => "approved",
-            Done::Rejected => "rejected",
-            Done::Suspended => "suspended",
-            Done::OutcomeSaved => "outcome_saved",
-            Done::TextApproved => "text_approved",
-            Done::TextRejected => "text_rejected",
-            Done::UpdatePosted => "update_posted",
-            Done::CommentHidden => "comment_hidden",
-            Done::CommentRestored => "comment_restored",
-            Done::NewsApproved => "news_approved",
-            Done::NewsRejected => "news_rejected",
-            Done::RoleGiven => "role_given",
-            Done::RoleChanged => "role_changed",
-            Done::ReasonAdded => "reason_added",
-            Done::ReasonChanged => "reason_changed",
-            Done::SettingsSaved => "settings_saved",
-        }
-    }
-
-    /// 303 to `path`, which will say that this was done.
-    pub fn back_to(self, path: &str) -> Response {
-        Redirect::to(&format!("{path}?done={}#done", self.name())).into_response()
-    }
-
-    /// What the page says for the `?done=` it was given; nothing for a name it does not
-    /// know, as after a hand-edited address.
-    pub fn message(query: &DoneQuery, tr: Tr) -> Option<String> {
-        let name = query.done.as_deref()?;
-        let done = Done::ALL.into_iter().find(|done| done.name() == name)?;
-        Some(tr.t(&format!("done.{}", done.name())))
-    }
-}
 
 /// A moderation event as a line of the log.
 pub struct EventLine {

@@ -16,8 +16,8 @@ use crate::http::csrf::CsrfForm;
 use crate::http::extract::Decided;
 use crate::rules::moderation;
 use crate::state::AppState;
+use crate::view::done::Done;
 use crate::view::i18n::Tr;
-use crate::view::moderation::Done;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/moderation/comments/{id}/{decision}", post(review))

@@ -16,7 +16,7 @@ use crate::http::csrf::CsrfForm;
 use crate::http::extract::Decided;
 use crate::rules::moderation;
 use crate::state::AppState;
-use crate::view::moderation::Done;
+use crate::view::done::Done;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/moderation/news/{id}/{decision}", post(review))

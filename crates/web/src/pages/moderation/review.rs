@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
+use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{OutcomeKind, Status};
 use tomar_core::member::Member;
 use tomar_core::moderation::Target;
@@ -28,10 +29,11 @@ use crate::rules::moderation::{self, note};
 use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::Shell;
+use crate::view::done::{Done, DoneQuery};
 use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
-use crate::view::moderation::{Done, DoneQuery, EventLine};
+use crate::view::moderation::EventLine;
 use crate::view::render::form_page;
 use crate::view::url::review_path;
 
@@ -60,6 +62,8 @@ struct ReviewTemplate {
     count: String,
     growth: Option<GrowthChart>,
     preview: Preview,
+    /// The campaign's picture, as the page would show it.
+    image: Option<String>,
     /// A revised text waiting for review, as it would read.
     revision: Option<Preview>,
     /// The moderator wrote it: another must review it.
@@ -153,6 +157,7 @@ async fn review(
             ),
             growth: GrowthChart::of_days(&days, tr),
             preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
+            image: campaign.image_path(ImageSize::Wide),
             revision: state
                 .store
                 .pending_text(campaign.id)

@@ -133,8 +133,12 @@ async fn the_whole_story(app: &TestApp) {
             && page.contains("<li dir=\"auto\">کتابخانه جمعه‌ها باز باشد</li>")
     );
     let end = today().checked_add(30.days()).unwrap();
-    let gregorian = tomar_core::calendar::format_date(end, tomar_core::language::Language::En);
-    assert!(page.contains(&gregorian), "the end date in both calendars");
+    let written = |language| tomar_core::calendar::format_date(end, language);
+    assert!(
+        page.contains(&written(tomar_core::language::Language::Fa))
+            && !page.contains(&written(tomar_core::language::Language::En)),
+        "the end date as the published Persian page writes it, not in English"
+    );
 
     let unaccepted = campaign_form(&[("intent", "submit".into()), ("rules", String::new())]);
     let unaccepted: Vec<_> = unaccepted

@@ -99,9 +99,44 @@ async fn the_invocation_stands_above_the_addressees_as_on_a_formal_letter() {
     let review = moderator
         .page(&app, &format!("/moderation/campaigns/{id}"))
         .await;
-    let invocation = review.find(r#"<p class="invocation" dir="auto">بسمه تعالی</p>"#);
-    let addressees = review.find(r#"<ul class="addressees">"#).unwrap();
-    assert!(invocation.is_some_and(|at| at < addressees), "{review}");
+    assert_eq!(
+        letter_of(&review),
+        letter_of(&page),
+        "the same letter, to the tag"
+    );
+    // So does the author's preview.
+    let author = app.log_in("09122220099", Role::Member).await;
+    let fields = crate::moderation::campaign_form(&[
+        ("intent", "preview".into()),
+        ("body", "بسمه تعالی\n\nبند یکم\n\n- خواستهٔ نخست".into()),
+    ]);
+    let preview = crate::moderation::post_form(&author, &app, "/new", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let letter = letter_of(&preview);
+    assert!(
+        letter.starts_with(r#"<p class="invocation" dir="auto">بسمه تعالی</p>"#),
+        "{letter}"
+    );
+    assert!(letter.contains(r#"<li><strong dir="auto">شهردار منطقه ۶</strong><span dir="auto">شهرداری تهران</span></li>"#));
+    assert!(
+        !preview.contains("(December") && !preview.contains("(January"),
+        "no English date on a Persian page"
+    );
+}
+
+/// A page's letter: from the invocation (or the addressees) to the end of its body.
+fn letter_of(page: &str) -> String {
+    let start = page
+        .find(r#"<p class="invocation""#)
+        .or_else(|| page.find(r#"<ul class="addressees""#))
+        .expect("a letter");
+    let rest = &page[start..];
+    let end = rest.find(r#"<div class="letter-body">"#).unwrap();
+    let body_end = rest[end..].find("</div>").unwrap();
+    rest[..end + body_end].to_owned()
 }
 
 #[tokio::test]

@@ -3,9 +3,7 @@
 
 use tomar_core::Date;
 use tomar_core::body::Block;
-use tomar_core::calendar::format_date;
 use tomar_core::campaign::{CampaignKind, CampaignText};
-use tomar_core::language::Language;
 
 use crate::view::i18n::Tr;
 
@@ -20,7 +18,7 @@ pub struct Preview {
     pub on_behalf_of: String,
     pub author_name: String,
     pub hashtag: String,
-    /// The end date in the Solar Hijri and Gregorian calendars.
+    /// The end date as the page's language writes dates, as on the published page.
     pub end_date: String,
 }
 
@@ -36,11 +34,7 @@ impl Preview {
             on_behalf_of: text.on_behalf_of.to_string(),
             author_name: text.author_name.to_string(),
             hashtag: text.hashtag.to_string(),
-            end_date: format!(
-                "{} ({})",
-                format_date(end, Language::Fa),
-                format_date(end, Language::En)
-            ),
+            end_date: tr.date(end),
         }
     }
 }

@@ -6,7 +6,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
 use tomar_core::persian::ascii_digits;
 
 /// The outbox, read as files arrive: each file's recipient, by file name.
@@ -88,6 +91,29 @@ pub async fn listed(client: &reqwest::Client, base: &str, campaign: &str) -> (Ha
     let url = format!("{base}/api/v1/campaigns/{campaign}");
     let shown: Value = client.get(url).send().await.unwrap().json().await.unwrap();
     (numbers, shown["signature_count"].as_u64().unwrap())
+}
+
+/// Types `code` for the verification at `url` (`POST …/api/v1/verifications/{id}`), as a
+/// signer's client would: the signature's number once the server acknowledged it (201),
+/// counted in `acknowledged` at that moment; nothing if it did not.
+pub async fn confirm(
+    client: reqwest::Client,
+    url: String,
+    code: String,
+    acknowledged: Arc<AtomicUsize>,
+) -> Option<u64> {
+    let response = client
+        .post(url)
+        .json(&json!({"code": code}))
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 201 {
+        return None;
+    }
+    let number = response.json::<Value>().await.ok()?["number"].as_u64();
+    acknowledged.fetch_add(1, Ordering::SeqCst);
+    number
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::{Value, json};
-use tomar_loadgen::{Outbox, code_for, listed};
+use tomar_loadgen::{Outbox, code_for, confirm, listed};
 
 #[derive(Parser)]
 struct Args {
@@ -170,22 +170,8 @@ async fn trial(
     let confirmations: Vec<_> = codes
         .into_iter()
         .map(|(verification, code)| {
-            let (client, confirmed) = (client.clone(), confirmed.clone());
             let url = format!("{}/api/v1/verifications/{verification}", server.base);
-            tokio::spawn(async move {
-                let response = client
-                    .post(url)
-                    .json(&json!({"code": code}))
-                    .send()
-                    .await
-                    .ok()?;
-                if response.status() != 201 {
-                    return None;
-                }
-                let number = response.json::<Value>().await.ok()?["number"].as_u64();
-                confirmed.fetch_add(1, Ordering::SeqCst);
-                number
-            })
+            tokio::spawn(confirm(client.clone(), url, code, confirmed.clone()))
         })
         .collect();
     wait_for(&confirmed, kill_after).await;

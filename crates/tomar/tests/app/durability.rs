@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tomar_loadgen::listed;
+use tomar_loadgen::{confirm, listed};
 use tomar_store::testing::{TempPostgres, postgres_server};
 
 use crate::live::Events;
@@ -154,22 +154,8 @@ fn confirm_all(
                 "{}/api/v1/verifications/{verification}",
                 bases[n % bases.len()]
             );
-            let (client, code, counted) =
-                (client.clone(), codes[mobile].clone(), acknowledged.clone());
-            tokio::spawn(async move {
-                let response = client
-                    .post(url)
-                    .json(&json!({"code": code}))
-                    .send()
-                    .await
-                    .ok()?;
-                if response.status() != 201 {
-                    return None;
-                }
-                let number = response.json::<Value>().await.ok()?["number"].as_u64();
-                counted.fetch_add(1, Ordering::SeqCst);
-                number
-            })
+            let code = codes[mobile].clone();
+            tokio::spawn(confirm(client.clone(), url, code, acknowledged.clone()))
         })
         .collect()
 }

@@ -26,6 +26,7 @@ pub mod secret;
 pub mod session;
 pub mod signature;
 pub mod suggestions;
+pub mod tlog;
 pub mod update;
 pub mod verification;
 

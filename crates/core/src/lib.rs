@@ -20,6 +20,7 @@ pub mod moderation;
 mod named;
 pub mod names;
 pub mod news;
+pub mod note;
 pub mod persian;
 pub mod search;
 pub mod secret;

@@ -119,6 +119,12 @@ impl Secret {
     pub fn client_key(&self, network: &str) -> String {
         self.keyed_hash("client", &[network])
     }
+
+    /// The seed of the signatures logs' checkpoints carry: every process holding the
+    /// secret signs with the same Ed25519 key, and there is no second key to keep.
+    pub fn log_key_seed(&self) -> [u8; 32] {
+        self.keyed_digest("log signing key", &[])
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod search;
 pub mod secret;
 pub mod session;
 pub mod signature;
+pub mod signature_log;
 pub mod suggestions;
 pub mod tlog;
 pub mod update;

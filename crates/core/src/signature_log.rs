@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::campaign::CampaignText;
 use crate::ids::CampaignId;
+use crate::note::SigningKey;
+use crate::secret::Secret;
 use crate::tlog::Hash;
 
 /// A log entry.
@@ -137,6 +139,26 @@ impl LogEntry {
     }
 }
 
+/// Where people reach Tomar, without its scheme or a trailing slash: `tomar.example`.
+pub fn public_host(public_url: &str) -> &str {
+    let url = public_url.trim_end_matches('/');
+    url.split_once("://").map_or(url, |(_, host)| host)
+}
+
+/// The checkpoint origin of a campaign's log: `<public host>/log/<id>`.
+pub fn origin(public_url: &str, campaign: CampaignId) -> String {
+    format!("{}/{}", public_host(public_url), log_path(campaign))
+}
+
+/// The key every log of this Tomar signs its checkpoints with, named `<public host>/log`
+/// and drawn from the server's secret.
+pub fn signing_key(public_url: &str, secret: &Secret) -> SigningKey {
+    let name = format!("{}/log", public_host(public_url));
+    SigningKey::from_seed(&name, &secret.log_key_seed())
+        .or_else(|| SigningKey::from_seed("tomar/log", &secret.log_key_seed()))
+        .expect("a fixed name without spaces is a valid key name")
+}
+
 /// The origin of a campaign's log without its host (`log/<id>`): the checkpoint's origin
 /// is the public host followed by it. Commitments bind this part, so that moving Tomar to
 /// another host leaves every receipt valid.
@@ -248,6 +270,23 @@ mod tests {
             String::from_utf8(multiline.encode())
                 .unwrap()
                 .ends_with("reason ab\n")
+        );
+    }
+
+    #[test]
+    fn the_log_is_named_after_the_public_host() {
+        assert_eq!(public_host("https://tomar.example/"), "tomar.example");
+        assert_eq!(public_host("http://127.0.0.1:8080"), "127.0.0.1:8080");
+        assert_eq!(
+            origin("https://tomar.example", CampaignId(7)),
+            "tomar.example/log/7"
+        );
+        let secret = Secret::new([7u8; 64].to_vec()).unwrap();
+        let key = signing_key("https://tomar.example", &secret).verifier_key();
+        assert!(key.starts_with("tomar.example/log+"), "{key}");
+        assert_eq!(
+            key,
+            signing_key("https://tomar.example", &secret).verifier_key()
         );
     }
 

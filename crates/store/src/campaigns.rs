@@ -286,7 +286,7 @@ struct CampaignRow {
 }
 
 /// The addressees aggregated by [`campaign_columns`].
-fn addressees(joined: Option<String>) -> Result<Vec<Addressee>, StoreError> {
+pub(crate) fn addressees(joined: Option<String>) -> Result<Vec<Addressee>, StoreError> {
     let Some(joined) = joined else {
         return Ok(Vec::new());
     };

@@ -6,6 +6,7 @@
 use tomar_core::Timestamp;
 use tomar_core::ids::{CampaignId, InvalidationId, MemberId};
 use tomar_core::moderation::ModerationEvent;
+use tomar_core::signature_log::{LogEntry, to_the_minute};
 
 use crate::hours::Counted;
 use crate::limits::hour_of;
@@ -97,6 +98,18 @@ impl InvalidationStatus {
             .find(|status| status.name() == name)
     }
 }
+
+/// A signature a bulk invalidation took off the count.
+#[derive(sqlx::FromRow)]
+struct Invalidated {
+    sequence: i64,
+    #[sqlx(flatten)]
+    counted: Counted,
+}
+
+/// What the log says of a bulk invalidation's signatures (its moderator's note stays in the
+/// moderation log, which may name sources the public log must not).
+const INVALIDATION_REASON: &str = "fraud: many signatures from one source";
 
 /// A bulk invalidation and its progress.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,9 +244,22 @@ store_methods! {
         update.push(" ORDER BY id LIMIT ");
         update.push_bind(i64::from(batch));
         update.push(")");
-        update.push(" RETURNING confirmed_at, client_key, email_domain");
-        let gone: Vec<Counted> = update.build_query_as().fetch_all(&mut *tx).await?;
+        update.push(" RETURNING sequence, confirmed_at, client_key, email_domain");
+        let gone: Vec<Invalidated> = update.build_query_as().fetch_all(&mut *tx).await?;
+        let entries: Vec<Vec<u8>> = gone
+            .iter()
+            .map(|signature| {
+                LogEntry::Invalidation {
+                    of: signature.sequence as u64,
+                    minute: to_the_minute(at),
+                    reason: INVALIDATION_REASON.to_owned(),
+                }
+                .encode()
+            })
+            .collect();
+        let gone: Vec<Counted> = gone.into_iter().map(|signature| signature.counted).collect();
         Self::uncount(&mut tx, job.campaign_id, &gone, at).await?;
+        Self::append_to_log(&mut tx, job.campaign_id, &entries).await?;
         let gone = gone.len() as u64;
         let gone_signed = i64::try_from(gone).unwrap_or(i64::MAX);
         sqlx::query(

@@ -78,6 +78,7 @@ mod revisions;
 mod rows;
 mod search;
 mod settings;
+mod signature_log;
 mod signatures;
 mod signing;
 mod sqlite;

@@ -8,6 +8,7 @@ use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
 use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
+use tomar_core::signature_log::{LogEntry, name_commitment, to_the_minute};
 
 use crate::hours::Counted;
 use crate::limits::{Counter, hour_of};
@@ -152,9 +153,30 @@ store_methods! {
                 Confirmed::Signed(last as u64)
             })
             .collect();
-        Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
-        Self::revive_signatures(&mut tx, campaign, text_version, &revived, at).await?;
+        let (logged_version, text_hash) =
+            Self::logged_text_hash(&mut tx, campaign, text_version).await?;
+        let mut salts = Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
+        salts.extend(Self::revive_signatures(&mut tx, campaign, text_version, &revived, at).await?);
         numbered.extend(revived);
+        let mut entries: Vec<Vec<u8>> = numbered
+            .iter()
+            .zip(&salts)
+            .map(|((confirmation, number), salt)| {
+                let number = *number as u64;
+                let name = confirmation.signature.name.as_ref();
+                LogEntry::Signature {
+                    number,
+                    minute: to_the_minute(at),
+                    text_version: logged_version,
+                    text_hash,
+                    name: name_commitment(campaign, number, salt, name),
+                }
+                .encode()
+            })
+            .collect();
+        // Within a batch the log's order says nothing of who came first.
+        shuffle(&mut entries);
+        Self::append_to_log(&mut tx, campaign, &entries).await?;
         Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
             "UPDATE campaigns SET last_sequence = $1, \
@@ -243,7 +265,7 @@ store_methods! {
             "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
              WHERE status = 'confirmed' \
              AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
-             RETURNING campaign_id, confirmed_at, client_key, email_domain",
+             RETURNING campaign_id, sequence, confirmed_at, client_key, email_domain",
         )
         .bind(at.as_second())
         .bind(withdraw_key)
@@ -256,6 +278,11 @@ store_methods! {
         };
         let campaign = CampaignId(gone.campaign_id);
         Self::uncount(&mut tx, campaign, &[gone.counted], at).await?;
+        let entry = LogEntry::Withdrawal {
+            of: gone.sequence as u64,
+            minute: to_the_minute(at),
+        };
+        Self::append_to_log(&mut tx, campaign, &[entry.encode()]).await?;
         self.commit_moved_count(tx, campaign).await?;
         Ok(Some(campaign))
     }
@@ -381,15 +408,17 @@ backend_helpers! {
         text_version: u32,
         revived: &[(&Confirmation, i64)],
         at: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<[u8; 32]>, StoreError> {
+        let mut salts = Vec::with_capacity(revived.len());
         for (confirmation, sequence) in revived {
+            let salt = name_salt();
             let signature = &confirmation.signature;
             sqlx::query(
                 "UPDATE signatures SET sequence = $1, name = $2, public = $3, \
                  wants_updates = $4, contact_sealed = $5, withdraw_key = $6, \
                  status = 'confirmed', text_version = $7, created_at = $8, \
                  confirmed_at = $9, client_key = $10, email_domain = $11, \
-                 busy_network = $12, withdrawn_at = NULL \
+                 busy_network = $12, withdrawn_at = NULL, name_salt = $15 \
                  WHERE campaign_id = $13 AND contact_key = $14 AND status = 'withdrawn'",
             )
             .bind(*sequence)
@@ -406,10 +435,13 @@ backend_helpers! {
             .bind(signature.origin.busy_network)
             .bind(campaign.0)
             .bind(signature.contact_key.as_ref())
+            .bind(salt.as_slice())
             .execute(&mut **tx)
             .await?;
+            salts.push(salt);
         }
-        Self::number_verifications_and_count(tx, campaign, revived, at).await
+        Self::number_verifications_and_count(tx, campaign, revived, at).await?;
+        Ok(salts)
     }
 
     /// Writes new numbered signatures.
@@ -419,17 +451,19 @@ backend_helpers! {
         text_version: u32,
         numbered: &[(&Confirmation, i64)],
         at: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<[u8; 32]>, StoreError> {
         if numbered.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
+        let salts: Vec<[u8; 32]> = numbered.iter().map(|_| name_salt()).collect();
         let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
             "INSERT INTO signatures (campaign_id, sequence, name, public, \
              wants_updates, contact_sealed, contact_key, withdraw_key, status, \
              text_version, created_at, confirmed_at, client_key, email_domain, \
-             busy_network) ",
+             busy_network, name_salt) ",
         );
-        insert.push_values(numbered, |mut row, (confirmation, sequence)| {
+        let rows: Vec<_> = numbered.iter().zip(&salts).collect();
+        insert.push_values(rows, |mut row, ((confirmation, sequence), salt)| {
             let signature = &confirmation.signature;
             row.push_bind(campaign.0)
                 .push_bind(*sequence)
@@ -445,10 +479,12 @@ backend_helpers! {
                 .push_bind(signature.confirmed_at.as_second())
                 .push_bind(signature.origin.network.as_deref())
                 .push_bind(signature.origin.email_domain.as_deref())
-                .push_bind(signature.origin.busy_network);
+                .push_bind(signature.origin.busy_network)
+                .push_bind(salt.as_slice());
         });
         insert.build().execute(&mut **tx).await?;
-        Self::number_verifications_and_count(tx, campaign, numbered, at).await
+        Self::number_verifications_and_count(tx, campaign, numbered, at).await?;
+        Ok(salts)
     }
 
     /// Writes each new signature's number onto the verification it came from, and adds it
@@ -497,6 +533,7 @@ backend_helpers! {
 #[derive(sqlx::FromRow)]
 struct Withdrawn {
     campaign_id: i64,
+    sequence: i64,
     #[sqlx(flatten)]
     counted: Counted,
 }
@@ -530,5 +567,22 @@ impl TryFrom<SignatureRow> for Signature {
             created_at: timestamp(row.created_at, "signature time")?,
             confirmed_at: optional_timestamp(row.confirmed_at, "signature confirmation time")?,
         })
+    }
+}
+
+/// A fresh random salt for a signer's name commitment.
+fn name_salt() -> [u8; 32] {
+    let mut salt = [0; 32];
+    getrandom::fill(&mut salt).expect("the operating system's random generator works");
+    salt
+}
+
+/// Puts `items` in a random order (Fisher and Yates).
+fn shuffle<T>(items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        let mut bytes = [0; 8];
+        getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+        let j = (u64::from_le_bytes(bytes) % (i as u64 + 1)) as usize;
+        items.swap(i, j);
     }
 }

@@ -49,6 +49,23 @@ pub enum Command {
     /// Manage people: `tomar user grant <mobile-or-email> <member|moderator|admin>`.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print the key that campaigns' public logs sign their checkpoints with (as served at
+    /// /.well-known/tomar-log-key), for verifiers to pin.
+    LogKey(LogKeyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogKeyArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The server secret, as given to `tomar serve` [default on SQLite: the one generated
+    /// beside the database]
+    #[arg(long, env = "TOMAR_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// The address people reach Tomar at, as given to `tomar serve`: the key is named after
+    /// its host
+    #[arg(long, env = "TOMAR_PUBLIC_URL")]
+    pub public_url: String,
 }
 
 #[derive(Debug, Subcommand)]

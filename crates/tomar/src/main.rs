@@ -91,6 +91,14 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 .await?;
             tracing::info!(member = %member.id, role = role.name(), "role granted");
         }
+        Command::LogKey(args) => {
+            let configured = config::secret(args.secret.as_deref(), &file)?;
+            let url = config::database_url(&args.database, &file)?;
+            let store = startup::open_store(&url).await?;
+            let secret = generated_secret::secret_for(&url, &store, configured).await?;
+            let key = tomar_core::signature_log::signing_key(&args.public_url, &secret);
+            println!("{}", key.verifier_key());
+        }
         Command::Demo(args) => {
             let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;
             if demo::create_if_empty(&store, Timestamp::now()).await? {

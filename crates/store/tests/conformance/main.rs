@@ -48,6 +48,7 @@ mod outbox;
 mod revisions;
 mod search;
 mod settings;
+mod signature_log;
 mod signatures;
 mod signing;
 

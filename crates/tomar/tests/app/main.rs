@@ -24,4 +24,5 @@ mod pictures;
 mod reading;
 mod signing;
 mod support;
+mod transparency;
 mod webdriver;

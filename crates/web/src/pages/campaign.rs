@@ -107,6 +107,8 @@ struct CampaignTemplate {
     updates: Vec<UpdateView>,
     growth: Option<GrowthChart>,
     signers_heading: String,
+    /// The public log that anyone can recount the signatures from.
+    log: LogLine,
     signers: Vec<Signer>,
     more_signers: bool,
     discussion: Discussion,
@@ -117,6 +119,12 @@ struct CampaignTemplate {
     news: Vec<NewsView>,
     approval_date: Option<String>,
     suggestions: Vec<Card>,
+}
+
+/// What the page says of the campaign's public log.
+struct LogLine {
+    size: String,
+    checkpoint: String,
 }
 
 /// «… see our {telegram} or {instagram}», each a link when an admin has set its address.
@@ -202,12 +210,13 @@ async fn campaign_page(
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates, days) = tokio::try_join!(
+    let (signatures, threads, news, updates, days, logged) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
         store.updates(campaign.id),
         store.signatures_by_day(campaign.id),
+        store.log_size(campaign.id),
     )?;
 
     let status = campaign.status(now);
@@ -296,6 +305,10 @@ async fn campaign_page(
             &[("count", &tr.count(campaign.signature_count))],
         ),
         more_signers: campaign.signature_count > u64::from(SIGNERS_ON_PAGE),
+        log: LogLine {
+            size: tr.with("log.size", &[("count", &tr.count(logged))]),
+            checkpoint: format!("/log/{}/checkpoint", campaign.id),
+        },
         signers: signatures.iter().map(|s| Signer::new(s, tr)).collect(),
         discussion: Discussion::new(
             &campaign,

@@ -19,6 +19,7 @@ mod moderation;
 mod news;
 mod platform_rules;
 mod search;
+mod signature_log;
 mod signatures;
 mod signing;
 mod withdraw;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(hashtag::routes())
         .merge(feeds::routes())
         .merge(images::routes())
+        .merge(signature_log::routes())
         .merge(platform_rules::routes())
         .merge(campaign::routes())
         .merge(signatures::routes())

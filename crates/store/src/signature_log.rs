@@ -1,0 +1,260 @@
+//! Each campaign's public log (`tomar_core::signature_log`): its entries in order, and the
+//! hashes of its Merkle tree stored once each (`tomar_core::tlog`). Entries are appended
+//! inside the transaction that changes the signatures they record, after the campaign's
+//! row is locked, so the log holds exactly what was committed and two appends never race.
+//! An append reads only the tree's right edge (at most one hash a level) and writes one
+//! row per entry and a couple of hashes per entry, whatever the log's size.
+
+use std::collections::HashMap;
+
+use tomar_core::body::LetterBody;
+use tomar_core::campaign::CampaignText;
+use tomar_core::ids::CampaignId;
+use tomar_core::tlog::{self, Hash, HashReader};
+
+use crate::rows::{hashtag, line};
+use crate::{StoreError, Tx};
+
+/// Rows a bulk insert writes at once, under both backends' limits on bound values.
+const INSERT_CHUNK: usize = 1000;
+
+/// The stored hashes an append has seen: the right edge it read and what it added.
+struct Known(HashMap<u64, Hash>);
+
+impl HashReader for Known {
+    type Error = StoreError;
+
+    fn read_hashes(&mut self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
+        indexes
+            .iter()
+            .map(|index| {
+                self.0
+                    .get(index)
+                    .copied()
+                    .ok_or(StoreError::Corrupt("signature log hash"))
+            })
+            .collect()
+    }
+}
+
+fn to_hash(bytes: Vec<u8>) -> Result<Hash, StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("signature log hash"))
+}
+
+store_methods! {
+    /// How many entries the campaign's log has.
+    pub async fn log_size(&self, campaign: CampaignId) -> Result<u64, StoreError> {
+        let size: Option<i64> = sqlx::query_scalar("SELECT log_size FROM campaigns WHERE id = $1")
+            .bind(campaign.0)
+            .fetch_optional(self.reader())
+            .await?;
+        size.map(|s| s as u64).ok_or(StoreError::NotFound("campaign"))
+    }
+
+    /// Stored hashes of the campaign's tree by index, in the order asked; an error if one
+    /// is missing.
+    pub async fn log_hashes(
+        &self,
+        campaign: CampaignId,
+        indexes: &[u64],
+    ) -> Result<Vec<Hash>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<crate::Db<Self>>::new(
+            "SELECT idx, hash FROM signature_log_hashes WHERE campaign_id = ",
+        );
+        query.push_bind(campaign.0).push(" AND idx IN (");
+        let mut list = query.separated(", ");
+        for index in indexes {
+            list.push_bind(*index as i64);
+        }
+        query.push(")");
+        let rows: Vec<(i64, Vec<u8>)> = query.build_query_as().fetch_all(self.reader()).await?;
+        let mut found = HashMap::with_capacity(rows.len());
+        for (index, hash) in rows {
+            found.insert(index as u64, to_hash(hash)?);
+        }
+        Known(found).read_hashes(indexes)
+    }
+
+    /// Entries `from..from + count` of the campaign's log, in order.
+    pub async fn log_entries(
+        &self,
+        campaign: CampaignId,
+        from: u64,
+        count: u64,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT entry FROM signature_log WHERE campaign_id = $1 AND idx >= $2 AND idx < $3 \
+             ORDER BY idx",
+        )
+        .bind(campaign.0)
+        .bind(from as i64)
+        .bind((from + count) as i64)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    /// The canonical text of a version the log's signatures refer to.
+    pub async fn logged_text(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT canonical FROM campaign_texts WHERE campaign_id = $1 AND version = $2",
+        )
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .fetch_optional(self.reader())
+        .await?)
+    }
+}
+
+backend_helpers! {
+    /// Appends `entries` to the campaign's log in the caller's transaction.
+    pub(crate) async fn append_to_log(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        entries: &[Vec<u8>],
+    ) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // Taking the row's lock: appends to one log wait for each other.
+        let grown: i64 = sqlx::query_scalar(
+            "UPDATE campaigns SET log_size = log_size + $1 WHERE id = $2 RETURNING log_size",
+        )
+        .bind(entries.len() as i64)
+        .bind(campaign.0)
+        .fetch_one(&mut **tx)
+        .await?;
+        let size = grown as u64 - entries.len() as u64;
+        let edge = tlog::right_edge(size);
+        let mut known = Known(HashMap::new());
+        if !edge.is_empty() {
+            let mut query = sqlx::QueryBuilder::<crate::Db<Self>>::new(
+                "SELECT idx, hash FROM signature_log_hashes WHERE campaign_id = ",
+            );
+            query.push_bind(campaign.0).push(" AND idx IN (");
+            let mut list = query.separated(", ");
+            for index in &edge {
+                list.push_bind(*index as i64);
+            }
+            query.push(")");
+            let rows: Vec<(i64, Vec<u8>)> = query.build_query_as().fetch_all(&mut **tx).await?;
+            for (index, hash) in rows {
+                known.0.insert(index as u64, to_hash(hash)?);
+            }
+        }
+        let mut new_hashes: Vec<(u64, Hash)> = Vec::with_capacity(entries.len() * 2);
+        for (offset, entry) in entries.iter().enumerate() {
+            let n = size + offset as u64;
+            let hashes = tlog::stored_hashes_for_leaf(n, tlog::leaf_hash(entry), &mut known)?;
+            let first = tlog::stored_hash_index(0, n);
+            for (i, hash) in hashes.into_iter().enumerate() {
+                known.0.insert(first + i as u64, hash);
+                new_hashes.push((first + i as u64, hash));
+            }
+        }
+        let numbered: Vec<(u64, &Vec<u8>)> = entries
+            .iter()
+            .enumerate()
+            .map(|(offset, entry)| (size + offset as u64, entry))
+            .collect();
+        for chunk in numbered.chunks(INSERT_CHUNK) {
+            let mut insert = sqlx::QueryBuilder::<crate::Db<Self>>::new(
+                "INSERT INTO signature_log (campaign_id, idx, entry) ",
+            );
+            insert.push_values(chunk, |mut row, (index, entry)| {
+                row.push_bind(campaign.0)
+                    .push_bind(*index as i64)
+                    .push_bind(entry.as_slice());
+            });
+            insert.build().execute(&mut **tx).await?;
+        }
+        for chunk in new_hashes.chunks(INSERT_CHUNK) {
+            let mut insert = sqlx::QueryBuilder::<crate::Db<Self>>::new(
+                "INSERT INTO signature_log_hashes (campaign_id, idx, hash) ",
+            );
+            insert.push_values(chunk, |mut row, (index, hash)| {
+                row.push_bind(campaign.0)
+                    .push_bind(*index as i64)
+                    .push_bind(hash.as_slice());
+            });
+            insert.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// The text version a batch of signatures is logged against and its hash: the
+    /// version asked for if the log knows it, else the campaign's current text, recorded
+    /// as its current version the first time it is signed (a revision approved a moment
+    /// ago makes that the newer one).
+    pub(crate) async fn logged_text_hash(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<(u32, Hash), StoreError> {
+        let known: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT hash FROM campaign_texts WHERE campaign_id = $1 AND version = $2",
+        )
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(hash) = known {
+            return Ok((version, to_hash(hash)?));
+        }
+        let row: CurrentText = sqlx::query_as(
+            "SELECT text_version, title, body, on_behalf_of, author_name, hashtag, \
+             (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
+              FROM addressees WHERE campaign_id = campaigns.id) AS addressees \
+             FROM campaigns WHERE id = $1",
+        )
+        .bind(campaign.0)
+        .fetch_one(&mut **tx)
+        .await?;
+        let version = u32::try_from(row.text_version)
+            .map_err(|_| StoreError::Corrupt("campaign text version"))?;
+        let text = row.text()?;
+        let hash = text.canonical_hash();
+        sqlx::query(
+            "INSERT INTO campaign_texts (campaign_id, version, canonical, hash) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (campaign_id, version) DO NOTHING",
+        )
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .bind(text.canonical())
+        .bind(hash.as_slice())
+        .execute(&mut **tx)
+        .await?;
+        Ok((version, hash))
+    }
+}
+
+/// A campaign's live text and its version, as the log records it.
+#[derive(sqlx::FromRow)]
+struct CurrentText {
+    text_version: i64,
+    title: String,
+    body: String,
+    on_behalf_of: String,
+    author_name: String,
+    hashtag: String,
+    addressees: Option<String>,
+}
+
+impl CurrentText {
+    fn text(self) -> Result<CampaignText, StoreError> {
+        Ok(CampaignText {
+            title: line(self.title, "campaign title")?,
+            addressees: crate::campaigns::addressees(self.addressees)?,
+            body: LetterBody::parse(&self.body)
+                .map_err(|_| StoreError::Corrupt("campaign body"))?,
+            on_behalf_of: line(self.on_behalf_of, "campaign on-behalf-of")?,
+            author_name: line(self.author_name, "campaign author")?,
+            hashtag: hashtag(&self.hashtag)?,
+        })
+    }
+}

@@ -1,0 +1,154 @@
+//! A campaign's public log, laid out as C2SP tlog-tiles lays out a log, so that any client
+//! of that spec can read it:
+//!
+//! - `GET /log/{id}/checkpoint`: the signed checkpoint (origin `<host>/log/<id>`, size,
+//!   root), cached a second;
+//! - `GET /log/{id}/tile/<L>/<N>[.p/<W>]` and `/log/{id}/tile/entries/<N>[.p/<W>]`: hashes
+//!   and entries, never changing once served, cached a year;
+//! - `GET /log/{id}/text/<version>.txt`: the canonical text each signature entry pins;
+//! - `GET /.well-known/tomar-log-key`: the key the checkpoints are signed with.
+//!
+//! Campaigns that are not public have no public log.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tomar_core::ids::CampaignId;
+use tomar_core::note::Checkpoint;
+use tomar_core::signature_log::{origin, signing_key};
+use tomar_core::tlog::{self, Fetched, TILE_WIDTH, Tile};
+
+use crate::error::WebError;
+use crate::rules::campaigns::any_campaign;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/log/{campaign}/checkpoint", get(checkpoint))
+        .route("/log/{campaign}/tile/{*tile}", get(tile))
+        .route("/log/{campaign}/text/{file}", get(text))
+        .route("/.well-known/tomar-log-key", get(log_key))
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The public campaign a log address names.
+async fn public_log(state: &AppState, campaign: &str) -> Result<CampaignId, WebError> {
+    let id = campaign
+        .parse()
+        .map(CampaignId)
+        .map_err(|_| WebError::NotFound)?;
+    let campaign = any_campaign(state, id).await?;
+    match campaign.lifecycle.is_public() {
+        true => Ok(id),
+        false => Err(WebError::NotFound),
+    }
+}
+
+/// The signed checkpoint of the log's tree as it stands.
+async fn checkpoint(
+    State(state): State<AppState>,
+    Path(campaign): Path<String>,
+) -> Result<Response, WebError> {
+    let id = public_log(&state, &campaign).await?;
+    let size = state.store.log_size(id).await?;
+    let need = tlog::right_edge(size);
+    let hashes = state.store.log_hashes(id, &need).await?;
+    let root = tlog::tree_hash(size, &mut Fetched::new(&need, &hashes))
+        .map_err(|_| WebError::Store(tomar_store::StoreError::Corrupt("signature log")))?;
+    let body = Checkpoint {
+        origin: origin(&state.public_url, id),
+        size,
+        root,
+    }
+    .body();
+    let note = signing_key(&state.public_url, &state.secret).sign(&body);
+    Ok((
+        [(CONTENT_TYPE, TEXT), (CACHE_CONTROL, "public, max-age=1")],
+        note,
+    )
+        .into_response())
+}
+
+/// A tile of hashes or a bundle of entries, if the log's current tree has it.
+async fn tile(
+    State(state): State<AppState>,
+    Path((campaign, path)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = public_log(&state, &campaign).await?;
+    let (level, tail) = path.split_once('/').ok_or(WebError::NotFound)?;
+    let entries = level == "entries";
+    let level = match entries {
+        true => 0,
+        false => level
+            .parse::<u8>()
+            .ok()
+            .filter(|l| *l < 64 && l.to_string() == level)
+            .ok_or(WebError::NotFound)?,
+    };
+    let tile = Tile::parse_tail(level, tail).ok_or(WebError::NotFound)?;
+    let size = state.store.log_size(id).await?;
+    if !tile.exists_in(size) {
+        return Err(WebError::NotFound);
+    }
+    let body = match entries {
+        true => {
+            let start = tile.index * TILE_WIDTH;
+            let mut bundle = Vec::new();
+            for entry in state.store.log_entries(id, start, tile.width).await? {
+                // Entries are a few hundred bytes: a u16 length always fits.
+                let length = u16::try_from(entry.len()).map_err(|_| WebError::NotFound)?;
+                bundle.extend_from_slice(&length.to_be_bytes());
+                bundle.extend_from_slice(&entry);
+            }
+            bundle
+        }
+        false => state
+            .store
+            .log_hashes(id, &tile.hash_indexes())
+            .await?
+            .concat(),
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, "application/octet-stream"),
+            (CACHE_CONTROL, IMMUTABLE),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The canonical text of version `<v>` (`<v>.txt`).
+async fn text(
+    State(state): State<AppState>,
+    Path((campaign, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = public_log(&state, &campaign).await?;
+    let version = file
+        .strip_suffix(".txt")
+        .and_then(|v| v.parse::<u32>().ok())
+        .ok_or(WebError::NotFound)?;
+    let text = state
+        .store
+        .logged_text(id, version)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(([(CONTENT_TYPE, TEXT), (CACHE_CONTROL, IMMUTABLE)], text).into_response())
+}
+
+/// The verifier key of every log here, as signed-note writes keys.
+async fn log_key(State(state): State<AppState>) -> Response {
+    let key = signing_key(&state.public_url, &state.secret).verifier_key();
+    (
+        [
+            (CONTENT_TYPE, TEXT),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        format!("{key}\n"),
+    )
+        .into_response()
+}

@@ -260,6 +260,31 @@ pub async fn run_campaign_on(
     }
 }
 
+/// Overwrites entry `index` of a campaign's log behind the store's back (its tile keeps the
+/// old hash), to test that verifiers notice.
+pub async fn tamper_log_entry(store: &Store, campaign: tomar_core::ids::CampaignId, index: i64) {
+    match store {
+        Store::Sqlite(s) => {
+            let sql =
+                "UPDATE signature_log SET entry = zeroblob(40) WHERE idx = $1 AND campaign_id = $2";
+            s.execute_raw(sql, index, campaign.0).await
+        }
+        Store::Postgres(s) => {
+            let sql = "UPDATE signature_log SET entry = '\\x00'::bytea WHERE idx = $1 AND campaign_id = $2";
+            s.execute_raw(sql, index, campaign.0).await
+        }
+    }
+}
+
+/// Deletes entry `index` of a campaign's log behind the store's back.
+pub async fn drop_log_entry(store: &Store, campaign: tomar_core::ids::CampaignId, index: i64) {
+    let sql = "DELETE FROM signature_log WHERE idx = $1 AND campaign_id = $2";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, index, campaign.0).await,
+        Store::Postgres(s) => s.execute_raw(sql, index, campaign.0).await,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

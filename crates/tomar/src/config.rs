@@ -52,6 +52,30 @@ pub enum Command {
     /// Print the key that campaigns' public logs sign their checkpoints with (as served at
     /// /.well-known/tomar-log-key), for verifiers to pin.
     LogKey(LogKeyArgs),
+    /// Check a public log without trusting its server: `tomar verify count URL`.
+    #[command(subcommand)]
+    Verify(VerifyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerifyCommand {
+    /// Fetch a campaign's log (URL: https://HOST/log/NUMBER), check its signature, its
+    /// tiles, its entries and texts, recount it per day and per text version, and demand
+    /// that it extends the checkpoint remembered from the last check.
+    Count(VerifyCountArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyCountArgs {
+    /// The log, as https://HOST/log/NUMBER
+    pub url: String,
+    /// The key the log must be signed with, as `tomar log-key` prints it [default: the one
+    /// the server publishes, which proves less]
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Where checkpoints seen are remembered between checks
+    #[arg(long, default_value = "tomar-verify.state")]
+    pub state: PathBuf,
 }
 
 #[derive(Debug, Args)]

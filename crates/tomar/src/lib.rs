@@ -7,3 +7,4 @@ pub mod generated_secret;
 pub mod server;
 pub mod startup;
 pub mod upkeep;
+pub mod verify;

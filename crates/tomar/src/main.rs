@@ -6,10 +6,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use tomar::config::{self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand};
+use tomar::config::{
+    self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand, VerifyCommand,
+};
 use tomar::demo::{self, DemoError};
 use tomar::generated_secret::{self, SecretError};
 use tomar::startup::{self, Application, StartupError};
+use tomar::verify::{self, VerifyError};
 use tomar_core::contact::Contact;
 use tomar_core::member::Role;
 use tomar_core::names::CampaignRef;
@@ -34,6 +37,8 @@ enum MainError {
     Demo(#[from] DemoError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    #[error("the log does not check out: {0}")]
+    Verify(#[from] VerifyError),
 }
 
 #[tokio::main]
@@ -91,6 +96,10 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 .await?;
             tracing::info!(member = %member.id, role = role.name(), "role granted");
         }
+        Command::Verify(VerifyCommand::Count(args)) => {
+            let report = verify::count(&args.url, args.key.as_deref(), &args.state).await?;
+            print_count(&report);
+        }
         Command::LogKey(args) => {
             let configured = config::secret(args.secret.as_deref(), &file)?;
             let url = config::database_url(&args.database, &file)?;
@@ -126,4 +135,29 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         }
     }
     Ok(())
+}
+
+/// What `tomar verify count` found, for a person to read.
+fn print_count(report: &verify::CountReport) {
+    println!(
+        "log {}: {} entries, signature and tree checked",
+        report.origin, report.size
+    );
+    println!(
+        "live count {} ({} signatures, {} withdrawn, {} invalidated)",
+        report.live(),
+        report.signatures,
+        report.withdrawn,
+        report.invalidated
+    );
+    for (version, count) in &report.by_version {
+        println!("text version {version}: {count}");
+    }
+    for (day, count) in &report.by_day {
+        println!("{day}: {count}");
+    }
+    match report.extends {
+        Some(size) => println!("extends the checkpoint of {size} entries checked before"),
+        None => println!("first check of this log: its checkpoint is remembered"),
+    }
 }

@@ -178,3 +178,93 @@ async fn tomar_log_key_prints_the_key_the_server_publishes() {
     );
     assert_eq!(String::from_utf8(output.stdout).unwrap(), served);
 }
+
+/// Runs `tomar verify count` on a campaign's log, with `extra` arguments: whether it
+/// passed, and what it printed. The server answers it from this test's own runtime, so
+/// the command is awaited, never waited for.
+async fn verify(
+    app: &TestApp,
+    campaign: tomar_core::ids::CampaignId,
+    state: &std::path::Path,
+    extra: &[&str],
+) -> (bool, String) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tomar"))
+        .args(["verify", "count", &format!("{}/log/{campaign}", app.base)])
+        .arg("--state")
+        .arg(state)
+        .args(extra)
+        .env("TOMAR_LOG", "off")
+        .output()
+        .await
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), printed)
+}
+
+#[tokio::test]
+async fn tomar_verify_recounts_a_log_and_catches_every_kind_of_tampering() {
+    let app = TestApp::demo().await;
+    let campaign = app.campaign("clean-river").await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let (ok, printed) = verify(&app, campaign.id, &state, &[]).await;
+    assert!(ok, "{printed}");
+    let count = campaign.signature_count;
+    assert!(
+        printed.contains(&format!("live count {count} ")),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("text version 1: {count}")),
+        "{printed}"
+    );
+    assert!(printed.contains("first check"), "{printed}");
+
+    // A signature later: the next check extends the remembered checkpoint.
+    let signer = crate::support::Browser::open(&app, "/clean-river").await;
+    crate::signing::Signs::sign(&signer, &app, "clean-river", "سارا", "09127770055", false).await;
+    let (ok, printed) = verify(&app, campaign.id, &state, &[]).await;
+    assert!(ok, "{printed}");
+    assert!(
+        printed.contains(&format!("live count {} ", count + 1)),
+        "{printed}"
+    );
+    assert!(printed.contains("extends the checkpoint"), "{printed}");
+
+    // A forked history: the remembered root is not the root of the log's start.
+    let remembered = std::fs::read_to_string(&state).unwrap();
+    let (head, root) = remembered.trim_end().rsplit_once(' ').unwrap();
+    let forked = if root.starts_with('A') {
+        root.replacen('A', "B", 1)
+    } else {
+        format!("A{}", &root[1..])
+    };
+    std::fs::write(&state, format!("{head} {forked}\n")).unwrap();
+    let (ok, printed) = verify(&app, campaign.id, &state, &[]).await;
+    assert!(!ok && printed.contains("forked"), "{printed}");
+    std::fs::write(&state, remembered).unwrap();
+
+    // One entry changed, then one dropped, behind the server's back.
+    tomar_store::testing::tamper_log_entry(&app.store, campaign.id, 3).await;
+    let (ok, printed) = verify(&app, campaign.id, &state, &[]).await;
+    assert!(
+        !ok && printed.contains("entry 3 does not match its tile"),
+        "{printed}"
+    );
+    tomar_store::testing::drop_log_entry(&app.store, campaign.id, 3).await;
+    let (ok, printed) = verify(&app, campaign.id, &state, &[]).await;
+    assert!(
+        !ok && printed.contains("does not match its tile"),
+        "{printed}"
+    );
+
+    // A pinned key that is not the log's.
+    let stranger = tomar_core::note::SigningKey::from_seed("elsewhere/log", &[3; 32]).unwrap();
+    let pinned = ["--key", &stranger.verifier_key()];
+    let (ok, printed) = verify(&app, campaign.id, &dir.path().join("other"), &pinned).await;
+    assert!(
+        !ok && printed.contains("not signed by the key"),
+        "{printed}"
+    );
+}

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use sha2::{Digest, Sha256};
 
+use crate::hash::{from_hex, hex};
 use crate::tlog::Hash;
 
 /// The signature algorithm byte of an Ed25519 key in signed notes.
@@ -88,10 +89,7 @@ impl SigningKey {
     /// `<name>+<key id in hex>+<base64 of the algorithm byte and public key>`.
     pub fn verifier_key(&self) -> String {
         let public = self.pair.public_key().as_ref();
-        let id: String = key_id(&self.name, public)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let id = hex(&key_id(&self.name, public));
         let mut encoded = vec![ED25519_ALGORITHM];
         encoded.extend_from_slice(public);
         format!("{}+{id}+{}", self.name, BASE64.encode(encoded))
@@ -126,9 +124,7 @@ impl Verifier {
         if !valid_name(name) || id.len() != 8 {
             return None;
         }
-        let id: Vec<u8> = (0..4)
-            .map(|i| u8::from_str_radix(id.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect::<Option<_>>()?;
+        let id = from_hex(id)?;
         let key = BASE64.decode(key).ok()?;
         let (&algorithm, public) = key.split_first()?;
         let public: [u8; 32] = public.try_into().ok()?;

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::campaign::CampaignText;
+use crate::hash::{from_hex, hex};
 use crate::ids::CampaignId;
 use crate::note::SigningKey;
 use crate::secret::Secret;
@@ -42,18 +43,9 @@ const WITHDRAWAL: &str = "tomar/withdrawal/v1";
 const INVALIDATION: &str = "tomar/invalidation/v1";
 const MINUTE: &str = "%Y-%m-%dT%H:%MZ";
 
-fn hex(hash: &Hash) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// A hash as 64 lowercase hex digits, and back (exactly 64, nothing else).
 fn unhex(text: &str) -> Option<Hash> {
-    if text.len() != 64 {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..32)
-        .map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect();
-    bytes?.try_into().ok()
+    from_hex(text)?.try_into().ok()
 }
 
 /// `at`, cut to its minute.
@@ -76,8 +68,8 @@ impl LogEntry {
             } => format!(
                 "{SIGNATURE}\nnumber {number}\ntime {}\ntext {text_version} {}\nname {}\n",
                 minute(at),
-                hex(text_hash),
-                hex(name)
+                hex(text_hash.as_slice()),
+                hex(name.as_slice())
             ),
             LogEntry::Withdrawal { of, minute: at } => {
                 format!("{WITHDRAWAL}\nof {of}\ntime {}\n", minute(at))

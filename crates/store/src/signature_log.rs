@@ -5,12 +5,10 @@
 //! An append reads only the tree's right edge (at most one hash a level) and writes one
 //! row per entry and a couple of hashes per entry, whatever the log's size.
 
-use std::collections::HashMap;
-
 use tomar_core::body::LetterBody;
 use tomar_core::campaign::CampaignText;
 use tomar_core::ids::CampaignId;
-use tomar_core::tlog::{self, Hash, HashReader};
+use tomar_core::tlog::{self, Fetched, Hash, HashReader, NotFetched};
 
 use crate::rows::{hashtag, line};
 use crate::{StoreError, Tx};
@@ -18,29 +16,15 @@ use crate::{StoreError, Tx};
 /// Rows a bulk insert writes at once, under both backends' limits on bound values.
 const INSERT_CHUNK: usize = 1000;
 
-/// The stored hashes an append has seen: the right edge it read and what it added.
-struct Known(HashMap<u64, Hash>);
-
-impl HashReader for Known {
-    type Error = StoreError;
-
-    fn read_hashes(&mut self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
-        indexes
-            .iter()
-            .map(|index| {
-                self.0
-                    .get(index)
-                    .copied()
-                    .ok_or(StoreError::Corrupt("signature log hash"))
-            })
-            .collect()
-    }
-}
-
 fn to_hash(bytes: Vec<u8>) -> Result<Hash, StoreError> {
     bytes
         .try_into()
         .map_err(|_| StoreError::Corrupt("signature log hash"))
+}
+
+/// A hash the tree needs and the table does not hold.
+fn missing(_: NotFetched) -> StoreError {
+    StoreError::Corrupt("signature log hash")
 }
 
 store_methods! {
@@ -60,21 +44,9 @@ store_methods! {
         campaign: CampaignId,
         indexes: &[u64],
     ) -> Result<Vec<Hash>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<crate::Db<Self>>::new(
-            "SELECT idx, hash FROM signature_log_hashes WHERE campaign_id = ",
-        );
-        query.push_bind(campaign.0).push(" AND idx IN (");
-        let mut list = query.separated(", ");
-        for index in indexes {
-            list.push_bind(*index as i64);
-        }
-        query.push(")");
-        let rows: Vec<(i64, Vec<u8>)> = query.build_query_as().fetch_all(self.reader()).await?;
-        let mut found = HashMap::with_capacity(rows.len());
-        for (index, hash) in rows {
-            found.insert(index as u64, to_hash(hash)?);
-        }
-        Known(found).read_hashes(indexes)
+        let mut fetched = Fetched::default();
+        Self::fetch_hashes(self.reader(), campaign, indexes, &mut fetched).await?;
+        fetched.read_hashes(indexes).map_err(missing)
     }
 
     /// Entries `from..from + count` of the campaign's log, in order.
@@ -112,6 +84,36 @@ store_methods! {
 }
 
 backend_helpers! {
+    /// Reads the stored hashes at `indexes` into `into`, from the readers or inside a
+    /// transaction; absent ones are left out.
+    pub(crate) async fn fetch_hashes<'e, E>(
+        executor: E,
+        campaign: CampaignId,
+        indexes: &[u64],
+        into: &mut Fetched,
+    ) -> Result<(), StoreError>
+    where
+        E: sqlx::Executor<'e, Database = crate::Db<Self>>,
+    {
+        if indexes.is_empty() {
+            return Ok(());
+        }
+        let mut query = sqlx::QueryBuilder::<crate::Db<Self>>::new(
+            "SELECT idx, hash FROM signature_log_hashes WHERE campaign_id = ",
+        );
+        query.push_bind(campaign.0).push(" AND idx IN (");
+        let mut list = query.separated(", ");
+        for index in indexes {
+            list.push_bind(*index as i64);
+        }
+        query.push(")");
+        let rows: Vec<(i64, Vec<u8>)> = query.build_query_as().fetch_all(executor).await?;
+        for (index, hash) in rows {
+            into.insert(index as u64, to_hash(hash)?);
+        }
+        Ok(())
+    }
+
     /// Appends `entries` to the campaign's log in the caller's transaction.
     pub(crate) async fn append_to_log(
         tx: &mut Tx<'_, Self>,
@@ -131,29 +133,16 @@ backend_helpers! {
         .await?;
         let size = grown as u64 - entries.len() as u64;
         let edge = tlog::right_edge(size);
-        let mut known = Known(HashMap::new());
-        if !edge.is_empty() {
-            let mut query = sqlx::QueryBuilder::<crate::Db<Self>>::new(
-                "SELECT idx, hash FROM signature_log_hashes WHERE campaign_id = ",
-            );
-            query.push_bind(campaign.0).push(" AND idx IN (");
-            let mut list = query.separated(", ");
-            for index in &edge {
-                list.push_bind(*index as i64);
-            }
-            query.push(")");
-            let rows: Vec<(i64, Vec<u8>)> = query.build_query_as().fetch_all(&mut **tx).await?;
-            for (index, hash) in rows {
-                known.0.insert(index as u64, to_hash(hash)?);
-            }
-        }
+        let mut known = Fetched::default();
+        Self::fetch_hashes(&mut **tx, campaign, &edge, &mut known).await?;
         let mut new_hashes: Vec<(u64, Hash)> = Vec::with_capacity(entries.len() * 2);
         for (offset, entry) in entries.iter().enumerate() {
             let n = size + offset as u64;
-            let hashes = tlog::stored_hashes_for_leaf(n, tlog::leaf_hash(entry), &mut known)?;
+            let hashes = tlog::stored_hashes_for_leaf(n, tlog::leaf_hash(entry), &mut known)
+                .map_err(missing)?;
             let first = tlog::stored_hash_index(0, n);
             for (i, hash) in hashes.into_iter().enumerate() {
-                known.0.insert(first + i as u64, hash);
+                known.insert(first + i as u64, hash);
                 new_hashes.push((first + i as u64, hash));
             }
         }

@@ -170,27 +170,20 @@ async fn fetch_entries(
         if tile.len() as u64 != width * 32 {
             return Err(VerifyError::Entry(index * TILE_WIDTH));
         }
-        let mut rest = bundle.as_slice();
-        for (offset, hash) in tile.chunks(32).enumerate() {
+        let bundled = tlog::unbundle(&bundle).ok_or(VerifyError::Entry(index * TILE_WIDTH))?;
+        if bundled.len() as u64 != width {
+            return Err(VerifyError::Entry(
+                index * TILE_WIDTH + bundled.len() as u64,
+            ));
+        }
+        for (offset, (hash, entry)) in tile.chunks(32).zip(bundled).enumerate() {
             let at = index * TILE_WIDTH + offset as u64;
-            let (length, after) = rest
-                .split_first_chunk::<2>()
-                .ok_or(VerifyError::Entry(at))?;
-            let length = usize::from(u16::from_be_bytes(*length));
-            if after.len() < length {
-                return Err(VerifyError::Entry(at));
-            }
-            let (entry, after) = after.split_at(length);
-            rest = after;
             let leaf = tlog::leaf_hash(entry);
             if leaf.as_slice() != hash {
                 return Err(VerifyError::Entry(at));
             }
             entries.push(LogEntry::parse(entry).ok_or(VerifyError::Rule(at, "not an entry"))?);
             leaves.push(leaf);
-        }
-        if !rest.is_empty() {
-            return Err(VerifyError::Entry(index * TILE_WIDTH + width));
         }
     }
     Ok((entries, leaves))

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 mod tile;
 
-pub use tile::Tile;
+pub use tile::{Tile, bundle, unbundle};
 
 /// A SHA-256 hash.
 pub type Hash = [u8; 32];
@@ -81,9 +81,15 @@ pub trait HashReader {
 /// Hashes read beforehand (from a database, say), for the functions here that take a
 /// reader: ask for [`right_edge`], [`inclusion_needs`] or [`consistency_needs`], fetch
 /// them, and hand them over in the same order.
+#[derive(Default)]
 pub struct Fetched(std::collections::HashMap<u64, Hash>);
 
 impl Fetched {
+    /// Adds a hash, as one read or as one an append has just made.
+    pub fn insert(&mut self, index: u64, hash: Hash) {
+        self.0.insert(index, hash);
+    }
+
     pub fn new(indexes: &[u64], hashes: &[Hash]) -> Fetched {
         Fetched(
             indexes
@@ -214,9 +220,7 @@ pub fn tree_hash<R: HashReader>(size: u64, reader: &mut R) -> Result<Hash, R::Er
     if size == 0 {
         return Ok(empty_root());
     }
-    let mut need = Vec::new();
-    subtree_indexes(0, size, &mut need);
-    let hashes = reader.read_hashes(&need)?;
+    let hashes = reader.read_hashes(&right_edge(size))?;
     Ok(subtree_hash(0, size, &mut hashes.as_slice()))
 }
 
@@ -260,9 +264,7 @@ pub fn inclusion_proof<R: HashReader>(
     if n >= size {
         return Ok(None);
     }
-    let mut need = Vec::new();
-    inclusion_indexes(0, size, n, &mut need);
-    let hashes = reader.read_hashes(&need)?;
+    let hashes = reader.read_hashes(&inclusion_needs(size, n))?;
     Ok(Some(inclusion_path(0, size, n, &mut hashes.as_slice())))
 }
 
@@ -330,9 +332,7 @@ pub fn consistency_proof<R: HashReader>(
     if old == 0 || old > size {
         return Ok(None);
     }
-    let mut need = Vec::new();
-    consistency_indexes(0, size, old, &mut need);
-    let hashes = reader.read_hashes(&need)?;
+    let hashes = reader.read_hashes(&consistency_needs(size, old))?;
     Ok(Some(consistency_path(0, size, old, &mut hashes.as_slice())))
 }
 

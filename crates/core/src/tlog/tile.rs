@@ -96,3 +96,29 @@ impl Tile {
         (tile.path_tail() == tail).then_some(tile)
     }
 }
+
+/// An entry bundle as tlog-tiles writes one: each entry after its length as a big-endian
+/// u16. `None` if an entry is longer than that can say.
+pub fn bundle<'a>(entries: impl IntoIterator<Item = &'a [u8]>) -> Option<Vec<u8>> {
+    let mut bundle = Vec::new();
+    for entry in entries {
+        bundle.extend_from_slice(&u16::try_from(entry.len()).ok()?.to_be_bytes());
+        bundle.extend_from_slice(entry);
+    }
+    Some(bundle)
+}
+
+/// The entries of a bundle, in order; `None` if it is cut short.
+pub fn unbundle(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut entries = Vec::new();
+    while let Some((length, rest)) = bytes.split_first_chunk::<2>() {
+        let length = usize::from(u16::from_be_bytes(*length));
+        if rest.len() < length {
+            return None;
+        }
+        let (entry, after) = rest.split_at(length);
+        entries.push(entry);
+        bytes = after;
+    }
+    bytes.is_empty().then_some(entries)
+}

@@ -96,15 +96,12 @@ async fn tile(
     }
     let body = match entries {
         true => {
-            let start = tile.index * TILE_WIDTH;
-            let mut bundle = Vec::new();
-            for entry in state.store.log_entries(id, start, tile.width).await? {
-                // Entries are a few hundred bytes: a u16 length always fits.
-                let length = u16::try_from(entry.len()).map_err(|_| WebError::NotFound)?;
-                bundle.extend_from_slice(&length.to_be_bytes());
-                bundle.extend_from_slice(&entry);
-            }
-            bundle
+            let entries = state
+                .store
+                .log_entries(id, tile.index * TILE_WIDTH, tile.width)
+                .await?;
+            // Entries are a few hundred bytes: a u16 length always fits.
+            tlog::bundle(entries.iter().map(Vec::as_slice)).ok_or(WebError::NotFound)?
         }
         false => state
             .store

@@ -22,6 +22,7 @@ pub mod names;
 pub mod news;
 pub mod note;
 pub mod persian;
+pub mod receipt;
 pub mod search;
 pub mod secret;
 pub mod session;

@@ -98,6 +98,7 @@ pub use outbox::OUTBOX_LEASE;
 pub use postgres::{POOL_SIZE, PgStore};
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
+pub use signature_log::{NameOpening, SignatureReceipt};
 pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner, SourceKind};
 pub use signing::{
     CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome, TypedCode,

@@ -5,12 +5,15 @@
 //! An append reads only the tree's right edge (at most one hash a level) and writes one
 //! row per entry and a couple of hashes per entry, whatever the log's size.
 
+use tomar_core::Timestamp;
 use tomar_core::body::LetterBody;
 use tomar_core::campaign::CampaignText;
 use tomar_core::ids::CampaignId;
+use tomar_core::signature_log::{LogEntry, name_commitment, to_the_minute};
 use tomar_core::tlog::{self, Fetched, Hash, HashReader, NotFetched};
 
 use crate::rows::{hashtag, line};
+use crate::signatures::Numbered;
 use crate::{StoreError, Tx};
 
 /// Rows a bulk insert writes at once, under both backends' limits on bound values.
@@ -67,6 +70,64 @@ store_methods! {
         .await?)
     }
 
+    /// Where a counted signature's entry is in its campaign's log, and the salt that opens
+    /// its name commitment; `None` if the signature does not count now or has no entry
+    /// (it was signed before the log, or its salt was erased).
+    pub async fn signature_receipt(
+        &self,
+        campaign: CampaignId,
+        number: u64,
+    ) -> Result<Option<SignatureReceipt>, StoreError> {
+        let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT log_index, name_salt FROM signatures WHERE campaign_id = $1 \
+             AND sequence = $2 AND status = 'confirmed' AND log_index IS NOT NULL \
+             AND name_salt IS NOT NULL",
+        )
+        .bind(campaign.0)
+        .bind(number as i64)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|(index, salt)| {
+            Ok(SignatureReceipt {
+                log_index: index as u64,
+                salt: to_hash(salt)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The openings of the shown names among entries `from..from + count` of the log:
+    /// each counted signature whose signer chose to show their name, with its salt. Names
+    /// hidden, withdrawn or erased are not listed.
+    pub async fn name_openings(
+        &self,
+        campaign: CampaignId,
+        from: u64,
+        count: u64,
+    ) -> Result<Vec<NameOpening>, StoreError> {
+        let rows: Vec<(i64, i64, Vec<u8>, String)> = sqlx::query_as(
+            "SELECT log_index, sequence, name_salt, name FROM signatures \
+             WHERE campaign_id = $1 AND log_index >= $2 AND log_index < $3 \
+             AND status = 'confirmed' AND public AND name_salt IS NOT NULL \
+             ORDER BY log_index",
+        )
+        .bind(campaign.0)
+        .bind(from as i64)
+        .bind((from + count) as i64)
+        .fetch_all(self.public_reader())
+        .await?;
+        rows.into_iter()
+            .map(|(index, number, salt, name)| {
+                Ok(NameOpening {
+                    log_index: index as u64,
+                    number: number as u64,
+                    salt: to_hash(salt)?,
+                    name,
+                })
+            })
+            .collect()
+    }
+
     /// The canonical text of a version the log's signatures refer to.
     pub async fn logged_text(
         &self,
@@ -114,14 +175,15 @@ backend_helpers! {
         Ok(())
     }
 
-    /// Appends `entries` to the campaign's log in the caller's transaction.
+    /// Appends `entries` to the campaign's log in the caller's transaction; answers the
+    /// index the first of them took (the log's size before).
     pub(crate) async fn append_to_log(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
         entries: &[Vec<u8>],
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         if entries.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         // Taking the row's lock: appends to one log wait for each other.
         let grown: i64 = sqlx::query_scalar(
@@ -173,7 +235,45 @@ backend_helpers! {
             });
             insert.build().execute(&mut **tx).await?;
         }
-        Ok(())
+        Ok(size)
+    }
+
+    /// Appends the entries of a batch's counted signatures, each at the place it was
+    /// given; `log_size` is the log's size the batch read when it took the campaign's lock.
+    pub(crate) async fn log_signatures(
+        tx: &mut Tx<'_, Self>,
+        campaign: CampaignId,
+        text_version: u32,
+        counted: &[&Numbered<'_>],
+        log_size: i64,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        if counted.is_empty() {
+            return Ok(());
+        }
+        let (logged_version, text_hash) = Self::logged_text_hash(tx, campaign, text_version).await?;
+        let mut in_order = counted.to_vec();
+        in_order.sort_by_key(|signature| signature.log_index);
+        let entries: Vec<Vec<u8>> = in_order
+            .iter()
+            .map(|signature| {
+                let number = signature.sequence as u64;
+                let name = signature.confirmation.signature.name.as_ref();
+                LogEntry::Signature {
+                    number,
+                    minute: to_the_minute(at),
+                    text_version: logged_version,
+                    text_hash,
+                    name: name_commitment(campaign, number, &signature.salt, name),
+                }
+                .encode()
+            })
+            .collect();
+        // The places were handed out under the same lock: they must be where the log is.
+        match Self::append_to_log(tx, campaign, &entries).await? {
+            start if start == log_size as u64 => Ok(()),
+            _ => Err(StoreError::Corrupt("signature log size")),
+        }
     }
 
     /// The text version a batch of signatures is logged against and its hash: the
@@ -220,6 +320,43 @@ backend_helpers! {
         .await?;
         Ok((version, hash))
     }
+}
+
+/// Where each of `count` new signatures goes in a log of `size` entries: the next
+/// places, shuffled, so that within a batch the log's order says nothing of who came first.
+pub(crate) fn shuffled_places(size: i64, count: usize) -> std::vec::IntoIter<i64> {
+    let mut places: Vec<i64> = (size..size + count as i64).collect();
+    for i in (1..places.len()).rev() {
+        let mut bytes = [0; 8];
+        getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+        let j = (u64::from_le_bytes(bytes) % (i as u64 + 1)) as usize;
+        places.swap(i, j);
+    }
+    places.into_iter()
+}
+
+/// A fresh random salt for a signer's name commitment.
+pub(crate) fn name_salt() -> [u8; 32] {
+    let mut salt = [0; 32];
+    getrandom::fill(&mut salt).expect("the operating system's random generator works");
+    salt
+}
+
+/// What a signer's receipt is made from: their entry's place in the log and their salt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignatureReceipt {
+    pub log_index: u64,
+    pub salt: [u8; 32],
+}
+
+/// A shown name's opening: the signature entry at `log_index` commits to `name` with
+/// `salt`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameOpening {
+    pub log_index: u64,
+    pub number: u64,
+    pub salt: [u8; 32],
+    pub name: String,
 }
 
 /// A campaign's live text and its version, as the log records it.

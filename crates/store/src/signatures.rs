@@ -8,11 +8,12 @@ use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
 use tomar_core::names::PersonName;
 use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
-use tomar_core::signature_log::{LogEntry, name_commitment, to_the_minute};
+use tomar_core::signature_log::{LogEntry, to_the_minute};
 
 use crate::hours::Counted;
 use crate::limits::{Counter, hour_of};
 use crate::rows::{count, optional_timestamp, push_list, timestamp};
+use crate::signature_log::{name_salt, shuffled_places};
 use crate::signing::{Checked, TypedCode};
 use crate::{Db, StoreError, Tx};
 
@@ -112,14 +113,14 @@ store_methods! {
         // Touching the row first takes its lock (PostgreSQL) or the write lock
         // (SQLite), so sequence numbers are handed out by one batch at a time and
         // what is read below cannot change before the commit.
-        let last: Option<i64> = sqlx::query_scalar(
+        let locked: Option<(i64, i64)> = sqlx::query_as(
             "UPDATE campaigns SET last_sequence = last_sequence WHERE id = $1 \
-             RETURNING last_sequence",
+             RETURNING last_sequence, log_size",
         )
         .bind(campaign.0)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(mut last) = last else {
+        let Some((mut last, log_size)) = locked else {
             return Err(StoreError::NotFound("campaign"));
         };
         // A few statements for the whole batch, whatever its size: each statement
@@ -127,8 +128,8 @@ store_methods! {
         let codes: Vec<_> = batch.iter().map(|c| c.code.as_ref()).collect();
         let checked = Self::check_codes(&mut tx, &codes, at).await?;
         let (mut signed, mut withdrawn) = Self::signed_among(&mut tx, campaign, batch).await?;
-        let mut numbered = Vec::with_capacity(batch.len());
-        let mut revived = Vec::new();
+        let mut new = Vec::with_capacity(batch.len());
+        let mut again = Vec::new();
         let outcomes: Vec<Confirmed> = batch
             .iter()
             .zip(checked)
@@ -146,48 +147,32 @@ store_methods! {
                 last += 1;
                 // Someone who withdrew may sign again: their row counts anew, numbered last.
                 if withdrawn.remove(key) {
-                    revived.push((confirmation, last));
+                    again.push((confirmation, last));
                 } else {
-                    numbered.push((confirmation, last));
+                    new.push((confirmation, last));
                 }
                 Confirmed::Signed(last as u64)
             })
             .collect();
-        let (logged_version, text_hash) =
-            Self::logged_text_hash(&mut tx, campaign, text_version).await?;
-        let mut salts = Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
-        salts.extend(Self::revive_signatures(&mut tx, campaign, text_version, &revived, at).await?);
-        numbered.extend(revived);
-        let mut entries: Vec<Vec<u8>> = numbered
-            .iter()
-            .zip(&salts)
-            .map(|((confirmation, number), salt)| {
-                let number = *number as u64;
-                let name = confirmation.signature.name.as_ref();
-                LogEntry::Signature {
-                    number,
-                    minute: to_the_minute(at),
-                    text_version: logged_version,
-                    text_hash,
-                    name: name_commitment(campaign, number, salt, name),
-                }
-                .encode()
-            })
-            .collect();
-        // Within a batch the log's order says nothing of who came first.
-        shuffle(&mut entries);
-        Self::append_to_log(&mut tx, campaign, &entries).await?;
+        // Each new signature's place in the log is chosen before its row is written.
+        let mut places = shuffled_places(log_size, new.len() + again.len());
+        let numbered = Numbered::place(new, &mut places);
+        let revived = Numbered::place(again, &mut places);
+        Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
+        Self::revive_signatures(&mut tx, campaign, text_version, &revived, at).await?;
+        let counted: Vec<&Numbered> = numbered.iter().chain(&revived).collect();
+        Self::log_signatures(&mut tx, campaign, text_version, &counted, log_size, at).await?;
         Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
             "UPDATE campaigns SET last_sequence = $1, \
              signature_count = signature_count + $2 WHERE id = $3",
         )
         .bind(last)
-        .bind(numbered.len() as i64)
+        .bind(counted.len() as i64)
         .bind(campaign.0)
         .execute(&mut *tx)
         .await?;
-        if numbered.is_empty() {
+        if counted.is_empty() {
             tx.commit().await?;
         } else {
             self.commit_moved_count(tx, campaign).await?;
@@ -400,28 +385,26 @@ backend_helpers! {
     }
 
     /// Counts withdrawn signatures again, as their signers signed anew: each row takes the
-    /// new signature's number, name, choices, keys and times. One statement each: signing
-    /// again after withdrawing is rare.
+    /// new signature's number, place in the log, name, choices, keys and times. One
+    /// statement each: signing again after withdrawing is rare.
     pub(crate) async fn revive_signatures(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
         text_version: u32,
-        revived: &[(&Confirmation, i64)],
+        revived: &[Numbered<'_>],
         at: Timestamp,
-    ) -> Result<Vec<[u8; 32]>, StoreError> {
-        let mut salts = Vec::with_capacity(revived.len());
-        for (confirmation, sequence) in revived {
-            let salt = name_salt();
-            let signature = &confirmation.signature;
+    ) -> Result<(), StoreError> {
+        for numbered in revived {
+            let signature = &numbered.confirmation.signature;
             sqlx::query(
                 "UPDATE signatures SET sequence = $1, name = $2, public = $3, \
                  wants_updates = $4, contact_sealed = $5, withdraw_key = $6, \
                  status = 'confirmed', text_version = $7, created_at = $8, \
                  confirmed_at = $9, client_key = $10, email_domain = $11, \
-                 busy_network = $12, withdrawn_at = NULL, name_salt = $15 \
+                 busy_network = $12, withdrawn_at = NULL, name_salt = $15, log_index = $16 \
                  WHERE campaign_id = $13 AND contact_key = $14 AND status = 'withdrawn'",
             )
-            .bind(*sequence)
+            .bind(numbered.sequence)
             .bind(signature.name.as_ref())
             .bind(signature.public)
             .bind(signature.wants_updates)
@@ -435,13 +418,12 @@ backend_helpers! {
             .bind(signature.origin.busy_network)
             .bind(campaign.0)
             .bind(signature.contact_key.as_ref())
-            .bind(salt.as_slice())
+            .bind(numbered.salt.as_slice())
+            .bind(numbered.log_index)
             .execute(&mut **tx)
             .await?;
-            salts.push(salt);
         }
-        Self::number_verifications_and_count(tx, campaign, revived, at).await?;
-        Ok(salts)
+        Self::number_verifications_and_count(tx, campaign, revived, at).await
     }
 
     /// Writes new numbered signatures.
@@ -449,24 +431,22 @@ backend_helpers! {
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
         text_version: u32,
-        numbered: &[(&Confirmation, i64)],
+        numbered: &[Numbered<'_>],
         at: Timestamp,
-    ) -> Result<Vec<[u8; 32]>, StoreError> {
+    ) -> Result<(), StoreError> {
         if numbered.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let salts: Vec<[u8; 32]> = numbered.iter().map(|_| name_salt()).collect();
         let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
             "INSERT INTO signatures (campaign_id, sequence, name, public, \
              wants_updates, contact_sealed, contact_key, withdraw_key, status, \
              text_version, created_at, confirmed_at, client_key, email_domain, \
-             busy_network, name_salt) ",
+             busy_network, name_salt, log_index) ",
         );
-        let rows: Vec<_> = numbered.iter().zip(&salts).collect();
-        insert.push_values(rows, |mut row, ((confirmation, sequence), salt)| {
-            let signature = &confirmation.signature;
+        insert.push_values(numbered, |mut row, numbered| {
+            let signature = &numbered.confirmation.signature;
             row.push_bind(campaign.0)
-                .push_bind(*sequence)
+                .push_bind(numbered.sequence)
                 .push_bind(signature.name.as_ref())
                 .push_bind(signature.public)
                 .push_bind(signature.wants_updates)
@@ -480,11 +460,11 @@ backend_helpers! {
                 .push_bind(signature.origin.network.as_deref())
                 .push_bind(signature.origin.email_domain.as_deref())
                 .push_bind(signature.origin.busy_network)
-                .push_bind(salt.as_slice());
+                .push_bind(numbered.salt.as_slice())
+                .push_bind(numbered.log_index);
         });
         insert.build().execute(&mut **tx).await?;
-        Self::number_verifications_and_count(tx, campaign, numbered, at).await?;
-        Ok(salts)
+        Self::number_verifications_and_count(tx, campaign, numbered, at).await
     }
 
     /// Writes each new signature's number onto the verification it came from, and adds it
@@ -492,7 +472,7 @@ backend_helpers! {
     pub(crate) async fn number_verifications_and_count(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
-        numbered: &[(&Confirmation, i64)],
+        numbered: &[Numbered<'_>],
         at: Timestamp,
     ) -> Result<(), StoreError> {
         if numbered.is_empty() {
@@ -500,8 +480,8 @@ backend_helpers! {
         }
         let counted: Vec<Counted> = numbered
             .iter()
-            .map(|(confirmation, _)| {
-                let signature = &confirmation.signature;
+            .map(|numbered| {
+                let signature = &numbered.confirmation.signature;
                 Counted {
                     confirmed_at: signature.confirmed_at.as_second(),
                     client_key: signature.origin.network.clone(),
@@ -512,7 +492,7 @@ backend_helpers! {
         Self::count_by_hour(tx, campaign, &counted, 1, at).await?;
         let from_codes: Vec<_> = numbered
             .iter()
-            .filter_map(|(c, sequence)| Some((c.code.as_ref()?.verification_id.as_ref(), *sequence)))
+            .filter_map(|n| Some((n.confirmation.code.as_ref()?.verification_id.as_ref(), n.sequence)))
             .collect();
         if from_codes.is_empty() {
             return Ok(());
@@ -526,6 +506,34 @@ backend_helpers! {
         update.push(") AS numbered WHERE verifications.id = numbered.column1");
         update.build().execute(&mut **tx).await?;
         Ok(())
+    }
+}
+
+/// A signature a batch counts: its confirmation, its number, its place in the log and the
+/// salt of its name commitment.
+pub(crate) struct Numbered<'a> {
+    pub(crate) confirmation: &'a Confirmation,
+    pub(crate) sequence: i64,
+    pub(crate) log_index: i64,
+    pub(crate) salt: [u8; 32],
+}
+
+impl<'a> Numbered<'a> {
+    /// Gives each numbered confirmation the next of `places` and a fresh salt.
+    fn place(
+        pending: Vec<(&'a Confirmation, i64)>,
+        places: &mut impl Iterator<Item = i64>,
+    ) -> Vec<Numbered<'a>> {
+        pending
+            .into_iter()
+            .zip(places)
+            .map(|((confirmation, sequence), log_index)| Numbered {
+                confirmation,
+                sequence,
+                log_index,
+                salt: name_salt(),
+            })
+            .collect()
     }
 }
 
@@ -567,22 +575,5 @@ impl TryFrom<SignatureRow> for Signature {
             created_at: timestamp(row.created_at, "signature time")?,
             confirmed_at: optional_timestamp(row.confirmed_at, "signature confirmation time")?,
         })
-    }
-}
-
-/// A fresh random salt for a signer's name commitment.
-fn name_salt() -> [u8; 32] {
-    let mut salt = [0; 32];
-    getrandom::fill(&mut salt).expect("the operating system's random generator works");
-    salt
-}
-
-/// Puts `items` in a random order (Fisher and Yates).
-fn shuffle<T>(items: &mut [T]) {
-    for i in (1..items.len()).rev() {
-        let mut bytes = [0; 8];
-        getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-        let j = (u64::from_le_bytes(bytes) % (i as u64 + 1)) as usize;
-        items.swap(i, j);
     }
 }

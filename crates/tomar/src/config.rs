@@ -52,7 +52,8 @@ pub enum Command {
     /// Print the key that campaigns' public logs sign their checkpoints with (as served at
     /// /.well-known/tomar-log-key), for verifiers to pin.
     LogKey(LogKeyArgs),
-    /// Check a public log without trusting its server: `tomar verify count URL`.
+    /// Check a public log without trusting its server: `tomar verify count URL`, or a
+    /// signer's receipt: `tomar verify receipt FILE --key KEY`.
     #[command(subcommand)]
     Verify(VerifyCommand),
 }
@@ -63,6 +64,26 @@ pub enum VerifyCommand {
     /// tiles, its entries and texts, recount it per day and per text version, and demand
     /// that it extends the checkpoint remembered from the last check.
     Count(VerifyCountArgs),
+    /// Check a signer's receipt (a .tlog-proof file) offline: its checkpoint's signature
+    /// and that its signature entry is in that log; with --code and --name, that the
+    /// signature is that person's.
+    Receipt(VerifyReceiptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyReceiptArgs {
+    /// The receipt file
+    pub file: PathBuf,
+    /// The key the log signs with, as `tomar log-key` prints it or
+    /// /.well-known/tomar-log-key serves it
+    #[arg(long)]
+    pub key: String,
+    /// The receipt code the signer was given
+    #[arg(long, requires = "name")]
+    pub code: Option<String>,
+    /// The name as it was signed
+    #[arg(long, requires = "code")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,8 @@ enum MainError {
     Secret(#[from] SecretError),
     #[error("the log does not check out: {0}")]
     Verify(#[from] VerifyError),
+    #[error(transparent)]
+    Receipt(#[from] verify::receipt::ReceiptError),
 }
 
 #[tokio::main]
@@ -100,6 +102,10 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let report = verify::count(&args.url, args.key.as_deref(), &args.state).await?;
             print_count(&report);
         }
+        Command::Verify(VerifyCommand::Receipt(args)) => {
+            let owner = args.code.as_deref().zip(args.name.as_deref());
+            print_receipt(&verify::receipt::check(&args.file, &args.key, owner)?);
+        }
         Command::LogKey(args) => {
             let configured = config::secret(args.secret.as_deref(), &file)?;
             let url = config::database_url(&args.database, &file)?;
@@ -135,6 +141,25 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         }
     }
     Ok(())
+}
+
+/// What `tomar verify receipt` found, for a person to read.
+fn print_receipt(report: &verify::receipt::ReceiptReport) {
+    let receipt = &report.receipt;
+    println!(
+        "signature {} is entry {} of log {} (signed at {} entries): signature and inclusion checked",
+        receipt.number, receipt.index, receipt.origin, receipt.log_size
+    );
+    println!(
+        "signed {} UTC, text version {} (SHA-256 {})",
+        receipt.minute.strftime("%Y-%m-%d %H:%M"),
+        receipt.text_version,
+        tomar_core::hash::hex(&receipt.text_hash)
+    );
+    match &report.owner {
+        Some(name) => println!("the signature is {name}'s: the code and the name open it"),
+        None => println!("whose it is was not asked: give --code and --name to show that"),
+    }
 }
 
 /// What `tomar verify count` found, for a person to read.

@@ -17,6 +17,8 @@ use tomar_core::note::{Checkpoint, Verifier};
 use tomar_core::signature_log::LogEntry;
 use tomar_core::tlog::{self, Hash, TILE_WIDTH, Tile};
 
+pub mod receipt;
+
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     #[error("{url}: {reason}")]

@@ -7,8 +7,12 @@
 
 use sha2::{Digest, Sha256};
 
+#[cfg(test)]
+pub(crate) mod memory;
+mod proof;
 mod tile;
 
+pub use proof::Proof;
 pub use tile::{Tile, bundle, unbundle};
 
 /// A SHA-256 hash.

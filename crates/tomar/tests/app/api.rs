@@ -5,7 +5,11 @@ use crate::support::{TestApp, code_in, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn post(app: &TestApp, path: &str, body: Value) -> (StatusCode, Option<String>, Value) {
+pub(crate) async fn post(
+    app: &TestApp,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Option<String>, Value) {
     let response = app
         .visitor()
         .post(app.url(path))

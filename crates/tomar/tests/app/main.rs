@@ -22,6 +22,7 @@ mod members;
 mod moderation;
 mod pictures;
 mod reading;
+mod receipts;
 mod signing;
 mod support;
 mod transparency;

@@ -382,6 +382,25 @@ pub const SHARE_SCRIPT: &str = r#"<script src="/static/share.js" defer></script>
 
 /// How many script tags `page` has besides the two a page may carry, which only add to a
 /// page that works without them.
+/// Runs the `tomar` command with `args`: whether it passed, and what it printed (standard
+/// output, then standard error). Awaited, never waited for: the command may be answered by
+/// a server in this test's own runtime.
+pub async fn run_tomar<I, S>(args: I) -> (bool, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tomar"))
+        .args(args)
+        .env("TOMAR_LOG", "off")
+        .output()
+        .await
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), printed)
+}
+
 pub fn other_scripts(page: &str) -> usize {
     page.matches("<script").count()
         - page.matches(LIVE_SCRIPT).count()

@@ -6,7 +6,7 @@ use tomar_core::note::{Checkpoint, Verifier};
 use tomar_core::signature_log::LogEntry;
 use tomar_core::tlog::{self, TILE_WIDTH, Tile};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, run_tomar};
 
 async fn bytes(app: &TestApp, path: &str) -> Vec<u8> {
     let response = app.get(path).await;
@@ -177,26 +177,17 @@ async fn tomar_log_key_prints_the_key_the_server_publishes() {
 }
 
 /// Runs `tomar verify count` on a campaign's log, with `extra` arguments: whether it
-/// passed, and what it printed. The server answers it from this test's own runtime, so
-/// the command is awaited, never waited for.
+/// passed, and what it printed.
 async fn verify(
     app: &TestApp,
     campaign: tomar_core::ids::CampaignId,
     state: &std::path::Path,
     extra: &[&str],
 ) -> (bool, String) {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tomar"))
-        .args(["verify", "count", &format!("{}/log/{campaign}", app.base)])
-        .arg("--state")
-        .arg(state)
-        .args(extra)
-        .env("TOMAR_LOG", "off")
-        .output()
-        .await
-        .unwrap();
-    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), printed)
+    let log = format!("{}/log/{campaign}", app.base);
+    let state = state.to_str().unwrap();
+    let args = ["verify", "count", &log, "--state", state];
+    run_tomar(args.iter().chain(extra)).await
 }
 
 #[tokio::test]

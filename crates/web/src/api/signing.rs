@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tomar_core::ids::CampaignId;
 use tomar_core::names::CampaignRef;
 use tomar_core::verification::Purpose;
 
@@ -16,6 +17,7 @@ use crate::error::WebError;
 use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
 use crate::rules::codes;
 use crate::rules::platform::Platform;
+use crate::rules::signature_log::signer_receipt;
 use crate::rules::signatures::signers_page;
 use crate::rules::signing::{self, Counted, RequestRefused, SignInput};
 use crate::state::AppState;
@@ -164,6 +166,32 @@ pub struct SignatureConfirmed {
     /// The signature's number; `null` if this contact had already signed.
     number: Option<u64>,
     campaign_id: i64,
+    /// The signer's receipt: a C2SP tlog-proof of the signature's entry in the campaign's
+    /// public log, the entry as its extra data. It does not say who signed. `null` where the
+    /// signature has no entry.
+    receipt: Option<String>,
+    /// With the signer's name, shows that the receipt's signature is theirs: for the signer
+    /// alone. `null` with `receipt`.
+    receipt_code: Option<String>,
+}
+
+impl SignatureConfirmed {
+    async fn of(
+        state: &AppState,
+        campaign: CampaignId,
+        number: Option<u64>,
+    ) -> Result<SignatureConfirmed, WebError> {
+        let receipt = match number {
+            Some(number) => signer_receipt(state, campaign, number).await?,
+            None => None,
+        };
+        Ok(SignatureConfirmed {
+            number,
+            campaign_id: campaign.0,
+            receipt_code: receipt.as_ref().map(|r| r.code.to_string()),
+            receipt: receipt.map(|r| r.proof.encode()),
+        })
+    }
 }
 
 /// Confirms a signature with the code that was sent.
@@ -203,18 +231,15 @@ async fn confirm_signature(
     match signing::confirm_code(&state, &platform, &campaign, &verification, &request.code).await {
         Ok(Counted::Now(number)) => Ok((
             StatusCode::CREATED,
-            Json(SignatureConfirmed {
-                number: Some(number),
-                campaign_id: campaign_id.0,
-            }),
+            Json(SignatureConfirmed::of(&state, campaign_id, Some(number)).await?),
         )
             .into_response()),
         Ok(Counted::Before) => Ok((
             StatusCode::OK,
-            Json(SignatureConfirmed {
-                number: verification.signature_sequence,
-                campaign_id: campaign_id.0,
-            }),
+            Json(
+                SignatureConfirmed::of(&state, campaign_id, verification.signature_sequence)
+                    .await?,
+            ),
         )
             .into_response()),
         Err(refusal) => Err(refused(refusal.message(tr, "verify")?)),

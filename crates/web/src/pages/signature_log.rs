@@ -5,6 +5,12 @@
 //!   root), cached a second;
 //! - `GET /log/{id}/tile/<L>/<N>[.p/<W>]` and `/log/{id}/tile/entries/<N>[.p/<W>]`: hashes
 //!   and entries, never changing once served, cached a year;
+//! - `GET /log/{id}/proof/<index>`: entry `<index>`'s inclusion proof against the
+//!   checkpoint as it stands (C2SP tlog-proof, the entry as its extra data): a signer's
+//!   receipt;
+//! - `GET /log/{id}/names/<N>`: the openings of the shown names among entries
+//!   `256·N … 256·N + 255` (`index number salt name`, one a line), listed apart from the
+//!   tree so that a name can be taken down without touching it;
 //! - `GET /log/{id}/text/<version>.txt`: the canonical text each signature entry pins;
 //! - `GET /.well-known/tomar-log-key`: the key the checkpoints are signed with.
 //!
@@ -15,25 +21,30 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tomar_core::hash::hex;
 use tomar_core::ids::CampaignId;
-use tomar_core::note::Checkpoint;
-use tomar_core::signature_log::{origin, signing_key};
-use tomar_core::tlog::{self, Fetched, TILE_WIDTH, Tile};
+use tomar_core::signature_log::signing_key;
+use tomar_core::tlog::{self, TILE_WIDTH, Tile};
 
 use crate::error::WebError;
 use crate::rules::campaigns::any_campaign;
+use crate::rules::signature_log;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/log/{campaign}/checkpoint", get(checkpoint))
         .route("/log/{campaign}/tile/{*tile}", get(tile))
+        .route("/log/{campaign}/proof/{index}", get(proof))
+        .route("/log/{campaign}/names/{tile}", get(names))
         .route("/log/{campaign}/text/{file}", get(text))
         .route("/.well-known/tomar-log-key", get(log_key))
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// A checkpoint, and a proof against it, change with every signature.
+const CHECKPOINT: &str = "public, max-age=1";
 
 /// The public campaign a log address names.
 async fn public_log(state: &AppState, campaign: &str) -> Result<CampaignId, WebError> {
@@ -54,21 +65,55 @@ async fn checkpoint(
     Path(campaign): Path<String>,
 ) -> Result<Response, WebError> {
     let id = public_log(&state, &campaign).await?;
-    let size = state.store.log_size(id).await?;
-    let need = tlog::right_edge(size);
-    let hashes = state.store.log_hashes(id, &need).await?;
-    let root = tlog::tree_hash(size, &mut Fetched::new(&need, &hashes))
-        .map_err(|_| WebError::Store(tomar_store::StoreError::Corrupt("signature log")))?;
-    let body = Checkpoint {
-        origin: origin(&state.public_url, id),
-        size,
-        root,
-    }
-    .body();
-    let note = signing_key(&state.public_url, &state.secret).sign(&body);
+    let note = signature_log::signed_checkpoint(&state, id).await?;
+    Ok(([(CONTENT_TYPE, TEXT), (CACHE_CONTROL, CHECKPOINT)], note).into_response())
+}
+
+/// A number in a log address: decimal, one spelling.
+fn number(text: &str) -> Result<u64, WebError> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| n.to_string() == text)
+        .ok_or(WebError::NotFound)
+}
+
+/// Entry `<index>`'s inclusion proof, as its signer's receipt carries it.
+async fn proof(
+    State(state): State<AppState>,
+    Path((campaign, index)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = public_log(&state, &campaign).await?;
+    let proof = signature_log::proof(&state, id, number(&index)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
     Ok((
-        [(CONTENT_TYPE, TEXT), (CACHE_CONTROL, "public, max-age=1")],
-        note,
+        [(CONTENT_TYPE, TEXT), (CACHE_CONTROL, CHECKPOINT)],
+        proof.encode(),
+    )
+        .into_response())
+}
+
+/// The openings of the shown names among one tile's width of entries.
+async fn names(
+    State(state): State<AppState>,
+    Path((campaign, tile)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = public_log(&state, &campaign).await?;
+    let from = number(&tile)?
+        .checked_mul(TILE_WIDTH)
+        .ok_or(WebError::NotFound)?;
+    if from >= state.store.log_size(id).await? {
+        return Err(WebError::NotFound);
+    }
+    let openings = state.store.name_openings(id, from, TILE_WIDTH).await?;
+    let body: String = openings
+        .iter()
+        .map(|o| format!("{} {} {} {}\n", o.log_index, o.number, hex(&o.salt), o.name))
+        .collect();
+    // Short-lived: a name taken down leaves the listing within a minute.
+    Ok((
+        [(CONTENT_TYPE, TEXT), (CACHE_CONTROL, "public, max-age=60")],
+        body,
     )
         .into_response())
 }

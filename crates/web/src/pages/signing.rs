@@ -8,7 +8,9 @@
 //!    sent (`POST /{c}/verify/{v}/resend`, after a minute, three times at most: the
 //!    contact is never kept to resend to); codes per contact and per network are limited
 //!    per hour (admin settings).
-//! 3. `GET /{c}/signed/{v}`: the signature's number, share links, suggestions.
+//! 3. `GET /{c}/signed/{v}`: the signature's number, its receipt (a proof of its entry in
+//!    the public log, and the code that ties it to the signer's name), share links,
+//!    suggestions.
 //!
 //! The code message carries the signer's withdrawal link (see `withdraw`), so no contact
 //! needs to be kept after the message is sent.
@@ -23,6 +25,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::signature::SignatureStatus;
+use tomar_core::signature_log::signing_key;
 use tomar_core::verification::{RESENDS, Verification, VerificationState};
 
 use crate::error::WebError;
@@ -30,6 +33,7 @@ use crate::http::auth::{Member, Viewer};
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
 use crate::rules::platform::Platform;
+use crate::rules::signature_log::signer_receipt;
 use crate::rules::signing::{self, RequestRefused, ResendRefused, SignInput};
 use crate::rules::suggestions::suggestions_for;
 use crate::state::AppState;
@@ -340,8 +344,43 @@ struct SignedTemplate {
     thanks: String,
     /// Where this signer may take the signature back.
     withdraw: Option<String>,
+    receipt: Option<ReceiptView>,
     share: Share,
     suggestions: Vec<Card>,
+}
+
+/// A signer's receipt on the thank-you page.
+struct ReceiptView {
+    /// What the receipt proves, with the signature's number.
+    what: String,
+    href: String,
+    file_name: String,
+    code: String,
+    /// The key to check it with, for the command shown.
+    key: String,
+}
+
+impl ReceiptView {
+    async fn of(
+        state: &AppState,
+        tr: Tr,
+        campaign: &Campaign,
+        number: Option<u64>,
+    ) -> Result<Option<ReceiptView>, WebError> {
+        let Some(number) = number else {
+            return Ok(None);
+        };
+        let Some(receipt) = signer_receipt(state, campaign.id, number).await? else {
+            return Ok(None);
+        };
+        Ok(Some(ReceiptView {
+            what: tr.with("receipt.what", &[("number", &tr.count(number))]),
+            href: format!("/log/{}/proof/{}", campaign.id, receipt.proof.index),
+            file_name: receipt.file_name,
+            code: receipt.code.to_string(),
+            key: signing_key(&state.public_url, &state.secret).verifier_key(),
+        }))
+    }
 }
 
 /// `GET /{c}/signed/{v}`: thanks after confirming a code.
@@ -367,7 +406,8 @@ async fn thanks_page(
     let withdraw = verification
         .signature_sequence
         .map(|_| format!("{path}/withdraw"));
-    render_thanks(&state, tr, &campaign, thanks, &path, withdraw).await
+    let receipt = ReceiptView::of(&state, tr, &campaign, verification.signature_sequence).await?;
+    render_thanks(&state, tr, &campaign, thanks, &path, withdraw, receipt).await
 }
 
 /// `GET /{c}/signed`: thanks for a logged-in member, who signed without a code.
@@ -382,16 +422,15 @@ async fn member_thanks_page(
         .signature_by_signer(campaign.id, &member.contact_key)
         .await?
         .ok_or(WebError::NotFound)?;
-    let thanks = match signature.status {
-        SignatureStatus::Confirmed => tr.with(
-            "signed.number",
-            &[("number", &tr.count(signature.sequence))],
-        ),
-        _ => tr.t("signed.already"),
+    let counted = (signature.status == SignatureStatus::Confirmed).then_some(signature.sequence);
+    let thanks = match counted {
+        Some(number) => tr.with("signed.number", &[("number", &tr.count(number))]),
+        None => tr.t("signed.already"),
     };
     let path = format!("{}/signed", campaign.path());
+    let receipt = ReceiptView::of(&state, tr, &campaign, counted).await?;
     // A member withdraws from their page.
-    render_thanks(&state, tr, &campaign, thanks, &path, None).await
+    render_thanks(&state, tr, &campaign, thanks, &path, None, receipt).await
 }
 
 async fn render_thanks(
@@ -401,6 +440,7 @@ async fn render_thanks(
     thanks: String,
     path: &str,
     withdraw: Option<String>,
+    receipt: Option<ReceiptView>,
 ) -> Result<Response, WebError> {
     let now = Timestamp::now();
     let share = Share::new(
@@ -415,6 +455,7 @@ async fn render_thanks(
         head: CampaignHead::of(campaign),
         thanks,
         withdraw,
+        receipt,
         share,
         suggestions: Card::list(&suggested, tr, now),
     })?

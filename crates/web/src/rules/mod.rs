@@ -31,6 +31,7 @@ pub mod listing;
 pub mod moderation;
 pub mod platform;
 pub mod random;
+pub mod signature_log;
 pub mod signatures;
 pub mod signing;
 pub mod submissions;

@@ -88,6 +88,9 @@ impl Recount {
     }
 }
 
+/// Signatures a bulk insert writes at once.
+const INSERT_CHUNK: usize = 1000;
+
 /// `SELECT … FROM signatures`, in [`SignatureRow`]'s order.
 macro_rules! select_signatures {
     () => {
@@ -437,33 +440,36 @@ backend_helpers! {
         if numbered.is_empty() {
             return Ok(());
         }
-        let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
-            "INSERT INTO signatures (campaign_id, sequence, name, public, \
-             wants_updates, contact_sealed, contact_key, withdraw_key, status, \
-             text_version, created_at, confirmed_at, client_key, email_domain, \
-             busy_network, name_salt, log_index) ",
-        );
-        insert.push_values(numbered, |mut row, numbered| {
-            let signature = &numbered.confirmation.signature;
-            row.push_bind(campaign.0)
-                .push_bind(numbered.sequence)
-                .push_bind(signature.name.as_ref())
-                .push_bind(signature.public)
-                .push_bind(signature.wants_updates)
-                .push_bind(signature.sealed_contact.as_deref())
-                .push_bind(signature.contact_key.as_ref())
-                .push_bind(signature.withdraw_key.as_ref().map(AsRef::as_ref))
-                .push_bind("confirmed")
-                .push_bind(i64::from(text_version))
-                .push_bind(signature.created_at.as_second())
-                .push_bind(signature.confirmed_at.as_second())
-                .push_bind(signature.origin.network.as_deref())
-                .push_bind(signature.origin.email_domain.as_deref())
-                .push_bind(signature.origin.busy_network)
-                .push_bind(numbered.salt.as_slice())
-                .push_bind(numbered.log_index);
-        });
-        insert.build().execute(&mut **tx).await?;
+        // In chunks, under SQLite's limit on bound values (17 a row).
+        for chunk in numbered.chunks(INSERT_CHUNK) {
+            let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
+                "INSERT INTO signatures (campaign_id, sequence, name, public, \
+                 wants_updates, contact_sealed, contact_key, withdraw_key, status, \
+                 text_version, created_at, confirmed_at, client_key, email_domain, \
+                 busy_network, name_salt, log_index) ",
+            );
+            insert.push_values(chunk, |mut row, numbered| {
+                let signature = &numbered.confirmation.signature;
+                row.push_bind(campaign.0)
+                    .push_bind(numbered.sequence)
+                    .push_bind(signature.name.as_ref())
+                    .push_bind(signature.public)
+                    .push_bind(signature.wants_updates)
+                    .push_bind(signature.sealed_contact.as_deref())
+                    .push_bind(signature.contact_key.as_ref())
+                    .push_bind(signature.withdraw_key.as_ref().map(AsRef::as_ref))
+                    .push_bind("confirmed")
+                    .push_bind(i64::from(text_version))
+                    .push_bind(signature.created_at.as_second())
+                    .push_bind(signature.confirmed_at.as_second())
+                    .push_bind(signature.origin.network.as_deref())
+                    .push_bind(signature.origin.email_domain.as_deref())
+                    .push_bind(signature.origin.busy_network)
+                    .push_bind(numbered.salt.as_slice())
+                    .push_bind(numbered.log_index);
+            });
+            insert.build().execute(&mut **tx).await?;
+        }
         Self::number_verifications_and_count(tx, campaign, numbered, at).await
     }
 

@@ -3,8 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::{SignedDuration, Span, Timestamp};
+use tomar_core::calendar::iran_date;
 use tomar_store::{ReconcilePass, Store};
+use tomar_web::Platform;
 
 /// How often the quick chores run: a code's message is forgotten within a minute of its
 /// code expiring.
@@ -24,6 +26,7 @@ pub async fn run(store: Store) {
         reconciler.round(&store).await;
         if round.is_multiple_of(SLOW_EVERY) {
             forget_old_counts(&store).await;
+            anonymise_ended_campaigns(&store).await;
         }
     }
 }
@@ -168,5 +171,30 @@ async fn truncate_journal(store: &Store) {
 async fn forget_old_counts(store: &Store) {
     if let Err(error) = store.forget_old_counts(Timestamp::now()).await {
         tracing::error!(%error, "forgetting old limit counters failed");
+    }
+}
+
+/// What ties the signatures of campaigns that ended long enough ago to their signers is
+/// erased (the admin's `limits.anonymise_after_days`), a few campaigns a call until none
+/// is left.
+pub async fn anonymise_ended_campaigns(store: &Store) {
+    let days = match store.settings().await {
+        Ok(settings) => Platform::new(settings).anonymise_after_days(),
+        Err(error) => return tracing::error!(%error, "reading the settings failed"),
+    };
+    let now = Timestamp::now();
+    let Ok(ended_before) = iran_date(now).checked_sub(Span::new().days(days)) else {
+        return;
+    };
+    loop {
+        match store.anonymise_ended_campaigns(ended_before, now).await {
+            Ok(done) if done.campaigns == 0 => return,
+            Ok(done) => tracing::info!(
+                campaigns = done.campaigns,
+                signatures = done.signatures,
+                "signers of ended campaigns anonymised"
+            ),
+            Err(error) => return tracing::error!(%error, "anonymising signers failed"),
+        }
     }
 }

@@ -45,6 +45,7 @@ mod members;
 mod moderation;
 mod news;
 mod outbox;
+mod privacy;
 mod revisions;
 mod search;
 mod settings;

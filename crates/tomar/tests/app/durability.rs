@@ -12,13 +12,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use tomar_loadgen::{confirm, listed};
 use tomar_store::testing::{TempPostgres, postgres_server};
 
 use crate::live::Events;
+use crate::support::post_json;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -27,29 +28,56 @@ fn free_port() -> u16 {
 }
 
 /// A `tomar serve` process with the demo content and a file outbox of its own.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     outbox: PathBuf,
 }
 
 impl Server {
     async fn start(db: &str, outbox: &Path, port: u16, extra: &[&str]) -> Server {
+        Server::spawn(db, outbox, port, extra, None).await
+    }
+
+    /// As [`Server::start`], but as a deployment runs it: the demo content is made
+    /// beforehand by `tomar demo`, and the server, without `--demo` (which also prints
+    /// codes to the console), writes its log to `log` at debug level.
+    pub(crate) async fn logging(db: &str, outbox: &Path, port: u16, log: &Path) -> Server {
+        let demo = Command::new(env!("CARGO_BIN_EXE_tomar"))
+            .args(["demo", "--database-url", db])
+            .env("TOMAR_LOG", "off")
+            .status()
+            .unwrap();
+        assert!(demo.success());
+        Server::spawn(db, outbox, port, &[], Some(log)).await
+    }
+
+    async fn spawn(
+        db: &str,
+        outbox: &Path,
+        port: u16,
+        extra: &[&str],
+        log: Option<&Path>,
+    ) -> Server {
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+            None => Stdio::null(),
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_tomar"))
             .args([
                 "serve",
-                "--demo",
                 "--database-url",
                 db,
                 "--addr",
                 &format!("127.0.0.1:{port}"),
             ])
+            .args(log.is_none().then_some("--demo"))
             .args(extra)
             .arg("--outbox")
             .arg(outbox)
-            .env("TOMAR_LOG", "warn")
+            .env("TOMAR_LOG", if log.is_some() { "debug" } else { "warn" })
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start tomar");
         let base = format!("http://127.0.0.1:{port}");
@@ -70,7 +98,7 @@ impl Server {
     }
 
     /// `kill -9`.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.child.kill().expect("kill -9");
         self.child.wait().unwrap();
     }
@@ -122,15 +150,9 @@ async fn request_codes(bases: &[&str], count: u32, prefix: &str) -> Vec<(String,
     for n in 0..count {
         let base = bases[n as usize % bases.len()];
         let mobile = format!("{prefix}{n:07}");
-        let started: Value = client
-            .post(format!("{base}/api/v1/campaigns/clean-river/signatures"))
-            .json(&json!({"name": format!("پایدار {n}"), "contact": mobile}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let url = format!("{base}/api/v1/campaigns/clean-river/signatures");
+        let request = json!({"name": format!("پایدار {n}"), "contact": mobile});
+        let started = post_json(&client, url, request).await;
         let verification = started["verification_id"].as_str().unwrap().to_owned();
         pending.push((verification, mobile));
     }

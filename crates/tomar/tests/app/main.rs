@@ -21,6 +21,7 @@ mod live;
 mod members;
 mod moderation;
 mod pictures;
+mod privacy;
 mod reading;
 mod receipts;
 mod signing;

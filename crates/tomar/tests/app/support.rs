@@ -401,6 +401,16 @@ where
     (output.status.success(), printed)
 }
 
+/// Posts `body` as JSON to `url`; answers the JSON that comes back.
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: String,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let response = client.post(url).json(&body).send().await.unwrap();
+    response.json().await.unwrap()
+}
+
 pub fn other_scripts(page: &str) -> usize {
     page.matches("<script").count()
         - page.matches(LIVE_SCRIPT).count()

@@ -48,6 +48,7 @@ const SETTINGS: &[(&str, SettingKind)] = &[
     (keys::LOGINS_PER_NETWORK_PER_HOUR, SettingKind::Number),
     (keys::CAMPAIGN_MAX_DAYS, SettingKind::Number),
     (keys::DELIVERY_THRESHOLD, SettingKind::Number),
+    (keys::ANONYMISE_AFTER_DAYS, SettingKind::Number),
     (keys::POSTS_PER_NETWORK_PER_HOUR, SettingKind::Number),
     (keys::FLAGS_TO_HIDE, SettingKind::Number),
     (keys::REPORTS_PER_NETWORK_PER_HOUR, SettingKind::Number),

@@ -18,6 +18,7 @@ mod me;
 mod moderation;
 mod news;
 mod platform_rules;
+mod privacy;
 mod search;
 mod signature_log;
 mod signatures;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(images::routes())
         .merge(signature_log::routes())
         .merge(platform_rules::routes())
+        .merge(privacy::routes())
         .merge(campaign::routes())
         .merge(signatures::routes())
         .merge(signing::routes())

@@ -24,6 +24,7 @@ pub mod keys {
     pub const FLAGS_TO_HIDE: &str = "limits.flags_to_hide";
     pub const CAMPAIGN_MAX_DAYS: &str = "limits.campaign_max_days";
     pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
+    pub const ANONYMISE_AFTER_DAYS: &str = "limits.anonymise_after_days";
 }
 
 /// Every number setting and the value it has until an admin sets one.
@@ -39,6 +40,7 @@ const NUMBER_DEFAULTS: &[(&str, u64)] = &[
     (keys::FLAGS_TO_HIDE, 3),
     (keys::CAMPAIGN_MAX_DAYS, 180),
     (keys::DELIVERY_THRESHOLD, 2000),
+    (keys::ANONYMISE_AFTER_DAYS, 90),
 ];
 
 /// The platform texts an admin may replace, per language (`disclaimer.fa`), and the
@@ -148,6 +150,12 @@ impl Platform {
     /// Signatures from which a campaign is due to be delivered to its addressees.
     pub fn delivery_threshold(&self) -> u64 {
         self.number(keys::DELIVERY_THRESHOLD)
+    }
+
+    /// Days after a campaign's last day until what ties its signatures to their signers
+    /// is erased (see `/privacy`).
+    pub fn anonymise_after_days(&self) -> u32 {
+        self.number(keys::ANONYMISE_AFTER_DAYS).clamp(1, 3650) as u32
     }
 
     /// A platform text an admin set for this language, if any; an emptied one is none.

@@ -9,9 +9,9 @@ use tomar_core::moderation::ModerationEvent;
 use tomar_core::signature_log::{LogEntry, to_the_minute};
 
 use crate::hours::Counted;
+use crate::hours::SourceKind;
 use crate::limits::hour_of;
 use crate::rows::{count, optional_timestamp, timestamp};
-use crate::signatures::SourceKind;
 use crate::{Db, StoreError};
 
 /// The columns of [`InvalidationRow`], in its order.

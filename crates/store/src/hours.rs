@@ -11,8 +11,24 @@ use tomar_core::ids::CampaignId;
 
 use crate::limits::hour_of_second;
 use crate::rows::{count, timestamp};
-use crate::signatures::SourceKind;
 use crate::{Db, StoreError, Tx};
+
+/// What a source of signatures is: the keyed network they were asked from, or the domain
+/// of their email addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Network,
+    Domain,
+}
+
+impl SourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Network => "network",
+            SourceKind::Domain => "domain",
+        }
+    }
+}
 
 /// Rows of `(start, count)` as buckets.
 fn buckets(rows: Vec<(i64, i64)>) -> Result<Vec<BucketCount>, StoreError> {

@@ -90,7 +90,7 @@ mod writer;
 
 pub use error::StoreError;
 pub use fraud::{Invalidation, InvalidationStatus, SignatureChoice, SourceCount};
-pub use hours::{BucketCount, Drift, ReconcilePass, ReconcileStep};
+pub use hours::{BucketCount, Drift, ReconcilePass, ReconcileStep, SourceKind};
 pub use limits::Counter;
 pub use live::{LiveCounts, POLL_EVERY};
 pub use moderation::LoggedEvent;
@@ -101,7 +101,7 @@ pub use privacy::Anonymised;
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
 pub use signature_log::{NameOpening, SignatureReceipt};
-pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner, SourceKind};
+pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner};
 pub use signing::{
     CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome, TypedCode,
 };

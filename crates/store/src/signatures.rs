@@ -58,23 +58,6 @@ pub enum SignatureOwner<'a> {
     Signer(CampaignId, &'a ContactKey),
 }
 
-/// What a source of signatures is: the keyed network they were asked from, or the domain
-/// of their email addresses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceKind {
-    Network,
-    Domain,
-}
-
-impl SourceKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            SourceKind::Network => "network",
-            SourceKind::Domain => "domain",
-        }
-    }
-}
-
 /// A campaign's signature count as stored, and as recounted from the signature rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Recount {
@@ -200,6 +183,27 @@ store_methods! {
         .bind(before)
         .bind(i64::from(limit))
         .fetch_all(self.public_reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Confirmed signatures in the order they were numbered, after number `after`: the
+    /// delivery package reads a campaign through these, a page at a time.
+    pub async fn signatures_in_order(
+        &self,
+        campaign: CampaignId,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<Signature>, StoreError> {
+        let rows: Vec<SignatureRow> = sqlx::query_as(concat!(
+            select_signatures!(),
+            " WHERE campaign_id = $1 AND status = 'confirmed' AND sequence > $2 \
+             ORDER BY sequence LIMIT $3"
+        ))
+        .bind(campaign.0)
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
         .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }

@@ -147,6 +147,17 @@ async fn sign(
     store.add_confirmations(campaign, 1, &batch, now()).await
 }
 
+/// Withdraws signer `n`'s signature with the link they were sent.
+async fn withdraw(store: &Store, n: u32) {
+    let key = withdraw_key(&format!("withdraw-{n}"));
+    let owner = tomar_store::SignatureOwner::WithdrawKey(&key);
+    store
+        .withdraw_signature(&owner, now())
+        .await
+        .unwrap()
+        .unwrap();
+}
+
 fn signer(n: u32) -> ConfirmedSignature {
     let contact = Contact::parse(&format!("0912{n:07}")).unwrap();
     ConfirmedSignature {

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use tomar_core::ids::CampaignId;
 use tomar_core::signature_log::{LogEntry, name_commitment};
 use tomar_core::tlog::{self, Fetched, Hash};
-use tomar_store::{SignatureOwner, Store};
+use tomar_store::Store;
 
-use crate::{campaign_now, now, published, sign, signer, withdraw_key};
+use crate::{campaign_now, published, sign, signer, withdraw};
 
 conformance!(
     signatures_and_withdrawals_enter_the_log_that_anyone_can_recompute,
@@ -23,17 +23,6 @@ async fn log_of(store: &Store, campaign: CampaignId) -> (Vec<Vec<u8>>, Hash) {
     let hashes = store.log_hashes(campaign, &need).await.unwrap();
     let root = tlog::tree_hash(size, &mut Fetched::new(&need, &hashes)).unwrap();
     (entries, root)
-}
-
-/// Withdraws signer `n`'s signature with the link they were sent.
-async fn withdraw(store: &Store, n: u32) {
-    let key = withdraw_key(&format!("withdraw-{n}"));
-    let owner = SignatureOwner::WithdrawKey(&key);
-    store
-        .withdraw_signature(&owner, now())
-        .await
-        .unwrap()
-        .unwrap();
 }
 
 /// The root of `entries` hashed from nothing but them, as a verifier would.

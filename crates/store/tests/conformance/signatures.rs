@@ -4,12 +4,13 @@ use tomar_core::ids::CampaignId;
 use tomar_store::testing::corrupt_signature_count;
 use tomar_store::{Confirmation, Confirmed, SignatureOwner, SigningWriter, Store, StoreError};
 
-use crate::{campaign_now, now, published, sign, signer, withdraw_key};
+use crate::{campaign_now, now, published, sign, signer, withdraw, withdraw_key};
 
 conformance!(
     signatures_are_numbered_and_counted_once_per_batch,
     duplicate_contacts_are_not_counted,
     signature_pages_go_newest_first_by_key,
+    signatures_read_in_order_by_pages_leave_out_the_withdrawn,
     recount_repairs_drift,
     withdrawal_takes_a_signature_off_the_count_once,
     concurrent_confirmations_are_counted_exactly,
@@ -221,5 +222,26 @@ async fn only_confirmed_signers_who_asked_for_news_are_kept_for_updates(store: S
     assert_eq!(
         store.sealed_contacts_for_updates(id).await.unwrap(),
         ["sealed-1"]
+    );
+}
+
+async fn signatures_read_in_order_by_pages_leave_out_the_withdrawn(store: Store) {
+    let id = published(&store, "به ترتیب", 10).await;
+    let batch: Vec<_> = (1..=7).map(signer).collect();
+    sign(&store, id, &batch).await.unwrap();
+    withdraw(&store, 3).await;
+    let numbers = |page: Vec<tomar_core::signature::Signature>| -> Vec<u64> {
+        page.iter().map(|s| s.sequence).collect()
+    };
+    let first = store.signatures_in_order(id, 0, 3).await.unwrap();
+    assert_eq!(numbers(first), [1, 2, 4]);
+    let rest = store.signatures_in_order(id, 4, 10).await.unwrap();
+    assert_eq!(numbers(rest), [5, 6, 7]);
+    assert!(
+        store
+            .signatures_in_order(id, 7, 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

@@ -10,6 +10,7 @@ mod authoring;
 mod browser;
 mod cli;
 mod connections;
+mod delivery;
 mod discovery;
 mod discussion;
 mod durability;

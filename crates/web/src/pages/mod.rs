@@ -7,6 +7,7 @@
 mod admin;
 mod authoring;
 mod campaign;
+mod delivery;
 mod discussion;
 mod feeds;
 mod hashtag;
@@ -51,4 +52,5 @@ pub fn routes() -> Router<AppState> {
         .merge(authoring::routes())
         .merge(moderation::routes())
         .merge(admin::routes())
+        .merge(delivery::routes())
 }

@@ -3,6 +3,7 @@
 //! (the frame, cards, sharing, the discussion, the letter); what one page shows lives with
 //! that page.
 
+pub mod csv;
 pub mod discussion;
 pub mod done;
 pub mod growth;

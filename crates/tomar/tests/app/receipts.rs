@@ -196,7 +196,10 @@ async fn proofs_and_openings_are_only_served_for_entries_that_exist() {
             "{missing}"
         );
     }
-    // The demo's shown names open their entries; its hidden ones are not listed.
+    // The demo's shown names open their entries, linked from the page; its hidden ones are
+    // not listed.
+    let page = app.page("/clean-river").await;
+    assert!(page.contains(&format!(r#"href="/log/{}/names/0""#, campaign.id)));
     let listing = app
         .get(&format!("/log/{}/names/0", campaign.id))
         .await

@@ -125,6 +125,8 @@ struct CampaignTemplate {
 struct LogLine {
     size: String,
     checkpoint: String,
+    /// The first listing of shown names' openings, once the log has entries.
+    names: Option<String>,
 }
 
 /// «… see our {telegram} or {instagram}», each a link when an admin has set its address.
@@ -308,6 +310,7 @@ async fn campaign_page(
         log: LogLine {
             size: tr.with("log.size", &[("count", &tr.count(logged))]),
             checkpoint: format!("/log/{}/checkpoint", campaign.id),
+            names: (logged > 0).then(|| format!("/log/{}/names/0", campaign.id)),
         },
         signers: signatures.iter().map(|s| Signer::new(s, tr)).collect(),
         discussion: Discussion::new(

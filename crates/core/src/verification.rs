@@ -64,6 +64,7 @@ named_enum! {
     pub enum Purpose {
         Sign = "sign",
         Login = "login",
+        Inquiry = "inquiry",
     }
 }
 

@@ -2,6 +2,9 @@
 //! is erased, and what the campaign needs to stand (its count, the names shown, its public
 //! log) stays.
 
+use tomar_core::contact::ContactKey;
+use tomar_core::ids::CampaignId;
+use tomar_core::verification::VerificationId;
 use tomar_core::{Date, Timestamp};
 
 use crate::StoreError;
@@ -85,5 +88,57 @@ store_methods! {
             done.campaigns += 1;
         }
         Ok(done)
+    }
+
+    /// Marks an inquiry's verification used, once: answers whether this call did (the
+    /// right code was typed a moment before). Its masked destination is forgotten with it.
+    pub async fn open_inquiry(
+        &self,
+        id: &VerificationId,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let opened = sqlx::query(
+            "UPDATE verifications SET consumed_at = $1, destination = '' \
+             WHERE id = $2 AND purpose = 'inquiry' AND consumed_at IS NULL",
+        )
+        .bind(at.as_second())
+        .bind(id.as_ref())
+        .execute(self.writer())
+        .await?;
+        Ok(opened.rows_affected() == 1)
+    }
+
+    /// The campaigns on which this contact's counted signature keeps its contact,
+    /// encrypted, for news.
+    pub async fn contacts_kept_for_news(
+        &self,
+        contact_key: &ContactKey,
+    ) -> Result<Vec<CampaignId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT campaign_id FROM signatures WHERE contact_key = $1 \
+             AND status = 'confirmed' AND contact_sealed IS NOT NULL",
+        )
+        .bind(contact_key.as_ref())
+        .fetch_all(self.reader())
+        .await?;
+        Ok(ids.into_iter().map(CampaignId).collect())
+    }
+
+    /// Erases the encrypted contact of this contact's signature on the campaign, and with
+    /// it the news; answers whether there was one.
+    pub async fn forget_contact(
+        &self,
+        campaign: CampaignId,
+        contact_key: &ContactKey,
+    ) -> Result<bool, StoreError> {
+        let forgotten = sqlx::query(
+            "UPDATE signatures SET contact_sealed = NULL, wants_updates = FALSE \
+             WHERE campaign_id = $1 AND contact_key = $2 AND contact_sealed IS NOT NULL",
+        )
+        .bind(campaign.0)
+        .bind(contact_key.as_ref())
+        .execute(self.writer())
+        .await?;
+        Ok(forgotten.rows_affected() == 1)
     }
 }

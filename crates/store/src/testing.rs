@@ -246,6 +246,15 @@ pub async fn age_verification(store: &Store, id: &str, seconds: i64) {
     }
 }
 
+/// Makes a used verification look used `seconds` earlier, as if time had passed.
+pub async fn age_use(store: &Store, id: &str, seconds: i64) {
+    let sql = "UPDATE verifications SET consumed_at = consumed_at - $2 WHERE id = $1";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, id.to_owned(), seconds).await,
+        Store::Postgres(s) => s.execute_raw(sql, id.to_owned(), seconds).await,
+    }
+}
+
 /// Makes a campaign start and end on `day`, as if time had passed: the way a test sees a
 /// campaign end on its date without waiting for it.
 pub async fn run_campaign_on(

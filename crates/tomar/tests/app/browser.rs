@@ -104,13 +104,13 @@ async fn a_moderator_logs_in_and_writes_a_campaign_on_a_phone() {
     browser
         .submit(
             &[("contact", "۰۹۱۲ ۱۲۳ ۱۲۳۴")],
-            "#login button[type=submit]",
+            "#contact-form button[type=submit]",
         )
         .await;
     app.wait_for_messages(sent + 1).await;
     let code = crate::support::code_in(&app.message_to("+989121231234").await);
     browser
-        .submit(&[("code", &code)], "#login-code button[type=submit]")
+        .submit(&[("code", &code)], "#code-form button[type=submit]")
         .await;
     assert_eq!(browser.path().await, "/me?lang=fa");
     assert_eq!(browser.after_fonts(OVERFLOW).await, 0, "/me fits a phone");

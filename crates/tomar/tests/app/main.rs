@@ -17,6 +17,7 @@ mod durability;
 mod forgery;
 mod growth;
 mod http;
+mod inquiry;
 mod limits;
 mod live;
 mod members;

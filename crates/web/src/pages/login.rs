@@ -6,7 +6,6 @@
 //!    a signed session cookie is set → 303 to `next` (or `/me`).
 //! 3. `POST /logout`: every session of the member ends, in every process.
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
@@ -14,24 +13,22 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::contact::{Channel, Contact};
-use tomar_core::message::OutboundMessage;
+use tomar_core::contact::Contact;
 use tomar_core::session::Session;
-use tomar_core::verification::{NewVerification, Purpose, Verification};
-use tomar_store::{CodeOutcome, CodeRequest, Counter};
+use tomar_core::verification::{Purpose, Verification};
 
-use crate::error::{Limited, WebError};
+use crate::error::WebError;
 use crate::http::auth::{self, Viewer, local_path};
 use crate::http::csrf::{self, CsrfForm, CsrfToken};
 use crate::http::extract::ClientIp;
-use crate::rules::codes::{self, CodeRefused};
+use crate::rules::codes::{self, CodeRefused, CodeTexts, ContactCode};
 use crate::rules::platform::{Platform, network_key};
 use crate::rules::random;
 use crate::state::AppState;
-use crate::view::Shell;
+use crate::view::code_form::{CodeFormPage, CodeFormWords};
+use crate::view::contact_form::{ContactFormPage, ContactFormWords};
 use crate::view::i18n::Tr;
 use crate::view::render::form_page;
-use crate::view::signing::SentTo;
 use crate::view::url::percent_encode;
 
 pub fn routes() -> Router<AppState> {
@@ -46,15 +43,12 @@ struct NextQuery {
     next: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginTemplate {
-    shell: Shell,
-    csrf: String,
-    next: String,
-    contact: String,
-    contact_error: Option<String>,
-}
+const LOGIN: ContactFormWords = ContactFormWords {
+    title: "login.title",
+    intro: "login.intro",
+    submit: "login.send_code",
+    action: "/login",
+};
 
 fn login_form(
     tr: Tr,
@@ -64,14 +58,8 @@ fn login_form(
     contact_error: Option<String>,
 ) -> Result<Response, WebError> {
     let refused = contact_error.is_some();
-    let template = LoginTemplate {
-        shell: Shell::new(tr, tr.t("login.title"), "/login"),
-        csrf: csrf.0,
-        next,
-        contact,
-        contact_error,
-    };
-    form_page(&template, refused)
+    let page = ContactFormPage::new(tr, csrf.0, LOGIN, Some(next), contact, contact_error);
+    form_page(&page, refused)
 }
 
 async fn login_page(
@@ -110,66 +98,29 @@ async fn request_code(
             return login_form(tr, csrf, next, typed, Some(tr.t(error.key())));
         }
     };
-    let now = Timestamp::now();
-    let network = network_key(&state, peer);
-    // Unlike signing, logins are refused past the network's share: an account is worth a
-    // crowd's codes and guesses, and a real person is rarely refused twice in an hour.
-    let logins = Counter::LoginsFromNetwork(network.clone());
-    if state.store.count_one(&logins, now).await? > platform.logins_per_network_per_hour() {
-        return Err(WebError::TooMany(Limited::Logins));
-    }
-    let id = random::verification_id();
-    let code = random::code();
-    let new = NewVerification {
-        id: id.clone(),
+    let sent = ContactCode {
+        contact: &contact,
         purpose: Purpose::Login,
-        campaign_id: None,
-        contact_key: state.secret.contact_key(&contact),
-        channel: contact.channel(),
-        code_hash: state.secret.code_hash(&id, &code),
-        name: None,
-        public: false,
-        wants_updates: false,
+        network: network_key(&state, peer),
         // Becomes the member's sealed contact, so the platform can write to them.
         sealed_contact: Some(state.secret.seal(contact.as_ref(), random::nonce())),
-        // A login withdraws nothing; the column wants a value, so it gets one nobody holds.
-        withdraw_key: state.secret.withdraw_key(&random::withdraw_token()),
-        client_key: network,
-        email_domain: contact.email_domain().map(str::to_owned),
-        destination: contact.masked(),
-        at: now,
-    };
-    let message = OutboundMessage {
-        channel: contact.channel(),
-        recipient: contact.as_ref().to_owned(),
-        subject: tr.t("login.message_subject"),
-        body: match contact.channel() {
-            Channel::Sms => codes::code_sms(&state, tr, "login.message_sms", &code),
-            Channel::Email => tr.with("login.message", &[("code", &tr.digits(code.as_ref()))]),
+        texts: CodeTexts {
+            subject: "login.message_subject",
+            email: "login.message",
+            sms: "login.message_sms",
         },
     };
-    let request = CodeRequest {
-        verification: new,
-        message,
-        limits: codes::code_limits(&platform),
-    };
-    if let CodeOutcome::TooManyForContact = state.writer.send_code(request).await? {
-        return Err(WebError::TooMany(Limited::CodesToContact));
-    }
+    let id = codes::send_contact_code(&state, &platform, tr, sent).await?;
     Ok(Redirect::to(&format!("/login/{id}?next={}", percent_encode(&next))).into_response())
 }
 
-#[derive(Template)]
-#[template(path = "login_code.html")]
-struct LoginCodeTemplate {
-    shell: Shell,
-    csrf: String,
-    action: String,
-    next: String,
-    sent_to: Option<SentTo>,
-    can_try: bool,
-    message: Option<String>,
-}
+/// The words of the login code page.
+const LOGIN_CODE: CodeFormWords = CodeFormWords {
+    title: "login.code_title",
+    submit: "login.submit",
+    restart: "login.start_again",
+    restart_href: "/login",
+};
 
 fn code_form(
     tr: Tr,
@@ -179,18 +130,17 @@ fn code_form(
     message: Option<String>,
 ) -> Result<Response, WebError> {
     let refused = message.is_some();
-    let sent_to = SentTo::of(verification, tr);
     let action = format!("/login/{}", verification.id);
-    let template = LoginCodeTemplate {
-        shell: Shell::new(tr, tr.t("login.code_title"), &action),
-        csrf: csrf.0,
+    let page = CodeFormPage::new(
+        tr,
+        csrf.0,
+        verification,
         action,
-        next,
-        can_try: sent_to.is_some(),
-        sent_to,
+        Some(next),
+        LOGIN_CODE,
         message,
-    };
-    form_page(&template, refused)
+    );
+    form_page(&page, refused)
 }
 
 async fn code_page(
@@ -227,15 +177,11 @@ async fn confirm_code(
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let next = local_path(form.next.as_deref());
-    let verification = codes::find_verification(&state, &id, Purpose::Login).await?;
-    let now = Timestamp::now();
     let network = network_key(&state, peer);
-    if codes::network_guesses_too_much(&state, &platform, &network, now).await? {
-        return Err(WebError::TooMany(Limited::Guesses));
-    }
-    let checked = codes::check_code(&state, &verification, &form.code, &network, now).await;
-    let refusal = match checked {
-        Ok(()) => {
+    let typed = codes::typed_code(&state, &platform, &network, &id, Purpose::Login, &form.code);
+    let refusal = match typed.await {
+        Ok(verification) => {
+            let now = Timestamp::now();
             let sealed = verification.sealed_contact.as_deref().unwrap_or_default();
             match state
                 .store

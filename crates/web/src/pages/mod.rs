@@ -11,6 +11,7 @@ mod delivery;
 mod discussion;
 mod feeds;
 mod hashtag;
+mod held;
 mod home;
 mod images;
 mod listing;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(signature_log::routes())
         .merge(platform_rules::routes())
         .merge(privacy::routes())
+        .merge(held::routes())
         .merge(campaign::routes())
         .merge(signatures::routes())
         .merge(signing::routes())

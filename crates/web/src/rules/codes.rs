@@ -1,4 +1,4 @@
-//! One-time codes, whatever they prove (a signature, a login): the limits they are sent
+//! One-time codes, whatever they prove (a signature, a login, an inquiry): the limits they are sent
 //! under, how a verification is found by the address of its code page, and how a typed
 //! code is checked.
 //!
@@ -9,11 +9,16 @@
 //! moderators. A contact is refused past its share, since more would bomb one person.
 
 use jiff::Timestamp;
-use tomar_core::verification::{Code, Purpose, Verification, VerificationId, VerificationState};
-use tomar_store::{CodeLimits, CodeTry, Counter};
+use tomar_core::contact::{Channel, Contact};
+use tomar_core::message::OutboundMessage;
+use tomar_core::verification::{
+    Code, NewVerification, Purpose, Verification, VerificationId, VerificationState,
+};
+use tomar_store::{CodeLimits, CodeOutcome, CodeRequest, CodeTry, Counter};
 
-use crate::error::WebError;
+use crate::error::{Limited, WebError};
 use crate::rules::platform::Platform;
+use crate::rules::random;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -50,6 +55,86 @@ pub fn code_limits(platform: &Platform) -> CodeLimits {
         network_busy_after: platform.codes_per_network_per_hour(),
         guesses_busy_after: platform.wrong_codes_per_network_per_hour(),
     }
+}
+
+/// The translation keys a code that proves a contact is sent with: its subject, its email
+/// and its SMS (each with `{code}`; the SMS also with `{host}`, see [`code_sms`]).
+pub struct CodeTexts {
+    pub subject: &'static str,
+    pub email: &'static str,
+    pub sms: &'static str,
+}
+
+/// A code to send that proves a contact for a login or an inquiry, not a signature.
+pub struct ContactCode<'a> {
+    pub contact: &'a Contact,
+    pub purpose: Purpose,
+    /// The keyed network it is asked from.
+    pub network: String,
+    /// Kept with the verification (a login makes it the member's).
+    pub sealed_contact: Option<String>,
+    pub texts: CodeTexts,
+}
+
+/// Sends a [`ContactCode`]; answers the new verification's id. Unlike signing, such codes
+/// are refused past the network's share: an account or a person's list of signatures is
+/// worth a crowd's codes and guesses, and a real person is rarely refused twice in an hour.
+pub async fn send_contact_code(
+    state: &AppState,
+    platform: &Platform,
+    tr: Tr,
+    sent: ContactCode<'_>,
+) -> Result<VerificationId, WebError> {
+    let ContactCode {
+        contact,
+        purpose,
+        network,
+        sealed_contact,
+        texts,
+    } = sent;
+    let now = Timestamp::now();
+    let logins = Counter::LoginsFromNetwork(network.clone());
+    if state.store.count_one(&logins, now).await? > platform.logins_per_network_per_hour() {
+        return Err(WebError::TooMany(Limited::Logins));
+    }
+    let id = random::verification_id();
+    let code = random::code();
+    let new = NewVerification {
+        id: id.clone(),
+        purpose,
+        campaign_id: None,
+        contact_key: state.secret.contact_key(contact),
+        channel: contact.channel(),
+        code_hash: state.secret.code_hash(&id, &code),
+        name: None,
+        public: false,
+        wants_updates: false,
+        sealed_contact,
+        // It withdraws nothing; the column wants a value, so it gets one nobody holds.
+        withdraw_key: state.secret.withdraw_key(&random::withdraw_token()),
+        client_key: network,
+        email_domain: contact.email_domain().map(str::to_owned),
+        destination: contact.masked(),
+        at: now,
+    };
+    let message = OutboundMessage {
+        channel: contact.channel(),
+        recipient: contact.as_ref().to_owned(),
+        subject: tr.t(texts.subject),
+        body: match contact.channel() {
+            Channel::Sms => code_sms(state, tr, texts.sms, &code),
+            Channel::Email => tr.with(texts.email, &[("code", &tr.digits(code.as_ref()))]),
+        },
+    };
+    let request = CodeRequest {
+        verification: new,
+        message,
+        limits: code_limits(platform),
+    };
+    if let CodeOutcome::TooManyForContact = state.writer.send_code(request).await? {
+        return Err(WebError::TooMany(Limited::CodesToContact));
+    }
+    Ok(id)
 }
 
 /// Whether the network has typed more wrong codes this hour than the admin allows.
@@ -140,6 +225,25 @@ pub async fn check_code(
         }
         None => Err(why_no_try(state, verification, now).await),
     }
+}
+
+/// The `purpose` verification at the address `id`, if `typed` is its code: a login's or an
+/// inquiry's, typed from `network`, which is refused once it has guessed too much.
+pub async fn typed_code(
+    state: &AppState,
+    platform: &Platform,
+    network: &str,
+    id: &str,
+    purpose: Purpose,
+    typed: &str,
+) -> Result<Verification, CodeRefused> {
+    let verification = find_verification(state, id, purpose).await?;
+    let now = Timestamp::now();
+    if network_guesses_too_much(state, platform, network, now).await? {
+        return Err(CodeRefused::Web(WebError::TooMany(Limited::Guesses)));
+    }
+    check_code(state, &verification, typed, network, now).await?;
+    Ok(verification)
 }
 
 /// Counts a wrong code against the network it was typed from.

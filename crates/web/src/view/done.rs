@@ -28,6 +28,8 @@ pub enum Done {
     SettingsSaved,
     ImageSaved,
     ImageRemoved,
+    SignatureWithdrawn,
+    ContactForgotten,
 }
 
 /// The `?done=` of a page that confirms actions.
@@ -37,7 +39,7 @@ pub struct DoneQuery {
 }
 
 impl Done {
-    const ALL: [Done; 18] = [
+    const ALL: [Done; 20] = [
         Done::Approved,
         Done::Rejected,
         Done::Suspended,
@@ -56,6 +58,8 @@ impl Done {
         Done::SettingsSaved,
         Done::ImageSaved,
         Done::ImageRemoved,
+        Done::SignatureWithdrawn,
+        Done::ContactForgotten,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +82,8 @@ impl Done {
             Done::SettingsSaved => "settings_saved",
             Done::ImageSaved => "image_saved",
             Done::ImageRemoved => "image_removed",
+            Done::SignatureWithdrawn => "signature_withdrawn",
+            Done::ContactForgotten => "contact_forgotten",
         }
     }
 

@@ -3,6 +3,8 @@
 //! (the frame, cards, sharing, the discussion, the letter); what one page shows lives with
 //! that page.
 
+pub mod code_form;
+pub mod contact_form;
 pub mod csv;
 pub mod discussion;
 pub mod done;

@@ -141,4 +141,18 @@ store_methods! {
         .await?;
         Ok(forgotten.rows_affected() == 1)
     }
+
+    /// Deletes the verifications of codes that proved a contact rather than a signature
+    /// (logins, inquiries) and expired before `expired_before`; answers how many. A
+    /// signature's verification stays with its campaign until the campaign's signers are
+    /// anonymised: its thank-you page and withdrawal need it.
+    pub async fn forget_contact_codes(&self, expired_before: Timestamp) -> Result<u64, StoreError> {
+        let gone = sqlx::query(
+            "DELETE FROM verifications WHERE campaign_id IS NULL AND expires_at < $1",
+        )
+        .bind(expired_before.as_second())
+        .execute(self.writer())
+        .await?;
+        Ok(gone.rows_affected())
+    }
 }

@@ -22,6 +22,7 @@ pub async fn run(store: Store) {
     for round in 0u32.. {
         every.tick().await;
         forget_expired_messages(&store).await;
+        forget_contact_codes(&store).await;
         truncate_journal(&store).await;
         reconciler.round(&store).await;
         if round.is_multiple_of(SLOW_EVERY) {
@@ -156,6 +157,20 @@ async fn forget_expired_messages(store: &Store) {
         Ok(0) => {}
         Ok(expired) => tracing::warn!(expired, "code messages expired before they were sent"),
         Err(error) => tracing::error!(%error, "forgetting expired messages failed"),
+    }
+}
+
+/// How long after a login's or an inquiry's code expires its verification is kept: longer
+/// than an inquiry's list stays open after its code.
+const CONTACT_CODES_KEPT: SignedDuration = SignedDuration::from_hours(1);
+
+/// Logins' and inquiries' verifications are deleted once nothing needs them.
+async fn forget_contact_codes(store: &Store) {
+    let Ok(before) = Timestamp::now().checked_sub(CONTACT_CODES_KEPT) else {
+        return;
+    };
+    if let Err(error) = store.forget_contact_codes(before).await {
+        tracing::error!(%error, "forgetting used login codes failed");
     }
 }
 

@@ -13,6 +13,7 @@ use crate::{
 conformance!(
     an_ended_campaign_forgets_who_signed_and_keeps_its_count_and_shown_names,
     anonymising_from_two_processes_at_once_erases_once,
+    codes_that_prove_a_contact_are_forgotten_after_they_expire,
 );
 
 /// Signer `n` of the campaign titled `title`, as a news subscriber from network `net-a`
@@ -200,4 +201,50 @@ async fn anonymising_from_two_processes_at_once_erases_once(store: Store) {
         .await
         .unwrap();
     assert_eq!(left.campaigns, 0);
+}
+
+async fn codes_that_prove_a_contact_are_forgotten_after_they_expire(store: Store) {
+    let campaign = published(&store, "کدها", 10).await;
+    let login = |id: &str| tomar_core::verification::NewVerification {
+        purpose: tomar_core::verification::Purpose::Login,
+        campaign_id: None,
+        ..new_verification(id, campaign, "09121234567", "net-a")
+    };
+    queue_code(&store, login("login-1"), "کد").await;
+    queue_code(
+        &store,
+        new_verification("sign-1", campaign, "09121234568", "net-a"),
+        "کد",
+    )
+    .await;
+    let expires_at = store
+        .verification(&verification_id("login-1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .expires_at;
+    assert_eq!(
+        store.forget_contact_codes(expires_at).await.unwrap(),
+        0,
+        "not before it expires"
+    );
+    let later = expires_at
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    assert_eq!(store.forget_contact_codes(later).await.unwrap(), 1);
+    assert!(
+        store
+            .verification(&verification_id("login-1"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .verification(&verification_id("sign-1"))
+            .await
+            .unwrap()
+            .is_some(),
+        "a signature's verification stays with its campaign"
+    );
 }

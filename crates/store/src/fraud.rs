@@ -244,7 +244,7 @@ store_methods! {
         update.push(" ORDER BY id LIMIT ");
         update.push_bind(i64::from(batch));
         update.push(")");
-        update.push(" RETURNING sequence, confirmed_at, client_key, email_domain");
+        update.push(" RETURNING sequence, confirmed_at, client_key, email_domain, text_version");
         let gone: Vec<Invalidated> = update.build_query_as().fetch_all(&mut *tx).await?;
         let entries: Vec<Vec<u8>> = gone
             .iter()

@@ -52,13 +52,14 @@ pub(crate) fn iran_hour_of(at_second: i64) -> i64 {
     (at_second - IRAN_HOUR_OFFSET).div_euclid(3600) * 3600 + IRAN_HOUR_OFFSET
 }
 
-/// A signature entering or leaving a campaign's count, as the counts by hour and by source
-/// see it.
+/// A signature entering or leaving a campaign's count, as the counts by hour, by source
+/// and by text version see it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct Counted {
     pub confirmed_at: i64,
     pub client_key: Option<String>,
     pub email_domain: Option<String>,
+    pub text_version: i64,
 }
 
 /// Where a pass of reconciliation stands. A pass checks the hour rows that changed at or
@@ -327,8 +328,10 @@ backend_helpers! {
         }
         let mut hours: BTreeMap<i64, i64> = BTreeMap::new();
         let mut sources: BTreeMap<(&str, &str, i64), i64> = BTreeMap::new();
+        let mut versions: BTreeMap<i64, i64> = BTreeMap::new();
         for signature in changed {
             *hours.entry(iran_hour_of(signature.confirmed_at)).or_default() += delta;
+            *versions.entry(signature.text_version).or_default() += delta;
             // The fraud tools count by UTC hour, as the limits do.
             let hour = hour_of_second(signature.confirmed_at);
             for (kind, source) in [
@@ -355,6 +358,19 @@ backend_helpers! {
              changed_at = excluded.changed_at",
         );
         upsert.build().execute(&mut **tx).await?;
+        // A batch is nearly always of one version; a version signed before the log kept
+        // its texts has no row to move.
+        for (version, moved) in versions {
+            sqlx::query(
+                "UPDATE campaign_texts SET signatures = signatures + $1 \
+                 WHERE campaign_id = $2 AND version = $3",
+            )
+            .bind(moved)
+            .bind(campaign.0)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+        }
         if sources.is_empty() {
             return Ok(());
         }

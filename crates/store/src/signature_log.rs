@@ -128,6 +128,25 @@ store_methods! {
             .collect()
     }
 
+    /// How many counted signatures each text version of the campaign has, by version, as
+    /// the log knows its versions (signatures from before the log are not among them).
+    pub async fn text_version_counts(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<(u32, u64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT version, signatures FROM campaign_texts WHERE campaign_id = $1 \
+             ORDER BY version",
+        )
+        .bind(campaign.0)
+        .fetch_all(self.public_reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(version, count)| (version as u32, count.max(0) as u64))
+            .collect())
+    }
+
     /// The canonical text of a version the log's signatures refer to.
     pub async fn logged_text(
         &self,
@@ -239,19 +258,16 @@ backend_helpers! {
     }
 
     /// Appends the entries of a batch's counted signatures, each at the place it was
-    /// given; `log_size` is the log's size the batch read when it took the campaign's lock.
+    /// given, against the text version and hash [`Self::logged_text_hash`] answered;
+    /// `log_size` is the log's size the batch read when it took the campaign's lock.
     pub(crate) async fn log_signatures(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
-        text_version: u32,
+        (logged_version, text_hash): (u32, Hash),
         counted: &[&Numbered<'_>],
         log_size: i64,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        if counted.is_empty() {
-            return Ok(());
-        }
-        let (logged_version, text_hash) = Self::logged_text_hash(tx, campaign, text_version).await?;
         let mut in_order = counted.to_vec();
         in_order.sort_by_key(|signature| signature.log_index);
         let entries: Vec<Vec<u8>> = in_order

@@ -144,10 +144,14 @@ store_methods! {
         let mut places = shuffled_places(log_size, new.len() + again.len());
         let numbered = Numbered::place(new, &mut places);
         let revived = Numbered::place(again, &mut places);
-        Self::insert_signatures(&mut tx, campaign, text_version, &numbered, at).await?;
-        Self::revive_signatures(&mut tx, campaign, text_version, &revived, at).await?;
         let counted: Vec<&Numbered> = numbered.iter().chain(&revived).collect();
-        Self::log_signatures(&mut tx, campaign, text_version, &counted, log_size, at).await?;
+        if !counted.is_empty() {
+            // The rows record the version the log pins, as the log does.
+            let text = Self::logged_text_hash(&mut tx, campaign, text_version).await?;
+            Self::insert_signatures(&mut tx, campaign, text.0, &numbered, at).await?;
+            Self::revive_signatures(&mut tx, campaign, text.0, &revived, at).await?;
+            Self::log_signatures(&mut tx, campaign, text, &counted, log_size, at).await?;
+        }
         Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
             "UPDATE campaigns SET last_sequence = $1, \
@@ -257,7 +261,8 @@ store_methods! {
             "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
              WHERE status = 'confirmed' \
              AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
-             RETURNING campaign_id, sequence, confirmed_at, client_key, email_domain",
+             RETURNING campaign_id, sequence, confirmed_at, client_key, email_domain, \
+             text_version",
         )
         .bind(at.as_second())
         .bind(withdraw_key)
@@ -430,7 +435,7 @@ backend_helpers! {
             .execute(&mut **tx)
             .await?;
         }
-        Self::number_verifications_and_count(tx, campaign, revived, at).await
+        Self::number_verifications_and_count(tx, campaign, text_version, revived, at).await
     }
 
     /// Writes new numbered signatures.
@@ -474,7 +479,7 @@ backend_helpers! {
             });
             insert.build().execute(&mut **tx).await?;
         }
-        Self::number_verifications_and_count(tx, campaign, numbered, at).await
+        Self::number_verifications_and_count(tx, campaign, text_version, numbered, at).await
     }
 
     /// Writes each new signature's number onto the verification it came from, and adds it
@@ -482,6 +487,7 @@ backend_helpers! {
     pub(crate) async fn number_verifications_and_count(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,
+        text_version: u32,
         numbered: &[Numbered<'_>],
         at: Timestamp,
     ) -> Result<(), StoreError> {
@@ -496,6 +502,7 @@ backend_helpers! {
                     confirmed_at: signature.confirmed_at.as_second(),
                     client_key: signature.origin.network.clone(),
                     email_domain: signature.origin.email_domain.clone(),
+                    text_version: i64::from(text_version),
                 }
             })
             .collect();

@@ -1,12 +1,74 @@
 //! Revising a published text through review.
 
 use tomar_core::campaign::Addressee;
+use tomar_core::ids::CampaignId;
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
-use tomar_store::{Store, StoreError};
+use tomar_store::{Confirmation, Store, StoreError};
 
-use crate::{campaign_now, line, new_campaign, now, published};
+use crate::{campaign_now, line, new_campaign, now, published, sign, signer, withdraw};
 
-conformance!(a_published_text_is_revised_through_review,);
+conformance!(
+    a_published_text_is_revised_through_review,
+    signatures_are_counted_per_text_version,
+);
+
+/// Approves a new text for the campaign, as a moderator would.
+async fn revise(store: &Store, id: CampaignId, title: &str) {
+    let text = new_campaign(title, None, 10).text;
+    store.propose_text(id, &text, now()).await.unwrap();
+    let event = ModerationEvent {
+        actor: Actor::Platform,
+        action: ModerationAction::ApproveText,
+        target: Target::Campaign(id),
+        note: None,
+        at: now(),
+    };
+    store.review_text(id, true, &event).await.unwrap();
+}
+
+/// Signs with signers `numbers` as the form of `version` asked.
+async fn sign_version(
+    store: &Store,
+    id: CampaignId,
+    version: u32,
+    numbers: std::ops::RangeInclusive<u32>,
+) {
+    let batch: Vec<_> = numbers.map(|n| Confirmation::direct(signer(n))).collect();
+    store
+        .add_confirmations(id, version, &batch, now())
+        .await
+        .unwrap();
+}
+
+async fn signatures_are_counted_per_text_version(store: Store) {
+    let id = published(&store, "نسخه نخست", 10).await;
+    sign(&store, id, &[signer(1), signer(2), signer(3)])
+        .await
+        .unwrap();
+    assert_eq!(store.text_version_counts(id).await.unwrap(), [(1, 3)]);
+    revise(&store, id, "نسخه دوم").await;
+    sign_version(&store, id, 2, 4..=5).await;
+    // A form of the first text still counts for the first; one of a version the log has
+    // not seen counts for the text that is live, in the row as in the log.
+    sign_version(&store, id, 1, 6..=6).await;
+    sign_version(&store, id, 7, 7..=7).await;
+    withdraw(&store, 1).await;
+    assert_eq!(
+        store.text_version_counts(id).await.unwrap(),
+        [(1, 3), (2, 3)]
+    );
+    let rows = store.signatures_page(id, None, 10).await.unwrap();
+    let versions: Vec<(u64, u32)> = rows.iter().map(|s| (s.sequence, s.text_version)).collect();
+    assert_eq!(versions, [(7, 2), (6, 1), (5, 2), (4, 2), (3, 1), (2, 1)]);
+    let total: u64 = store
+        .text_version_counts(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(total, campaign_now(&store, id).await.signature_count);
+}
 
 async fn a_published_text_is_revised_through_review(store: Store) {
     let id = published(&store, "متن نخست", 10).await;

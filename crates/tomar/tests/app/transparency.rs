@@ -256,3 +256,74 @@ async fn tomar_verify_recounts_a_log_and_catches_every_kind_of_tampering() {
         "{printed}"
     );
 }
+
+#[tokio::test]
+async fn a_revised_campaign_shows_how_many_signed_each_text() {
+    use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
+    let app = TestApp::demo().await;
+    let campaign = app.campaign("clean-river").await;
+    let page = app.page("/clean-river").await;
+    assert!(!page.contains(r#"id="versions""#), "one text, no versions");
+    let mut revised = campaign.text.clone();
+    revised.title = tomar_core::names::Line::parse("شکایت بازنگری‌شده از پساب", 200).unwrap();
+    app.store
+        .propose_text(campaign.id, &revised, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    let event = ModerationEvent {
+        actor: Actor::Platform,
+        action: ModerationAction::ApproveText,
+        target: Target::Campaign(campaign.id),
+        note: None,
+        at: jiff::Timestamp::now(),
+    };
+    app.store
+        .review_text(campaign.id, true, &event)
+        .await
+        .unwrap();
+    tokio::time::sleep(tomar_store::CACHED_FOR).await;
+    let signer = crate::support::Browser::open(&app, "/clean-river").await;
+    crate::signing::Signs::sign(
+        &signer,
+        &app,
+        "clean-river",
+        "نسرین نو",
+        "09127770401",
+        true,
+    )
+    .await;
+
+    let page = app.page("/clean-river?lang=en").await;
+    let first = campaign.signature_count.to_string();
+    let id = campaign.id;
+    assert!(page.contains(r#"id="versions""#), "{page}");
+    assert!(page.contains(&format!(
+        r#"<a href="/log/{id}/text/1.txt">Version 1: {}"#,
+        group(&first)
+    )));
+    assert!(page.contains(&format!(
+        r#"<a href="/log/{id}/text/2.txt">Version 2, the text above: 1 signatures"#
+    )));
+    let text = app
+        .get(&format!("/log/{id}/text/2.txt"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.starts_with("title: شکایت بازنگری‌شده از پساب\n"),
+        "{text}"
+    );
+}
+
+/// A count as the English page writes it: thousands separated by commas.
+fn group(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -109,6 +109,7 @@ struct CampaignTemplate {
     signers_heading: String,
     /// The public log that anyone can recount the signatures from.
     log: LogLine,
+    versions: Vec<VersionLine>,
     signers: Vec<Signer>,
     more_signers: bool,
     discussion: Discussion,
@@ -119,6 +120,39 @@ struct CampaignTemplate {
     news: Vec<NewsView>,
     approval_date: Option<String>,
     suggestions: Vec<Card>,
+}
+
+/// One text version the campaign was signed under, once it has been revised: how many
+/// signatures count for it, and its text as the log pins it.
+struct VersionLine {
+    label: String,
+    href: String,
+}
+
+impl VersionLine {
+    /// The lines of a campaign signed under more than one text; none otherwise.
+    fn list(campaign: &Campaign, counts: &[(u32, u64)], tr: Tr) -> Vec<VersionLine> {
+        if counts.len() < 2 {
+            return Vec::new();
+        }
+        counts
+            .iter()
+            .map(|(version, count)| {
+                let key = match *version == campaign.text_version {
+                    true => "versions.live",
+                    false => "versions.earlier",
+                };
+                let version_text = tr.count(u64::from(*version));
+                VersionLine {
+                    label: tr.with(
+                        key,
+                        &[("version", &version_text), ("count", &tr.count(*count))],
+                    ),
+                    href: format!("/log/{}/text/{version}.txt", campaign.id),
+                }
+            })
+            .collect()
+    }
 }
 
 /// What the page says of the campaign's public log.
@@ -212,13 +246,14 @@ async fn campaign_page(
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates, days, logged) = tokio::try_join!(
+    let (signatures, threads, news, updates, days, logged, versions) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
         store.updates(campaign.id),
         store.signatures_by_day(campaign.id),
         store.log_size(campaign.id),
+        store.text_version_counts(campaign.id),
     )?;
 
     let status = campaign.status(now);
@@ -312,6 +347,7 @@ async fn campaign_page(
             checkpoint: format!("/log/{}/checkpoint", campaign.id),
             names: (logged > 0).then(|| format!("/log/{}/names/0", campaign.id)),
         },
+        versions: VersionLine::list(&campaign, &versions, tr),
         signers: signatures.iter().map(|s| Signer::new(s, tr)).collect(),
         discussion: Discussion::new(
             &campaign,

@@ -258,9 +258,19 @@ async fn tomar_verify_recounts_a_log_and_catches_every_kind_of_tampering() {
 }
 
 #[tokio::test]
-async fn a_revised_campaign_shows_how_many_signed_each_text() {
-    use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
+async fn a_revised_campaign_shows_how_many_signed_each_text_and_tells_its_subscribers() {
     let app = TestApp::demo().await;
+    // A subscriber signs the first text.
+    let subscriber = crate::support::Browser::open(&app, "/clean-river").await;
+    let fields = [
+        ("name", "پویا خبرخواه"),
+        ("contact", "09127770402"),
+        ("updates", "on"),
+    ];
+    let code_page =
+        crate::support::location(&subscriber.post(&app, "/clean-river/sign", &fields).await);
+    let code = crate::support::code_in(&app.message_saying("+989127770402", "کد امضای").await);
+    subscriber.post(&app, &code_page, &[("code", &code)]).await;
     let campaign = app.campaign("clean-river").await;
     let page = app.page("/clean-river").await;
     assert!(!page.contains(r#"id="versions""#), "one text, no versions");
@@ -270,17 +280,19 @@ async fn a_revised_campaign_shows_how_many_signed_each_text() {
         .propose_text(campaign.id, &revised, jiff::Timestamp::now())
         .await
         .unwrap();
-    let event = ModerationEvent {
-        actor: Actor::Platform,
-        action: ModerationAction::ApproveText,
-        target: Target::Campaign(campaign.id),
-        note: None,
-        at: jiff::Timestamp::now(),
-    };
-    app.store
-        .review_text(campaign.id, true, &event)
-        .await
-        .unwrap();
+    let moderator = app
+        .log_in("09129990402", tomar_core::member::Role::Moderator)
+        .await;
+    let review = format!("/moderation/campaigns/{}", campaign.id);
+    moderator
+        .post(&app, &format!("{review}/approve_text"), &[])
+        .await;
+    let told = app.message_saying("+989127770402", "بازنگری").await;
+    assert!(told.contains("نسخهٔ ۲"), "{told}");
+    assert!(
+        told.contains(&format!("{}/privacy/mine", app.base)),
+        "where to withdraw: {told}"
+    );
     tokio::time::sleep(tomar_store::CACHED_FOR).await;
     let signer = crate::support::Browser::open(&app, "/clean-river").await;
     crate::signing::Signs::sign(

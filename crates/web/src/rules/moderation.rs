@@ -6,15 +6,18 @@ use tomar_core::body::LetterBody;
 use tomar_core::campaign::Campaign;
 use tomar_core::comment::CommentStatus;
 use tomar_core::ids::{CommentId, NewsLinkId, RejectionReasonId};
+use tomar_core::language::Language;
 use tomar_core::lifecycle::{LegalOrder, Outcome, OutcomeKind, Status, Transition};
 use tomar_core::member::Member;
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::Line;
 use tomar_core::news::{NewsStatus, NewsUrl};
+use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
 use crate::error::WebError;
 use crate::rules::transitions;
+use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -173,10 +176,31 @@ pub async fn review_text(
         ModerationAction::RejectText
     };
     let event = event(moderator, action, Target::Campaign(campaign.id), note);
-    Ok(state
+    state
         .store
         .review_text(campaign.id, approve, &event)
-        .await?)
+        .await?;
+    if approve && campaign.lifecycle.is_public() {
+        tell_signers_of_revision(state, campaign).await?;
+    }
+    Ok(())
+}
+
+/// After a revision of a public text is approved, the platform's update says so to the
+/// signers who asked for news: their signature stays for the text they signed, and here is
+/// where to withdraw it if they no longer agree. News goes out in Persian, as all news does.
+/// It is posted after the approval's own transaction: should it fail, the approval stands
+/// and a moderator can post the update by hand.
+async fn tell_signers_of_revision(state: &AppState, campaign: &Campaign) -> Result<(), WebError> {
+    let tr = Tr::new(Language::Fa);
+    let version = tr.count(u64::from(campaign.text_version + 1));
+    let withdraw = format!("{}/privacy/mine", state.public_url);
+    let body = tr.with(
+        "updates.revised_body",
+        &[("version", &version), ("link", &withdraw)],
+    );
+    let title = tr.t("updates.revised_title");
+    post_update(state, campaign, UpdateAuthor::Platform, &title, &body, tr).await
 }
 
 /// Hides a flagged comment (a reason is required) or restores it; either way it leaves

@@ -8,8 +8,7 @@ use tomar_core::ids::{CampaignId, InvalidationId, MemberId};
 use tomar_core::moderation::ModerationEvent;
 use tomar_core::signature_log::{LogEntry, to_the_minute};
 
-use crate::hours::Counted;
-use crate::hours::SourceKind;
+use crate::hours::{Counted, SourceKind};
 use crate::limits::hour_of;
 use crate::rows::{count, optional_timestamp, timestamp};
 use crate::{Db, StoreError};

@@ -314,8 +314,9 @@ backend_helpers! {
         Ok(repaired)
     }
 
-    /// Moves a campaign's counts by hour and by source by `delta` for each signature in
-    /// `changed` (1 as they are counted, -1 as they leave), in the caller's transaction.
+    /// Moves a campaign's counts by hour, by source and by text version by `delta` for
+    /// each signature in `changed` (1 as they are counted, -1 as they leave), in the
+    /// caller's transaction.
     pub(crate) async fn count_by_hour(
         tx: &mut Tx<'_, Self>,
         campaign: CampaignId,

@@ -11,6 +11,10 @@ use tomar_core::{Date, Timestamp};
 
 use crate::error::StoreError;
 
+/// Rows a bulk insert writes in one statement, under both backends' limits on bound values
+/// (SQLite's 32,766 at the 17 columns of a signature).
+pub(crate) const INSERT_CHUNK: usize = 1000;
+
 /// Stored text is re-read through the same parsers that admitted it; limits are not
 /// re-applied, so tightening a limit later never makes old rows unreadable.
 pub(crate) fn line(text: String, what: &'static str) -> Result<Line, StoreError> {

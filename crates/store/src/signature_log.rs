@@ -12,12 +12,9 @@ use tomar_core::ids::CampaignId;
 use tomar_core::signature_log::{LogEntry, name_commitment, to_the_minute};
 use tomar_core::tlog::{self, Fetched, Hash, HashReader, NotFetched};
 
-use crate::rows::{hashtag, line};
+use crate::rows::{INSERT_CHUNK, hashtag, line};
 use crate::signatures::Numbered;
 use crate::{StoreError, Tx};
-
-/// Rows a bulk insert writes at once, under both backends' limits on bound values.
-const INSERT_CHUNK: usize = 1000;
 
 fn to_hash(bytes: Vec<u8>) -> Result<Hash, StoreError> {
     bytes
@@ -343,9 +340,7 @@ backend_helpers! {
 pub(crate) fn shuffled_places(size: i64, count: usize) -> std::vec::IntoIter<i64> {
     let mut places: Vec<i64> = (size..size + count as i64).collect();
     for i in (1..places.len()).rev() {
-        let mut bytes = [0; 8];
-        getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-        let j = (u64::from_le_bytes(bytes) % (i as u64 + 1)) as usize;
+        let j = (u64::from_le_bytes(random_bytes()) % (i as u64 + 1)) as usize;
         places.swap(i, j);
     }
     places.into_iter()
@@ -353,9 +348,13 @@ pub(crate) fn shuffled_places(size: i64, count: usize) -> std::vec::IntoIter<i64
 
 /// A fresh random salt for a signer's name commitment.
 pub(crate) fn name_salt() -> [u8; 32] {
-    let mut salt = [0; 32];
-    getrandom::fill(&mut salt).expect("the operating system's random generator works");
-    salt
+    random_bytes()
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+    bytes
 }
 
 /// What a signer's receipt is made from: their entry's place in the log and their salt.

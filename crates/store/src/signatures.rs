@@ -12,7 +12,7 @@ use tomar_core::signature_log::{LogEntry, to_the_minute};
 
 use crate::hours::Counted;
 use crate::limits::{Counter, hour_of};
-use crate::rows::{count, optional_timestamp, push_list, timestamp};
+use crate::rows::{INSERT_CHUNK, count, optional_timestamp, push_list, timestamp};
 use crate::signature_log::{name_salt, shuffled_places};
 use crate::signing::{Checked, TypedCode};
 use crate::{Db, StoreError, Tx};
@@ -70,9 +70,6 @@ impl Recount {
         self.stored != self.actual
     }
 }
-
-/// Signatures a bulk insert writes at once.
-const INSERT_CHUNK: usize = 1000;
 
 /// `SELECT … FROM signatures`, in [`SignatureRow`]'s order.
 macro_rules! select_signatures {
@@ -147,10 +144,10 @@ store_methods! {
         let counted: Vec<&Numbered> = numbered.iter().chain(&revived).collect();
         if !counted.is_empty() {
             // The rows record the version the log pins, as the log does.
-            let text = Self::logged_text_hash(&mut tx, campaign, text_version).await?;
-            Self::insert_signatures(&mut tx, campaign, text.0, &numbered, at).await?;
-            Self::revive_signatures(&mut tx, campaign, text.0, &revived, at).await?;
-            Self::log_signatures(&mut tx, campaign, text, &counted, log_size, at).await?;
+            let (version, hash) = Self::logged_text_hash(&mut tx, campaign, text_version).await?;
+            Self::insert_signatures(&mut tx, campaign, version, &numbered, at).await?;
+            Self::revive_signatures(&mut tx, campaign, version, &revived, at).await?;
+            Self::log_signatures(&mut tx, campaign, (version, hash), &counted, log_size, at).await?;
         }
         Self::count_wrong_codes(&mut tx, batch, &outcomes, at).await?;
         sqlx::query(
@@ -449,7 +446,7 @@ backend_helpers! {
         if numbered.is_empty() {
             return Ok(());
         }
-        // In chunks, under SQLite's limit on bound values (17 a row).
+        // In chunks: SQLite bounds the values one statement may bind.
         for chunk in numbered.chunks(INSERT_CHUNK) {
             let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
                 "INSERT INTO signatures (campaign_id, sequence, name, public, \

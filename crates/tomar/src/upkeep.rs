@@ -170,7 +170,7 @@ async fn forget_contact_codes(store: &Store) {
         return;
     };
     if let Err(error) = store.forget_contact_codes(before).await {
-        tracing::error!(%error, "forgetting used login codes failed");
+        tracing::error!(%error, "forgetting login and inquiry codes failed");
     }
 }
 

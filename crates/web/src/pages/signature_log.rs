@@ -128,10 +128,9 @@ async fn tile(
     let entries = level == "entries";
     let level = match entries {
         true => 0,
-        false => level
-            .parse::<u8>()
+        false => u8::try_from(number(level)?)
             .ok()
-            .filter(|l| *l < 64 && l.to_string() == level)
+            .filter(|l| *l < 64)
             .ok_or(WebError::NotFound)?,
     };
     let tile = Tile::parse_tail(level, tail).ok_or(WebError::NotFound)?;

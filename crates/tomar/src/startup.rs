@@ -106,18 +106,20 @@ impl Application {
         tokio::spawn(live.clone().run(store.clone()));
         let relay = store.clone();
         tokio::spawn(async move { relay.relay_notifications().await });
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
         let state = AppState {
             trending: Arc::new(tomar_web::Trending::default()),
+            checkpoints: Arc::new(tomar_web::Checkpoints::new(&public_url, &secret)),
             live: live.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             writer: SigningWriter::start(store.clone(), Some(handoff)),
             store: store.clone(),
             secret,
             outbox,
-            public_url: settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{addr}")),
+            public_url,
         };
         let router = tomar_web::router(state);
         Ok(Application {

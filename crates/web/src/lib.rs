@@ -24,6 +24,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 pub use error::WebError;
 pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;
+pub use rules::checkpoints::Checkpoints;
 pub use rules::platform::Platform;
 pub use rules::random;
 pub use rules::trending::Trending;

@@ -7,6 +7,7 @@ use tomar_core::secret::Secret;
 use tomar_store::{LiveCounts, SigningWriter, Store};
 
 use crate::http::proxies::TrustedProxies;
+use crate::rules::checkpoints::Checkpoints;
 use crate::rules::trending::Trending;
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct AppState {
     pub trending: Arc<Trending>,
     /// The counts this process's event streams watch, kept current by its own task.
     pub live: Arc<LiveCounts>,
+    /// Each campaign log's signed checkpoint, signed at most once a second.
+    pub checkpoints: Arc<Checkpoints>,
     /// Peers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
 }

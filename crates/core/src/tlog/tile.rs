@@ -23,7 +23,10 @@ impl Tile {
     }
 
     /// Whether a tree of `size` leaves has this tile: a full tile once its subtrees are
-    /// complete, a partial one of exactly the width the tree gives it.
+    /// complete, a partial one once the tree has reached its width. Partial tiles of smaller
+    /// trees stay served: a checkpoint is signed at most once a second, so a client may ask
+    /// for the tile of a tree that has grown since, and the first hashes of a tile never
+    /// change.
     pub fn exists_in(self, size: u64) -> bool {
         let span = TILE_WIDTH.checked_pow(u32::from(self.level));
         let Some(span) = span else { return false };
@@ -31,7 +34,7 @@ impl Tile {
         let start = self.index.saturating_mul(TILE_WIDTH);
         match self.width {
             TILE_WIDTH => complete >= start.saturating_add(TILE_WIDTH),
-            1..TILE_WIDTH => complete.checked_sub(start) == Some(self.width),
+            1..TILE_WIDTH => complete >= start.saturating_add(self.width),
             _ => false,
         }
     }

@@ -131,11 +131,18 @@ async fn anyone_can_fetch_a_campaigns_log_check_its_signature_and_recount_it() {
         width: 256,
     }
     .path_tail();
+    // A partial tile wider than the tree has grown.
+    let wider = Tile {
+        level: 0,
+        index: size / TILE_WIDTH,
+        width: size % TILE_WIDTH + 1,
+    }
+    .path_tail();
     let draft = app.campaign("under-review").await.id;
     for missing in [
         format!("/log/{id}/tile/0/x000/000"),
         format!("/log/{id}/tile/0/{beyond}"),
-        format!("/log/{id}/tile/0/000.p/1"),
+        format!("/log/{id}/tile/0/{wider}"),
         format!("/log/{id}/tile/64/000"),
         format!("/log/{id}/tile/01/000"),
         format!("/log/{id}/tile/entries/000.p/0"),
@@ -212,6 +219,8 @@ async fn tomar_verify_recounts_a_log_and_catches_every_kind_of_tampering() {
     // A signature later: the next check extends the remembered checkpoint.
     let signer = crate::support::Browser::open(&app, "/clean-river").await;
     crate::signing::Signs::sign(&signer, &app, "clean-river", "سارا", "09127770055", false).await;
+    // The checkpoint read a moment ago is served for a second before the tree is signed anew.
+    tokio::time::sleep(tomar_web::Checkpoints::SIGNED_EVERY).await;
     let (ok, printed) = verify(&app, campaign.id, &state, &[]).await;
     assert!(ok, "{printed}");
     assert!(
@@ -338,4 +347,97 @@ fn group(digits: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The size a signed checkpoint states.
+fn checkpoint_size(note: &str) -> u64 {
+    let body = &note[..=note.find("\n\n").expect("a signed note")];
+    Checkpoint::parse(body).unwrap().size
+}
+
+/// Signature `n` of a crowd signing straight into the store, as the signing writer would.
+fn crowd_signer(secret: &tomar_core::secret::Secret, n: u32) -> tomar_store::Confirmation {
+    use tomar_core::contact::Contact;
+    use tomar_core::names::PersonName;
+    use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
+    let contact = Contact::parse(&format!("0913{n:07}")).unwrap();
+    let now = tomar_core::Timestamp::now();
+    tomar_store::Confirmation::direct(ConfirmedSignature {
+        name: PersonName::parse(&format!("امضاکننده {n}")).unwrap(),
+        public: true,
+        wants_updates: false,
+        sealed_contact: None,
+        contact_key: secret.contact_key(&contact),
+        withdraw_key: None,
+        created_at: now,
+        confirmed_at: now,
+        origin: SignatureOrigin::default(),
+    })
+}
+
+#[tokio::test]
+async fn the_checkpoint_is_signed_at_most_once_a_second_however_many_read_it_while_it_grows() {
+    let app = TestApp::demo().await;
+    let campaign = app.campaign("clean-river").await;
+    let secret = app.secret().await;
+    let started = std::time::Instant::now();
+    let signing = std::time::Duration::from_millis(2500);
+
+    // Signatures one after another for two and a half seconds, while eight readers fetch the
+    // checkpoint as fast as they can: without the limit each read would sign a new tree.
+    let store = app.store.clone();
+    let signers = tokio::spawn(async move {
+        let mut n = 0;
+        while started.elapsed() < signing {
+            n += 1;
+            let batch = [crowd_signer(&secret, n)];
+            store
+                .add_confirmations(campaign.id, 1, &batch, tomar_core::Timestamp::now())
+                .await
+                .unwrap();
+        }
+        n
+    });
+    let path = format!("/log/{}/checkpoint", campaign.id);
+    let readers = (0..8).map(|_| {
+        let (app, path) = (&app, &path);
+        async move {
+            let mut seen = Vec::new();
+            while started.elapsed() < signing {
+                seen.push(String::from_utf8(bytes(app, path).await).unwrap());
+            }
+            seen
+        }
+    });
+    let seen: std::collections::BTreeSet<String> = futures_util::future::join_all(readers)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let signed = signers.await.unwrap();
+    let elapsed = started.elapsed().as_secs();
+
+    let sizes: std::collections::BTreeSet<u64> =
+        seen.iter().map(|note| checkpoint_size(note)).collect();
+    assert_eq!(sizes.len(), seen.len(), "one note per tree size");
+    // The first read signs, then at most one a second (the last second begun included).
+    assert!(
+        sizes.len() as u64 <= elapsed + 2,
+        "{} checkpoints in {elapsed} s",
+        sizes.len()
+    );
+    assert!(
+        // More trees than checkpoints allowed, so a checkpoint per read would show.
+        u64::from(signed) > elapsed + 2 && sizes.len() >= 2,
+        "the tree grew while it was read: {signed} signatures, {} checkpoints in {elapsed} s",
+        sizes.len()
+    );
+
+    // A second later the checkpoint catches up with every signature.
+    tokio::time::sleep(tomar_web::Checkpoints::SIGNED_EVERY).await;
+    let note = String::from_utf8(bytes(&app, &path).await).unwrap();
+    assert_eq!(
+        checkpoint_size(&note),
+        app.store.log_size(campaign.id).await.unwrap()
+    );
 }

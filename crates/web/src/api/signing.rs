@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
 use crate::rules::codes;
 use crate::rules::platform::Platform;
-use crate::rules::signature_log::signer_receipt;
+use crate::rules::signature_log::{proof, signer_receipt};
 use crate::rules::signatures::signers_page;
 use crate::rules::signing::{self, Counted, RequestRefused, SignInput};
 use crate::state::AppState;
@@ -185,11 +185,15 @@ impl SignatureConfirmed {
             Some(number) => signer_receipt(state, campaign, number).await?,
             None => None,
         };
+        let proof = match &receipt {
+            Some(receipt) => proof(state, campaign, receipt.index).await?,
+            None => None,
+        };
         Ok(SignatureConfirmed {
             number,
             campaign_id: campaign.0,
-            receipt_code: receipt.as_ref().map(|r| r.code.to_string()),
-            receipt: receipt.map(|r| r.proof.encode()),
+            receipt_code: receipt.map(|r| r.code.to_string()),
+            receipt: proof.map(|p| p.encode()),
         })
     }
 }

@@ -2,11 +2,11 @@
 //! of that spec can read it:
 //!
 //! - `GET /log/{id}/checkpoint`: the signed checkpoint (origin `<host>/log/<id>`, size,
-//!   root), cached a second;
+//!   root), signed at most once a second and cached a second;
 //! - `GET /log/{id}/tile/<L>/<N>[.p/<W>]` and `/log/{id}/tile/entries/<N>[.p/<W>]`: hashes
 //!   and entries, never changing once served, cached a year;
 //! - `GET /log/{id}/proof/<index>`: entry `<index>`'s inclusion proof against the
-//!   checkpoint as it stands (C2SP tlog-proof, the entry as its extra data): a signer's
+//!   latest checkpoint that holds it (C2SP tlog-proof, the entry as its extra data): a signer's
 //!   receipt;
 //! - `GET /log/{id}/names/<N>`: the openings of the shown names among entries
 //!   `256·N … 256·N + 255` (`index number salt name`, one a line), listed apart from the
@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tomar_core::hash::hex;
 use tomar_core::ids::CampaignId;
-use tomar_core::signature_log::signing_key;
 use tomar_core::tlog::{self, TILE_WIDTH, Tile};
 
 use crate::error::WebError;
@@ -59,7 +58,7 @@ async fn public_log(state: &AppState, campaign: &str) -> Result<CampaignId, WebE
     }
 }
 
-/// The signed checkpoint of the log's tree as it stands.
+/// The log's latest signed checkpoint.
 async fn checkpoint(
     State(state): State<AppState>,
     Path(campaign): Path<String>,
@@ -183,7 +182,7 @@ async fn text(
 
 /// The verifier key of every log here, as signed-note writes keys.
 async fn log_key(State(state): State<AppState>) -> Response {
-    let key = signing_key(&state.public_url, &state.secret).verifier_key();
+    let key = state.checkpoints.verifier_key();
     (
         [
             (CONTENT_TYPE, TEXT),

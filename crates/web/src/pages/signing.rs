@@ -25,7 +25,6 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_core::signature::SignatureStatus;
-use tomar_core::signature_log::signing_key;
 use tomar_core::verification::{RESENDS, Verification, VerificationState};
 
 use crate::error::WebError;
@@ -375,10 +374,10 @@ impl ReceiptView {
         };
         Ok(Some(ReceiptView {
             what: tr.with("receipt.what", &[("number", &tr.count(number))]),
-            href: format!("/log/{}/proof/{}", campaign.id, receipt.proof.index),
+            href: format!("/log/{}/proof/{}", campaign.id, receipt.index),
             file_name: receipt.file_name,
             code: receipt.code.to_string(),
-            key: signing_key(&state.public_url, &state.secret).verifier_key(),
+            key: state.checkpoints.verifier_key(),
         }))
     }
 }

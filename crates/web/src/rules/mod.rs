@@ -22,6 +22,7 @@ macro_rules! refused_by_errors {
 }
 
 pub mod campaigns;
+pub mod checkpoints;
 pub mod codes;
 pub mod discussion;
 pub mod editor;

@@ -3,9 +3,7 @@
 //! pages serve them under `/log/{id}/`; the thank-you page and the API hand out receipts.
 
 use tomar_core::ids::CampaignId;
-use tomar_core::note::Checkpoint;
 use tomar_core::receipt::{ReceiptCode, receipt};
-use tomar_core::signature_log::{origin, signing_key};
 use tomar_core::tlog::{self, Fetched, Proof};
 use tomar_store::StoreError;
 
@@ -16,62 +14,53 @@ fn corrupt<E>(_: E) -> WebError {
     WebError::Store(StoreError::Corrupt("signature log"))
 }
 
-/// The checkpoint of a tree of `size` leaves, signed with the server's log key.
-fn sign(state: &AppState, campaign: CampaignId, size: u64, root: tlog::Hash) -> String {
-    let body = Checkpoint {
-        origin: origin(&state.public_url, campaign),
-        size,
-        root,
-    }
-    .body();
-    signing_key(&state.public_url, &state.secret).sign(&body)
-}
-
-/// The signed checkpoint of the campaign's log as it stands.
+/// The campaign log's latest signed checkpoint (at most a second old).
 pub async fn signed_checkpoint(state: &AppState, campaign: CampaignId) -> Result<String, WebError> {
-    let size = state.store.log_size(campaign).await?;
-    let need = tlog::right_edge(size);
-    let hashes = state.store.log_hashes(campaign, &need).await?;
-    let root = tlog::tree_hash(size, &mut Fetched::new(&need, &hashes)).map_err(corrupt)?;
-    Ok(sign(state, campaign, size, root))
+    Ok(state
+        .checkpoints
+        .latest(&state.store, campaign)
+        .await?
+        .note
+        .to_string())
 }
 
-/// Entry `index`'s inclusion proof against the log's checkpoint as it stands, the entry as
-/// its extra data (tlog-proof); `None` if the log has no such entry yet. The root and the
-/// proof are read for one size, so they always agree.
+/// Entry `index`'s inclusion proof against the latest checkpoint that holds it, the entry as
+/// its extra data (tlog-proof); `None` if the log has no such entry yet.
 pub async fn proof(
     state: &AppState,
     campaign: CampaignId,
     index: u64,
 ) -> Result<Option<Proof>, WebError> {
-    let size = state.store.log_size(campaign).await?;
-    if index >= size {
+    let Some(checkpoint) = state
+        .checkpoints
+        .covering(&state.store, campaign, index)
+        .await?
+    else {
         return Ok(None);
-    }
-    let need: Vec<u64> = tlog::right_edge(size)
-        .into_iter()
-        .chain(tlog::inclusion_needs(size, index))
-        .collect();
+    };
+    let need = tlog::inclusion_needs(checkpoint.size, index);
     let hashes = state.store.log_hashes(campaign, &need).await?;
-    let mut fetched = Fetched::new(&need, &hashes);
-    let root = tlog::tree_hash(size, &mut fetched).map_err(corrupt)?;
-    let path = tlog::inclusion_proof(size, index, &mut fetched)
+    let path = tlog::inclusion_proof(checkpoint.size, index, &mut Fetched::new(&need, &hashes))
         .map_err(corrupt)?
-        .ok_or(WebError::NotFound)?;
+        .ok_or_else(|| corrupt(()))?;
     let entry = state
         .store
         .log_entries(campaign, index, 1)
         .await?
         .pop()
         .ok_or_else(|| corrupt(()))?;
-    let checkpoint = sign(state, campaign, size, root);
-    Ok(Some(receipt(entry, index, path, checkpoint)))
+    Ok(Some(receipt(
+        entry,
+        index,
+        path,
+        checkpoint.note.to_string(),
+    )))
 }
 
-/// What a signer is handed for their signature: the proof of its entry and the code that
-/// opens its name commitment.
+/// What a signer is handed for their signature: where its entry stands in the log (its
+/// proof is served at `/log/{id}/proof/<index>`) and the code that opens its name commitment.
 pub struct SignerReceipt {
-    pub proof: Proof,
+    pub index: u64,
     pub code: ReceiptCode,
     /// The file name a browser saves the proof under.
     pub file_name: String,
@@ -87,11 +76,8 @@ pub async fn signer_receipt(
     let Some(held) = state.store.signature_receipt(campaign, number).await? else {
         return Ok(None);
     };
-    let Some(proof) = proof(state, campaign, held.log_index).await? else {
-        return Err(corrupt(()));
-    };
     Ok(Some(SignerReceipt {
-        proof,
+        index: held.log_index,
         code: ReceiptCode::new(held.salt),
         file_name: format!("tomar-{campaign}-{number}.tlog-proof"),
     }))

@@ -10,6 +10,7 @@ use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
 use crate::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use crate::named::named_enum;
 use crate::names::{Hashtag, Line, Slug};
+use crate::response::AddresseeResponse;
 
 named_enum! {
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -92,6 +93,10 @@ pub struct Campaign {
     pub submitted_at: Option<Timestamp>,
     /// Its picture's current version, if it has one.
     pub image: Option<ImageVersion>,
+    /// When a moderator first marked it delivered to its addressees.
+    pub delivered_at: Option<Timestamp>,
+    /// The addressee's answer, once a moderator records it.
+    pub response: Option<AddresseeResponse>,
 }
 
 /// What a campaign and its summary both answer from their number, slug, end date and
@@ -176,4 +181,6 @@ pub struct CampaignSummary {
     pub outcome: Outcome,
     pub signature_count: u64,
     pub image: Option<ImageVersion>,
+    /// The day the addressee answered, if they have.
+    pub answered_on: Option<Date>,
 }

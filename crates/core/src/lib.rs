@@ -23,6 +23,7 @@ pub mod news;
 pub mod note;
 pub mod persian;
 pub mod receipt;
+pub mod response;
 pub mod search;
 pub mod secret;
 pub mod session;

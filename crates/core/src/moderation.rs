@@ -57,6 +57,8 @@ pub enum ModerationAction {
     /// Signatures chosen by their source invalidated in bulk, or such a run cancelled.
     Invalidate,
     CancelInvalidation,
+    /// The addressee's answer to a delivered campaign recorded (or corrected).
+    RecordResponse,
 }
 
 impl ModerationAction {
@@ -86,6 +88,7 @@ impl ModerationAction {
             A::Restore,
             A::Invalidate,
             A::CancelInvalidation,
+            A::RecordResponse,
         ]
         .into_iter()
         .chain(OutcomeKind::ALL.into_iter().map(A::SetOutcome))
@@ -112,6 +115,7 @@ impl ModerationAction {
             ModerationAction::Restore => "restore",
             ModerationAction::Invalidate => "invalidate",
             ModerationAction::CancelInvalidation => "cancel_invalidation",
+            ModerationAction::RecordResponse => "record_response",
         }
     }
 
@@ -155,7 +159,7 @@ mod tests {
     #[test]
     fn actions_round_trip_through_their_names() {
         let all: Vec<_> = ModerationAction::all().collect();
-        assert_eq!(all.len(), 16);
+        assert_eq!(all.len(), 17);
         for action in all {
             assert_eq!(ModerationAction::from_name(action.name()), Some(action));
         }

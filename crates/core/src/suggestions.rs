@@ -128,6 +128,7 @@ mod tests {
             outcome: Outcome::None,
             signature_count: count,
             image: None,
+            answered_on: None,
         }
     }
 
@@ -160,6 +161,8 @@ mod tests {
             published_at: None,
             submitted_at: None,
             image: None,
+            delivered_at: None,
+            response: None,
         }
     }
 

@@ -10,6 +10,8 @@ use tomar_core::lifecycle::{Lifecycle, Outcome};
 use tomar_core::message::OutboundMessage;
 use tomar_core::moderation::ModerationEvent;
 use tomar_core::names::CampaignRef;
+use tomar_core::news::NewsUrl;
+use tomar_core::response::{AddresseeResponse, ResponseSummary};
 use tomar_core::search::SearchDocument;
 
 use crate::outbox::Queued;
@@ -28,7 +30,8 @@ macro_rules! campaign_columns {
         "id, slug, kind, title, body, on_behalf_of, author_name, hashtag, category, author_id, \
          start_date, end_date, signature_goal, text_version, lifecycle, rejection_reason_id, \
          suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at, \
-         submitted_at, image_version, (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
+         submitted_at, image_version, delivered_at, response_on, response_summary, response_url, \
+         (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
          FROM addressees WHERE campaign_id = campaigns.id) AS addressees"
     };
 }
@@ -162,11 +165,16 @@ store_methods! {
     ) -> Result<(), StoreError> {
         let mut tx = self.writer().begin().await?;
         let changed = sqlx::query(
-            "UPDATE campaigns SET outcome = $1, outcome_news_url = $2 WHERE id = $3",
+            // Delivery is remembered from the first time; undoing the outcome forgets it.
+            "UPDATE campaigns SET outcome = $1, outcome_news_url = $2, \
+             delivered_at = CASE $1 WHEN 'delivered' THEN COALESCE(delivered_at, $4) \
+             WHEN 'none' THEN NULL ELSE delivered_at END \
+             WHERE id = $3",
         )
         .bind(outcome.name())
         .bind(outcome.news_url())
         .bind(campaign.0)
+        .bind(event.at.as_second())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -282,6 +290,10 @@ struct CampaignRow {
     published_at: Option<i64>,
     submitted_at: Option<i64>,
     image_version: Option<i64>,
+    delivered_at: Option<i64>,
+    response_on: Option<String>,
+    response_summary: Option<String>,
+    response_url: Option<String>,
     addressees: Option<String>,
 }
 
@@ -337,6 +349,28 @@ impl CampaignRow {
             published_at: optional_timestamp(self.published_at, "campaign publication time")?,
             submitted_at: optional_timestamp(self.submitted_at, "campaign submission time")?,
             image: self.image_version.map(ImageVersion),
+            delivered_at: optional_timestamp(self.delivered_at, "campaign delivery time")?,
+            response: response(self.response_on, self.response_summary, self.response_url)?,
         })
     }
+}
+
+/// The addressee's answer from its stored parts: all of them or none.
+fn response(
+    on: Option<String>,
+    summary: Option<String>,
+    url: Option<String>,
+) -> Result<Option<AddresseeResponse>, StoreError> {
+    let (Some(on), Some(summary)) = (on, summary) else {
+        return Ok(None);
+    };
+    let corrupt = |_| StoreError::Corrupt("campaign response");
+    Ok(Some(AddresseeResponse {
+        answered_on: date(&on, "campaign response day")?,
+        summary: ResponseSummary::parse(&summary).map_err(corrupt)?,
+        official_url: url
+            .map(|u| NewsUrl::parse(&u))
+            .transpose()
+            .map_err(corrupt)?,
+    }))
 }

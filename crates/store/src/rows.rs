@@ -72,7 +72,7 @@ macro_rules! summary_columns {
     () => {
         "c.id, c.slug, c.kind, c.title, c.hashtag, c.category, c.end_date, c.lifecycle, \
          c.rejection_reason_id, c.suspension_order, c.outcome, c.outcome_news_url, \
-         c.signature_count, c.image_version, a.name AS addressee_name, \
+         c.signature_count, c.image_version, c.response_on, a.name AS addressee_name, \
          a.position AS addressee_position"
     };
 }
@@ -115,6 +115,7 @@ pub(crate) struct SummaryRow {
     outcome_news_url: Option<String>,
     signature_count: i64,
     image_version: Option<i64>,
+    response_on: Option<String>,
     addressee_name: Option<String>,
     addressee_position: Option<String>,
 }
@@ -147,6 +148,10 @@ impl TryFrom<SummaryRow> for CampaignSummary {
             outcome: outcome(&row.outcome, row.outcome_news_url)?,
             signature_count: count(row.signature_count),
             image: row.image_version.map(ImageVersion),
+            answered_on: row
+                .response_on
+                .map(|on| date(&on, "campaign response day"))
+                .transpose()?,
         })
     }
 }

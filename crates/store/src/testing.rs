@@ -269,6 +269,15 @@ pub async fn run_campaign_on(
     }
 }
 
+/// Makes a campaign look delivered `days` earlier than it was, as if time had passed.
+pub async fn age_delivery(store: &Store, campaign: tomar_core::ids::CampaignId, days: i64) {
+    let sql = "UPDATE campaigns SET delivered_at = delivered_at - $2 WHERE id = $1";
+    match store {
+        Store::Sqlite(s) => s.execute_raw(sql, campaign.0, days * 86_400).await,
+        Store::Postgres(s) => s.execute_raw(sql, campaign.0, days * 86_400).await,
+    }
+}
+
 /// Overwrites entry `index` of a campaign's log behind the store's back (its tile keeps the
 /// old hash), to test that verifiers notice.
 pub async fn tamper_log_entry(store: &Store, campaign: tomar_core::ids::CampaignId, index: i64) {

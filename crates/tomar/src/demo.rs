@@ -10,10 +10,11 @@ use tomar_core::campaign::{Addressee, CampaignKind, CampaignText, NewCampaign};
 use tomar_core::comment::NewComment;
 use tomar_core::contact::Contact;
 use tomar_core::ids::CampaignId;
-use tomar_core::lifecycle::Transition;
+use tomar_core::lifecycle::{Outcome, OutcomeKind, Transition};
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, InputError, Line, PersonName, Slug};
-use tomar_core::news::{NewNewsLink, NewsStatus};
+use tomar_core::news::{NewNewsLink, NewsStatus, NewsUrl};
+use tomar_core::response::{AddresseeResponse, ResponseSummary};
 use tomar_core::secret::Secret;
 use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
 use tomar_core::update::{NewUpdate, UpdateAuthor};
@@ -67,6 +68,18 @@ struct DemoCampaign {
     news: Vec<DemoNews>,
     #[serde(default)]
     updates: Vec<DemoUpdate>,
+    /// Days from the demo's day to when it was delivered to its addressees, if it was.
+    delivered_in_days: Option<i32>,
+    /// The addressee's answer, once delivered.
+    response: Option<DemoResponse>,
+}
+
+#[derive(Deserialize)]
+struct DemoResponse {
+    /// Days from the demo's day to the answer.
+    in_days: i32,
+    summary: String,
+    url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +101,45 @@ struct DemoNews {
 struct DemoUpdate {
     title: String,
     body: String,
+}
+
+/// Marks the campaign delivered `days` from now, with its addressee's answer if it has one.
+async fn deliver(
+    store: &Store,
+    id: CampaignId,
+    response: Option<&DemoResponse>,
+    now: Timestamp,
+    days: i32,
+) -> Result<(), DemoError> {
+    let event = |action, at| ModerationEvent {
+        actor: Actor::Platform,
+        action,
+        target: Target::Campaign(id),
+        note: None,
+        at,
+    };
+    let delivered_at = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(now);
+    let delivered = ModerationAction::SetOutcome(OutcomeKind::Delivered);
+    store
+        .set_outcome(id, &Outcome::Delivered, &event(delivered, delivered_at))
+        .await?;
+    let Some(response) = response else {
+        return Ok(());
+    };
+    let today = iran_date(now);
+    let answer = AddresseeResponse {
+        answered_on: today.checked_add(response.in_days.days()).unwrap_or(today),
+        summary: parse(&response.summary, ResponseSummary::parse)?,
+        official_url: response
+            .url
+            .as_deref()
+            .map(|url| parse(url, NewsUrl::parse))
+            .transpose()?,
+    };
+    let recorded = event(ModerationAction::RecordResponse, now);
+    Ok(store.record_response(id, &answer, &recorded).await?)
 }
 
 /// Parses demo text, naming the offending text on failure.
@@ -230,6 +282,9 @@ async fn create_campaign(
                 .review_news_link(link, NewsStatus::Approved, &event)
                 .await?;
         }
+    }
+    if let Some(days) = spec.delivered_in_days {
+        deliver(store, id, spec.response.as_ref(), now, days).await?;
     }
     for update in &spec.updates {
         store

@@ -46,6 +46,7 @@ mod moderation;
 mod news;
 mod outbox;
 mod privacy;
+mod responses;
 mod revisions;
 mod search;
 mod settings;

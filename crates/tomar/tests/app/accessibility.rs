@@ -252,6 +252,7 @@ async fn axe_finds_nothing_serious_on_the_main_pages_in_both_languages_and_width
         "/rules",
         "/privacy",
         "/privacy/mine",
+        "/responses",
         "/login",
     ];
     let staff_pages = ["/me", "/new", "/moderation", review.as_str(), "/admin"];

@@ -222,6 +222,7 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
             "get /api/v1/campaigns/{campaign}/history.csv",
             "get /api/v1/campaigns/{campaign}/news",
             "get /api/v1/campaigns/{campaign}/signatures",
+            "get /api/v1/responses",
             "post /api/v1/campaigns/{campaign}/comments",
             "post /api/v1/campaigns/{campaign}/news",
             "post /api/v1/campaigns/{campaign}/signatures",

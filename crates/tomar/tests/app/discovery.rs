@@ -367,9 +367,12 @@ async fn delivered_and_special_follow_up_campaigns_say_so_and_have_public_lists(
     let list = app.page("/campaigns?status=special_follow_up").await;
     assert_eq!(card_titles(&list), [followed], "{list}");
     assert!(list.contains(r#"<span class="badge badge-open">پیگیری ویژه</span>"#));
+    // The demo's ended campaign was delivered, and its addressee answered.
+    let answered = app.campaign("demo").await.text.title.to_string();
     let list = app.page("/campaigns?status=delivered").await;
-    assert_eq!(card_titles(&list), [delivered]);
+    assert_eq!(card_titles(&list), [delivered, answered]);
     assert!(list.contains("به مخاطب تحویل شد</span>"));
+    assert!(list.contains("مخاطب پاسخ داد</span>"));
     let all = app.page("/campaigns").await;
     assert!(all.contains("status=special_follow_up"), "a tab of its own");
     app.finish().await;

@@ -26,6 +26,7 @@ mod pictures;
 mod privacy;
 mod reading;
 mod receipts;
+mod responses;
 mod signing;
 mod support;
 mod transparency;

@@ -149,6 +149,20 @@ pub struct CampaignJson {
     outcome: &'static str,
     signature_count: u64,
     signature_goal: Option<u32>,
+    /// RFC 3339, UTC: when it was marked delivered to its addressees; `null` if not yet.
+    delivered_at: Option<String>,
+    /// The addressee's answer, once recorded.
+    response: Option<AnswerJson>,
+}
+
+/// An addressee's answer to a campaign.
+#[derive(Serialize, ToSchema)]
+pub struct AnswerJson {
+    /// The Iran calendar day of the answer, `YYYY-MM-DD` (Gregorian).
+    answered_on: String,
+    summary: String,
+    /// Where the official text of the answer is.
+    official_url: Option<String>,
 }
 
 impl CampaignJson {
@@ -178,6 +192,15 @@ impl CampaignJson {
             outcome: campaign.outcome.name(),
             signature_count: campaign.signature_count,
             signature_goal: campaign.signature_goal,
+            delivered_at: campaign.delivered_at.map(|at| at.to_string()),
+            response: campaign.response.as_ref().map(|response| AnswerJson {
+                answered_on: response.answered_on.to_string(),
+                summary: response.summary.to_string(),
+                official_url: response
+                    .official_url
+                    .as_ref()
+                    .map(|url| url.as_ref().to_owned()),
+            }),
         }
     }
 }

@@ -9,6 +9,7 @@ mod discussion;
 mod events;
 mod growth;
 mod news;
+mod responses;
 mod signing;
 
 use std::sync::Arc;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(signing::routes())
         .merge(discussion::routes())
         .merge(news::routes())
+        .merge(responses::routes())
         .split_for_parts();
     let json: Arc<str> = document.to_json().unwrap_or_default().into();
     router.route(

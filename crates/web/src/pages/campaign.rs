@@ -9,6 +9,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use tomar_core::Timestamp;
 use tomar_core::body::Block;
+use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
 use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{Lifecycle, Outcome, Status};
@@ -28,6 +29,7 @@ use crate::view::discussion::Discussion;
 use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
+use crate::view::responses::delivery_line;
 use crate::view::signing::{SignFormView, Signer};
 use crate::view::tally::Tally;
 use crate::view::text::{Segment, sentence};
@@ -48,6 +50,39 @@ const SUGGESTIONS: usize = 6;
 const SUGGESTIONS_IN_BANNER: usize = 3;
 
 /// A line of the meta list: `label: value`, the value possibly a link.
+/// The addressee's answer, or the wait for it.
+struct AnswerView {
+    /// When it was delivered, and how long it waited or when it was answered.
+    when: String,
+    summary: Option<Vec<String>>,
+    official_url: Option<String>,
+}
+
+impl AnswerView {
+    fn of(campaign: &Campaign, now: Timestamp, tr: Tr) -> Option<AnswerView> {
+        let delivered_at = campaign.delivered_at?;
+        let response = campaign.response.as_ref();
+        Some(AnswerView {
+            when: delivery_line(
+                delivered_at,
+                response.map(|r| r.answered_on),
+                iran_date(now),
+                tr,
+            ),
+            summary: response.map(|r| {
+                r.summary
+                    .as_ref()
+                    .split("\n\n")
+                    .map(str::to_owned)
+                    .collect()
+            }),
+            official_url: response
+                .and_then(|r| r.official_url.as_ref())
+                .map(|url| url.as_ref().to_owned()),
+        })
+    }
+}
+
 struct Meta {
     label: String,
     value: Vec<Segment>,
@@ -91,6 +126,8 @@ struct CampaignTemplate {
     /// "Delivered to its addressee" or "on the special follow-up list", with where the
     /// list is.
     outcome_notice: Option<(String, Option<&'static str>)>,
+    /// Once delivered: how long it has waited for its addressee, or their answer.
+    answer: Option<AnswerView>,
     banner_suggestions: Vec<Card>,
     addressees: Vec<(String, String)>,
     /// «بسمه تعالی» and its kin, above the addressees as on paper.
@@ -314,6 +351,7 @@ async fn campaign_page(
             )),
             _ => None,
         },
+        answer: AnswerView::of(&campaign, now, tr),
         banner_suggestions,
         addressees: campaign.text.addressee_lines(),
         invocation,

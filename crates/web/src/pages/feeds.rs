@@ -1,6 +1,6 @@
-//! Atom feeds (RFC 4287): `/feed.atom`, the newest public campaigns, and
-//! `/{c}/feed.atom`, a campaign's updates. Addresses in them are absolute, under the
-//! public URL.
+//! Atom feeds (RFC 4287): `/feed.atom`, the newest public campaigns,
+//! `/{c}/feed.atom`, a campaign's updates, and `/responses.atom`, the latest deliveries and
+//! whether each was answered. Addresses in them are absolute, under the public URL.
 
 use askama::Template;
 use axum::Router;
@@ -13,12 +13,16 @@ use tomar_core::listing::{ListSort, ListStatus, Listing};
 
 use crate::error::WebError;
 use crate::http::extract::PublicCampaign;
+use crate::rules::platform::Platform;
+use crate::rules::responses::record;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
+use crate::view::responses::delivery_line;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/feed.atom", get(new_campaigns))
+        .route("/responses.atom", get(responses))
         .route("/{campaign}/feed.atom", get(campaign_updates))
 }
 
@@ -131,6 +135,61 @@ async fn campaign_updates(
         self_href: format!("{page}/feed.atom"),
         alternate_href: page.clone(),
         author: campaign.text.author_name.to_string(),
+        entries,
+    })
+}
+
+/// The latest deliveries, each updated when it was delivered or, once answered, on the day
+/// of the answer.
+async fn responses(
+    State(state): State<AppState>,
+    platform: Platform,
+    tr: Tr,
+) -> Result<Response, WebError> {
+    let now = Timestamp::now();
+    let today = tomar_core::calendar::iran_date(now);
+    let record = record(&state, &platform).await?;
+    let base = &state.public_url;
+    let entries: Vec<Entry> = record
+        .recent
+        .iter()
+        .take(ENTRIES as usize)
+        .map(|delivered| {
+            let campaign = &delivered.campaign;
+            let updated = campaign
+                .answered_on
+                .map(tomar_core::calendar::start_of_iran_day)
+                .map_or(delivered.delivered_at, |answered| {
+                    answered.max(delivered.delivered_at)
+                });
+            let to = campaign
+                .first_addressee
+                .as_ref()
+                .map(|a| format!("{} {}، {}\n", tr.t("card.to"), a.name, a.position))
+                .unwrap_or_default();
+            let when = delivery_line(delivered.delivered_at, campaign.answered_on, today, tr);
+            Entry {
+                id: format!("{base}/{}#answer", campaign.id),
+                title: campaign.title.to_string(),
+                updated: rfc3339(updated),
+                href: format!("{base}/{}#answer", campaign.id),
+                content: format!("{to}{when}"),
+            }
+        })
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|entry| entry.updated.clone())
+        .max()
+        .unwrap_or_else(|| rfc3339(Timestamp::UNIX_EPOCH));
+    atom(&FeedTemplate {
+        language: tr.code(),
+        id: format!("{base}/responses.atom"),
+        title: tr.t("responses.feed_title"),
+        updated,
+        self_href: format!("{base}/responses.atom"),
+        alternate_href: format!("{base}/responses"),
+        author: tr.t("feed.author"),
         entries,
     })
 }

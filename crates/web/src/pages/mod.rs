@@ -21,6 +21,7 @@ mod moderation;
 mod news;
 mod platform_rules;
 mod privacy;
+mod responses;
 mod search;
 mod signature_log;
 mod signatures;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(signature_log::routes())
         .merge(platform_rules::routes())
         .merge(privacy::routes())
+        .merge(responses::routes())
         .merge(held::routes())
         .merge(campaign::routes())
         .merge(signatures::routes())

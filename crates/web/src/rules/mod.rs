@@ -32,6 +32,7 @@ pub mod listing;
 pub mod moderation;
 pub mod platform;
 pub mod random;
+pub mod responses;
 pub mod signature_log;
 pub mod signatures;
 pub mod signing;

@@ -25,6 +25,7 @@ pub mod keys {
     pub const CAMPAIGN_MAX_DAYS: &str = "limits.campaign_max_days";
     pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
     pub const ANONYMISE_AFTER_DAYS: &str = "limits.anonymise_after_days";
+    pub const RESPONSE_OVERDUE_DAYS: &str = "limits.response_overdue_days";
 }
 
 /// Every number setting and the value it has until an admin sets one.
@@ -41,6 +42,7 @@ const NUMBER_DEFAULTS: &[(&str, u64)] = &[
     (keys::CAMPAIGN_MAX_DAYS, 180),
     (keys::DELIVERY_THRESHOLD, 2000),
     (keys::ANONYMISE_AFTER_DAYS, 90),
+    (keys::RESPONSE_OVERDUE_DAYS, 30),
 ];
 
 /// The platform texts an admin may replace, per language (`disclaimer.fa`), and the
@@ -156,6 +158,11 @@ impl Platform {
     /// is erased (see `/privacy`).
     pub fn anonymise_after_days(&self) -> u32 {
         self.number(keys::ANONYMISE_AFTER_DAYS).clamp(1, 3650) as u32
+    }
+
+    /// Days after delivery when a campaign still without an answer is overdue.
+    pub fn response_overdue_days(&self) -> u32 {
+        self.number(keys::RESPONSE_OVERDUE_DAYS).clamp(1, 3650) as u32
     }
 
     /// A platform text an admin set for this language, if any; an emptied one is none.

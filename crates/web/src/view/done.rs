@@ -14,6 +14,7 @@ pub enum Done {
     Rejected,
     Suspended,
     OutcomeSaved,
+    ResponseRecorded,
     TextApproved,
     TextRejected,
     UpdatePosted,
@@ -39,11 +40,12 @@ pub struct DoneQuery {
 }
 
 impl Done {
-    const ALL: [Done; 20] = [
+    const ALL: [Done; 21] = [
         Done::Approved,
         Done::Rejected,
         Done::Suspended,
         Done::OutcomeSaved,
+        Done::ResponseRecorded,
         Done::TextApproved,
         Done::TextRejected,
         Done::UpdatePosted,
@@ -68,6 +70,7 @@ impl Done {
             Done::Rejected => "rejected",
             Done::Suspended => "suspended",
             Done::OutcomeSaved => "outcome_saved",
+            Done::ResponseRecorded => "response_recorded",
             Done::TextApproved => "text_approved",
             Done::TextRejected => "text_rejected",
             Done::UpdatePosted => "update_posted",

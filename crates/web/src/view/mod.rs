@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod letter;
 pub mod moderation;
 pub mod render;
+pub mod responses;
 pub mod signing;
 pub mod tally;
 pub mod text;
@@ -151,6 +152,7 @@ impl Card {
     pub fn new(summary: &CampaignSummary, tr: Tr, now: Timestamp) -> Card {
         let (badge, badge_class) = match (&summary.outcome, summary.status(now)) {
             (Outcome::Succeeded { .. }, _) => (tr.t("card.succeeded"), "badge-success"),
+            _ if summary.answered_on.is_some() => (tr.t("card.answered"), "badge-success"),
             (Outcome::SpecialFollowUp, _) => (tr.t("card.special_follow_up"), "badge-open"),
             (Outcome::Delivered, _) => (tr.t("card.delivered"), "badge-success"),
             (_, Status::Suspended) => (tr.t("card.suspended"), "badge-muted"),

@@ -1,7 +1,8 @@
 //! `GET /moderation/campaigns/{id}`: one campaign in any state, its history, and the actions
 //! its state allows, each a `POST` of its own under the same address: approve, reject with
 //! a reason and a note for the author, suspend by legal order, approve or reject a revised
-//! text, set the outcome, post a platform update. Each answers 303 back to the page, which
+//! text, set the outcome, record the addressee's answer once delivered, post a platform
+//! update. Each answers 303 back to the page, which
 //! then says what was done; a refused form comes back filled in, its error beside it.
 
 use askama::Template;
@@ -12,6 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
+use tomar_core::calendar::solar_hijri_numeric;
 use tomar_core::campaign::Campaign;
 use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{OutcomeKind, Status};
@@ -26,6 +28,7 @@ use crate::http::auth::Moderator;
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::{Decided, ReviewableCampaign};
 use crate::rules::moderation::{self, note};
+use crate::rules::responses::{self, ResponseFields};
 use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::Shell;
@@ -45,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{campaign}/reject"), post(reject))
         .route(&format!("{campaign}/suspend"), post(suspend))
         .route(&format!("{campaign}/outcome"), post(set_outcome))
+        .route(&format!("{campaign}/response"), post(record_response))
         // The other actions' fixed names come first; what is left names a text decision.
         .route(&format!("{campaign}/{{decision}}"), post(review_text))
         .route(&format!("{campaign}/update"), post(platform_update))
@@ -71,6 +75,8 @@ struct ReviewTemplate {
     can_review: bool,
     can_suspend: bool,
     can_set_outcome: bool,
+    /// Delivered: the addressee's answer may be recorded.
+    can_record_response: bool,
     reasons: Vec<(i64, String)>,
     outcomes: Vec<(&'static str, String, bool)>,
     refill: Refill,
@@ -97,6 +103,31 @@ struct Refill {
     outcome: Option<String>,
     news_url: String,
     order: String,
+    response: ResponseRefill,
+}
+
+/// The answer form as typed, or as recorded before (to correct it).
+#[derive(Default)]
+struct ResponseRefill {
+    answered_on: String,
+    summary: String,
+    official_url: String,
+}
+
+impl ResponseRefill {
+    fn recorded(campaign: &Campaign) -> ResponseRefill {
+        campaign
+            .response
+            .as_ref()
+            .map_or_else(ResponseRefill::default, |response| ResponseRefill {
+                answered_on: solar_hijri_numeric(response.answered_on),
+                summary: response.summary.to_string(),
+                official_url: response
+                    .official_url
+                    .as_ref()
+                    .map_or_else(String::new, |url| url.as_ref().to_owned()),
+            })
+    }
 }
 
 async fn review_page(
@@ -144,6 +175,17 @@ async fn review(
         .clone()
         .unwrap_or_else(|| campaign.outcome.kind().name().to_owned());
     let refused = !refill.errors.is_empty();
+    let refill = match refill
+        .errors
+        .iter()
+        .any(|(field, _)| RESPONSE_FIELDS.contains(field))
+    {
+        true => refill,
+        false => Refill {
+            response: ResponseRefill::recorded(campaign),
+            ..refill
+        },
+    };
     form_page(
         &ReviewTemplate {
             shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
@@ -167,6 +209,7 @@ async fn review(
             can_review: status == Status::InReview && !own,
             can_suspend: status == Status::Open,
             can_set_outcome: matches!(status, Status::Open | Status::Ended),
+            can_record_response: campaign.delivered_at.is_some(),
             reasons: reasons
                 .iter()
                 .filter(|r| r.active)
@@ -335,6 +378,42 @@ async fn set_outcome(
         errors,
         outcome,
         news_url,
+        ..Refill::default()
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct ResponseForm {
+    answered_on: Option<String>,
+    summary: Option<String>,
+    official_url: Option<String>,
+}
+
+/// The answer form's fields, whose refusal shows that form again as typed.
+const RESPONSE_FIELDS: [&str; 3] = ["answered_on", "summary", "official_url"];
+
+#[tracing::instrument(skip_all, fields(campaign = %at.campaign.id))]
+async fn record_response(
+    State(state): State<AppState>,
+    at: AtReview,
+    CsrfForm(form): CsrfForm<ResponseForm>,
+) -> Result<Response, WebError> {
+    let typed = ResponseRefill {
+        answered_on: form.answered_on.unwrap_or_default(),
+        summary: form.summary.unwrap_or_default(),
+        official_url: form.official_url.unwrap_or_default(),
+    };
+    let fields = ResponseFields {
+        answered_on: &typed.answered_on,
+        summary: &typed.summary,
+        official_url: &typed.official_url,
+    };
+    let (campaign, moderator) = (&at.campaign, &at.moderator);
+    let result = responses::record_response(&state, campaign, moderator, &fields, at.tr).await;
+    at.after(&state, result, Done::ResponseRecorded, |errors| Refill {
+        errors,
+        response: typed,
         ..Refill::default()
     })
     .await

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::body::LetterBody;
+use crate::extension::EndDateExtension;
 use crate::ids::{CampaignId, MemberId};
 use crate::image::{ImageSize, ImageVersion};
 use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
@@ -97,6 +98,8 @@ pub struct Campaign {
     pub delivered_at: Option<Timestamp>,
     /// The addressee's answer, once a moderator records it.
     pub response: Option<AddresseeResponse>,
+    /// The latest extension of its end date after a platform outage, if one moved it.
+    pub extension: Option<EndDateExtension>,
 }
 
 /// What a campaign and its summary both answer from their number, slug, end date and

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod comment;
 pub mod contact;
+pub mod extension;
 pub mod growth;
 pub mod hash;
 pub mod ids;

@@ -59,6 +59,8 @@ pub enum ModerationAction {
     CancelInvalidation,
     /// The addressee's answer to a delivered campaign recorded (or corrected).
     RecordResponse,
+    /// The end date moved later after a platform outage.
+    ExtendEndDate,
 }
 
 impl ModerationAction {
@@ -89,6 +91,7 @@ impl ModerationAction {
             A::Invalidate,
             A::CancelInvalidation,
             A::RecordResponse,
+            A::ExtendEndDate,
         ]
         .into_iter()
         .chain(OutcomeKind::ALL.into_iter().map(A::SetOutcome))
@@ -116,6 +119,7 @@ impl ModerationAction {
             ModerationAction::Invalidate => "invalidate",
             ModerationAction::CancelInvalidation => "cancel_invalidation",
             ModerationAction::RecordResponse => "record_response",
+            ModerationAction::ExtendEndDate => "extend_end_date",
         }
     }
 
@@ -159,7 +163,7 @@ mod tests {
     #[test]
     fn actions_round_trip_through_their_names() {
         let all: Vec<_> = ModerationAction::all().collect();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 18);
         for action in all {
             assert_eq!(ModerationAction::from_name(action.name()), Some(action));
         }

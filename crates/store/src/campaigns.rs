@@ -4,6 +4,7 @@
 use tomar_core::Timestamp;
 use tomar_core::body::LetterBody;
 use tomar_core::campaign::{Addressee, Campaign, CampaignText, NewCampaign};
+use tomar_core::extension::EndDateExtension;
 use tomar_core::ids::{CampaignId, MemberId};
 use tomar_core::image::ImageVersion;
 use tomar_core::lifecycle::{Lifecycle, Outcome};
@@ -31,6 +32,8 @@ macro_rules! campaign_columns {
          start_date, end_date, signature_goal, text_version, lifecycle, rejection_reason_id, \
          suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at, \
          submitted_at, image_version, delivered_at, response_on, response_summary, response_url, \
+         (SELECT outage_on || '\u{1f}' || CAST(days AS TEXT) || '\u{1f}' || reason \
+         FROM end_date_extensions WHERE id = campaigns.extension_id) AS extension, \
          (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
          FROM addressees WHERE campaign_id = campaigns.id) AS addressees"
     };
@@ -294,6 +297,7 @@ struct CampaignRow {
     response_on: Option<String>,
     response_summary: Option<String>,
     response_url: Option<String>,
+    extension: Option<String>,
     addressees: Option<String>,
 }
 
@@ -351,8 +355,23 @@ impl CampaignRow {
             image: self.image_version.map(ImageVersion),
             delivered_at: optional_timestamp(self.delivered_at, "campaign delivery time")?,
             response: response(self.response_on, self.response_summary, self.response_url)?,
+            extension: self.extension.as_deref().map(extension).transpose()?,
         })
     }
+}
+
+/// An outage's extension as [`campaign_columns`] joins it: day, days and reason.
+fn extension(joined: &str) -> Result<EndDateExtension, StoreError> {
+    let corrupt = || StoreError::Corrupt("campaign end date extension");
+    let mut parts = joined.splitn(3, '\u{1f}');
+    let (Some(on), Some(days), Some(reason)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(corrupt());
+    };
+    Ok(EndDateExtension {
+        outage_on: date(on, "outage day")?,
+        days: days.parse().map_err(|_| corrupt())?,
+        reason: line(reason.to_owned(), "extension reason")?,
+    })
 }
 
 /// The addressee's answer from its stored parts: all of them or none.

@@ -62,6 +62,7 @@ macro_rules! backend_helpers {
 mod campaigns;
 mod discussion;
 mod error;
+mod extensions;
 mod fraud;
 mod hours;
 mod images;

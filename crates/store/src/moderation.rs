@@ -246,7 +246,7 @@ impl TryFrom<QueuedRow> for (CampaignSummary, Timestamp) {
 }
 
 /// How a moderation event's actor is stored: NULL for the platform itself.
-fn actor_id(actor: Actor) -> Option<i64> {
+pub(crate) fn actor_id(actor: Actor) -> Option<i64> {
     match actor {
         Actor::Platform => None,
         Actor::Member(id) => Some(id.0),

@@ -35,6 +35,7 @@ macro_rules! conformance {
 
 mod campaigns;
 mod discussion;
+mod extensions;
 mod fraud;
 mod hours;
 mod images;

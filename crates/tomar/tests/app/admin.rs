@@ -120,3 +120,84 @@ async fn the_admin_page_shows_the_texts_in_use_and_who_holds_each_role() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn after_an_outage_an_admin_gives_every_open_campaign_its_days_back_once() {
+    use tomar_core::calendar::{iran_date, solar_hijri_numeric};
+    let app = TestApp::demo().await;
+    let open = app.campaign("clean-river").await;
+    let ended = app.campaign("demo").await;
+    let admin = app.log_in("09127770001", Role::Admin).await;
+    let today = iran_date(jiff::Timestamp::now());
+    let yesterday = solar_hijri_numeric(today.yesterday().unwrap());
+    let fields = |outage: &str, days: &str, reason: &str| {
+        [
+            ("outage_on", outage.to_owned()),
+            ("days", days.to_owned()),
+            ("reason", reason.to_owned()),
+        ]
+    };
+    let extend = |fields: [(&'static str, String); 3]| {
+        let (admin, app) = (&admin, &app);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            admin.post(app, "/admin/extend", &fields).await
+        }
+    };
+
+    // Ugly forms are refused with a message, and move nothing.
+    let tomorrow = solar_hijri_numeric(today.tomorrow().unwrap());
+    for (outage, days, reason, says) in [
+        (tomorrow.as_str(), "2", "قطعی", "نمی‌تواند پس از امروز باشد"),
+        (yesterday.as_str(), "0", "قطعی", "از ۱ تا ۶۰"),
+        (yesterday.as_str(), "۹۹۹", "قطعی", "از ۱ تا ۶۰"),
+        (
+            yesterday.as_str(),
+            "2; DROP TABLE campaigns",
+            "قطعی",
+            "از ۱ تا ۶۰",
+        ),
+        ("دیروز", "2", "قطعی", "سال/ماه/روز"),
+        (yesterday.as_str(), "2", " \u{0} ", "خالی"),
+    ] {
+        let refused = extend(fields(outage, days, reason)).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{days}");
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(says), "{says}: {page}");
+    }
+    assert_eq!(app.campaign("clean-river").await.end_date, open.end_date);
+    let member = app.log_in("09127770002", Role::Member).await;
+    let typed = fields(&yesterday, "2", "قطعی");
+    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = member.post(&app, "/admin/extend", &typed).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "admins only");
+
+    let extended = extend(fields(&yesterday, "۲", "قطعی سرورها <b>در شب</b>")).await;
+    let said = "مهلت همهٔ کارزارهای باز تمدید شد و صفحهٔ هر کدام دلیلش را می‌گوید.";
+    assert_eq!(admin.confirmed(&app, &extended, said).await, "/admin");
+    let later = open.end_date.checked_add(jiff::ToSpan::days(2)).unwrap();
+    assert_eq!(app.campaign("clean-river").await.end_date, later);
+    assert_eq!(
+        app.campaign("demo").await.end_date,
+        ended.end_date,
+        "ended stays ended"
+    );
+    let page = app.page("/clean-river").await;
+    let notice = page
+        .split(r#"id="extended"><p dir="auto">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap();
+    assert!(notice.contains("۲ روز تمدید شد"), "{notice}");
+    assert!(
+        notice.contains("&#60;b&#62;") || notice.contains("&lt;b&gt;"),
+        "escaped: {notice}"
+    );
+    assert!(!app.page("/demo").await.contains(r#"id="extended""#));
+
+    // The same outage again: refused, nothing moves a second time.
+    let again = extend(fields(&yesterday, "5", "دوباره")).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text().await.unwrap().contains("پیش‌تر تمدید شده‌اند"));
+    assert_eq!(app.campaign("clean-river").await.end_date, later);
+}

@@ -18,6 +18,7 @@ use tomar_core::persian::{ascii_digits, clean_text};
 use crate::error::WebError;
 use crate::http::auth::Admin;
 use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::rules::extensions::{ExtensionFields, extend_open_campaigns};
 use crate::rules::platform::{Platform, keys};
 use crate::rules::random;
 use crate::state::AppState;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/reasons", post(add_reason))
         .route("/admin/reasons/{id}", post(set_reason_active))
         .route("/admin/settings", post(save_settings))
+        .route("/admin/extend", post(extend))
 }
 
 /// The settings an admin edits here, each with how its form field looks.
@@ -306,4 +308,29 @@ async fn save_settings(
     }
     state.store.set_settings(&values).await?;
     Ok(Done::SettingsSaved.back_to("/admin"))
+}
+
+#[derive(Deserialize)]
+struct ExtendForm {
+    outage_on: Option<String>,
+    days: Option<String>,
+    reason: Option<String>,
+}
+
+/// Gives the days of an outage back to every open campaign.
+#[tracing::instrument(skip_all)]
+async fn extend(
+    State(state): State<AppState>,
+    tr: Tr,
+    Admin(admin): Admin,
+    CsrfForm(form): CsrfForm<ExtendForm>,
+) -> Result<Response, WebError> {
+    let fields = ExtensionFields {
+        outage_on: form.outage_on.as_deref().unwrap_or_default(),
+        days: form.days.as_deref().unwrap_or_default(),
+        reason: form.reason.as_deref().unwrap_or_default(),
+    };
+    let moved = extend_open_campaigns(&state, &admin, &fields, tr).await?;
+    tracing::info!(moved, "open campaigns extended after an outage");
+    Ok(Done::EndDatesExtended.back_to("/admin"))
 }

@@ -126,6 +126,8 @@ struct CampaignTemplate {
     /// "Delivered to its addressee" or "on the special follow-up list", with where the
     /// list is.
     outcome_notice: Option<(String, Option<&'static str>)>,
+    /// That its end date was moved later after a platform outage, and why.
+    extension_notice: Option<String>,
     /// Once delivered: how long it has waited for its addressee, or their answer.
     answer: Option<AnswerView>,
     banner_suggestions: Vec<Card>,
@@ -352,6 +354,17 @@ async fn campaign_page(
             _ => None,
         },
         answer: AnswerView::of(&campaign, now, tr),
+        extension_notice: campaign.extension.as_ref().map(|extension| {
+            tr.with(
+                "extension.notice",
+                &[
+                    ("days", &tr.count(u64::from(extension.days))),
+                    ("day", &tr.date(extension.outage_on)),
+                    ("reason", extension.reason.as_ref()),
+                    ("end", &tr.date(campaign.end_date)),
+                ],
+            )
+        }),
         banner_suggestions,
         addressees: campaign.text.addressee_lines(),
         invocation,

@@ -26,6 +26,7 @@ pub mod checkpoints;
 pub mod codes;
 pub mod discussion;
 pub mod editor;
+pub mod extensions;
 pub mod fraud;
 pub mod images;
 pub mod listing;

@@ -27,6 +27,7 @@ pub enum Done {
     ReasonAdded,
     ReasonChanged,
     SettingsSaved,
+    EndDatesExtended,
     ImageSaved,
     ImageRemoved,
     SignatureWithdrawn,
@@ -40,7 +41,7 @@ pub struct DoneQuery {
 }
 
 impl Done {
-    const ALL: [Done; 21] = [
+    const ALL: [Done; 22] = [
         Done::Approved,
         Done::Rejected,
         Done::Suspended,
@@ -58,6 +59,7 @@ impl Done {
         Done::ReasonAdded,
         Done::ReasonChanged,
         Done::SettingsSaved,
+        Done::EndDatesExtended,
         Done::ImageSaved,
         Done::ImageRemoved,
         Done::SignatureWithdrawn,
@@ -83,6 +85,7 @@ impl Done {
             Done::ReasonAdded => "reason_added",
             Done::ReasonChanged => "reason_changed",
             Done::SettingsSaved => "settings_saved",
+            Done::EndDatesExtended => "end_dates_extended",
             Done::ImageSaved => "image_saved",
             Done::ImageRemoved => "image_removed",
             Done::SignatureWithdrawn => "signature_withdrawn",

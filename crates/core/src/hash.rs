@@ -1,8 +1,13 @@
-//! Hex, HMAC-SHA256 and constant-time comparison: what every keyed value of the platform
+//! Hex, SHA-256, HMAC-SHA256 and constant-time comparison: what every keyed value of the platform
 //! (contact keys, code hashes, tokens, sessions) is built from, in one place.
 
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
 
 /// HMAC-SHA256 under `key` of `parts`, concatenated as they are.
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {

@@ -21,6 +21,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
+pub use assets::href as asset_href;
 pub use error::WebError;
 pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;

@@ -382,6 +382,55 @@ async fn no_page_loads_anything_from_another_host() {
     assert_eq!(app.page("/healthz").await, "ok");
 }
 
+#[tokio::test]
+async fn static_files_are_linked_by_their_content_hash_and_kept_a_year() {
+    use reqwest::header::{CACHE_CONTROL, LOCATION};
+    let app = TestApp::demo().await;
+    let page = app.page("/clean-river").await;
+    let css = tomar_web::asset_href("tomar.css");
+    assert!(css.starts_with("/static/tomar.") && css.len() == "/static/tomar.0123456789.css".len());
+    assert!(
+        page.contains(&format!(r#"<link rel="stylesheet" href="{css}">"#)),
+        "{page}"
+    );
+    assert!(!page.contains(r#"href="/static/tomar.css""#));
+    let hashed = app.get(&css).await;
+    assert_eq!(
+        hashed.headers()[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let text = hashed.text().await.unwrap();
+    assert!(
+        text.contains(&tomar_web::asset_href("vazirmatn.woff2")),
+        "the font by its hash too"
+    );
+    let plain = app.get("/static/tomar.css").await;
+    assert_eq!(plain.headers()[CACHE_CONTROL], "public, max-age=86400");
+    assert_eq!(plain.text().await.unwrap(), text);
+    // A page of an earlier release asks for its own stylesheet: it is sent on to this one.
+    for (old, name) in [
+        ("tomar.0000000000.css", "tomar.css"),
+        ("live.0000000000.js", "live.js"),
+    ] {
+        let redirect = app.get(&format!("/static/{old}")).await;
+        assert_eq!(redirect.status(), reqwest::StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(
+            redirect.headers()[LOCATION],
+            tomar_web::asset_href(name).as_str()
+        );
+    }
+    for missing in [
+        "/static/tomar.000000000.css",
+        "/static/nothing.0000000000.css",
+    ] {
+        assert_eq!(
+            app.get(missing).await.status(),
+            reqwest::StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+}
+
 const HOSTILE: &str = "<script>alert('x')</script> \"quoted\" \u{202E}evil";
 
 async fn publish_hostile_campaign(store: &Store) -> CampaignId {
@@ -537,14 +586,15 @@ async fn a_first_view_of_a_campaign_page_is_at_most_50_kb_over_the_wire() {
     use reqwest::header::ACCEPT_ENCODING;
     let app = TestApp::demo().await;
     let mut total = 0;
-    for path in [
-        "/clean-river",
-        "/static/tomar.css",
-        "/static/vazirmatn.woff2",
-        "/static/live.js",
-        "/static/share.js",
-        "/static/favicon.svg",
-    ] {
+    let linked = [
+        "tomar.css",
+        "vazirmatn.woff2",
+        "live.js",
+        "share.js",
+        "favicon.svg",
+    ];
+    let linked = linked.map(tomar_web::asset_href);
+    for path in std::iter::once("/clean-river").chain(linked.iter().map(String::as_str)) {
         let request = app
             .visitor()
             .get(app.url(path))

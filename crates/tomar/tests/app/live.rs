@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::time::timeout;
 
 use crate::signing::Signs;
-use crate::support::{Browser, LIVE_SCRIPT, TestApp, on_both_backends, other_scripts};
+use crate::support::{Browser, TestApp, live_script, on_both_backends, other_scripts};
 
 /// Long enough for any machine; a test that waits this long has failed.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -151,7 +151,7 @@ async fn the_page_shows_the_count_and_goal_under_the_title_for_its_script_to_tic
         campaign.signature_count.min(goal)
     )));
     assert!(page.contains(r##"<a class="button tally-sign" href="#sign">"##));
-    assert!(page.contains(LIVE_SCRIPT));
+    assert!(page.contains(&live_script()));
     assert_eq!(
         other_scripts(&page),
         0,

@@ -170,7 +170,7 @@ async fn a_recorded_answer_shows_everywhere_and_is_told_to_the_subscribers_once(
     let addressee = campaign.text.addressees[0].name.to_string();
     assert!(
         record.contains(&format!(
-            r#"<tr><td dir="auto">{addressee}</td><td>۱</td><td>۱</td><td>۰</td></tr>"#
+            r#"<tr><td><bdi>{addressee}</bdi></td><td>۱</td><td>۱</td><td>۰</td></tr>"#
         )),
         "{record}"
     );

@@ -374,14 +374,24 @@ impl Browser {
     }
 }
 
-/// The CSRF token a page's form carries.
-/// The campaign page's script, which ticks its count and leaves the page whole without it.
-pub const LIVE_SCRIPT: &str = r#"<script src="/static/live.js" defer></script>"#;
-/// The sharing pages' script, which adds a copy button and the share sheet.
-pub const SHARE_SCRIPT: &str = r#"<script src="/static/share.js" defer></script>"#;
+/// A page's tag of the static script `name`, as pages link it (by its content hash).
+pub fn script_tag(name: &str) -> String {
+    format!(
+        r#"<script src="{}" defer></script>"#,
+        tomar_web::asset_href(name)
+    )
+}
 
-/// How many script tags `page` has besides the two a page may carry, which only add to a
-/// page that works without them.
+/// The campaign page's script, which ticks its count and leaves the page whole without it.
+pub fn live_script() -> String {
+    script_tag("live.js")
+}
+
+/// The sharing pages' script, which adds a copy button and the share sheet.
+pub fn share_script() -> String {
+    script_tag("share.js")
+}
+
 /// Runs the `tomar` command with `args`: whether it passed, and what it printed (standard
 /// output, then standard error). Awaited, never waited for: the command may be answered by
 /// a server in this test's own runtime.
@@ -411,12 +421,15 @@ pub async fn post_json(
     response.json().await.unwrap()
 }
 
+/// How many script tags `page` has besides the two a page may carry, which only add to a
+/// page that works without them.
 pub fn other_scripts(page: &str) -> usize {
     page.matches("<script").count()
-        - page.matches(LIVE_SCRIPT).count()
-        - page.matches(SHARE_SCRIPT).count()
+        - page.matches(&live_script()).count()
+        - page.matches(&share_script()).count()
 }
 
+/// The CSRF token a page's form carries.
 pub fn csrf_of(page: &str) -> String {
     let rest = page
         .split("name=\"csrf\" value=\"")

@@ -63,7 +63,7 @@ impl DeliveredJson {
 
 /// One addressee's record.
 #[derive(Serialize, ToSchema)]
-pub struct AddresseeJson {
+pub struct AddresseeRecordJson {
     name: String,
     delivered: u64,
     answered: u64,
@@ -80,7 +80,7 @@ pub struct ResponsesJson {
     /// The latest deliveries, answered or not, the newest first (at most 5,000).
     recent: Vec<DeliveredJson>,
     /// Per first addressee, over `recent`: those with the most deliveries first.
-    addressees: Vec<AddresseeJson>,
+    addressees: Vec<AddresseeRecordJson>,
 }
 
 /// Delivered campaigns, whether their addressees answered, and each addressee's record.
@@ -108,7 +108,7 @@ async fn responses(
         addressees: record
             .addressees
             .iter()
-            .map(|row| AddresseeJson {
+            .map(|row| AddresseeRecordJson {
                 name: row.name.clone(),
                 delivered: row.delivered,
                 answered: row.answered,

@@ -13,8 +13,6 @@ use tomar_core::listing::{ListSort, ListStatus, Listing};
 
 use crate::error::WebError;
 use crate::http::extract::PublicCampaign;
-use crate::rules::platform::Platform;
-use crate::rules::responses::record;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 use crate::view::responses::delivery_line;
@@ -141,19 +139,13 @@ async fn campaign_updates(
 
 /// The latest deliveries, each updated when it was delivered or, once answered, on the day
 /// of the answer.
-async fn responses(
-    State(state): State<AppState>,
-    platform: Platform,
-    tr: Tr,
-) -> Result<Response, WebError> {
+async fn responses(State(state): State<AppState>, tr: Tr) -> Result<Response, WebError> {
     let now = Timestamp::now();
     let today = tomar_core::calendar::iran_date(now);
-    let record = record(&state, &platform).await?;
+    let recent = state.store.recent_deliveries(ENTRIES).await?;
     let base = &state.public_url;
-    let entries: Vec<Entry> = record
-        .recent
+    let entries: Vec<Entry> = recent
         .iter()
-        .take(ENTRIES as usize)
         .map(|delivered| {
             let campaign = &delivered.campaign;
             let updated = campaign

@@ -2,14 +2,15 @@
 //! end date, once per outage, with the reason each campaign page shows.
 
 use jiff::Timestamp;
-use tomar_core::calendar::{iran_date, parse_day};
+use tomar_core::calendar::iran_date;
 use tomar_core::extension::EndDateExtension;
 use tomar_core::member::Member;
 use tomar_core::moderation::Actor;
-use tomar_core::names::{InputError, Line};
+use tomar_core::names::Line;
 use tomar_core::persian::ascii_digits;
 
 use crate::error::{FieldErrors, WebError};
+use crate::rules::typed_day;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 
@@ -27,18 +28,14 @@ fn parse(
     tr: Tr,
 ) -> Result<EndDateExtension, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let outage_on = match parse_day(fields.outage_on) {
+    let outage_on = match typed_day(fields.outage_on, tr) {
         Ok(day) if day <= iran_date(now) => Some(day),
         Ok(_) => {
             errors.push(("outage_on", tr.t("extension.outage_future")));
             None
         }
-        Err(InputError::Empty) => {
-            errors.push(("outage_on", tr.t(InputError::Empty.key())));
-            None
-        }
-        Err(_) => {
-            errors.push(("outage_on", tr.t("responses.day_invalid")));
+        Err(message) => {
+            errors.push(("outage_on", message));
             None
         }
     };

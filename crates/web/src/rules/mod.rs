@@ -21,6 +21,16 @@ macro_rules! refused_by_errors {
     };
 }
 
+/// A day typed in a form (Solar Hijri, year/month/day, in any digits): the day, or the
+/// message that belongs beside its field.
+pub fn typed_day(typed: &str, tr: crate::view::i18n::Tr) -> Result<tomar_core::Date, String> {
+    use tomar_core::names::InputError;
+    tomar_core::calendar::parse_day(typed).map_err(|error| match error {
+        InputError::Empty => tr.t(InputError::Empty.key()),
+        _ => tr.t("input.day_invalid"),
+    })
+}
+
 pub mod campaigns;
 pub mod checkpoints;
 pub mod codes;

@@ -3,12 +3,11 @@
 
 use jiff::Timestamp;
 use tomar_core::Date;
-use tomar_core::calendar::{iran_date, parse_day};
+use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
 use tomar_core::language::Language;
 use tomar_core::member::Member;
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
-use tomar_core::names::InputError;
 use tomar_core::news::NewsUrl;
 use tomar_core::response::{
     AddresseeRecord, AddresseeResponse, Delivery, ResponseSummary, days_since_delivery,
@@ -19,6 +18,7 @@ use tomar_store::{DeliveredCampaign, StoreError};
 
 use crate::error::{FieldErrors, WebError};
 use crate::rules::platform::Platform;
+use crate::rules::typed_day;
 use crate::rules::updates::post_update;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
@@ -46,8 +46,8 @@ fn parse(
     tr: Tr,
 ) -> Result<AddresseeResponse, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let answered_on = match parse_day(fields.answered_on) {
-        Ok(day) if day >= delivered_on && day <= today => Some(day),
+    let answered_on = match typed_day(fields.answered_on, tr) {
+        Ok(day) if (delivered_on..=today).contains(&day) => Some(day),
         Ok(_) => {
             let delivered = tr.date(delivered_on);
             errors.push((
@@ -56,12 +56,8 @@ fn parse(
             ));
             None
         }
-        Err(InputError::Empty) => {
-            errors.push(("answered_on", tr.t(InputError::Empty.key())));
-            None
-        }
-        Err(_) => {
-            errors.push(("answered_on", tr.t("responses.day_invalid")));
+        Err(message) => {
+            errors.push(("answered_on", message));
             None
         }
     };

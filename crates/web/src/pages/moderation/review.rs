@@ -80,6 +80,8 @@ struct ReviewTemplate {
     reasons: Vec<(i64, String)>,
     outcomes: Vec<(&'static str, String, bool)>,
     refill: Refill,
+    /// The answer form's fields.
+    answer: ResponseRefill,
     history: Vec<EventLine>,
 }
 
@@ -103,11 +105,13 @@ struct Refill {
     outcome: Option<String>,
     news_url: String,
     order: String,
-    response: ResponseRefill,
+    /// The answer form as it was sent, when it was refused.
+    response: Option<ResponseRefill>,
 }
 
 /// The answer form as typed, or as recorded before (to correct it).
-#[derive(Default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct ResponseRefill {
     answered_on: String,
     summary: String,
@@ -159,7 +163,7 @@ async fn review(
     moderator: &Member,
     campaign: &Campaign,
     done: Option<String>,
-    refill: Refill,
+    mut refill: Refill,
 ) -> Result<Response, WebError> {
     let own = moderation::is_their_own(campaign, moderator);
     let status = campaign.status(Timestamp::now());
@@ -175,17 +179,10 @@ async fn review(
         .clone()
         .unwrap_or_else(|| campaign.outcome.kind().name().to_owned());
     let refused = !refill.errors.is_empty();
-    let refill = match refill
-        .errors
-        .iter()
-        .any(|(field, _)| RESPONSE_FIELDS.contains(field))
-    {
-        true => refill,
-        false => Refill {
-            response: ResponseRefill::recorded(campaign),
-            ..refill
-        },
-    };
+    let answer = refill
+        .response
+        .take()
+        .unwrap_or_else(|| ResponseRefill::recorded(campaign));
     form_page(
         &ReviewTemplate {
             shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
@@ -226,6 +223,7 @@ async fn review(
                 })
                 .collect(),
             refill,
+            answer,
             history: EventLine::list(&events, tr),
             action_base,
         },
@@ -383,27 +381,12 @@ async fn set_outcome(
     .await
 }
 
-#[derive(Deserialize)]
-struct ResponseForm {
-    answered_on: Option<String>,
-    summary: Option<String>,
-    official_url: Option<String>,
-}
-
-/// The answer form's fields, whose refusal shows that form again as typed.
-const RESPONSE_FIELDS: [&str; 3] = ["answered_on", "summary", "official_url"];
-
 #[tracing::instrument(skip_all, fields(campaign = %at.campaign.id))]
 async fn record_response(
     State(state): State<AppState>,
     at: AtReview,
-    CsrfForm(form): CsrfForm<ResponseForm>,
+    CsrfForm(typed): CsrfForm<ResponseRefill>,
 ) -> Result<Response, WebError> {
-    let typed = ResponseRefill {
-        answered_on: form.answered_on.unwrap_or_default(),
-        summary: form.summary.unwrap_or_default(),
-        official_url: form.official_url.unwrap_or_default(),
-    };
     let fields = ResponseFields {
         answered_on: &typed.answered_on,
         summary: &typed.summary,
@@ -413,7 +396,7 @@ async fn record_response(
     let result = responses::record_response(&state, campaign, moderator, &fields, at.tr).await;
     at.after(&state, result, Done::ResponseRecorded, |errors| Refill {
         errors,
-        response: typed,
+        response: Some(typed),
         ..Refill::default()
     })
     .await

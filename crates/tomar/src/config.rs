@@ -56,6 +56,32 @@ pub enum Command {
     /// signer's receipt: `tomar verify receipt FILE --key KEY`.
     #[command(subcommand)]
     Verify(VerifyCommand),
+    /// Write a file for someone outside Tomar: `tomar export delivery CAMPAIGN --out FILE`.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A campaign's delivery package for its addressee, as a PDF: the letter as published,
+    /// the platform's statement, how to check the count, and every counted signer.
+    Delivery(ExportDeliveryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDeliveryArgs {
+    /// The database, the secret and the public address the log is signed for, as given to
+    /// `tomar serve`
+    #[command(flatten)]
+    pub signing: LogKeyArgs,
+    /// The campaign: its number or its slug
+    pub campaign: String,
+    /// Where to write the PDF
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The language of the package's own words: fa or en
+    #[arg(long, default_value = "fa")]
+    pub language: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -286,6 +312,8 @@ pub enum ConfigError {
     Contact(String),
     #[error("invalid campaign {0:?}: expected its number or its slug")]
     Campaign(String),
+    #[error("invalid language {0:?}: expected fa or en")]
+    Language(String),
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }

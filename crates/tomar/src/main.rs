@@ -1,5 +1,6 @@
-//! `tomar serve | migrate | demo | setting | user`. Thin: parse, configure, call the start-up code, and turn
-//! any failure into one line on stderr and a non-zero exit.
+//! `tomar serve | migrate | demo | setting | user | log-key | verify | export`. Thin: parse,
+//! configure, call the start-up code, and turn any failure into one line on stderr and a
+//! non-zero exit.
 
 use std::process::ExitCode;
 
@@ -7,13 +8,15 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use tomar::config::{
-    self, Cli, Command, ConfigError, FileConfig, ServeSettings, UserCommand, VerifyCommand,
+    self, Cli, Command, ConfigError, ExportCommand, FileConfig, ServeSettings, UserCommand,
+    VerifyCommand,
 };
 use tomar::demo::{self, DemoError};
 use tomar::generated_secret::{self, SecretError};
 use tomar::startup::{self, Application, StartupError};
 use tomar::verify::{self, VerifyError};
 use tomar_core::contact::Contact;
+use tomar_core::language::Language;
 use tomar_core::member::Role;
 use tomar_core::names::CampaignRef;
 use tomar_store::StoreError;
@@ -41,6 +44,23 @@ enum MainError {
     Verify(#[from] VerifyError),
     #[error(transparent)]
     Receipt(#[from] verify::receipt::ReceiptError),
+    #[error("campaign {0:?} has never been public: it has nothing to deliver")]
+    NeverPublic(String),
+    #[error("could not write {0}: {1}")]
+    Write(std::path::PathBuf, std::io::Error),
+}
+
+/// The store a command works on and the server's secret, found as `tomar serve` finds them.
+async fn store_and_secret(
+    database: &config::DatabaseArgs,
+    secret: Option<&str>,
+    file: &FileConfig,
+) -> Result<(tomar_store::Store, tomar_core::secret::Secret), MainError> {
+    let configured = config::secret(secret, file)?;
+    let url = config::database_url(database, file)?;
+    let store = startup::open_store(&url).await?;
+    let secret = generated_secret::secret_for(&url, &store, configured).await?;
+    Ok((store, secret))
 }
 
 #[tokio::main]
@@ -83,10 +103,8 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 .ok_or_else(|| ConfigError::Role(args.role.clone()))?;
             let contact = Contact::parse(&args.contact)
                 .map_err(|_| ConfigError::Contact(args.contact.clone()))?;
-            let configured = config::secret(args.secret.as_deref(), &file)?;
-            let url = config::database_url(&args.database, &file)?;
-            let store = startup::open_store(&url).await?;
-            let secret = generated_secret::secret_for(&url, &store, configured).await?;
+            let (store, secret) =
+                store_and_secret(&args.database, args.secret.as_deref(), &file).await?;
             let sealed = secret.seal(contact.as_ref(), tomar_web::random::nonce());
             let member = store
                 .grant_role(
@@ -107,12 +125,44 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             print_receipt(&verify::receipt::check(&args.file, &args.key, owner)?);
         }
         Command::LogKey(args) => {
-            let configured = config::secret(args.secret.as_deref(), &file)?;
-            let url = config::database_url(&args.database, &file)?;
-            let store = startup::open_store(&url).await?;
-            let secret = generated_secret::secret_for(&url, &store, configured).await?;
+            let (_, secret) =
+                store_and_secret(&args.database, args.secret.as_deref(), &file).await?;
             let key = tomar_core::signature_log::signing_key(&args.public_url, &secret);
             println!("{}", key.verifier_key());
+        }
+        Command::Export(ExportCommand::Delivery(args)) => {
+            let language = Language::from_code(&args.language)
+                .ok_or_else(|| ConfigError::Language(args.language.clone()))?;
+            let signing = &args.signing;
+            let (store, secret) =
+                store_and_secret(&signing.database, signing.secret.as_deref(), &file).await?;
+            let reference = CampaignRef::parse(args.campaign.trim())
+                .ok_or_else(|| ConfigError::Campaign(args.campaign.clone()))?;
+            let campaign = store
+                .campaign(&reference)
+                .await?
+                .ok_or(StoreError::NotFound("campaign"))?;
+            if !campaign.lifecycle.is_public() {
+                return Err(MainError::NeverPublic(args.campaign.clone()));
+            }
+            let checkpoints = tomar_web::Checkpoints::new(&signing.public_url, &secret);
+            let bar = ProgressBar::new(campaign.signature_count).with_style(
+                ProgressStyle::with_template(
+                    "{wide_bar} {human_pos}/{human_len} signers listed, {per_sec}, {eta} left",
+                )
+                .expect("a valid progress template"),
+            );
+            let listed = bar.clone();
+            let tr = tomar_web::Tr::new(language);
+            let made = Timestamp::now();
+            let pdf = tomar_web::pdf_package(&store, &checkpoints, campaign, tr, made, move |n| {
+                listed.set_position(n)
+            })
+            .await?;
+            bar.finish();
+            std::fs::write(&args.out, &pdf)
+                .map_err(|error| MainError::Write(args.out.clone(), error))?;
+            tracing::info!(file = %args.out.display(), bytes = pdf.len(), "delivery package written");
         }
         Command::Demo(args) => {
             let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;

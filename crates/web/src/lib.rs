@@ -26,10 +26,12 @@ pub use error::WebError;
 pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;
 pub use rules::checkpoints::Checkpoints;
+pub use rules::delivery::pdf_package;
 pub use rules::platform::Platform;
 pub use rules::random;
 pub use rules::trending::Trending;
 pub use state::AppState;
+pub use view::i18n::Tr;
 
 /// All of Tomar's routes with their middleware, ready to serve. Middleware runs outermost
 /// first: gzip for whoever accepts it, security headers, language (and error pages), the

@@ -1,13 +1,50 @@
-//! The delivery package's list of signatures as its author and the moderators download it:
-//! every counted signature in order, hidden names counted and never named, cells a
-//! spreadsheet would run as formulas neutralised, and nobody else let in.
+//! The delivery package as its author and the moderators download it, as a PDF and as a
+//! spreadsheet: every counted signature in order, hidden names counted and never named,
+//! cells a spreadsheet would run as formulas neutralised, and nobody else let in.
 
 use reqwest::StatusCode;
 use tomar_core::member::Role;
 
 use crate::moderation::{campaign_form, post_form};
 use crate::signing::Signs;
-use crate::support::{Browser, TestApp, location};
+use crate::support::{Browser, TestApp, location, run_tomar};
+
+/// A download of a campaign's author (`mine`, linked from their `page` of it) and its
+/// moderators' copy.
+struct Downloads<'a> {
+    page: &'a str,
+    mine: &'a str,
+    moderators: &'a str,
+}
+
+impl Downloads<'_> {
+    /// Linked from both pages, and refused to anyone else: the login page for a visitor, a
+    /// campaign that does not exist for another member (`other`), and a refusal of a POST.
+    async fn only_for(&self, app: &TestApp, author: &Browser, moderator: &Browser, other: &str) {
+        let anonymous = app.visitor();
+        let response = anonymous.get(app.url(self.mine)).send().await.unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let other = app.log_in(other, Role::Member).await;
+        assert_eq!(
+            other.get(app, self.mine).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let refused = other.get(app, self.moderators).await.status();
+        assert!(
+            refused == StatusCode::FORBIDDEN || refused == StatusCode::NOT_FOUND,
+            "{refused}"
+        );
+        let posted = author.post(app, self.mine, &[]).await;
+        assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
+        let linked = format!(r#"href="{}""#, self.mine);
+        assert!(author.page(app, self.page).await.contains(&linked));
+        let id = self.page.rsplit('/').next().unwrap();
+        let review = moderator
+            .page(app, &format!("/moderation/campaigns/{id}"))
+            .await;
+        assert!(review.contains(&format!(r#"href="{}""#, self.moderators)));
+    }
+}
 
 /// The body of a CSV download, after checking its headers.
 async fn csv(browser: &Browser, app: &TestApp, path: &str) -> String {
@@ -25,6 +62,137 @@ async fn csv(browser: &Browser, app: &TestApp, path: &str) -> String {
             .starts_with("attachment; filename=\"campaign-")
     );
     response.text().await.unwrap()
+}
+
+/// pdftotext writes the letters a single glyph stands for (the lam-alef ligature, a heh
+/// with its hamza) backwards in right-to-left text, so the words it is asked to read back
+/// in order have none.
+const TITLE: &str = "بازگشایی کتابخانه در روزهای جمعه";
+
+/// A public campaign of `author` with signers: a shown Persian name, a hidden one, a Latin
+/// one, and one who withdrew. Its id and the author's page of it.
+async fn signed_campaign(app: &TestApp, author: &Browser, moderator: &Browser) -> (i64, String) {
+    let saved = post_form(
+        author,
+        app,
+        "/new",
+        &campaign_form(&[("intent", "submit".into()), ("title", TITLE.into())]),
+    )
+    .await;
+    let page = location(&saved);
+    let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+    moderator
+        .post(app, &format!("/moderation/campaigns/{id}/approve"), &[])
+        .await;
+    let slug = id.to_string();
+    for (n, (name, public)) in [
+        ("سارا نخستین", true),
+        ("پنهان‌نام", false),
+        ("Negar Amini", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let signer = Browser::open(app, &format!("/{id}")).await;
+        signer
+            .sign(app, &slug, name, &format!("0912777030{n}"), public)
+            .await;
+    }
+    let withdrawn = Browser::open(app, &format!("/{id}")).await;
+    let thanks = withdrawn
+        .sign(app, &slug, "پشیمان", "09127770309", true)
+        .await;
+    withdrawn
+        .post(app, &format!("{thanks}/withdraw"), &[])
+        .await;
+    (id, page)
+}
+
+/// The text of a PDF download as `pdftotext` (Debian's poppler-utils) reads it back.
+async fn pdf_text(browser: &Browser, app: &TestApp, path: &str) -> String {
+    let response = browser.get(app, path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let pdf = response.bytes().await.unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &pdf).unwrap();
+    text_of(file.path())
+}
+
+/// The text of the PDF at `path`, as `pdftotext` reads it.
+fn text_of(path: &std::path::Path) -> String {
+    let pdf = std::fs::read(path).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let read = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(read.status.success(), "{read:?}");
+    // pdftotext marks right-to-left runs with bidi embedding controls; the words stay.
+    String::from_utf8(read.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_package_reads_as_the_letter_then_the_signers_in_order_in_persian() {
+    let app = TestApp::demo().await;
+    let author = app.log_in("09122220098", Role::Member).await;
+    let moderator = app.log_in("09129990098", Role::Moderator).await;
+    let (id, page) = signed_campaign(&app, &author, &moderator).await;
+    let mine = format!("{page}/delivery.pdf");
+    let moderators = format!("/moderation/campaigns/{id}/delivery.pdf");
+
+    let text = pdf_text(&author, &app, &mine).await;
+    for (what, expected) in [
+        ("the title", TITLE),
+        ("the addressee", "شهردار منطقه ۶"),
+        ("the body", "ما اهالی محله خواستاریم:"),
+        ("a bullet", "• کتابخانه جمعه‌ها باز باشد"),
+        (
+            "the statement",
+            "ناظران طومار این کارزار را پیش از انتشار بررسی کردند",
+        ),
+        ("the log's origin", &format!("/log/{id}")),
+        ("the verify command", "tomar verify count http"),
+        ("a shown name", "سارا نخستین"),
+        ("a Latin name", "Negar Amini"),
+        ("a hidden one, counted", "(نام پنهان)"),
+        ("the list's end", "پایان فهرست"),
+    ] {
+        assert!(text.contains(expected), "{what}: {expected} in\n{text}");
+    }
+    assert!(!text.contains("پنهان‌نام"), "a hidden name is never named");
+    assert!(
+        !text.contains("پشیمان"),
+        "a withdrawn signature is not listed"
+    );
+    let first = text.find("سارا نخستین").unwrap();
+    assert!(first < text.find("Negar Amini").unwrap(), "in number order");
+    assert!(text.find("(نام پنهان)").unwrap() > first);
+
+    let reviewed = pdf_text(&moderator, &app, &moderators).await;
+    assert!(reviewed.contains("سارا نخستین") && reviewed.contains("(نام پنهان)"));
+    let english = pdf_text(&author, &app, &format!("{mine}?lang=en")).await;
+    assert!(english.contains("About this package"), "{english}");
+    assert!(english.contains("(name hidden)"), "{english}");
+    assert!(
+        english.contains("End of the list: 3 signatures, 1 of them with names hidden."),
+        "the list's own count: {english}"
+    );
+
+    let downloads = Downloads {
+        page: &page,
+        mine: &mine,
+        moderators: &moderators,
+    };
+    downloads
+        .only_for(&app, &author, &moderator, "09122220099")
+        .await;
 }
 
 #[tokio::test]
@@ -122,27 +290,61 @@ async fn the_author_and_moderators_download_every_counted_signature_and_nobody_e
     let english = csv(&author, &app, &format!("{mine}?lang=en")).await;
     assert!(english.contains("\"Number\",\"Name\""), "{english}");
 
-    // Anyone else: the login page, a campaign that does not exist for them, or a refusal.
-    let anonymous = app.visitor();
-    let response = anonymous.get(app.url(&mine)).send().await.unwrap();
-    assert!(response.status().is_redirection(), "{}", response.status());
-    let other = app.log_in("09122220089", Role::Member).await;
-    assert_eq!(other.get(&app, &mine).await.status(), StatusCode::NOT_FOUND);
-    let refused = other.get(&app, &moderators).await.status();
-    assert!(
-        refused == StatusCode::FORBIDDEN || refused == StatusCode::NOT_FOUND,
-        "{refused}"
-    );
-    let posted = author.post(&app, &mine, &[]).await;
-    assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert!(
-        author
-            .page(&app, &page)
-            .await
-            .contains(&format!(r#"href="{mine}""#))
-    );
-    let review = moderator
-        .page(&app, &format!("/moderation/campaigns/{id}"))
+    let downloads = Downloads {
+        page: &page,
+        mine: &mine,
+        moderators: &moderators,
+    };
+    downloads
+        .only_for(&app, &author, &moderator, "09122220089")
         .await;
-    assert!(review.contains(&format!(r#"href="{moderators}""#)));
+}
+
+#[tokio::test]
+async fn tomar_export_delivery_writes_the_package_signed_with_the_servers_key() {
+    let app = TestApp::demo().await;
+    let served = app.page("/.well-known/tomar-log-key").await;
+    let database = format!("sqlite:{}", app.sqlite_file().unwrap().display());
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("package.pdf");
+    let export = |campaign: &str, language: &str| {
+        let arguments = [
+            "export",
+            "delivery",
+            campaign,
+            "--language",
+            language,
+            "--database-url",
+            &database,
+            "--public-url",
+            &app.base,
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .map(str::to_owned);
+        run_tomar(arguments)
+    };
+
+    let (written, printed) = export("library-hours", "fa").await;
+    assert!(written, "{printed}");
+    let text = text_of(&out);
+    assert!(
+        text.contains("درخواست تمدید ساعت کار کتابخانه مرکزی در ایام امتحانات"),
+        "{text}"
+    );
+    assert!(text.contains(served.trim()), "the server's key: {text}");
+    let (written, printed) = export("library-hours", "en").await;
+    assert!(written, "{printed}");
+    assert!(text_of(&out).contains("How to check this count"));
+
+    for (campaign, language, refusal) in [
+        ("no-such-campaign", "fa", "campaign"),
+        ("library-hours", "de", "invalid language \"de\""),
+        ("<script>", "fa", "invalid campaign"),
+    ] {
+        let (written, printed) = export(campaign, language).await;
+        assert!(!written, "{campaign} {language}");
+        assert!(printed.contains(refusal), "{printed}");
+        assert_eq!(printed.trim().lines().count(), 1, "{printed}");
+    }
 }

@@ -1,9 +1,13 @@
-//! The delivery package's list of signatures, for the campaign's author and for
-//! moderators: `GET /me/campaigns/{id}/delivery.csv` and
-//! `GET /moderation/campaigns/{id}/delivery.csv`. One row per counted signature in the
-//! order it was numbered (number, name, Solar Hijri and Gregorian dates, Iran time); hidden
-//! names are counted, never named. Streamed a page at a time, so a campaign of millions
-//! costs the same memory as one of ten.
+//! The delivery package, for the campaign's author and for moderators, of a campaign that
+//! has been public:
+//! - `GET /me/campaigns/{id}/delivery.pdf` and `GET /moderation/campaigns/{id}/delivery.pdf`:
+//!   the formal document for the addressee (`rules::delivery`, set by `view::delivery`);
+//! - `GET /me/campaigns/{id}/delivery.csv` and `GET /moderation/campaigns/{id}/delivery.csv`:
+//!   the list as a spreadsheet, one row per counted signature in the order it was numbered
+//!   (number, name, Solar Hijri and Gregorian dates, Iran time). Streamed a page at a time,
+//!   so a campaign of millions costs the same memory as one of ten.
+//!
+//! Hidden names are counted, never named, in both.
 
 use axum::Router;
 use axum::body::Body;
@@ -12,31 +16,34 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
-use tomar_core::calendar::{iran_date, solar_hijri_numeric};
+use jiff::Timestamp;
 use tomar_core::campaign::Campaign;
-use tomar_core::signature::Signature;
 use tomar_store::StoreError;
 
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::extract::{AuthorsCampaign, ReviewableCampaign};
+use crate::rules::delivery::{PAGE, pdf_package};
 use crate::state::AppState;
 use crate::view::csv;
+use crate::view::delivery::SignerCells;
 use crate::view::i18n::Tr;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/me/campaigns/{id}/delivery.csv", get(for_the_author))
+        .route("/me/campaigns/{id}/delivery.csv", get(csv_for_the_author))
         .route(
             "/moderation/campaigns/{id}/delivery.csv",
-            get(for_moderators),
+            get(csv_for_moderators),
+        )
+        .route("/me/campaigns/{id}/delivery.pdf", get(pdf_for_the_author))
+        .route(
+            "/moderation/campaigns/{id}/delivery.pdf",
+            get(pdf_for_moderators),
         )
 }
 
-/// Signatures read and written per step of the stream.
-const PAGE: u32 = 1000;
-
-async fn for_the_author(
+async fn csv_for_the_author(
     State(state): State<AppState>,
     tr: Tr,
     AuthorsCampaign { campaign, .. }: AuthorsCampaign,
@@ -44,7 +51,7 @@ async fn for_the_author(
     signatures_csv(state, tr, &campaign)
 }
 
-async fn for_moderators(
+async fn csv_for_moderators(
     State(state): State<AppState>,
     tr: Tr,
     Moderator(_): Moderator,
@@ -53,11 +60,52 @@ async fn for_moderators(
     signatures_csv(state, tr, &campaign)
 }
 
-/// The list of a campaign that has been public; a draft or one in review has none.
-fn signatures_csv(state: AppState, tr: Tr, campaign: &Campaign) -> Result<Response, WebError> {
-    if !campaign.lifecycle.is_public() {
-        return Err(WebError::NotFound);
+async fn pdf_for_the_author(
+    State(state): State<AppState>,
+    tr: Tr,
+    AuthorsCampaign { campaign, .. }: AuthorsCampaign,
+) -> Result<Response, WebError> {
+    package_pdf(state, tr, campaign).await
+}
+
+async fn pdf_for_moderators(
+    State(state): State<AppState>,
+    tr: Tr,
+    Moderator(_): Moderator,
+    ReviewableCampaign(campaign): ReviewableCampaign,
+) -> Result<Response, WebError> {
+    package_pdf(state, tr, campaign).await
+}
+
+/// A draft or a campaign in review has nothing to deliver.
+fn deliverable(campaign: &Campaign) -> Result<(), WebError> {
+    match campaign.lifecycle.is_public() {
+        true => Ok(()),
+        false => Err(WebError::NotFound),
     }
+}
+
+async fn package_pdf(state: AppState, tr: Tr, campaign: Campaign) -> Result<Response, WebError> {
+    deliverable(&campaign)?;
+    let file = format!(
+        "attachment; filename=\"campaign-{}-package.pdf\"",
+        campaign.id
+    );
+    let made = Timestamp::now();
+    let pdf = pdf_package(&state.store, &state.checkpoints, campaign, tr, made, |_| {}).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (CONTENT_DISPOSITION, file),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+fn signatures_csv(state: AppState, tr: Tr, campaign: &Campaign) -> Result<Response, WebError> {
+    deliverable(campaign)?;
     let id = campaign.id;
     let header = csv::BOM.to_owned()
         + &csv::row(&[
@@ -79,7 +127,13 @@ fn signatures_csv(state: AppState, tr: Tr, campaign: &Campaign) -> Result<Respon
                 true => None,
                 false => page.last().map(|s| s.sequence),
             };
-            let rows: String = page.iter().map(|s| signature_row(s, tr)).collect();
+            let rows: String = page
+                .iter()
+                .map(|signature| {
+                    let cells = SignerCells::of(signature, tr);
+                    csv::row(&[cells.number, cells.name, cells.solar_hijri, cells.gregorian])
+                })
+                .collect();
             Some((Ok(rows), next))
         }
     });
@@ -94,18 +148,4 @@ fn signatures_csv(state: AppState, tr: Tr, campaign: &Campaign) -> Result<Respon
         Body::from_stream(body),
     )
         .into_response())
-}
-
-fn signature_row(signature: &Signature, tr: Tr) -> String {
-    let name = match signature.public_name() {
-        Some(name) => name.to_string(),
-        None => tr.t("delivery.hidden"),
-    };
-    let day = iran_date(signature.confirmed_at.unwrap_or(signature.created_at));
-    csv::row(&[
-        signature.sequence.to_string(),
-        name,
-        solar_hijri_numeric(day),
-        day.to_string(),
-    ])
 }

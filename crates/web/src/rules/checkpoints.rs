@@ -16,7 +16,7 @@ use tokio::sync::Mutex;
 use tomar_core::ids::CampaignId;
 use tomar_core::note::{Checkpoint, SigningKey};
 use tomar_core::secret::Secret;
-use tomar_core::signature_log::{origin, signing_key};
+use tomar_core::signature_log::{log_path, origin, signing_key};
 use tomar_core::tlog::{self, Fetched};
 use tomar_store::{Store, StoreError};
 
@@ -56,6 +56,12 @@ impl Checkpoints {
             public_url: public_url.to_owned(),
             logs: Slots::default(),
         }
+    }
+
+    /// Where a campaign's log is served, for a verifier to fetch.
+    pub fn log_url(&self, campaign: CampaignId) -> String {
+        let base = self.public_url.trim_end_matches('/');
+        format!("{base}/{}", log_path(campaign))
     }
 
     /// The key a verifier checks the checkpoints with, in note-verifier form.

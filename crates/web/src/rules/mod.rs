@@ -34,6 +34,7 @@ pub fn typed_day(typed: &str, tr: crate::view::i18n::Tr) -> Result<tomar_core::D
 pub mod campaigns;
 pub mod checkpoints;
 pub mod codes;
+pub mod delivery;
 pub mod discussion;
 pub mod editor;
 pub mod extensions;

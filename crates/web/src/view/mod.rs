@@ -6,6 +6,7 @@
 pub mod code_form;
 pub mod contact_form;
 pub mod csv;
+pub mod delivery;
 pub mod discussion;
 pub mod done;
 pub mod growth;

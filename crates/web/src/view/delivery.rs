@@ -1,0 +1,171 @@
+//! The delivery package as it reads: each signer's cells, shared by the spreadsheet and the
+//! PDF, and the PDF's letter (exactly as published), the platform's statement, how to check
+//! the count, and the list of signers.
+
+use jiff::Timestamp;
+use tomar_core::body::Block;
+use tomar_core::calendar::{iran_date, solar_hijri_numeric};
+use tomar_core::campaign::Campaign;
+use tomar_core::signature::Signature;
+use tomar_package::{Direction, Package, Style};
+
+use crate::view::i18n::Tr;
+use crate::view::letter::Preview;
+
+/// One signer as the package lists them: the number they signed as, their name if they
+/// showed it, and the day they signed in Iran, in both calendars. Digits are ASCII, as a
+/// spreadsheet reads them.
+pub struct SignerCells {
+    pub number: String,
+    pub name: String,
+    pub solar_hijri: String,
+    pub gregorian: String,
+    pub hidden: bool,
+}
+
+impl SignerCells {
+    pub fn of(signature: &Signature, tr: Tr) -> SignerCells {
+        let day = iran_date(signature.confirmed_at.unwrap_or(signature.created_at));
+        let name = signature.public_name();
+        SignerCells {
+            number: signature.sequence.to_string(),
+            name: name.map_or_else(|| tr.t("delivery.hidden"), ToString::to_string),
+            solar_hijri: solar_hijri_numeric(day),
+            gregorian: day.to_string(),
+            hidden: name.is_none(),
+        }
+    }
+}
+
+/// What a reader needs to check the count without trusting Tomar.
+pub struct CountCheck {
+    /// The campaign's public log.
+    pub log_url: String,
+    /// Its latest signed checkpoint, as served.
+    pub checkpoint: String,
+    /// The command that recounts the log against the checkpoint's key.
+    pub command: String,
+}
+
+/// The PDF package while its list is being written.
+pub struct PdfPackage {
+    package: Package,
+    tr: Tr,
+    listed: u64,
+    hidden: u64,
+}
+
+impl PdfPackage {
+    /// The letter, the statement and the check, then the head of the signers' table.
+    pub fn new(campaign: &Campaign, tr: Tr, check: &CountCheck, made: Timestamp) -> PdfPackage {
+        let direction = match tr.dir() {
+            "rtl" => Direction::RightToLeft,
+            _ => Direction::LeftToRight,
+        };
+        let title = campaign.text.title.to_string();
+        let mut package = Package::new(direction, &title, tr.code(), move |page| {
+            tr.with("delivery.page", &[("page", &tr.number(page))])
+        });
+        let letter = Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr);
+        package.text(Style::Small, &letter.kind);
+        package.text(Style::Title, &letter.title);
+        if let Some(invocation) = &letter.invocation {
+            package.text(Style::Body, invocation);
+        }
+        package.text(Style::Small, &tr.t("delivery.addressed_to"));
+        for (name, position) in &letter.addressees {
+            package.text(Style::Heading, name);
+            package.text(Style::Body, position);
+        }
+        for block in &letter.blocks {
+            match block {
+                Block::Paragraph(text) => package.text(Style::Body, text),
+                Block::Bullets(items) => {
+                    for item in items {
+                        package.text(Style::Bullet, &format!("• {item}"));
+                    }
+                }
+            }
+        }
+        let signed = format!(
+            "{}: {} · {}: {}",
+            tr.t("campaign.on_behalf_of"),
+            letter.on_behalf_of,
+            tr.t("campaign.author"),
+            letter.author_name
+        );
+        package.text(Style::Body, &signed);
+        package.text(Style::Body, &format!("#{}", letter.hashtag));
+
+        package.text(Style::Heading, &tr.t("delivery.statement_title"));
+        let version = tr.number(campaign.text_version);
+        package.text(
+            Style::Body,
+            &tr.with("delivery.reviewed", &[("version", &version)]),
+        );
+        let (start, end) = (tr.date(campaign.start_date), tr.date(campaign.end_date));
+        let dates = tr.with("delivery.dates", &[("start", &start), ("end", &end)]);
+        package.text(Style::Body, &dates);
+        let count = tr.count(campaign.signature_count);
+        package.text(
+            Style::Body,
+            &tr.with("delivery.count", &[("count", &count)]),
+        );
+        package.text(Style::Body, &tr.t("delivery.hidden_note"));
+        let at = tr.instant(made);
+        let origin = check.log_url.split("/log/").next().unwrap_or_default();
+        let made = tr.with("delivery.made", &[("at", &at), ("url", origin)]);
+        package.text(Style::Small, &made);
+
+        package.text(Style::Heading, &tr.t("delivery.verify_title"));
+        let log = tr.with("delivery.verify_log", &[("url", &check.log_url)]);
+        package.text(Style::Body, &log);
+        for line in check.checkpoint.lines().filter(|line| !line.is_empty()) {
+            package.text(Style::Code, line);
+        }
+        package.text(Style::Body, &tr.t("delivery.verify_command"));
+        package.text(Style::Code, &check.command);
+
+        package.table([
+            tr.t("delivery.number"),
+            tr.t("delivery.name"),
+            tr.t("delivery.date_solar_hijri"),
+        ]);
+        PdfPackage {
+            package,
+            tr,
+            listed: 0,
+            hidden: 0,
+        }
+    }
+
+    /// The next signers, in number order.
+    pub fn add(&mut self, signatures: &[Signature]) {
+        for signature in signatures {
+            let cells = SignerCells::of(signature, self.tr);
+            self.listed += 1;
+            self.hidden += u64::from(cells.hidden);
+            self.package.row(
+                &self.tr.digits(&cells.number),
+                &cells.name,
+                &self.tr.digits(&cells.solar_hijri),
+            );
+        }
+    }
+
+    /// How many signers are listed so far.
+    pub fn listed(&self) -> u64 {
+        self.listed
+    }
+
+    /// The finished PDF, closed by the list's own count.
+    pub fn finish(mut self) -> Vec<u8> {
+        let (listed, hidden) = (self.tr.count(self.listed), self.tr.count(self.hidden));
+        let closing = self.tr.with(
+            "delivery.listed",
+            &[("listed", &listed), ("hidden", &hidden)],
+        );
+        self.package.text(Style::Body, &closing);
+        self.package.finish()
+    }
+}

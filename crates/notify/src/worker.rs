@@ -109,8 +109,15 @@ impl Worker {
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
+        // A round as big as a claim means more were due than it took: a backlog.
+        metrics::histogram!("tomar_outbox_round_messages").record(attempts.len() as f64);
         let mut sent = Vec::with_capacity(attempts.len());
         for (held, result) in attempts {
+            let outcome = match result {
+                Ok(()) => "sent",
+                Err(_) => "failed",
+            };
+            metrics::counter!("tomar_outbox_messages_total", "result" => outcome).increment(1);
             match result {
                 Ok(()) => sent.push(held.id),
                 Err(error) => {
@@ -149,7 +156,10 @@ async fn next_handed(
         return std::future::pending().await;
     };
     let mut batches = Vec::new();
-    if receiver.recv_many(&mut batches, 64).await == 0 {
+    let taken = receiver.recv_many(&mut batches, 64).await;
+    // The writer's batches of codes still waiting behind these.
+    metrics::gauge!("tomar_outbox_handed_waiting").set(receiver.len() as f64);
+    if taken == 0 {
         // The writer is gone; what it wrote lapses and is claimed.
         *handed = None;
     }

@@ -22,11 +22,20 @@ pub const FRESH_FOR: Duration = Duration::from_secs(1);
 const MOST_KEPT: usize = 4096;
 
 /// A store's caches, shared by its clones.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Caches {
     pub settings: MomentCache<(), crate::Settings>,
     /// Campaigns as the signing checks read them, by the reference they were asked by.
     pub campaigns: MomentCache<CampaignRef, Campaign>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            settings: MomentCache::named("settings"),
+            campaigns: MomentCache::named("campaigns"),
+        }
+    }
 }
 
 impl Caches {
@@ -42,6 +51,8 @@ pub struct MomentCache<K, V> {
     state: Mutex<CacheState<K, V>>,
     /// [`FRESH_FOR`], but for tests that must not depend on how fast they run.
     fresh_for: Duration,
+    /// What `/metrics` calls its hits and misses.
+    name: &'static str,
 }
 
 #[derive(Debug)]
@@ -52,20 +63,19 @@ struct CacheState<K, V> {
     generation: u64,
 }
 
-impl<K, V> Default for MomentCache<K, V> {
-    fn default() -> Self {
-        MomentCache::lasting(FRESH_FOR)
-    }
-}
-
 impl<K, V> MomentCache<K, V> {
-    fn lasting(fresh_for: Duration) -> Self {
+    pub fn named(name: &'static str) -> Self {
+        MomentCache::lasting(name, FRESH_FOR)
+    }
+
+    fn lasting(name: &'static str, fresh_for: Duration) -> Self {
         MomentCache {
             state: Mutex::new(CacheState {
                 copies: HashMap::new(),
                 generation: 0,
             }),
             fresh_for,
+            name,
         }
     }
 }
@@ -75,10 +85,17 @@ impl<K: Eq + Hash, V: Clone> MomentCache<K, V> {
     /// [`MomentCache::keep`].
     pub fn fresh(&self, key: &K) -> Result<V, u64> {
         let state = self.state.lock().expect("moment cache lock");
-        match state.copies.get(key) {
+        let found = match state.copies.get(key) {
             Some((read_at, value)) if read_at.elapsed() < self.fresh_for => Ok(value.clone()),
             _ => Err(state.generation),
-        }
+        };
+        let result = match found {
+            Ok(_) => "hit",
+            Err(_) => "miss",
+        };
+        metrics::counter!("tomar_cache_lookups_total", "cache" => self.name, "result" => result)
+            .increment(1);
+        found
     }
 
     /// Keeps what a read found, unless a write happened since the read began.
@@ -112,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_kept_copy_is_served_until_a_write() {
-        let cache = MomentCache::default();
+        let cache = MomentCache::named("test");
         let generation = cache.fresh(&"key").unwrap_err();
         cache.keep(generation, "key", 1);
         assert_eq!(cache.fresh(&"key"), Ok(1));
@@ -123,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_read_that_raced_a_write_is_not_kept() {
-        let cache = MomentCache::default();
+        let cache = MomentCache::named("test");
         let generation = cache.fresh(&"key").unwrap_err();
         cache.forget();
         cache.keep(generation, "key", "before the write");
@@ -133,7 +150,7 @@ mod tests {
     #[test]
     fn the_number_of_copies_is_bounded() {
         // Every copy stays fresh however slowly the test runs.
-        let cache = MomentCache::lasting(Duration::from_secs(3600));
+        let cache = MomentCache::lasting("test", Duration::from_secs(3600));
         for key in 0..MOST_KEPT * 2 {
             let generation = cache.fresh(&key).unwrap_err();
             cache.keep(generation, key, key);

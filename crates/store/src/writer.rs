@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot};
 use tomar_core::Timestamp;
@@ -140,7 +141,10 @@ async fn write_codes(store: &Store, jobs: Vec<CodeJob>, handoff: Option<&Handoff
             let _ = handoff.send(queued.collect());
         }
     };
-    match store.create_verifications(&requests, leased_until).await {
+    let started = Instant::now();
+    let written = store.create_verifications(&requests, leased_until).await;
+    record_batch("codes", requests.len(), started);
+    match written {
         Ok(outcomes) => {
             hand_over(&outcomes);
             for (reply, outcome) in replies.into_iter().zip(outcomes) {
@@ -176,10 +180,12 @@ async fn write_confirmations(
     group: Vec<ConfirmJob>,
 ) {
     let confirmations: Vec<Confirmation> = group.iter().map(|(c, _)| c.clone()).collect();
-    match store
+    let started = Instant::now();
+    let written = store
         .add_confirmations(campaign, text_version, &confirmations, Timestamp::now())
-        .await
-    {
+        .await;
+    record_batch("confirmations", confirmations.len(), started);
+    match written {
         Ok(outcomes) => {
             for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
                 let _ = reply.send(Ok(outcome));
@@ -193,4 +199,12 @@ async fn write_confirmations(
             }
         }
     }
+}
+
+/// A batch's size and how long its commit took, for `/metrics` (nothing is kept unless a
+/// recorder is installed).
+fn record_batch(kind: &'static str, size: usize, started: Instant) {
+    metrics::histogram!("tomar_writer_batch_size", "kind" => kind).record(size as f64);
+    metrics::histogram!("tomar_writer_commit_seconds", "kind" => kind)
+        .record(started.elapsed().as_secs_f64());
 }

@@ -19,6 +19,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:tomar.db";
 pub const DEFAULT_OUTBOX: &str = "outbox";
 pub const DEFAULT_MAIL_FROM: &str = "Tomar <tomar@localhost>";
 const DEFAULT_CONFIG_FILE: &str = "tomar.toml";
+/// Short enough tokens could be guessed by trying.
+const MIN_METRICS_TOKEN: usize = 16;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -257,6 +259,11 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+
+    /// Serve /metrics (Prometheus text) to a scraper sending "Authorization: Bearer TOKEN";
+    /// 16 or more characters [default: no /metrics]
+    #[arg(long, env = "TOMAR_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// What `tomar.toml` may say.
@@ -277,6 +284,7 @@ pub struct FileConfig {
     pub read_database_url: Option<String>,
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -314,6 +322,8 @@ pub enum ConfigError {
     Campaign(String),
     #[error("invalid language {0:?}: expected fa or en")]
     Language(String),
+    #[error("the metrics token is too short: it needs {MIN_METRICS_TOKEN} characters or more")]
+    MetricsToken,
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }
@@ -405,6 +415,8 @@ pub struct ServeSettings {
     pub connections: ConnectionLimits,
     /// Peers whose X-Forwarded-For names the client.
     pub trusted_proxies: TrustedProxies,
+    /// `None`: no /metrics.
+    pub metrics_token: Option<String>,
 }
 
 /// The configured secret: flag or environment, then file; `None` means the one kept in
@@ -477,7 +489,14 @@ impl ServeSettings {
         let trusted_proxies = TrustedProxies::parse(proxies).map_err(ConfigError::TrustedProxy)?;
         let database = database_url(&args.database, file)?;
         let read_replica = read_replica(&database, args, file)?;
+        let metrics_token = match args.metrics_token.as_ref().or(file.metrics_token.as_ref()) {
+            Some(token) if token.trim().chars().count() < MIN_METRICS_TOKEN => {
+                return Err(ConfigError::MetricsToken);
+            }
+            token => token.map(|token| token.trim().to_owned()),
+        };
         Ok(ServeSettings {
+            metrics_token,
             sms_gateway,
             mailer,
             connections,

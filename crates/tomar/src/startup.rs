@@ -115,6 +115,10 @@ impl Application {
             checkpoints: Arc::new(tomar_web::Checkpoints::new(&public_url, &secret)),
             live: live.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
+            metrics: settings
+                .metrics_token
+                .clone()
+                .map(|token| Arc::new(tomar_web::MetricsEndpoint::install(token))),
             writer: SigningWriter::start(store.clone(), Some(handoff)),
             store: store.clone(),
             secret,

@@ -23,6 +23,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 
 pub use assets::href as asset_href;
 pub use error::WebError;
+pub use http::metrics::MetricsEndpoint;
 pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;
 pub use rules::checkpoints::Checkpoints;
@@ -34,10 +35,10 @@ pub use state::AppState;
 pub use view::i18n::Tr;
 
 /// All of Tomar's routes with their middleware, ready to serve. Middleware runs outermost
-/// first: gzip for whoever accepts it, security headers, language (and error pages), the
-/// CSRF token, who is asking.
+/// first: the request's metrics (when `/metrics` is configured), gzip for whoever accepts
+/// it, security headers, language (and error pages), the CSRF token, who is asking.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(pages::routes())
         .merge(api::routes())
         .fallback(|| async { WebError::NotFound })
@@ -56,6 +57,10 @@ pub fn router(state: AppState) -> Router {
         .layer(
             CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
-        )
-        .with_state(state)
+        );
+    let routes = match state.metrics {
+        Some(_) => routes.layer(from_fn(http::metrics::record)),
+        None => routes,
+    };
+    routes.with_state(state)
 }

@@ -6,6 +6,7 @@ use tokio::sync::Notify;
 use tomar_core::secret::Secret;
 use tomar_store::{LiveCounts, SigningWriter, Store};
 
+use crate::http::metrics::MetricsEndpoint;
 use crate::http::proxies::TrustedProxies;
 use crate::rules::checkpoints::Checkpoints;
 use crate::rules::trending::Trending;
@@ -29,4 +30,6 @@ pub struct AppState {
     pub checkpoints: Arc<Checkpoints>,
     /// Peers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// `/metrics`, when an operator configured its token.
+    pub metrics: Option<Arc<MetricsEndpoint>>,
 }

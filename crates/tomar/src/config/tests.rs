@@ -203,3 +203,31 @@ fn files_with_unknown_keys_or_missing_explicitly_are_refused() {
         Err(ConfigError::Read { .. })
     ));
 }
+
+#[test]
+fn a_metrics_token_comes_from_a_flag_or_the_file_and_must_be_long() {
+    let none = ServeSettings::resolve(&serve(&[]), &FileConfig::default()).unwrap();
+    assert_eq!(none.metrics_token, None, "no /metrics unless asked for");
+    let file = FileConfig {
+        metrics_token: Some("a-token-from-the-file".into()),
+        ..FileConfig::default()
+    };
+    let from_file = ServeSettings::resolve(&serve(&[]), &file).unwrap();
+    assert_eq!(
+        from_file.metrics_token.as_deref(),
+        Some("a-token-from-the-file")
+    );
+    let flag = serve(&["--metrics-token", " sixteen-chars-ok "]);
+    let from_flag = ServeSettings::resolve(&flag, &file).unwrap();
+    assert_eq!(from_flag.metrics_token.as_deref(), Some("sixteen-chars-ok"));
+    for short in ["", "   ", "short", "fifteen-chars-x"] {
+        let flag = serve(&["--metrics-token", short]);
+        assert!(
+            matches!(
+                ServeSettings::resolve(&flag, &file),
+                Err(ConfigError::MetricsToken)
+            ),
+            "{short:?}"
+        );
+    }
+}

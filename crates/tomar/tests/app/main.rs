@@ -21,6 +21,7 @@ mod inquiry;
 mod limits;
 mod live;
 mod members;
+mod metrics;
 mod moderation;
 mod pictures;
 mod privacy;

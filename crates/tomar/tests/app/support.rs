@@ -136,6 +136,7 @@ impl TestApp {
             },
             trusted_proxies: TrustedProxies::default(),
             read_replica: None,
+            metrics_token: None,
         };
         adjust(&mut settings);
         let (base, store) = Self::start(&settings).await;

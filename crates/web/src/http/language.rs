@@ -8,7 +8,7 @@
 //! get their bodies. Handlers take the language as a [`Tr`] argument.
 
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, ALLOW, CONTENT_TYPE, SET_COOKIE, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -122,7 +122,8 @@ pub async fn localize(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// The error response's page, or its problem+json under `/api/`, with the same status.
+/// The error response's page, or its problem+json under `/api/`, with the same status and
+/// the headers that say how to do better (`Allow` on a 405, `WWW-Authenticate` on a 401).
 fn render_error(response: Response, page: ErrorPage, tr: Tr, api: bool) -> Response {
     let status = response.status();
     let details = response
@@ -130,11 +131,16 @@ fn render_error(response: Response, page: ErrorPage, tr: Tr, api: bool) -> Respo
         .get::<ErrorDetails>()
         .cloned()
         .unwrap_or_default();
-    if api {
-        problem(tr, page, status, details)
-    } else {
-        (status, error_page(tr, page, details)).into_response()
+    let mut rendered = match api {
+        true => problem(tr, page, status, details),
+        false => (status, error_page(tr, page, details)).into_response(),
+    };
+    for name in [ALLOW, WWW_AUTHENTICATE] {
+        if let Some(value) = response.headers().get(&name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
     }
+    rendered
 }
 
 /// The error page a response should show: one our handlers asked for, or any bare error

@@ -1,5 +1,5 @@
 //! HTTP plumbing below the pages and the API: the middleware every request passes (security
-//! headers, language, CSRF token, who is asking) and the extractors a handler names in its
+//! headers, language, CSRF token, who is asking, what it cost) and the extractors a handler names in its
 //! arguments to get what it needs, or to be refused before it runs.
 
 pub mod auth;
@@ -7,6 +7,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod extract;
 pub mod language;
+pub mod metrics;
 pub mod proxies;
 pub mod security;
 

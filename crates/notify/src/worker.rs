@@ -111,13 +111,9 @@ impl Worker {
             .await;
         // A round as big as a claim means more were due than it took: a backlog.
         metrics::histogram!("tomar_outbox_round_messages").record(attempts.len() as f64);
-        let mut sent = Vec::with_capacity(attempts.len());
+        let round = attempts.len();
+        let mut sent = Vec::with_capacity(round);
         for (held, result) in attempts {
-            let outcome = match result {
-                Ok(()) => "sent",
-                Err(_) => "failed",
-            };
-            metrics::counter!("tomar_outbox_messages_total", "result" => outcome).increment(1);
             match result {
                 Ok(()) => sent.push(held.id),
                 Err(error) => {
@@ -135,6 +131,10 @@ impl Worker {
                 }
             }
         }
+        metrics::counter!("tomar_outbox_messages_total", "result" => "sent")
+            .increment(sent.len() as u64);
+        metrics::counter!("tomar_outbox_messages_total", "result" => "failed")
+            .increment((round - sent.len()) as u64);
         // One statement for the whole round: a surge of codes is not one commit each.
         self.store.mark_messages_sent(&sent, Timestamp::now()).await
     }

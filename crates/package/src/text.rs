@@ -104,8 +104,7 @@ impl Face {
         let mut lines = Vec::new();
         let mut current = String::new();
         let mut width = 0.0;
-        for word in words_that_fit(self, text, max) {
-            let word_width = self.line(&word, right_to_left).width;
+        for (word, word_width) in self.words_that_fit(text, right_to_left, max) {
             if !current.is_empty() && width + space + word_width > max {
                 lines.push(self.line(&current, right_to_left));
                 current.clear();
@@ -123,29 +122,36 @@ impl Face {
         }
         lines
     }
-}
 
-/// The words of `text`, a word wider than a whole line (a long link) cut into pieces that
-/// fit.
-fn words_that_fit(face: &Face, text: &str, max: f32) -> Vec<String> {
-    let mut words = Vec::new();
-    for word in text.split_whitespace() {
-        if face.line(word, true).width <= max {
-            words.push(word.to_owned());
-            continue;
-        }
-        let mut piece = String::new();
-        for character in word.chars() {
-            piece.push(character);
-            if face.line(&piece, true).width > max && piece.chars().count() > 1 {
-                piece.pop();
-                words.push(std::mem::take(&mut piece));
-                piece.push(character);
+    /// The words of `text` with their widths, a word wider than a whole line (a long link)
+    /// cut into pieces that fit.
+    fn words_that_fit(&self, text: &str, right_to_left: bool, max: f32) -> Vec<(String, f32)> {
+        let width = |text: &str| self.line(text, right_to_left).width;
+        let mut words = Vec::new();
+        for word in text.split_whitespace() {
+            let whole = width(word);
+            if whole <= max {
+                words.push((word.to_owned(), whole));
+                continue;
             }
+            let mut piece = String::new();
+            let mut fits = 0.0;
+            for character in word.chars() {
+                piece.push(character);
+                let longer = width(&piece);
+                if longer > max && piece.chars().count() > 1 {
+                    piece.pop();
+                    words.push((std::mem::take(&mut piece), fits));
+                    piece.push(character);
+                    fits = width(&piece);
+                } else {
+                    fits = longer;
+                }
+            }
+            words.push((piece, fits));
         }
-        words.push(piece);
+        words
     }
-    words
 }
 
 /// A stretch of one direction, shaped, in the order its glyphs are drawn.

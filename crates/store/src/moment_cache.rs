@@ -84,11 +84,14 @@ impl<K: Eq + Hash, V: Clone> MomentCache<K, V> {
     /// The copy for `key`, if it is fresh; else the generation a new read must present to
     /// [`MomentCache::keep`].
     pub fn fresh(&self, key: &K) -> Result<V, u64> {
-        let state = self.state.lock().expect("moment cache lock");
-        let found = match state.copies.get(key) {
-            Some((read_at, value)) if read_at.elapsed() < self.fresh_for => Ok(value.clone()),
-            _ => Err(state.generation),
+        let found = {
+            let state = self.state.lock().expect("moment cache lock");
+            match state.copies.get(key) {
+                Some((read_at, value)) if read_at.elapsed() < self.fresh_for => Ok(value.clone()),
+                _ => Err(state.generation),
+            }
         };
+        // Counted once the lock is let go: every signing request looks here.
         let result = match found {
             Ok(_) => "hit",
             Err(_) => "miss",

@@ -489,11 +489,12 @@ impl ServeSettings {
         let trusted_proxies = TrustedProxies::parse(proxies).map_err(ConfigError::TrustedProxy)?;
         let database = database_url(&args.database, file)?;
         let read_replica = read_replica(&database, args, file)?;
-        let metrics_token = match args.metrics_token.as_ref().or(file.metrics_token.as_ref()) {
-            Some(token) if token.trim().chars().count() < MIN_METRICS_TOKEN => {
+        let metrics_token = args.metrics_token.as_ref().or(file.metrics_token.as_ref());
+        let metrics_token = match metrics_token.map(|token| token.trim()) {
+            Some(token) if token.chars().count() < MIN_METRICS_TOKEN => {
                 return Err(ConfigError::MetricsToken);
             }
-            token => token.map(|token| token.trim().to_owned()),
+            token => token.map(str::to_owned),
         };
         Ok(ServeSettings {
             metrics_token,

@@ -58,10 +58,14 @@ impl Checkpoints {
         }
     }
 
+    /// Where people reach the Tomar whose logs these are (no trailing slash).
+    pub fn public_url(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
     /// Where a campaign's log is served, for a verifier to fetch.
     pub fn log_url(&self, campaign: CampaignId) -> String {
-        let base = self.public_url.trim_end_matches('/');
-        format!("{base}/{}", log_path(campaign))
+        format!("{}/{}", self.public_url(), log_path(campaign))
     }
 
     /// The key a verifier checks the checkpoints with, in note-verifier form.

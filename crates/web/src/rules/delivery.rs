@@ -37,6 +37,7 @@ pub async fn pdf_package(
     let signed = checkpoints.latest(store, campaign.id).await?;
     let log_url = checkpoints.log_url(campaign.id);
     let check = CountCheck {
+        site: checkpoints.public_url().to_owned(),
         command: format!(
             "tomar verify count {log_url} --key {}",
             checkpoints.verifier_key()

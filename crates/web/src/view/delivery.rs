@@ -39,6 +39,8 @@ impl SignerCells {
 
 /// What a reader needs to check the count without trusting Tomar.
 pub struct CountCheck {
+    /// Where people reach this Tomar, which made the package.
+    pub site: String,
     /// The campaign's public log.
     pub log_url: String,
     /// Its latest signed checkpoint, as served.
@@ -113,8 +115,7 @@ impl PdfPackage {
         );
         package.text(Style::Body, &tr.t("delivery.hidden_note"));
         let at = tr.instant(made);
-        let origin = check.log_url.split("/log/").next().unwrap_or_default();
-        let made = tr.with("delivery.made", &[("at", &at), ("url", origin)]);
+        let made = tr.with("delivery.made", &[("at", &at), ("url", &check.site)]);
         package.text(Style::Small, &made);
 
         package.text(Style::Heading, &tr.t("delivery.verify_title"));

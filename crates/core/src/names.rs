@@ -187,6 +187,36 @@ impl Hashtag {
     }
 }
 
+text_type!(
+    /// A Telegram chat the platform posts to: a public channel's `@username` (5–32 letters,
+    /// digits or underscores, starting with a letter) or a chat's number (`-100…`).
+    TelegramChat
+);
+
+impl TelegramChat {
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let chat = ascii_digits(input.trim());
+        if chat.is_empty() {
+            return Err(InputError::Empty);
+        }
+        let well_formed = match chat.strip_prefix('@') {
+            Some(name) => {
+                (5..=32).contains(&name.len())
+                    && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            }
+            None => {
+                let digits = chat.strip_prefix('-').unwrap_or(&chat);
+                (1..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+            }
+        };
+        match well_formed {
+            true => Ok(TelegramChat(chat)),
+            false => Err(InputError::BadCharacters),
+        }
+    }
+}
+
 /// How a campaign is named in a URL: its number or its slug. Digits may be typed in any form.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CampaignRef {
@@ -207,6 +237,32 @@ impl CampaignRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn telegram_chats_are_a_channel_name_or_a_chat_number() {
+        for good in ["@tomar_fa", " @Tomar2026 ", "-1001234567890", "۱۲۳۴۵"] {
+            assert!(TelegramChat::parse(good).is_ok(), "{good:?}");
+        }
+        assert_eq!(TelegramChat::parse("-۱۰۰۱۲").unwrap().as_ref(), "-10012");
+        assert_eq!(TelegramChat::parse("  "), Err(InputError::Empty));
+        for bad in [
+            "@abc",
+            "@1tomar",
+            "@tomar-fa",
+            "tomar_fa",
+            "https://t.me/tomar_fa",
+            "@<script>",
+            "-",
+            "12 34",
+            "@تومار_فا",
+        ] {
+            assert_eq!(
+                TelegramChat::parse(bad),
+                Err(InputError::BadCharacters),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn names_are_cleaned_and_bounded() {

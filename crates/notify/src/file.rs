@@ -29,7 +29,7 @@ impl FileOutbox {
 
     pub async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
         let text = plain_text(message);
-        let name = format!("{id:08}-{}.txt", message.channel.name());
+        let name = format!("{id:08}-{}.txt", message.route.name());
         let dir = self.dir.clone();
         // One trip to the blocking pool for the whole file, not one per call.
         tokio::task::spawn_blocking(move || write_whole(&dir, &name, text.as_bytes()))
@@ -47,7 +47,7 @@ pub fn plain_text(message: &OutboundMessage) -> String {
     format!(
         "To: {}\nChannel: {}\nSubject: {}\n\n{}\n",
         message.recipient,
-        message.channel.name(),
+        message.route.name(),
         message.subject,
         message.body
     )

@@ -1,22 +1,24 @@
 //! Delivering the outbox. Messages are written to the outbox table in the same transaction
 //! as the change that caused them; the [`Worker`] here claims due ones, hands each to the
 //! [`Transport`], and records the result, retrying failures with growing delays.
-//! Nothing here knows what a campaign is: it moves text to recipients.
+//! Nothing here knows what a campaign is: it moves text to recipients and chats.
 
 mod file;
+mod http;
 mod memory;
 mod sms;
 mod smtp;
+mod telegram;
 mod worker;
 
 pub use file::{FileOutbox, plain_text};
 pub use memory::MemoryOutbox;
 pub use sms::SmsGateway;
 pub use smtp::SmtpMailer;
+pub use telegram::{TELEGRAM_API, TelegramBot};
 pub use worker::{Worker, retry_delay};
 
-use tomar_core::contact::Channel;
-use tomar_core::message::OutboundMessage;
+use tomar_core::message::{OutboundMessage, Route};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -26,6 +28,8 @@ pub enum TransportError {
     Gateway(String),
     #[error("the mail server refused: {0}")]
     Smtp(String),
+    #[error("the Telegram Bot API failed: {0}")]
+    Telegram(String),
 }
 
 /// How messages of one channel travel. Chosen once at start-up.
@@ -39,6 +43,8 @@ pub enum Transport {
     Sms(SmsGateway),
     /// An SMTP server, for email.
     Smtp(SmtpMailer),
+    /// A Telegram bot, for the platform's channel.
+    Telegram(TelegramBot),
 }
 
 impl Transport {
@@ -51,15 +57,17 @@ impl Transport {
             }
             Transport::Sms(gateway) => gateway.deliver(message).await,
             Transport::Smtp(mailer) => mailer.deliver(message).await,
+            Transport::Telegram(bot) => bot.deliver(message).await,
         }
     }
 }
 
-/// The transport of each channel.
+/// The transport of each route.
 #[derive(Clone, Debug)]
 pub struct Delivery {
     pub sms: Transport,
     pub email: Transport,
+    pub telegram: Transport,
 }
 
 impl Delivery {
@@ -67,14 +75,16 @@ impl Delivery {
     pub fn all(transport: Transport) -> Delivery {
         Delivery {
             sms: transport.clone(),
-            email: transport,
+            email: transport.clone(),
+            telegram: transport,
         }
     }
 
     pub async fn deliver(&self, id: i64, message: &OutboundMessage) -> Result<(), TransportError> {
-        match message.channel {
-            Channel::Sms => self.sms.deliver(id, message).await,
-            Channel::Email => self.email.deliver(id, message).await,
+        match message.route {
+            Route::Sms => self.sms.deliver(id, message).await,
+            Route::Email => self.email.deliver(id, message).await,
+            Route::Telegram => self.telegram.deliver(id, message).await,
         }
     }
 }

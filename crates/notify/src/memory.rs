@@ -72,13 +72,13 @@ impl MemoryOutbox {
 
 #[cfg(test)]
 mod tests {
-    use tomar_core::contact::Channel;
+    use tomar_core::message::Route;
 
     use super::*;
 
     fn message(to: &str) -> OutboundMessage {
         OutboundMessage {
-            channel: Channel::Email,
+            route: Route::Email,
             recipient: to.into(),
             subject: "s".into(),
             body: format!("to {to}"),

@@ -12,7 +12,7 @@
 
 use tomar_core::message::OutboundMessage;
 
-use crate::TransportError;
+use crate::{TransportError, http};
 
 const KAVENEGAR: &str = "https://api.kavenegar.com";
 
@@ -99,20 +99,10 @@ impl SmsGateway {
                 "expected kavenegar:KEY?sender=LINE, or an http(s) URL with {to} and {text}".into(),
             );
         };
-        // One process-wide TLS provider; a second install (another gateway) is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15));
-        if let Some(path) = authority {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("the certificate authority {path}: {e}"))?;
-            let certificate = reqwest::Certificate::from_pem(&pem)
-                .map_err(|e| format!("the certificate authority {path}: {e}"))?;
-            builder = builder.add_root_certificate(certificate);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| format!("cannot set up HTTPS: {e}"))?;
-        Ok(SmsGateway { gateway, client })
+        Ok(SmsGateway {
+            gateway,
+            client: http::client(authority)?,
+        })
     }
 
     pub async fn deliver(&self, message: &OutboundMessage) -> Result<(), TransportError> {

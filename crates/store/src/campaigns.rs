@@ -160,27 +160,42 @@ store_methods! {
         Ok(())
     }
 
+    /// Sets what came of a campaign, with its moderation event; `announcement` (the
+    /// platform's post about it) is queued only if the campaign had another outcome before,
+    /// so a hundred moderators saving the same outcome at once announce it once.
     pub async fn set_outcome(
         &self,
         campaign: CampaignId,
         outcome: &Outcome,
         event: &ModerationEvent,
+        announcement: &[OutboundMessage],
     ) -> Result<(), StoreError> {
+        // Delivery is remembered from the first time; undoing the outcome forgets it.
+        macro_rules! set_outcome {
+            () => {
+                "UPDATE campaigns SET outcome = $1, outcome_news_url = $2, \
+                 delivered_at = CASE $1 WHEN 'delivered' THEN COALESCE(delivered_at, $4) \
+                 WHEN 'none' THEN NULL ELSE delivered_at END \
+                 WHERE id = $3"
+            };
+        }
+        let set = |guard: &'static str| {
+            sqlx::query(guard)
+                .bind(outcome.name())
+                .bind(outcome.news_url())
+                .bind(campaign.0)
+                .bind(event.at.as_second())
+        };
         let mut tx = self.writer().begin().await?;
-        let changed = sqlx::query(
-            // Delivery is remembered from the first time; undoing the outcome forgets it.
-            "UPDATE campaigns SET outcome = $1, outcome_news_url = $2, \
-             delivered_at = CASE $1 WHEN 'delivered' THEN COALESCE(delivered_at, $4) \
-             WHEN 'none' THEN NULL ELSE delivered_at END \
-             WHERE id = $3",
-        )
-        .bind(outcome.name())
-        .bind(outcome.news_url())
-        .bind(campaign.0)
-        .bind(event.at.as_second())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        // The row's lock decides which of several at once finds the outcome new.
+        let newly = concat!(set_outcome!(), " AND outcome <> $1");
+        let mut changed = set(newly).execute(&mut *tx).await?.rows_affected();
+        if changed > 0 {
+            Self::insert_messages(&mut tx, &Queued::lasting(announcement, event.at), None).await?;
+        } else {
+            // The same outcome again (a corrected news link, say): saved, not announced.
+            changed = set(set_outcome!()).execute(&mut *tx).await?.rows_affected();
+        }
         Self::commit_with_event(tx, changed, StoreError::NotFound("campaign"), event).await?;
         self.forget_campaigns().await;
         Ok(())

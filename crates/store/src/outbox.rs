@@ -3,8 +3,7 @@
 
 use tomar_core::SignedDuration;
 use tomar_core::Timestamp;
-use tomar_core::contact::Channel;
-use tomar_core::message::{OutboundMessage, OutboxMessage};
+use tomar_core::message::{OutboundMessage, OutboxMessage, Route};
 
 use crate::rows::push_list;
 use crate::{Db, Store, StoreError, Tx};
@@ -135,7 +134,7 @@ backend_helpers! {
             );
             insert.push_values(chunk, |mut row, queued| {
                 let message = queued.message;
-                row.push_bind(message.channel.name())
+                row.push_bind(message.route.name())
                     .push_bind(message.recipient.as_str())
                     .push_bind(message.subject.as_str())
                     .push_bind(message.body.as_str())
@@ -205,7 +204,7 @@ impl TryFrom<OutboxRow> for OutboxMessage {
         Ok(OutboxMessage {
             id: row.id,
             message: OutboundMessage {
-                channel: Channel::from_name(&row.channel)
+                route: Route::from_name(&row.channel)
                     .ok_or(StoreError::Corrupt("outbox channel"))?,
                 recipient: row.recipient,
                 subject: row.subject,

@@ -236,6 +236,16 @@ pub async fn outbox_texts(store: &Store) -> Vec<String> {
     }
 }
 
+/// The route of every outbox row (`sms`, `email`, `telegram`), sent or not, oldest first:
+/// what was queued, whenever the worker delivers it.
+pub async fn outbox_routes(store: &Store) -> Vec<String> {
+    let sql = "SELECT channel FROM outbox ORDER BY id";
+    match store {
+        Store::Sqlite(s) => s.texts_raw(sql).await,
+        Store::Postgres(s) => s.texts_raw(sql).await,
+    }
+}
+
 /// Makes a verification's code look `seconds` older, as if time had passed: the way a test
 /// gets past the resend cooldown without waiting for it.
 pub async fn age_verification(store: &Store, id: &str, seconds: i64) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use tomar_core::secret::Secret;
-use tomar_notify::{FileOutbox, SmsGateway, SmtpMailer, Transport};
+use tomar_notify::{FileOutbox, SmsGateway, SmtpMailer, TELEGRAM_API, TelegramBot, Transport};
 use tomar_store::DatabaseUrl;
 use tomar_web::TrustedProxies;
 
@@ -40,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web application.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date, then exit.
     Migrate(DatabaseArgs),
     /// Fill an empty database with fictional demo content (and with --signatures, add that
@@ -228,6 +228,17 @@ pub struct ServeArgs {
     #[arg(long, env = "TOMAR_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
 
+    /// Post campaign news (approved, delivered, succeeded) to the Telegram channel an admin
+    /// names on /admin, as this bot: the token BotFather gave [default: posts go to the
+    /// file outbox]
+    #[arg(long, env = "TOMAR_TELEGRAM_BOT_TOKEN", hide_env_values = true)]
+    pub telegram_bot_token: Option<String>,
+
+    /// The Telegram Bot API's address, for a relay where api.telegram.org is blocked
+    /// [default: https://api.telegram.org]
+    #[arg(long, env = "TOMAR_TELEGRAM_API")]
+    pub telegram_api: Option<String>,
+
     /// The sender of email, e.g. "Tomar <codes@example.org>" [default: Tomar <tomar@localhost>]
     #[arg(long, env = "TOMAR_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -277,6 +288,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub sms_gateway: Option<String>,
     pub smtp_url: Option<String>,
+    pub telegram_bot_token: Option<String>,
+    pub telegram_api: Option<String>,
     pub mail_from: Option<String>,
     pub header_timeout: Option<u64>,
     pub body_timeout: Option<u64>,
@@ -310,6 +323,8 @@ pub enum ConfigError {
     SmsGateway(String),
     #[error("invalid SMTP settings: {0}")]
     Smtp(String),
+    #[error("invalid Telegram settings: {0}")]
+    Telegram(String),
     #[error("invalid trusted proxy {0:?}: expected an address or CIDR, e.g. 10.0.0.0/8")]
     TrustedProxy(String),
     #[error("invalid {0}: expected a whole number above zero")]
@@ -412,6 +427,8 @@ pub struct ServeSettings {
     pub sms_gateway: Option<SmsGateway>,
     /// `None`: email goes to the file outbox.
     pub mailer: Option<SmtpMailer>,
+    /// `None`: the channel's posts go to the file outbox.
+    pub telegram: Option<TelegramBot>,
     pub connections: ConnectionLimits,
     /// Peers whose X-Forwarded-For names the client.
     pub trusted_proxies: TrustedProxies,
@@ -457,6 +474,18 @@ impl ServeSettings {
             .map(|url| SmtpMailer::new(url, from))
             .transpose()
             .map_err(ConfigError::Smtp)?;
+        let telegram_api = args
+            .telegram_api
+            .as_deref()
+            .or(file.telegram_api.as_deref())
+            .unwrap_or(TELEGRAM_API);
+        let telegram = args
+            .telegram_bot_token
+            .as_deref()
+            .or(file.telegram_bot_token.as_deref())
+            .map(|token| TelegramBot::new(token, telegram_api))
+            .transpose()
+            .map_err(ConfigError::Telegram)?;
         let seconds =
             |flag: Option<u64>, file: Option<u64>, name, default: Duration| match flag.or(file) {
                 Some(0) => Err(ConfigError::Limit(name)),
@@ -500,6 +529,7 @@ impl ServeSettings {
             metrics_token,
             sms_gateway,
             mailer,
+            telegram,
             connections,
             trusted_proxies,
             database,

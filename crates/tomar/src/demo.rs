@@ -123,7 +123,12 @@ async fn deliver(
         .unwrap_or(now);
     let delivered = ModerationAction::SetOutcome(OutcomeKind::Delivered);
     store
-        .set_outcome(id, &Outcome::Delivered, &event(delivered, delivered_at))
+        .set_outcome(
+            id,
+            &Outcome::Delivered,
+            &event(delivered, delivered_at),
+            &[],
+        )
         .await?;
     let Some(response) = response else {
         return Ok(());

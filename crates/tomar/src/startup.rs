@@ -92,7 +92,11 @@ impl Application {
                 .sms_gateway
                 .clone()
                 .map_or_else(|| local.clone(), Transport::Sms),
-            email: settings.mailer.clone().map_or(local, Transport::Smtp),
+            email: settings
+                .mailer
+                .clone()
+                .map_or_else(|| local.clone(), Transport::Smtp),
+            telegram: settings.telegram.clone().map_or(local, Transport::Telegram),
         };
         let (handoff, handed) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(

@@ -4,6 +4,7 @@ use tomar_core::body::LetterBody;
 use tomar_core::campaign::{Addressee, CampaignKind};
 use tomar_core::ids::CampaignId;
 use tomar_core::lifecycle::{LegalOrder, Lifecycle, Outcome, OutcomeKind, Status, Transition};
+use tomar_core::message::{OutboundMessage, Route};
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Slug};
 use tomar_store::{Store, StoreError};
@@ -18,6 +19,7 @@ conformance!(
     transitions_are_saved_with_their_events,
     a_stale_transition_writes_nothing,
     outcomes_are_saved_with_their_events,
+    an_outcome_is_announced_once_however_many_save_it_at_once,
     a_cached_campaign_shows_this_stores_changes_at_once,
     references_to_missing_campaigns_are_refused,
     drafts_and_rejected_campaigns_are_edited_in_place_and_nothing_else,
@@ -150,7 +152,7 @@ async fn a_stale_transition_writes_nothing(store: Store) {
         .apply(Transition::Submit, Actor::Platform, None, now())
         .unwrap();
     let news = tomar_core::message::OutboundMessage {
-        channel: tomar_core::contact::Channel::Sms,
+        route: tomar_core::message::Route::Sms,
         recipient: "+989121234567".into(),
         subject: "کارزار".into(),
         body: "خبر تصمیم".into(),
@@ -177,11 +179,7 @@ async fn a_stale_transition_writes_nothing(store: Store) {
     assert_eq!(queued.len(), 1);
     assert!(queued[0].contains("خبر تصمیم"));
     assert_eq!(
-        store
-            .moderation_events(Target::Campaign(id))
-            .await
-            .unwrap()
-            .len(),
+        events_of(&store, id).await,
         2,
         "the submit and the approval; the stale submit wrote no event"
     );
@@ -199,15 +197,90 @@ async fn outcomes_are_saved_with_their_events(store: Store) {
         note: Some("خبر موفقیت".into()),
         at: now(),
     };
-    store.set_outcome(id, &won, &event).await.unwrap();
+    store.set_outcome(id, &won, &event, &[]).await.unwrap();
     let campaign = campaign_now(&store, id).await;
     assert_eq!(campaign.outcome, won);
     let events = store.moderation_events(Target::Campaign(id)).await.unwrap();
     assert_eq!(events.last().map(|e| &e.event), Some(&event));
     let missing = store
-        .set_outcome(CampaignId(9999), &Outcome::Failed, &event)
+        .set_outcome(CampaignId(9999), &Outcome::Failed, &event, &[])
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))));
+}
+
+/// Twenty moderators mark one campaign delivered at the same moment: every save stands, and
+/// the channel hears of the delivery once; a later change of outcome is news again, and the
+/// same outcome once more (its link corrected) is not.
+async fn an_outcome_is_announced_once_however_many_save_it_at_once(store: Store) {
+    let id = published(&store, "تحویل", 10).await;
+    let post = |text: &str| OutboundMessage {
+        route: Route::Telegram,
+        recipient: "@tomar_channel".into(),
+        subject: String::new(),
+        body: text.into(),
+    };
+    let event = |kind| ModerationEvent {
+        actor: Actor::Platform,
+        action: ModerationAction::SetOutcome(kind),
+        target: Target::Campaign(id),
+        note: None,
+        at: now(),
+    };
+    let announcement = post("تحویل داده شد");
+    let saves: Vec<_> = (0..20)
+        .map(|_| {
+            let (store, event, post) = (
+                store.clone(),
+                event(OutcomeKind::Delivered),
+                announcement.clone(),
+            );
+            tokio::spawn(async move {
+                store
+                    .set_outcome(id, &Outcome::Delivered, &event, &[post])
+                    .await
+            })
+        })
+        .collect();
+    for saved in saves {
+        saved.await.unwrap().unwrap();
+    }
+    let queued = store.claim_due_messages(now(), now(), 100).await.unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].message, announcement, "the route reads back");
+    assert_eq!(
+        events_of(&store, id).await,
+        22,
+        "the submission, the approval and every save"
+    );
+
+    let won = |url: &str| Outcome::Succeeded {
+        news_url: url.into(),
+    };
+    let succeeded = event(OutcomeKind::Succeeded);
+    let news = [post("به نتیجه رسید")];
+    store
+        .set_outcome(id, &won("https://news.example/1"), &succeeded, &news)
+        .await
+        .unwrap();
+    store
+        .set_outcome(id, &won("https://news.example/2"), &succeeded, &news)
+        .await
+        .unwrap();
+    assert_eq!(
+        tomar_store::testing::outbox_texts(&store).await,
+        ["@tomar_channelتحویل داده شد", "@tomar_channelبه نتیجه رسید"],
+        "announced when it changed, not when its link was corrected"
+    );
+    assert_eq!(
+        campaign_now(&store, id).await.outcome,
+        won("https://news.example/2")
+    );
+}
+
+/// How many moderation events campaign `id` has.
+async fn events_of(store: &Store, id: CampaignId) -> usize {
+    let events = store.moderation_events(Target::Campaign(id)).await;
+    events.unwrap().len()
 }
 
 async fn a_cached_campaign_shows_this_stores_changes_at_once(store: Store) {

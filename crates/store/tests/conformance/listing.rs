@@ -80,7 +80,7 @@ async fn listings_filter_by_status_kind_category_and_hashtag(store: Store) {
         news_url: "https://news.example/ok".into(),
     };
     store
-        .set_outcome(succeeded, &outcome, &event)
+        .set_outcome(succeeded, &outcome, &event, &[])
         .await
         .unwrap();
     let mut other = new_campaign("شکایت", None, 10);

@@ -9,7 +9,7 @@ use tomar_core::comment::NewComment;
 use tomar_core::contact::{Channel, Contact, ContactKey};
 use tomar_core::ids::{CampaignId, CommentId};
 use tomar_core::lifecycle::Transition;
-use tomar_core::message::{OutboundMessage, OutboxMessage};
+use tomar_core::message::{OutboundMessage, OutboxMessage, Route};
 use tomar_core::moderation::Actor;
 use tomar_core::names::{CampaignRef, Hashtag, Line, PersonName, Slug};
 use tomar_core::secret::Secret;
@@ -224,7 +224,7 @@ fn bodies(messages: &[OutboxMessage]) -> Vec<&str> {
 
 fn message(body: &str) -> OutboundMessage {
     OutboundMessage {
-        channel: Channel::Sms,
+        route: Route::Sms,
         recipient: "+989121234567".into(),
         subject: String::new(),
         body: body.into(),

@@ -59,7 +59,7 @@ async fn campaigns_past_the_threshold_without_an_outcome_are_due_for_delivery(st
         at: now(),
     };
     store
-        .set_outcome(delivered, &Outcome::Delivered, &event(delivered))
+        .set_outcome(delivered, &Outcome::Delivered, &event(delivered), &[])
         .await
         .unwrap();
     let due: Vec<_> = store

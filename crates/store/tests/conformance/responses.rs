@@ -31,7 +31,7 @@ fn event(id: CampaignId, action: ModerationAction, at: Timestamp) -> ModerationE
 async fn set(store: &Store, id: CampaignId, outcome: Outcome, at: Timestamp) {
     let action = ModerationAction::SetOutcome(outcome.kind());
     store
-        .set_outcome(id, &outcome, &event(id, action, at))
+        .set_outcome(id, &outcome, &event(id, action, at), &[])
         .await
         .unwrap();
 }

@@ -5,7 +5,7 @@ use super::*;
 fn serve(args: &[&str]) -> ServeArgs {
     let cli = Cli::try_parse_from([&["tomar", "serve"], args].concat()).unwrap();
     match cli.command {
-        Command::Serve(serve) => serve,
+        Command::Serve(serve) => *serve,
         other => panic!("parsed {other:?}"),
     }
 }
@@ -115,6 +115,48 @@ fn serve_settings_resolve_secret_outbox_and_public_url() {
             .sms_gateway
             .is_some()
     );
+}
+
+#[test]
+fn a_telegram_bot_comes_from_a_flag_or_the_file_and_its_token_stays_unsaid() {
+    let file = FileConfig::default();
+    assert!(
+        ServeSettings::resolve(&serve(&[]), &file)
+            .unwrap()
+            .telegram
+            .is_none()
+    );
+    let relayed = serve(&[
+        "--telegram-bot-token",
+        "123456:SECRET-key",
+        "--telegram-api",
+        "https://relay.example/telegram/",
+    ]);
+    let bot = ServeSettings::resolve(&relayed, &file).unwrap().telegram;
+    assert!(!format!("{bot:?}").contains("SECRET"), "{bot:?}");
+    let from_file = FileConfig {
+        telegram_bot_token: Some("123456:from-file".into()),
+        ..FileConfig::default()
+    };
+    assert!(
+        ServeSettings::resolve(&serve(&[]), &from_file)
+            .unwrap()
+            .telegram
+            .is_some()
+    );
+    for wrong in [
+        &["--telegram-bot-token", "SECRET"][..],
+        &[
+            "--telegram-bot-token",
+            "1:SECRET",
+            "--telegram-api",
+            "relay.example",
+        ][..],
+    ] {
+        let error = ServeSettings::resolve(&serve(wrong), &file).unwrap_err();
+        assert!(matches!(error, ConfigError::Telegram(_)), "{error}");
+        assert!(!error.to_string().contains("SECRET"), "{error}");
+    }
 }
 
 #[test]

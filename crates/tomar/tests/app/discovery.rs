@@ -348,7 +348,7 @@ async fn delivered_and_special_follow_up_campaigns_say_so_and_have_public_lists(
             at: jiff::Timestamp::now(),
         };
         app.store
-            .set_outcome(campaign.id, &outcome, &event)
+            .set_outcome(campaign.id, &outcome, &event, &[])
             .await
             .unwrap();
     }

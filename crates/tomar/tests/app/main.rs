@@ -8,6 +8,7 @@ mod api;
 mod at_rest;
 mod authoring;
 mod browser;
+mod channel;
 mod cli;
 mod connections;
 mod delivery;

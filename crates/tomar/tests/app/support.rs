@@ -129,6 +129,7 @@ impl TestApp {
             public_url: None,
             sms_gateway: None,
             mailer: None,
+            telegram: None,
             connections: ConnectionLimits {
                 header_timeout: ConnectionLimits::DEFAULT_HEADER_TIMEOUT,
                 body_timeout: ConnectionLimits::DEFAULT_BODY_TIMEOUT,
@@ -243,6 +244,16 @@ impl TestApp {
             self.outbox.wait_for_count(count, DELIVERY).await,
             "the outbox never held {count} messages"
         );
+    }
+
+    /// The texts delivered to `recipient` so far, oldest first, without waiting.
+    pub fn messages_to(&self, recipient: &str) -> Vec<String> {
+        self.outbox
+            .messages()
+            .into_iter()
+            .filter(|message| message.recipient == recipient)
+            .map(|message| message.body)
+            .collect()
     }
 
     /// How many messages the outbox holds.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tomar_core::contact::Contact;
 use tomar_core::ids::{MemberId, RejectionReasonId};
 use tomar_core::member::Role;
-use tomar_core::names::Line;
+use tomar_core::names::{Line, TelegramChat};
 use tomar_core::persian::{ascii_digits, clean_text};
 
 use crate::error::WebError;
@@ -59,6 +59,7 @@ const SETTINGS: &[(&str, SettingKind)] = &[
     (keys::SUBMISSIONS_PER_NETWORK_PER_HOUR, SettingKind::Number),
     ("channel.telegram", SettingKind::Line),
     ("channel.instagram", SettingKind::Line),
+    (keys::TELEGRAM_CHAT, SettingKind::TelegramChat),
     ("disclaimer.fa", SettingKind::Text),
     ("disclaimer.en", SettingKind::Text),
     ("rules.fa", SettingKind::Text),
@@ -70,6 +71,8 @@ enum SettingKind {
     Switch,
     Number,
     Line,
+    /// Where the platform's channel posts go (`@name` or a chat's number).
+    TelegramChat,
     Text,
 }
 
@@ -297,6 +300,10 @@ async fn save_settings(
             SettingKind::Line => {
                 return Err(WebError::invalid_field(tr, "settings", "admin.bad_link"));
             }
+            SettingKind::TelegramChat if typed.is_empty() => String::new(),
+            SettingKind::TelegramChat => TelegramChat::parse(typed)
+                .map(|chat| chat.to_string())
+                .map_err(|_| WebError::invalid_field(tr, "settings", "admin.bad_telegram_chat"))?,
             SettingKind::Text => clean_text(typed),
         };
         // The default as shown is saved as unset, so that it follows Tomar's own.

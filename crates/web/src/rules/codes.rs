@@ -118,7 +118,7 @@ pub async fn send_contact_code(
         at: now,
     };
     let message = OutboundMessage {
-        channel: contact.channel(),
+        route: contact.channel().into(),
         recipient: contact.as_ref().to_owned(),
         subject: tr.t(texts.subject),
         body: match contact.channel() {

@@ -31,6 +31,7 @@ pub fn typed_day(typed: &str, tr: crate::view::i18n::Tr) -> Result<tomar_core::D
     })
 }
 
+pub mod announcements;
 pub mod campaigns;
 pub mod checkpoints;
 pub mod codes;

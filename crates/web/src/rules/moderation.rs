@@ -16,6 +16,7 @@ use tomar_core::update::UpdateAuthor;
 use tomar_store::StoreError;
 
 use crate::error::WebError;
+use crate::rules::announcements::{Announcement, channel_post};
 use crate::rules::transitions;
 use crate::rules::updates::post_update;
 use crate::state::AppState;
@@ -68,13 +69,15 @@ pub async fn approve(
     let actor = Actor::Member(moderator.id);
     // The author hears that it is published, and where.
     let link = format!("{}/{}", state.public_url, campaign.id);
-    let news = transitions::to_the_author(
+    let mut news = transitions::to_the_author(
         state,
         &campaign,
         "authoring.approved_message",
         &[("link", &link)],
     )
     .await?;
+    // And the platform's channel, that there is a new campaign to sign.
+    news.extend(channel_post(state, &campaign, Announcement::Approved).await?);
     transitions::apply(state, campaign, actor, Transition::Approve, None, &news).await
 }
 
@@ -155,10 +158,20 @@ pub async fn set_outcome(
     let action = ModerationAction::SetOutcome(outcome.kind());
     let note = outcome.news_url().map(str::to_owned);
     let event = event(moderator, action, Target::Campaign(campaign.id), note);
-    Ok(state
+    // The channel hears of a delivery or a success, once: the store queues the post only if
+    // the campaign had another outcome before.
+    let announcement = match Announcement::of_outcome(&outcome) {
+        Some(what) => channel_post(state, campaign, what).await?,
+        None => Vec::new(),
+    };
+    state
         .store
-        .set_outcome(campaign.id, &outcome, &event)
-        .await?)
+        .set_outcome(campaign.id, &outcome, &event, &announcement)
+        .await?;
+    if !announcement.is_empty() {
+        state.outbox.notify_one();
+    }
+    Ok(())
 }
 
 /// Approves (making it live) or rejects the revised text waiting for review.

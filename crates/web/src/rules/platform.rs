@@ -2,6 +2,7 @@
 //! table, with the defaults that hold until someone sets them.
 
 use tomar_core::language::Language;
+use tomar_core::names::TelegramChat;
 use tomar_store::Settings;
 
 use crate::state::AppState;
@@ -26,6 +27,7 @@ pub mod keys {
     pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
     pub const ANONYMISE_AFTER_DAYS: &str = "limits.anonymise_after_days";
     pub const RESPONSE_OVERDUE_DAYS: &str = "limits.response_overdue_days";
+    pub const TELEGRAM_CHAT: &str = "channel.telegram_chat";
 }
 
 /// Every number setting and the value it has until an admin sets one.
@@ -163,6 +165,12 @@ impl Platform {
     /// Days after delivery when a campaign still without an answer is overdue.
     pub fn response_overdue_days(&self) -> u32 {
         self.number(keys::RESPONSE_OVERDUE_DAYS).clamp(1, 3650) as u32
+    }
+
+    /// The Telegram chat the platform posts its campaigns' news to, if an admin named one.
+    pub fn telegram_chat(&self) -> Option<TelegramChat> {
+        self.get(keys::TELEGRAM_CHAT)
+            .and_then(|chat| TelegramChat::parse(chat).ok())
     }
 
     /// A platform text an admin set for this language, if any; an emptied one is none.

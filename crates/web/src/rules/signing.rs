@@ -285,7 +285,7 @@ fn code_message(
         }
     };
     OutboundMessage {
-        channel: contact.channel(),
+        route: contact.channel().into(),
         recipient: contact.as_ref().to_owned(),
         subject: tr.with("message.subject", &[("title", title)]),
         body,

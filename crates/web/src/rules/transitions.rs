@@ -65,7 +65,7 @@ pub async fn to_the_author(
     values.push(("title", title));
     Ok(contact
         .map(|contact| OutboundMessage {
-            channel: contact.channel(),
+            route: contact.channel().into(),
             recipient: contact.as_ref().to_owned(),
             subject: tr.with("authoring.decision_subject", &[("title", title)]),
             body: tr.with(key, &values),

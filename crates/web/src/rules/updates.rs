@@ -84,7 +84,7 @@ async fn news_for_signers(
         .filter_map(|sealed| state.secret.open(sealed))
         .filter_map(|plain| Contact::parse(&plain).ok())
         .map(|contact| OutboundMessage {
-            channel: contact.channel(),
+            route: contact.channel().into(),
             recipient: contact.as_ref().to_owned(),
             subject: subject.clone(),
             body: text.clone(),

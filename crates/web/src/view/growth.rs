@@ -33,7 +33,8 @@ pub struct GrowthChart {
     pub label_y: u64,
     pub right_x: u64,
     pub first_date: String,
-    pub last_date: String,
+    /// None when every signature came on the first day: one date says it.
+    pub last_date: Option<String>,
     pub days: Vec<GrowthDay>,
 }
 
@@ -86,17 +87,25 @@ impl GrowthChart {
         let (left, right) = (points[0].0, points[points.len() - 1].0);
         let area = format!("{left},{bottom} {line} {right},{bottom}");
         let total = tr.count(totals.last().copied().unwrap_or(0));
-        let (first_date, last_date) = (tr.date(first), tr.date(last));
-        Some(GrowthChart {
-            title: tr.t("growth.title"),
-            desc: tr.with(
+        let first_date = tr.date(first);
+        let last_date = (last != first).then(|| tr.date(last));
+        let desc = match &last_date {
+            Some(last_date) => tr.with(
                 "growth.desc",
                 &[
                     ("first", &first_date),
-                    ("last", &last_date),
+                    ("last", last_date),
                     ("count", &total),
                 ],
             ),
+            None => tr.with(
+                "growth.desc_one_day",
+                &[("day", &first_date), ("count", &total)],
+            ),
+        };
+        Some(GrowthChart {
+            title: tr.t("growth.title"),
+            desc,
             view_box: format!("0 0 {WIDTH} {HEIGHT}"),
             line,
             area,
@@ -136,6 +145,7 @@ mod tests {
         let totals: Vec<&str> = chart.days.iter().map(|d| d.total.as_str()).collect();
         assert_eq!(totals, ["10", "10", "40"]);
         assert!(chart.desc.contains("40"), "{}", chart.desc);
+        assert_eq!(chart.last_date.as_deref(), Some("June 3, 2024"));
     }
 
     #[test]
@@ -144,6 +154,8 @@ mod tests {
         let chart = GrowthChart::new(&[(day(1), 5)], tr).unwrap();
         assert_eq!(chart.line, "8,8 312,8");
         assert_eq!(chart.days[0].total, "۵");
+        assert_eq!(chart.last_date, None, "one date under the line");
+        assert!(!chart.desc.contains(" تا "), "{}", chart.desc);
         assert!(GrowthChart::new(&[], tr).is_none());
     }
 }

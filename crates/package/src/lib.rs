@@ -123,8 +123,10 @@ struct Placed {
 /// The signers' table while it is being filled: which column of the page, which row.
 struct Table {
     headers: [String; 3],
-    column: usize,
-    row: usize,
+    /// This page's rows, set once the page is full or the table ends: the last page's are
+    /// then shared evenly between its columns, so what follows the table stands right
+    /// under them rather than alone on a page of its own.
+    pending: Vec<[String; 3]>,
 }
 
 /// A delivery package being written.
@@ -176,14 +178,7 @@ impl Package {
     /// paragraph whose first strong letter is Latin reads from the left, whatever the
     /// document's direction (a link, the checkpoint).
     pub fn text(&mut self, style: Style, text: &str) {
-        if let Some(table) = self.table.take() {
-            // Below the table's rows on this page.
-            let rows = match table.column {
-                0 => table.row,
-                _ => self.rows_a_column(),
-            };
-            self.y = self.table_top() + ROW_HEIGHT * rows as f32 + ROW_HEIGHT;
-        }
+        self.end_table();
         let right_to_left = match style {
             Style::Code => false,
             _ => starts_right_to_left(text).unwrap_or(self.direction.right_to_left()),
@@ -220,8 +215,7 @@ impl Package {
         self.next_page();
         self.table = Some(Table {
             headers,
-            column: 0,
-            row: 0,
+            pending: Vec::new(),
         });
         self.table_headers();
     }
@@ -229,29 +223,49 @@ impl Package {
     /// One signer's row. A name too long for its cell is set smaller, and cut only past
     /// the smallest size.
     pub fn row(&mut self, number: &str, name: &str, date: &str) {
-        let rows_a_column = self.rows_a_column();
+        let a_page = TABLE_COLUMNS * self.rows_a_column();
         let Some(table) = self.table.as_mut() else {
             return;
         };
-        if table.row == rows_a_column {
-            table.row = 0;
-            table.column += 1;
-        }
-        if table.column == TABLE_COLUMNS {
+        if table.pending.len() == a_page {
+            self.set_rows();
             self.next_page();
             self.table_headers();
         }
+        if let Some(table) = self.table.as_mut() {
+            let row = [number, name, date].map(str::to_owned);
+            table.pending.push(row);
+        }
+    }
+
+    /// Sets this page's pending rows, down each column in turn, as many in each as an even
+    /// share needs; answers how many that is.
+    fn set_rows(&mut self) -> usize {
         let Some(table) = self.table.as_mut() else {
-            return;
+            return 0;
         };
-        let (column, row) = (table.column, table.row);
-        table.row += 1;
-        let baseline = self.table_top() + ROW_HEIGHT * (row as f32 + 1.0) - 4.0;
-        self.cells(column, baseline, [number, name, date], false);
+        let rows = std::mem::take(&mut table.pending);
+        let a_column = rows.len().div_ceil(TABLE_COLUMNS).max(1);
+        for (at, [number, name, date]) in rows.iter().enumerate() {
+            let (column, row) = (at / a_column, at % a_column);
+            let baseline = self.table_top() + ROW_HEIGHT * (row as f32 + 1.0) - 4.0;
+            self.cells(column, baseline, [number, name, date], false);
+        }
+        a_column
+    }
+
+    /// Ends the signers' table, if one is open: what follows goes under its last rows.
+    fn end_table(&mut self) {
+        if self.table.is_some() {
+            let rows = self.set_rows();
+            self.table = None;
+            self.y = self.table_top() + ROW_HEIGHT * rows as f32 + ROW_HEIGHT;
+        }
     }
 
     /// The finished PDF.
     pub fn finish(mut self) -> Vec<u8> {
+        self.end_table();
         self.draw_page();
         self.document
             .finish()
@@ -273,11 +287,9 @@ impl Package {
     }
 
     fn table_headers(&mut self) {
-        let Some(table) = self.table.as_mut() else {
+        let Some(table) = self.table.as_ref() else {
             return;
         };
-        table.column = 0;
-        table.row = 0;
         let headers = table.headers.clone();
         for column in 0..TABLE_COLUMNS {
             let [number, name, date] = &headers;
@@ -481,6 +493,26 @@ mod tests {
         );
         let pdf = package.finish();
         assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn the_last_pages_rows_share_its_columns_and_what_follows_stands_under_them() {
+        let mut package = package();
+        package.table(["شماره".into(), "نام".into(), "تاریخ".into()]);
+        let a_column = package.rows_a_column();
+        // A full page, then a column and one more row: set down the right column alone,
+        // they would fill it and push the closing line onto a page of its own.
+        for n in 0..TABLE_COLUMNS * a_column + a_column + 1 {
+            package.row(&n.to_string(), "سارا نخستین", "۱۴۰۵/۰۹/۱۱");
+        }
+        package.text(Style::Body, "۱٬۲۳۴ امضا در این فهرست");
+        assert_eq!(
+            package.pages(),
+            2,
+            "the closing line shares the last rows' page"
+        );
+        let bottom = package.table_top() + ROW_HEIGHT * (a_column / 2 + 2) as f32;
+        assert!(package.y <= bottom + Style::Body.leading() + Style::Body.after());
     }
 
     #[test]

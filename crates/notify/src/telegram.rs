@@ -10,6 +10,10 @@ use crate::{TransportError, http};
 /// Where the Bot API is unless told otherwise.
 pub const TELEGRAM_API: &str = "https://api.telegram.org";
 
+/// The longest text `sendMessage` takes, in characters (UTF-16 units; Persian letters are
+/// one each): a longer post would be refused at every retry, so it is cut to fit.
+const LONGEST_POST: usize = 4096;
+
 #[derive(Clone)]
 pub struct TelegramBot {
     /// `…/bot{token}/sendMessage`: it holds the token, so it is never logged or shown.
@@ -57,12 +61,13 @@ impl TelegramBot {
     }
 
     pub async fn deliver(&self, message: &OutboundMessage) -> Result<(), TransportError> {
+        let text = fitted(&message.body);
         let response = self
             .client
             .post(&self.endpoint)
             .form(&[
                 ("chat_id", message.recipient.as_str()),
-                ("text", message.body.as_str()),
+                ("text", text.as_str()),
             ])
             .send()
             .await
@@ -77,9 +82,43 @@ impl TelegramBot {
     }
 }
 
+/// `text` as Telegram takes it: whole if it fits, else cut and ended with an ellipsis.
+fn fitted(text: &str) -> String {
+    let units = |c: char| c.len_utf16();
+    if text.chars().map(units).sum::<usize>() <= LONGEST_POST {
+        return text.to_owned();
+    }
+    let mut used = 1; // the ellipsis
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            used += units(*c);
+            used <= LONGEST_POST
+        })
+        .collect();
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_longer_than_telegram_takes_is_cut_to_fit() {
+        assert_eq!(fitted("کارزار تازه"), "کارزار تازه");
+        let long = "خطاب به شهردار، ".repeat(400);
+        let cut = fitted(&long);
+        assert_eq!(cut.chars().count(), LONGEST_POST);
+        assert!(cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')));
+        let emoji = "📣".repeat(3000);
+        let cut = fitted(&emoji);
+        assert_eq!(
+            cut.encode_utf16().count(),
+            LONGEST_POST - 1,
+            "no emoji split in half"
+        );
+    }
 
     #[test]
     fn tokens_and_addresses_are_checked_without_repeating_the_token() {

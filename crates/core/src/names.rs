@@ -110,6 +110,7 @@ impl Line {
 const RESERVED_SLUGS: &[&str] = &[
     "admin",
     "api",
+    "answer",
     "campaigns",
     "feed.atom",
     "hashtag",

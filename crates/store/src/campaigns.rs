@@ -390,7 +390,7 @@ fn extension(joined: &str) -> Result<EndDateExtension, StoreError> {
 }
 
 /// The addressee's answer from its stored parts: all of them or none.
-fn response(
+pub(crate) fn response(
     on: Option<String>,
     summary: Option<String>,
     url: Option<String>,

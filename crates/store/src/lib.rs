@@ -100,7 +100,7 @@ pub use moment_cache::FRESH_FOR as CACHED_FOR;
 pub use outbox::OUTBOX_LEASE;
 pub use postgres::{POOL_SIZE, PgStore};
 pub use privacy::Anonymised;
-pub use responses::DeliveredCampaign;
+pub use responses::{DeliveredCampaign, SubmittedAnswer};
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
 pub use signature_log::{NameOpening, SignatureReceipt};

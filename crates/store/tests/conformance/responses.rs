@@ -16,6 +16,8 @@ conformance!(
     an_answer_is_recorded_only_for_a_delivered_campaign_and_can_be_corrected,
     the_waiting_come_longest_waiting_first_and_the_deliveries_newest_first,
     a_hundred_moderators_recording_at_once_leave_one_answer_and_a_hundred_events,
+    an_addressees_link_opens_until_it_is_used_or_expires,
+    twenty_answers_through_one_link_at_once_keep_one,
 );
 
 fn event(id: CampaignId, action: ModerationAction, at: Timestamp) -> ModerationEvent {
@@ -167,4 +169,112 @@ async fn a_hundred_moderators_recording_at_once_leave_one_answer_and_a_hundred_e
         .filter(|e| e.event.action == ModerationAction::RecordResponse)
         .count();
     assert_eq!(recorded, 100);
+}
+
+async fn an_addressees_link_opens_until_it_is_used_or_expires(store: Store) {
+    let id = published(&store, "پاسخ خودشان", 30).await;
+    let week = now()
+        .checked_add(jiff::SignedDuration::from_hours(24 * 7))
+        .unwrap();
+    assert!(
+        matches!(
+            store
+                .create_addressee_link(id, "h-early", now(), week)
+                .await,
+            Err(StoreError::Conflict)
+        ),
+        "not before the campaign is delivered"
+    );
+    set(&store, id, Outcome::Delivered, now()).await;
+    store
+        .create_addressee_link(id, "h-1", now(), week)
+        .await
+        .unwrap();
+    store
+        .create_addressee_link(id, "h-old", now(), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.open_addressee_link("h-1", now()).await.unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store.open_addressee_link("h-old", now()).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store.open_addressee_link("h-none", now()).await.unwrap(),
+        None
+    );
+    assert_eq!(store.submitted_answer(id).await.unwrap(), None);
+
+    let sent = answer("وزارت پاسخ داد که طرح بازبینی می‌شود.", today());
+    assert_eq!(
+        store
+            .submit_addressee_answer("h-1", &sent, now())
+            .await
+            .unwrap(),
+        id
+    );
+    assert_eq!(
+        store.open_addressee_link("h-1", now()).await.unwrap(),
+        None,
+        "spent"
+    );
+    assert!(matches!(
+        store.submit_addressee_answer("h-old", &sent, now()).await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(
+        store.submitted_answer(id).await.unwrap(),
+        Some(tomar_store::SubmittedAnswer {
+            response: sent.clone(),
+            submitted_at: now()
+        })
+    );
+    assert_eq!(
+        campaign_now(&store, id).await.response,
+        None,
+        "not shown until recorded"
+    );
+    record(&store, id, &sent).await.unwrap();
+    assert_eq!(campaign_now(&store, id).await.response, Some(sent));
+    assert_eq!(
+        store.submitted_answer(id).await.unwrap(),
+        None,
+        "decided by the recording"
+    );
+}
+
+async fn twenty_answers_through_one_link_at_once_keep_one(store: Store) {
+    let id = published(&store, "یک بار", 30).await;
+    set(&store, id, Outcome::Delivered, now()).await;
+    let week = now()
+        .checked_add(jiff::SignedDuration::from_hours(24 * 7))
+        .unwrap();
+    store
+        .create_addressee_link(id, "h-once", now(), week)
+        .await
+        .unwrap();
+    let sends: Vec<_> = (0..20)
+        .map(|n| {
+            let store = store.clone();
+            let sent = answer(&format!("پاسخ شمارهٔ {n}"), today());
+            tokio::spawn(async move { store.submit_addressee_answer("h-once", &sent, now()).await })
+        })
+        .collect();
+    let mut kept = 0;
+    for send in sends {
+        match send.await.unwrap() {
+            Ok(campaign) => {
+                assert_eq!(campaign, id);
+                kept += 1;
+            }
+            Err(StoreError::Conflict) => {}
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!(kept, 1);
+    assert!(store.submitted_answer(id).await.unwrap().is_some());
 }

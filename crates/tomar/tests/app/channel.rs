@@ -81,11 +81,8 @@ async fn the_channel_hears_of_an_approval_a_delivery_and_a_success_once_each() {
         "{approved}"
     );
 
-    let delivered = [("outcome", "delivered")];
     for _ in 0..3 {
-        moderator
-            .post(&app, &format!("{review}/outcome"), &delivered)
-            .await;
+        moderator.mark_delivered(&app, &review).await;
     }
     let told = app.message_saying(CHAT, "تحویل داده شد").await;
     assert!(told.contains(&format!("«{title}» با ")), "{told}");
@@ -109,13 +106,7 @@ async fn the_channel_hears_of_an_approval_a_delivery_and_a_success_once_each() {
 async fn without_a_channel_nothing_is_posted() {
     let app = TestApp::demo().await;
     let (moderator, _, review) = approving(&app).await;
-    moderator
-        .post(
-            &app,
-            &format!("{review}/outcome"),
-            &[("outcome", "delivered")],
-        )
-        .await;
+    moderator.mark_delivered(&app, &review).await;
     let routes = outbox_routes(&app.store).await;
     assert!(
         routes

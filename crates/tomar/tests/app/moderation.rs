@@ -398,6 +398,7 @@ async fn every_role_against_every_protected_route() {
         ("POST", format!("{review}/reject"), Needs::Moderator),
         ("POST", format!("{review}/suspend"), Needs::Moderator),
         ("POST", format!("{review}/outcome"), Needs::Moderator),
+        ("POST", format!("{review}/addressee_link"), Needs::Moderator),
         ("POST", format!("{review}/update"), Needs::Moderator),
         ("GET", format!("{review}/sources"), Needs::Moderator),
         ("POST", format!("{review}/invalidate"), Needs::Moderator),

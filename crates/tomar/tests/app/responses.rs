@@ -70,13 +70,7 @@ async fn a_recorded_answer_shows_everywhere_and_is_told_to_the_subscribers_once(
         "{record}"
     );
 
-    let delivered = moderator
-        .post(
-            &app,
-            &format!("{review}/outcome"),
-            &[("outcome", "delivered")],
-        )
-        .await;
+    let delivered = moderator.mark_delivered(&app, &review).await;
     assert_eq!(delivered.status(), StatusCode::SEE_OTHER);
     let page = app.page("/clean-river").await;
     assert!(page.contains(r#"id="answer""#), "the wait shows");
@@ -215,13 +209,7 @@ async fn the_record_marks_the_overdue_and_counts_each_addressee_in_json_and_atom
     for slug in ["clean-river", "library-hours"] {
         let id = app.campaign(slug).await.id;
         let review = format!("/moderation/campaigns/{id}");
-        moderator
-            .post(
-                &app,
-                &format!("{review}/outcome"),
-                &[("outcome", "delivered")],
-            )
-            .await;
+        moderator.mark_delivered(&app, &review).await;
         ids.push((id, review));
     }
     // The river waited 12 days, over the admin's 10; the library 4, and was answered.
@@ -310,5 +298,110 @@ async fn the_record_marks_the_overdue_and_counts_each_addressee_in_json_and_atom
     assert!(
         content(&entries[2]).contains("۱۲ روز در انتظار پاسخ"),
         "{xml}"
+    );
+}
+
+/// The addressee's own answer: a moderator makes a one-time link, the addressee sends the
+/// answer with it (a refused form kept, then the answer), the link is spent, and the answer
+/// waits in the moderator's form until it is recorded; only then does the page show it.
+#[tokio::test]
+async fn an_addressee_answers_through_a_one_time_link_and_a_moderator_records_it() {
+    let app = TestApp::demo().await;
+    let campaign = app.campaign("clean-river").await;
+    let id = campaign.id;
+    let moderator = app.log_in("09129990602", Role::Moderator).await;
+    let review = format!("/moderation/campaigns/{id}");
+    let make = format!("{review}/addressee_link");
+    assert_eq!(
+        moderator.post(&app, &make, &[]).await.status(),
+        StatusCode::CONFLICT,
+        "no link before the campaign is delivered"
+    );
+    moderator.mark_delivered(&app, &review).await;
+    let made = moderator.post(&app, &make, &[]).await;
+    assert_eq!(made.status(), StatusCode::OK);
+    let page = made.text().await.unwrap();
+    let link = page
+        .split(&format!("{}/answer/", app.base))
+        .nth(1)
+        .and_then(|rest| rest.split(['<', ' ', '"']).next())
+        .map(|token| format!("/answer/{token}"))
+        .unwrap_or_else(|| panic!("no link on the page: {page}"));
+    assert!(
+        !app.store
+            .settings()
+            .await
+            .unwrap()
+            .values()
+            .any(|v| v.contains(&link))
+    );
+
+    // The addressee, a stranger to Tomar, opens it.
+    let addressee = Browser::open(&app, &link).await;
+    let form = addressee.page(&app, &link).await;
+    assert!(form.contains(campaign.text.title.as_ref()), "{form}");
+    assert!(form.contains(r#"name="summary""#));
+    let refused = addressee
+        .post(
+            &app,
+            &link,
+            &[("answered_on", "۱۳۹۰/۰۱/۰۱"), ("summary", "پاسخ ما")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains(r#"id="answered_on-error""#), "{refused}");
+    assert!(
+        refused.contains(">پاسخ ما</textarea>"),
+        "what was typed is kept"
+    );
+    let sent = [
+        ("answered_on", typed_today()),
+        (
+            "summary",
+            "شهرداری پاسخ داد: <script>x</script> طرح بازبینی می‌شود.".to_owned(),
+        ),
+        ("official_url", "https://city.example/answer".to_owned()),
+    ];
+    let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let thanks = addressee.post(&app, &link, &sent).await;
+    assert_eq!(thanks.status(), StatusCode::OK);
+    assert!(thanks.text().await.unwrap().contains(r#"id="sent""#));
+    let again = addressee.post(&app, &link, &sent).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND, "the link is spent");
+    assert!(again.text().await.unwrap().contains(r#"id="spent""#));
+    assert_eq!(app.get(&link).await.status(), StatusCode::NOT_FOUND);
+    // Not public until a moderator records it; it waits in their form.
+    let public = app.page("/clean-river").await;
+    assert!(
+        !public.contains("طرح بازبینی می‌شود"),
+        "not shown before review"
+    );
+    let waiting = moderator.page(&app, &review).await;
+    assert!(waiting.contains(r#"id="submitted""#), "{waiting}");
+    let summary = waiting
+        .split(r#"name="summary""#)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        summary.contains("&#60;script&#62;x&#60;/script&#62; طرح بازبینی"),
+        "{summary}"
+    );
+    assert!(waiting.contains(r#"value="https://city.example/answer""#));
+    let recorded = moderator
+        .post(&app, &format!("{review}/response"), &sent)
+        .await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.page("/clean-river")
+            .await
+            .contains("طرح بازبینی می‌شود.")
+    );
+    assert!(
+        !moderator
+            .page(&app, &review)
+            .await
+            .contains(r#"id="submitted""#),
+        "decided by the recording"
     );
 }

@@ -330,6 +330,14 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// As a moderator on a campaign's review page (`review`): marks it delivered to its
+    /// addressees.
+    pub async fn mark_delivered(&self, app: &TestApp, review: &str) -> reqwest::Response {
+        let delivered = [("outcome", "delivered")];
+        self.post(app, &format!("{review}/outcome"), &delivered)
+            .await
+    }
+
     /// A new browser that opens `path` first.
     pub async fn open(app: &TestApp, path: &str) -> Browser {
         let client = app.visitor();

@@ -5,6 +5,7 @@
 //! pages share lives in `rules` or `view`.
 
 mod admin;
+mod answer;
 mod authoring;
 mod campaign;
 mod delivery;
@@ -35,6 +36,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(home::routes())
+        .merge(answer::routes())
         .merge(listing::routes())
         .merge(search::routes())
         .merge(hashtag::routes())

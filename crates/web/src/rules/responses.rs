@@ -8,6 +8,7 @@ use tomar_core::campaign::Campaign;
 use tomar_core::language::Language;
 use tomar_core::member::Member;
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
+use tomar_core::names::CampaignRef;
 use tomar_core::news::NewsUrl;
 use tomar_core::response::{
     AddresseeRecord, AddresseeResponse, Delivery, ResponseSummary, days_since_delivery,
@@ -18,6 +19,7 @@ use tomar_store::{DeliveredCampaign, StoreError};
 
 use crate::error::{FieldErrors, WebError};
 use crate::rules::platform::Platform;
+use crate::rules::random;
 use crate::rules::typed_day;
 use crate::rules::updates::post_update;
 use crate::state::AppState;
@@ -80,6 +82,23 @@ fn parse(
     }
 }
 
+/// The answer to a delivered campaign as typed, checked now: the day between its delivery
+/// and today. `Conflict` if the campaign was never delivered.
+fn checked(
+    campaign: &Campaign,
+    fields: &ResponseFields<'_>,
+    now: Timestamp,
+    tr: Tr,
+) -> Result<AddresseeResponse, WebError> {
+    let Some(delivered_at) = campaign.delivered_at else {
+        return Err(WebError::Store(StoreError::Conflict));
+    };
+    parse(fields, iran_date(delivered_at), iran_date(now), tr).map_err(|fields| WebError::Invalid {
+        detail: tr.t("responses.invalid"),
+        fields,
+    })
+}
+
 /// Records (or corrects) the addressee's answer to a delivered campaign; the first time,
 /// the signers who asked for news are told. `Conflict` if it was never delivered.
 pub async fn record_response(
@@ -89,17 +108,8 @@ pub async fn record_response(
     fields: &ResponseFields<'_>,
     tr: Tr,
 ) -> Result<(), WebError> {
-    let Some(delivered_at) = campaign.delivered_at else {
-        return Err(WebError::Store(StoreError::Conflict));
-    };
     let now = Timestamp::now();
-    let response =
-        parse(fields, iran_date(delivered_at), iran_date(now), tr).map_err(|fields| {
-            WebError::Invalid {
-                detail: tr.t("responses.invalid"),
-                fields,
-            }
-        })?;
+    let response = checked(campaign, fields, now, tr)?;
     let event = ModerationEvent {
         actor: Actor::Member(moderator.id),
         action: ModerationAction::RecordResponse,
@@ -114,6 +124,59 @@ pub async fn record_response(
     if campaign.response.is_none() {
         tell_signers(state, campaign, &response).await?;
     }
+    Ok(())
+}
+
+/// How long an addressee's link stays usable.
+const LINK_LASTS: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 60);
+
+/// A fresh one-time link for a delivered campaign's addressee to send their answer; only its
+/// token's keyed hash is kept, so it can be shown this once. `Conflict` if the campaign was
+/// never delivered.
+pub async fn make_addressee_link(
+    state: &AppState,
+    campaign: &Campaign,
+) -> Result<String, WebError> {
+    let token = random::token();
+    let now = Timestamp::now();
+    let expires = now
+        .checked_add(LINK_LASTS)
+        .map_err(|_| WebError::Store(StoreError::Conflict))?;
+    state
+        .store
+        .create_addressee_link(campaign.id, &state.secret.token_hash(&token), now, expires)
+        .await?;
+    Ok(format!("{}/answer/{token}", state.public_url))
+}
+
+/// The delivered campaign an addressee's link is for, while the link can still be used.
+pub async fn addressee_link_campaign(state: &AppState, token: &str) -> Result<Campaign, WebError> {
+    let hash = state.secret.token_hash(token);
+    let id = state
+        .store
+        .open_addressee_link(&hash, Timestamp::now())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let campaign = state.store.campaign(&CampaignRef::Id(id)).await?;
+    campaign.ok_or(WebError::NotFound)
+}
+
+/// Keeps what an addressee sent through their link, for a moderator to check and record,
+/// and spends the link. A link used meanwhile is a conflict.
+pub async fn submit_addressee_answer(
+    state: &AppState,
+    token: &str,
+    campaign: &Campaign,
+    fields: &ResponseFields<'_>,
+    tr: Tr,
+) -> Result<(), WebError> {
+    let now = Timestamp::now();
+    let response = checked(campaign, fields, now, tr)?;
+    let hash = state.secret.token_hash(token);
+    state
+        .store
+        .submit_addressee_answer(&hash, &response, now)
+        .await?;
     Ok(())
 }
 

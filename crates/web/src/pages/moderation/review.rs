@@ -13,7 +13,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
-use tomar_core::calendar::solar_hijri_numeric;
 use tomar_core::campaign::Campaign;
 use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{OutcomeKind, Status};
@@ -38,6 +37,7 @@ use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
 use crate::view::moderation::EventLine;
 use crate::view::render::form_page;
+use crate::view::responses::ResponseRefill;
 use crate::view::url::review_path;
 
 pub fn routes() -> Router<AppState> {
@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{campaign}/suspend"), post(suspend))
         .route(&format!("{campaign}/outcome"), post(set_outcome))
         .route(&format!("{campaign}/response"), post(record_response))
+        .route(
+            &format!("{campaign}/addressee_link"),
+            post(make_addressee_link),
+        )
         // The other actions' fixed names come first; what is left names a text decision.
         .route(&format!("{campaign}/{{decision}}"), post(review_text))
         .route(&format!("{campaign}/update"), post(platform_update))
@@ -82,6 +86,8 @@ struct ReviewTemplate {
     refill: Refill,
     /// The answer form's fields.
     answer: ResponseRefill,
+    /// When the addressee sent the answer the form holds, through their link.
+    submitted: Option<String>,
     history: Vec<EventLine>,
 }
 
@@ -107,31 +113,6 @@ struct Refill {
     order: String,
     /// The answer form as it was sent, when it was refused.
     response: Option<ResponseRefill>,
-}
-
-/// The answer form as typed, or as recorded before (to correct it).
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct ResponseRefill {
-    answered_on: String,
-    summary: String,
-    official_url: String,
-}
-
-impl ResponseRefill {
-    fn recorded(campaign: &Campaign) -> ResponseRefill {
-        campaign
-            .response
-            .as_ref()
-            .map_or_else(ResponseRefill::default, |response| ResponseRefill {
-                answered_on: solar_hijri_numeric(response.answered_on),
-                summary: response.summary.to_string(),
-                official_url: response
-                    .official_url
-                    .as_ref()
-                    .map_or_else(String::new, |url| url.as_ref().to_owned()),
-            })
-    }
 }
 
 async fn review_page(
@@ -179,10 +160,12 @@ async fn review(
         .clone()
         .unwrap_or_else(|| campaign.outcome.kind().name().to_owned());
     let refused = !refill.errors.is_empty();
-    let answer = refill
-        .response
-        .take()
-        .unwrap_or_else(|| ResponseRefill::recorded(campaign));
+    // An answer the addressee sent waits in the form for a moderator to record it.
+    let submitted = state.store.submitted_answer(campaign.id).await?;
+    let answer = refill.response.take().unwrap_or_else(|| {
+        let waiting = submitted.as_ref().map(|sent| &sent.response);
+        ResponseRefill::of(waiting.or(campaign.response.as_ref()))
+    });
     form_page(
         &ReviewTemplate {
             shell: Shell::new(tr, campaign.text.title.to_string(), &action_base),
@@ -224,6 +207,10 @@ async fn review(
                 .collect(),
             refill,
             answer,
+            submitted: submitted.map(|sent| {
+                let day = tr.date(tomar_core::calendar::iran_date(sent.submitted_at));
+                tr.with("responses.submitted", &[("day", &day)])
+            }),
             history: EventLine::list(&events, tr),
             action_base,
         },
@@ -258,6 +245,22 @@ impl FromRequestParts<AppState> for AtReview {
 }
 
 impl AtReview {
+    /// The page itself, saying `done` or with a refused form filled in again.
+    async fn page(
+        self,
+        state: &AppState,
+        done: Option<String>,
+        refill: Refill,
+    ) -> Result<Response, WebError> {
+        let AtReview {
+            tr,
+            csrf,
+            moderator,
+            campaign,
+        } = self;
+        review(state, tr, csrf, &moderator, &campaign, done, refill).await
+    }
+
     /// Back to the page, which says what was done; or, when the form was refused, the page
     /// again with the form as it was sent.
     async fn after(
@@ -269,15 +272,7 @@ impl AtReview {
     ) -> Result<Response, WebError> {
         match outcome {
             Ok(()) => Ok(done.back_to(&review_path(self.campaign.id))),
-            Err(WebError::Invalid { fields, .. }) => {
-                let AtReview {
-                    tr,
-                    csrf,
-                    moderator,
-                    campaign,
-                } = self;
-                review(state, tr, csrf, &moderator, &campaign, None, refill(fields)).await
-            }
+            Err(WebError::Invalid { fields, .. }) => self.page(state, None, refill(fields)).await,
             Err(other) => Err(other),
         }
     }
@@ -454,4 +449,20 @@ async fn platform_update(
     );
     post_update(&state, &campaign, UpdateAuthor::Platform, &title, &body, tr).await?;
     Ok(Done::UpdatePosted.back_to(&review_path(campaign.id)))
+}
+
+/// Making the addressee's link carries nothing but its token.
+#[derive(Deserialize)]
+struct LinkForm {}
+
+/// A one-time link for the addressee, shown on the page this once.
+#[tracing::instrument(skip_all, fields(campaign = %at.campaign.id))]
+async fn make_addressee_link(
+    State(state): State<AppState>,
+    at: AtReview,
+    CsrfForm(LinkForm {}): CsrfForm<LinkForm>,
+) -> Result<Response, WebError> {
+    let link = responses::make_addressee_link(&state, &at.campaign).await?;
+    let made = at.tr.with("responses.link_made", &[("link", &link)]);
+    at.page(&state, Some(made), Refill::default()).await
 }

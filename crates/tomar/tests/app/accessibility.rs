@@ -236,10 +236,19 @@ async fn axe_finds_nothing_serious_on_the_main_pages_in_both_languages_and_width
     // An admin, so that every staff page is open to the browser too.
     let contact = "09121234560";
     app.log_in(contact, Role::Admin).await;
-    let review = format!(
-        "/moderation/campaigns/{}",
-        app.campaign("clean-river").await.id
-    );
+    let clean_river = app.campaign("clean-river").await.id;
+    let review = format!("/moderation/campaigns/{clean_river}");
+    // An addressee's one-time link, on the demo's delivered campaign.
+    let demo = app.campaign("demo").await.id;
+    let token = "0123456789abcdef0123456789abcdef";
+    let hash = app.secret().await.token_hash(token);
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    app.store
+        .create_addressee_link(demo, &hash, jiff::Timestamp::now(), later)
+        .await
+        .unwrap();
+    let answer = format!("/answer/{token}");
+    assert_eq!(app.get(&answer).await.status(), 200, "the link opens");
     let public = [
         "/",
         "/campaigns",
@@ -254,6 +263,7 @@ async fn axe_finds_nothing_serious_on_the_main_pages_in_both_languages_and_width
         "/privacy/mine",
         "/responses",
         "/login",
+        answer.as_str(),
     ];
     let staff_pages = ["/me", "/new", "/moderation", review.as_str(), "/admin"];
 

@@ -80,6 +80,28 @@ store_methods! {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
+    /// Campaigns whose addressee sent an answer through their link that no moderator has
+    /// recorded yet, with when the first came, the longest waiting first.
+    pub async fn answers_waiting(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(CampaignSummary, Timestamp)>, StoreError> {
+        let rows: Vec<QueuedRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::rows::summary_columns!(),
+            ", w.submitted_at FROM (SELECT campaign_id, MIN(submitted_at) AS submitted_at \
+             FROM addressee_links WHERE submitted_at IS NOT NULL AND decided_at IS NULL \
+             GROUP BY campaign_id ORDER BY MIN(submitted_at), campaign_id LIMIT $1) w \
+             JOIN campaigns c ON c.id = w.campaign_id ",
+            crate::rows::summary_join!(),
+            " ORDER BY w.submitted_at, c.id"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
     /// Campaigns with at least `threshold` signatures and no outcome yet, most-signed first.
     pub async fn due_for_delivery(
         &self,
@@ -225,7 +247,8 @@ impl TryFrom<EventRow> for LoggedEvent {
     }
 }
 
-/// A campaign waiting for review, with when it entered review.
+/// A campaign waiting for a moderator, with since when (its submission, or its
+/// addressee's answer).
 #[derive(sqlx::FromRow)]
 struct QueuedRow {
     #[sqlx(flatten)]
@@ -239,7 +262,7 @@ impl TryFrom<QueuedRow> for (CampaignSummary, Timestamp) {
     fn try_from(row: QueuedRow) -> Result<Self, StoreError> {
         let submitted = timestamp(
             row.submitted_at.unwrap_or_default(),
-            "campaign submission time",
+            "campaign waiting time",
         )?;
         Ok((row.summary.try_into()?, submitted))
     }

@@ -238,6 +238,15 @@ async fn an_addressees_link_opens_until_it_is_used_or_expires(store: Store) {
         None,
         "not shown until recorded"
     );
+    let waiting = store.answers_waiting(10).await.unwrap();
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|(c, at)| (c.id, *at))
+            .collect::<Vec<_>>(),
+        [(id, now())],
+        "the moderators' queue lists it"
+    );
     record(&store, id, &sent).await.unwrap();
     assert_eq!(campaign_now(&store, id).await.response, Some(sent));
     assert_eq!(
@@ -245,6 +254,7 @@ async fn an_addressees_link_opens_until_it_is_used_or_expires(store: Store) {
         None,
         "decided by the recording"
     );
+    assert!(store.answers_waiting(10).await.unwrap().is_empty());
 }
 
 async fn twenty_answers_through_one_link_at_once_keep_one(store: Store) {

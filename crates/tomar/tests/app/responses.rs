@@ -377,6 +377,10 @@ async fn an_addressee_answers_through_a_one_time_link_and_a_moderator_records_it
         !public.contains("طرح بازبینی می‌شود"),
         "not shown before review"
     );
+    let queue = moderator.page(&app, "/moderation").await;
+    let answers = queue.split(r#"<section id="answers">"#).nth(1).unwrap();
+    let answers = answers.split("</section>").next().unwrap();
+    assert!(answers.contains(&format!("{review}#response")), "{answers}");
     let waiting = moderator.page(&app, &review).await;
     assert!(waiting.contains(r#"id="submitted""#), "{waiting}");
     let summary = waiting
@@ -404,4 +408,6 @@ async fn an_addressee_answers_through_a_one_time_link_and_a_moderator_records_it
             .contains(r#"id="submitted""#),
         "decided by the recording"
     );
+    let queue = moderator.page(&app, "/moderation").await;
+    assert!(queue.contains("پاسخی از مخاطبان در انتظار ثبت نیست."));
 }

@@ -1,6 +1,7 @@
 //! `GET /moderation`: what waits for a moderator: flagged comments, news waiting for
-//! review, the review queue (longest-waiting first, with its age), revised texts, and the
-//! campaigns due for delivery (past the admin's threshold, no outcome yet).
+//! review, the review queue (longest-waiting first, with its age), revised texts, answers
+//! addressees sent through their links, and the campaigns due for delivery (past the
+//! admin's threshold, no outcome yet).
 
 use askama::Template;
 use axum::Router;
@@ -65,6 +66,7 @@ struct ModerationTemplate {
     news: Vec<PendingNews>,
     queue: Vec<Waiting>,
     revisions: Vec<Waiting>,
+    answers: Vec<Waiting>,
     due: Vec<Waiting>,
     threshold: String,
 }
@@ -79,13 +81,19 @@ async fn queue(
 ) -> Result<Html<String>, WebError> {
     let now = Timestamp::now();
     let threshold = platform.delivery_threshold();
-    let (waiting, revisions, due, flagged, news) = tokio::try_join!(
+    let (waiting, answers, revisions, due, flagged, news) = tokio::try_join!(
         state.store.review_queue(QUEUE_LENGTH),
+        state.store.answers_waiting(QUEUE_LENGTH),
         state.store.revisions_waiting(),
         state.store.due_for_delivery(threshold, QUEUE_LENGTH),
         state.store.flagged_comments(QUEUE_LENGTH),
         state.store.pending_news_links(QUEUE_LENGTH),
     )?;
+    let waiting_since = |(summary, since): &(CampaignSummary, Timestamp)| Waiting {
+        card: Card::new(summary, tr, now),
+        review_href: review_path(summary.id),
+        waiting: age(tr, *since, now),
+    };
     let listed = |summary: &CampaignSummary| Waiting {
         card: Card::new(summary, tr, now),
         review_href: review_path(summary.id),
@@ -121,14 +129,8 @@ async fn queue(
                 host: link.source_host.clone(),
             })
             .collect(),
-        queue: waiting
-            .iter()
-            .map(|(summary, since)| Waiting {
-                card: Card::new(summary, tr, now),
-                review_href: review_path(summary.id),
-                waiting: age(tr, *since, now),
-            })
-            .collect(),
+        queue: waiting.iter().map(waiting_since).collect(),
+        answers: answers.iter().map(waiting_since).collect(),
         revisions: revisions.iter().map(listed).collect(),
         due: due.iter().map(listed).collect(),
         threshold: tr.count(threshold),

@@ -341,6 +341,7 @@ async fn an_addressee_answers_through_a_one_time_link_and_a_moderator_records_it
     let form = addressee.page(&app, &link).await;
     assert!(form.contains(campaign.text.title.as_ref()), "{form}");
     assert!(form.contains(r#"name="summary""#));
+    assert!(form.contains("پاسخ شما (کوتاه"), "the addressee's own label");
     let refused = addressee
         .post(
             &app,

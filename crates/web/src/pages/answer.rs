@@ -56,6 +56,11 @@ impl AnswerTemplate {
         field_error(&self.errors, field)
     }
 
+    /// The addressee writes their own answer.
+    fn summary_label(&self) -> &'static str {
+        "responses.answer_summary_label"
+    }
+
     fn new(tr: Tr, stage: Stage, token: &str) -> AnswerTemplate {
         AnswerTemplate {
             shell: Shell::new(tr, tr.t("responses.answer_title"), "/answer"),

@@ -96,6 +96,11 @@ impl ReviewTemplate {
         field_error(&self.refill.errors, field)
     }
 
+    /// A moderator sums up what the addressee answered.
+    fn summary_label(&self) -> &'static str {
+        "responses.summary_label"
+    }
+
     fn reason_chosen(&self, id: &i64) -> bool {
         self.refill.reason == Some(*id)
     }

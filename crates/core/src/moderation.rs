@@ -59,6 +59,8 @@ pub enum ModerationAction {
     CancelInvalidation,
     /// The addressee's answer to a delivered campaign recorded (or corrected).
     RecordResponse,
+    /// A one-time link made for the addressee to send their answer.
+    MakeAddresseeLink,
     /// The end date moved later after a platform outage.
     ExtendEndDate,
 }
@@ -91,6 +93,7 @@ impl ModerationAction {
             A::Invalidate,
             A::CancelInvalidation,
             A::RecordResponse,
+            A::MakeAddresseeLink,
             A::ExtendEndDate,
         ]
         .into_iter()
@@ -119,6 +122,7 @@ impl ModerationAction {
             ModerationAction::Invalidate => "invalidate",
             ModerationAction::CancelInvalidation => "cancel_invalidation",
             ModerationAction::RecordResponse => "record_response",
+            ModerationAction::MakeAddresseeLink => "make_addressee_link",
             ModerationAction::ExtendEndDate => "extend_end_date",
         }
     }
@@ -163,7 +167,7 @@ mod tests {
     #[test]
     fn actions_round_trip_through_their_names() {
         let all: Vec<_> = ModerationAction::all().collect();
-        assert_eq!(all.len(), 18);
+        assert_eq!(all.len(), 19);
         for action in all {
             assert_eq!(ModerationAction::from_name(action.name()), Some(action));
         }

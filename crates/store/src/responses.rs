@@ -113,29 +113,28 @@ store_methods! {
     }
 
     /// Keeps a one-time link for a delivered campaign's addressee, by its token's keyed
-    /// hash, usable until `expires_at`. `Conflict` if the campaign was never delivered.
+    /// hash, usable until `expires_at`, with the moderation event of its making, made at
+    /// the event's time. `Conflict` if the campaign was never delivered.
     pub async fn create_addressee_link(
         &self,
         campaign: CampaignId,
         token_hash: &str,
-        at: Timestamp,
         expires_at: Timestamp,
+        event: &ModerationEvent,
     ) -> Result<(), StoreError> {
+        let mut tx = self.writer().begin().await?;
         let made = sqlx::query(
             "INSERT INTO addressee_links (campaign_id, token_hash, created_at, expires_at) \
              SELECT id, $2, $3, $4 FROM campaigns WHERE id = $1 AND delivered_at IS NOT NULL",
         )
         .bind(campaign.0)
         .bind(token_hash)
-        .bind(at.as_second())
+        .bind(event.at.as_second())
         .bind(expires_at.as_second())
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        match made {
-            0 => Err(StoreError::Conflict),
-            _ => Ok(()),
-        }
+        Self::commit_with_event(tx, made, StoreError::Conflict, event).await
     }
 
     /// The campaign a link is for, while it is unused and unexpired at `now`.

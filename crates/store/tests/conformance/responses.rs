@@ -179,7 +179,12 @@ async fn an_addressees_link_opens_until_it_is_used_or_expires(store: Store) {
     assert!(
         matches!(
             store
-                .create_addressee_link(id, "h-early", now(), week)
+                .create_addressee_link(
+                    id,
+                    "h-early",
+                    week,
+                    &event(id, ModerationAction::MakeAddresseeLink, now())
+                )
                 .await,
             Err(StoreError::Conflict)
         ),
@@ -187,11 +192,21 @@ async fn an_addressees_link_opens_until_it_is_used_or_expires(store: Store) {
     );
     set(&store, id, Outcome::Delivered, now()).await;
     store
-        .create_addressee_link(id, "h-1", now(), week)
+        .create_addressee_link(
+            id,
+            "h-1",
+            week,
+            &event(id, ModerationAction::MakeAddresseeLink, now()),
+        )
         .await
         .unwrap();
     store
-        .create_addressee_link(id, "h-old", now(), now())
+        .create_addressee_link(
+            id,
+            "h-old",
+            now(),
+            &event(id, ModerationAction::MakeAddresseeLink, now()),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -264,7 +279,12 @@ async fn twenty_answers_through_one_link_at_once_keep_one(store: Store) {
         .checked_add(jiff::SignedDuration::from_hours(24 * 7))
         .unwrap();
     store
-        .create_addressee_link(id, "h-once", now(), week)
+        .create_addressee_link(
+            id,
+            "h-once",
+            week,
+            &event(id, ModerationAction::MakeAddresseeLink, now()),
+        )
         .await
         .unwrap();
     let sends: Vec<_> = (0..20)

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 use tomar_core::member::Role;
+use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 
 use crate::support::{TestApp, code_in};
 use crate::webdriver::{Browser, browser_available};
@@ -242,9 +243,17 @@ async fn axe_finds_nothing_serious_on_the_main_pages_in_both_languages_and_width
     let demo = app.campaign("demo").await.id;
     let token = "0123456789abcdef0123456789abcdef";
     let hash = app.secret().await.token_hash(token);
-    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    let now = jiff::Timestamp::now();
+    let later = now + jiff::SignedDuration::from_hours(24);
+    let made = ModerationEvent {
+        actor: Actor::Platform,
+        action: ModerationAction::MakeAddresseeLink,
+        target: Target::Campaign(demo),
+        note: None,
+        at: now,
+    };
     app.store
-        .create_addressee_link(demo, &hash, jiff::Timestamp::now(), later)
+        .create_addressee_link(demo, &hash, later, &made)
         .await
         .unwrap();
     let answer = format!("/answer/{token}");

@@ -321,6 +321,10 @@ async fn an_addressee_answers_through_a_one_time_link_and_a_moderator_records_it
     let made = moderator.post(&app, &make, &[]).await;
     assert_eq!(made.status(), StatusCode::OK);
     let page = made.text().await.unwrap();
+    assert!(
+        page.contains("ساختن پیوند یک‌باره برای پاسخ مخاطب"),
+        "the making is in the campaign's history"
+    );
     let link = page
         .split(&format!("{}/answer/", app.base))
         .nth(1)
@@ -341,7 +345,10 @@ async fn an_addressee_answers_through_a_one_time_link_and_a_moderator_records_it
     let form = addressee.page(&app, &link).await;
     assert!(form.contains(campaign.text.title.as_ref()), "{form}");
     assert!(form.contains(r#"name="summary""#));
-    assert!(form.contains("پاسخ شما (کوتاه"), "the addressee's own label");
+    assert!(
+        form.contains("پاسخ شما (کوتاه"),
+        "the addressee's own label"
+    );
     let refused = addressee
         .post(
             &app,

@@ -136,15 +136,24 @@ const LINK_LASTS: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 6
 pub async fn make_addressee_link(
     state: &AppState,
     campaign: &Campaign,
+    moderator: &Member,
 ) -> Result<String, WebError> {
     let token = random::token();
     let now = Timestamp::now();
     let expires = now
         .checked_add(LINK_LASTS)
         .map_err(|_| WebError::Store(StoreError::Conflict))?;
+    let event = ModerationEvent {
+        actor: Actor::Member(moderator.id),
+        action: ModerationAction::MakeAddresseeLink,
+        target: Target::Campaign(campaign.id),
+        note: None,
+        at: now,
+    };
+    let hash = state.secret.token_hash(&token);
     state
         .store
-        .create_addressee_link(campaign.id, &state.secret.token_hash(&token), now, expires)
+        .create_addressee_link(campaign.id, &hash, expires, &event)
         .await?;
     Ok(format!("{}/answer/{token}", state.public_url))
 }

@@ -467,7 +467,7 @@ async fn make_addressee_link(
     at: AtReview,
     CsrfForm(LinkForm {}): CsrfForm<LinkForm>,
 ) -> Result<Response, WebError> {
-    let link = responses::make_addressee_link(&state, &at.campaign).await?;
+    let link = responses::make_addressee_link(&state, &at.campaign, &at.moderator).await?;
     let made = at.tr.with("responses.link_made", &[("link", &link)]);
     at.page(&state, Some(made), Refill::default()).await
 }

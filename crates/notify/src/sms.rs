@@ -133,17 +133,7 @@ impl SmsGateway {
                     .replace("{text}", &percent_encode(&message.body)),
             ),
         };
-        let response = request
-            .send()
-            .await
-            .map_err(|e| TransportError::Gateway(e.without_url().to_string()))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(TransportError::Gateway(format!(
-                "the gateway answered {status}"
-            )));
-        }
-        Ok(())
+        http::send(request, "the gateway", TransportError::Gateway).await
     }
 }
 

@@ -62,23 +62,11 @@ impl TelegramBot {
 
     pub async fn deliver(&self, message: &OutboundMessage) -> Result<(), TransportError> {
         let text = fitted(&message.body);
-        let response = self
-            .client
-            .post(&self.endpoint)
-            .form(&[
-                ("chat_id", message.recipient.as_str()),
-                ("text", text.as_str()),
-            ])
-            .send()
-            .await
-            .map_err(|e| TransportError::Telegram(e.without_url().to_string()))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(TransportError::Telegram(format!(
-                "the Bot API answered {status}"
-            )));
-        }
-        Ok(())
+        let request = self.client.post(&self.endpoint).form(&[
+            ("chat_id", message.recipient.as_str()),
+            ("text", text.as_str()),
+        ]);
+        http::send(request, "the Bot API", TransportError::Telegram).await
     }
 }
 

@@ -120,7 +120,7 @@ struct Placed {
     grey: bool,
 }
 
-/// The signers' table while it is being filled: which column of the page, which row.
+/// The signers' table while it is being filled: its headers and this page's rows.
 struct Table {
     headers: [String; 3],
     /// This page's rows, set once the page is full or the table ends: the last page's are

@@ -226,24 +226,28 @@ pub async fn corrupt_hour_counts(store: &Store, campaign: tomar_core::ids::Campa
     }
 }
 
-/// Whatever text each outbox row still holds (recipient, subject and body together), as
-/// someone with a copy of the database would read it, oldest row first.
-pub async fn outbox_texts(store: &Store) -> Vec<String> {
-    let sql = "SELECT recipient || subject || body FROM outbox ORDER BY id";
+/// The one text column of every row `sql` selects.
+async fn texts(store: &Store, sql: &'static str) -> Vec<String> {
     match store {
         Store::Sqlite(s) => s.texts_raw(sql).await,
         Store::Postgres(s) => s.texts_raw(sql).await,
     }
 }
 
+/// Whatever text each outbox row still holds (recipient, subject and body together), as
+/// someone with a copy of the database would read it, oldest row first.
+pub async fn outbox_texts(store: &Store) -> Vec<String> {
+    texts(
+        store,
+        "SELECT recipient || subject || body FROM outbox ORDER BY id",
+    )
+    .await
+}
+
 /// The route of every outbox row (`sms`, `email`, `telegram`), sent or not, oldest first:
 /// what was queued, whenever the worker delivers it.
 pub async fn outbox_routes(store: &Store) -> Vec<String> {
-    let sql = "SELECT channel FROM outbox ORDER BY id";
-    match store {
-        Store::Sqlite(s) => s.texts_raw(sql).await,
-        Store::Postgres(s) => s.texts_raw(sql).await,
-    }
+    texts(store, "SELECT channel FROM outbox ORDER BY id").await
 }
 
 /// Makes a verification's code look `seconds` older, as if time had passed: the way a test

@@ -74,9 +74,7 @@ impl AnswerTemplate {
             errors: FieldErrors::new(),
         }
     }
-}
 
-impl AnswerTemplate {
     /// The form, under the campaign's title.
     fn asking(tr: Tr, campaign: &Campaign, csrf: CsrfToken, token: &str) -> AnswerTemplate {
         AnswerTemplate {
@@ -104,10 +102,8 @@ async fn answer_page(
     csrf: CsrfToken,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let campaign = match responses::addressee_link_campaign(&state, &token).await {
-        Ok(campaign) => campaign,
-        Err(WebError::NotFound) => return spent(tr, &token, StatusCode::NOT_FOUND),
-        Err(other) => return Err(other),
+    let Some(campaign) = responses::addressee_link_campaign(&state, &token).await? else {
+        return spent(tr, &token, StatusCode::NOT_FOUND);
     };
     form_page(&AnswerTemplate::asking(tr, &campaign, csrf, &token), false)
 }
@@ -119,10 +115,8 @@ async fn send_answer(
     Path(token): Path<String>,
     CsrfForm(typed): CsrfForm<ResponseRefill>,
 ) -> Result<Response, WebError> {
-    let campaign = match responses::addressee_link_campaign(&state, &token).await {
-        Ok(campaign) => campaign,
-        Err(WebError::NotFound) => return spent(tr, &token, StatusCode::NOT_FOUND),
-        Err(other) => return Err(other),
+    let Some(campaign) = responses::addressee_link_campaign(&state, &token).await? else {
+        return spent(tr, &token, StatusCode::NOT_FOUND);
     };
     let fields = ResponseFields {
         answered_on: &typed.answered_on,

@@ -158,16 +158,21 @@ pub async fn make_addressee_link(
     Ok(format!("{}/answer/{token}", state.public_url))
 }
 
-/// The delivered campaign an addressee's link is for, while the link can still be used.
-pub async fn addressee_link_campaign(state: &AppState, token: &str) -> Result<Campaign, WebError> {
+/// The delivered campaign an addressee's link is for; none once the link is used, expired
+/// or unknown.
+pub async fn addressee_link_campaign(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<Campaign>, WebError> {
     let hash = state.secret.token_hash(token);
-    let id = state
+    let Some(id) = state
         .store
         .open_addressee_link(&hash, Timestamp::now())
         .await?
-        .ok_or(WebError::NotFound)?;
-    let campaign = state.store.campaign(&CampaignRef::Id(id)).await?;
-    campaign.ok_or(WebError::NotFound)
+    else {
+        return Ok(None);
+    };
+    Ok(state.store.campaign(&CampaignRef::Id(id)).await?)
 }
 
 /// Keeps what an addressee sent through their link, for a moderator to check and record,

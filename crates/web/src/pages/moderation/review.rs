@@ -13,6 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
+use tomar_core::calendar::iran_date;
 use tomar_core::campaign::Campaign;
 use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{OutcomeKind, Status};
@@ -213,7 +214,7 @@ async fn review(
             refill,
             answer,
             submitted: submitted.map(|sent| {
-                let day = tr.date(tomar_core::calendar::iran_date(sent.submitted_at));
+                let day = tr.date(iran_date(sent.submitted_at));
                 tr.with("responses.submitted", &[("day", &day)])
             }),
             history: EventLine::list(&events, tr),

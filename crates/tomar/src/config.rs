@@ -21,6 +21,11 @@ pub const DEFAULT_MAIL_FROM: &str = "Tomar <tomar@localhost>";
 const DEFAULT_CONFIG_FILE: &str = "tomar.toml";
 /// Short enough tokens could be guessed by trying.
 const MIN_METRICS_TOKEN: usize = 16;
+/// A public page a second old is current enough for a reader, and a surge's thousands of
+/// readers a second then cost one drawing.
+const DEFAULT_PAGE_MEMORY: Duration = Duration::from_secs(1);
+/// A page older than a minute would hide a moderator's act for too long.
+const MAX_PAGE_MEMORY: u64 = 60;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -275,6 +280,12 @@ pub struct ServeArgs {
     /// 16 or more characters [default: no /metrics]
     #[arg(long, env = "TOMAR_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+
+    /// Seconds a public page (campaign, home, listings, search, hashtag) is answered from
+    /// memory to visitors not logged in before it is drawn again; 0 draws it for every
+    /// request [default: 1]
+    #[arg(long, env = "TOMAR_PAGE_MEMORY")]
+    pub page_memory: Option<u64>,
 }
 
 /// What `tomar.toml` may say.
@@ -298,6 +309,7 @@ pub struct FileConfig {
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
     pub metrics_token: Option<String>,
+    pub page_memory: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -339,6 +351,8 @@ pub enum ConfigError {
     Language(String),
     #[error("the metrics token is too short: it needs {MIN_METRICS_TOKEN} characters or more")]
     MetricsToken,
+    #[error("invalid page memory: expected 0 to {MAX_PAGE_MEMORY} seconds")]
+    PageMemory,
     #[error("invalid database URL: {0}")]
     Database(#[from] tomar_store::StoreError),
 }
@@ -434,6 +448,8 @@ pub struct ServeSettings {
     pub trusted_proxies: TrustedProxies,
     /// `None`: no /metrics.
     pub metrics_token: Option<String>,
+    /// How long a public page is answered from memory; zero: not at all.
+    pub page_memory: Duration,
 }
 
 /// The configured secret: flag or environment, then file; `None` means the one kept in
@@ -525,8 +541,14 @@ impl ServeSettings {
             }
             token => token.map(str::to_owned),
         };
+        let page_memory = match args.page_memory.or(file.page_memory) {
+            Some(seconds) if seconds > MAX_PAGE_MEMORY => return Err(ConfigError::PageMemory),
+            Some(seconds) => Duration::from_secs(seconds),
+            None => DEFAULT_PAGE_MEMORY,
+        };
         Ok(ServeSettings {
             metrics_token,
+            page_memory,
             sms_gateway,
             mailer,
             telegram,

@@ -119,6 +119,7 @@ impl Application {
             checkpoints: Arc::new(tomar_web::Checkpoints::new(&public_url, &secret)),
             live: live.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
+            pages: Arc::new(tomar_web::PageCache::new(settings.page_memory)),
             metrics: settings
                 .metrics_token
                 .clone()

@@ -24,6 +24,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 pub use assets::href as asset_href;
 pub use error::WebError;
 pub use http::metrics::MetricsEndpoint;
+pub use http::page_cache::PageCache;
 pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;
 pub use rules::checkpoints::Checkpoints;
@@ -39,6 +40,10 @@ pub use view::i18n::Tr;
 /// it, security headers, language (and error pages), the CSRF token, who is asking.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
+        .merge(pages::shared_routes().route_layer(from_fn_with_state(
+            state.clone(),
+            http::page_cache::from_memory,
+        )))
         .merge(pages::routes())
         .merge(api::routes())
         .fallback(|| async { WebError::NotFound })

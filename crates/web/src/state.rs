@@ -7,6 +7,7 @@ use tomar_core::secret::Secret;
 use tomar_store::{LiveCounts, SigningWriter, Store};
 
 use crate::http::metrics::MetricsEndpoint;
+use crate::http::page_cache::PageCache;
 use crate::http::proxies::TrustedProxies;
 use crate::rules::checkpoints::Checkpoints;
 use crate::rules::trending::Trending;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub checkpoints: Arc<Checkpoints>,
     /// Peers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// The public pages drawn lately, answered from memory to visitors not logged in.
+    pub pages: Arc<PageCache>,
     /// `/metrics`, when an operator configured its token.
     pub metrics: Option<Arc<MetricsEndpoint>>,
 }

@@ -273,3 +273,27 @@ fn a_metrics_token_comes_from_a_flag_or_the_file_and_must_be_long() {
         );
     }
 }
+
+#[test]
+fn page_memory_is_a_second_unless_set_and_at_most_a_minute() {
+    let default = ServeSettings::resolve(&serve(&[]), &FileConfig::default()).unwrap();
+    assert_eq!(default.page_memory, Duration::from_secs(1));
+    let file = FileConfig {
+        page_memory: Some(5),
+        ..FileConfig::default()
+    };
+    let from_file = ServeSettings::resolve(&serve(&[]), &file).unwrap();
+    assert_eq!(from_file.page_memory, Duration::from_secs(5));
+    let none = ServeSettings::resolve(&serve(&["--page-memory", "0"]), &file).unwrap();
+    assert_eq!(none.page_memory, Duration::ZERO, "0 keeps no page");
+    for refused in ["61", "18446744073709551615"] {
+        assert!(matches!(
+            ServeSettings::resolve(&serve(&["--page-memory", refused]), &file),
+            Err(ConfigError::PageMemory)
+        ));
+    }
+    assert!(
+        Cli::try_parse_from(["tomar", "serve", "--page-memory", "-1"]).is_err(),
+        "not a number of seconds"
+    );
+}

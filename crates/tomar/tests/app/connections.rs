@@ -88,7 +88,10 @@ async fn login_from(app: &TestApp, browser: &Browser, client: &str) -> reqwest::
         .client
         .post(app.url("/login"))
         .header("x-forwarded-for", client)
-        .form(&[("csrf", browser.csrf.as_str()), ("contact", "09121110000")])
+        .form(&[
+            ("csrf", browser.csrf().as_str()),
+            ("contact", "09121110000"),
+        ])
         .send()
         .await
         .unwrap()

@@ -216,6 +216,7 @@ async fn honeypots_limits_and_switches_stop_posts() {
     let forged = visitor
         .client
         .post(app.url("/clean-river/comments"))
+        .header("sec-fetch-site", "cross-site")
         .form(&[("csrf", "0".repeat(32)), ("body", "x".into())])
         .send()
         .await

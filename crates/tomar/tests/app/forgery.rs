@@ -12,7 +12,8 @@ async fn login_with(app: &TestApp, headers: &[(&str, &str)], contact: &str) -> r
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let form = [("csrf", browser.csrf.as_str()), ("contact", contact)];
+    let csrf = browser.csrf();
+    let form = [("csrf", csrf.as_str()), ("contact", contact)];
     request.form(&form).send().await.unwrap()
 }
 
@@ -44,7 +45,7 @@ async fn forms_a_browser_says_came_from_another_site_are_refused_whatever_they_c
 async fn logging_in_replaces_the_token_so_one_planted_before_is_worthless() {
     let app = TestApp::demo().await;
     let browser = Browser::open(&app, "/login").await;
-    let planted = browser.csrf.clone();
+    let planted = browser.csrf();
     let code_page = location(
         &browser
             .post(&app, "/login", &[("contact", "09121110003")])

@@ -26,6 +26,7 @@ mod metrics;
 mod moderation;
 mod pictures;
 mod privacy;
+mod public_pages;
 mod reading;
 mod receipts;
 mod responses;

@@ -85,8 +85,8 @@ async fn session_cookies_are_http_only_and_forged_ones_are_ignored() {
     let replay = app.visitor();
     let replayed = replay
         .post(app.url(&code_page))
-        .form(&[("csrf", browser.csrf.as_str()), ("code", code.as_str())])
-        .header("cookie", format!("csrf={}", browser.csrf))
+        .form(&[("csrf", browser.csrf().as_str()), ("code", code.as_str())])
+        .header("cookie", format!("csrf={}", browser.csrf()))
         .send()
         .await
         .unwrap();

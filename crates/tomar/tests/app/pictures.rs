@@ -75,7 +75,7 @@ async fn an_authors_picture_is_drawn_afresh_reviewed_and_then_public() {
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     let token_last = Form::new()
         .part("file", Part::bytes(photo(800, 600)).file_name("a.jpg"))
-        .text("csrf", author.csrf.clone());
+        .text("csrf", author.csrf());
     let refused = author
         .client
         .post(app.url(&format!("{page}/image")))
@@ -97,7 +97,7 @@ async fn an_authors_picture_is_drawn_afresh_reviewed_and_then_public() {
         (vec![0xFF; 9 * 1024 * 1024], "این تصویر خیلی بزرگ است"),
         (Vec::new(), "فایلی برای بارگذاری انتخاب کنید."),
     ] {
-        let response = upload(&app, &author, &page, &author.csrf, file).await;
+        let response = upload(&app, &author, &page, &author.csrf(), file).await;
         assert_eq!(
             response.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -113,7 +113,7 @@ async fn an_authors_picture_is_drawn_afresh_reviewed_and_then_public() {
     assert_eq!(app.campaign(id).await.image, None);
 
     // A photo is taken, drawn as a 1200 × 630 banner without its metadata.
-    let sent = upload(&app, &author, &page, &author.csrf, photo(1600, 1200)).await;
+    let sent = upload(&app, &author, &page, &author.csrf(), photo(1600, 1200)).await;
     assert_eq!(location(&sent), format!("{page}?done=image_saved#done"));
     let wide = format!("/images/{id}/1/wide.jpg");
     let draft = author.page(&app, &page).await;
@@ -155,7 +155,7 @@ async fn an_authors_picture_is_drawn_afresh_reviewed_and_then_public() {
         author.get(&app, &wide).await.status(),
         StatusCode::NOT_FOUND
     );
-    upload(&app, &author, &page, &author.csrf, photo(1600, 1200)).await;
+    upload(&app, &author, &page, &author.csrf(), photo(1600, 1200)).await;
 
     // Sent for review: the moderator sees it; the author can no longer change it.
     let submitted = post_form(
@@ -166,7 +166,7 @@ async fn an_authors_picture_is_drawn_afresh_reviewed_and_then_public() {
     )
     .await;
     assert_eq!(location(&submitted), page);
-    let late = upload(&app, &author, &page, &author.csrf, photo(1600, 1200)).await;
+    let late = upload(&app, &author, &page, &author.csrf(), photo(1600, 1200)).await;
     assert_eq!(late.status(), StatusCode::CONFLICT);
     let moderator = app.log_in("09129990077", Role::Moderator).await;
     let review = format!("/moderation/campaigns/{id}");

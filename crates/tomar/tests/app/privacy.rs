@@ -10,7 +10,7 @@ use tomar_core::contact::Contact;
 
 use crate::durability::{Server, free_port};
 use crate::signing::Signs;
-use crate::support::{Browser, TestApp, csrf_of, location, post_json};
+use crate::support::{Browser, SiteCookies, TestApp, location, post_json};
 
 #[tokio::test]
 async fn the_privacy_page_says_what_is_kept_and_for_the_days_the_admins_set() {
@@ -89,27 +89,23 @@ async fn the_upkeep_forgets_the_signers_of_campaigns_ended_long_enough_ago() {
 struct Visitor {
     client: reqwest::Client,
     base: String,
-    csrf: String,
+    cookies: SiteCookies,
 }
 
 impl Visitor {
     async fn open(base: &str, path: &str) -> Visitor {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let page = client.get(format!("{base}{path}")).send().await.unwrap();
-        let csrf = csrf_of(&page.text().await.unwrap());
+        let (cookies, client) = SiteCookies::at(base);
+        client.get(format!("{base}{path}")).send().await.unwrap();
         Visitor {
             client,
             base: base.to_owned(),
-            csrf,
+            cookies,
         }
     }
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let mut form = vec![("csrf", self.csrf.as_str())];
+        let csrf = self.cookies.csrf();
+        let mut form = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(fields);
         let url = format!("{}{path}", self.base);
         self.client.post(url).form(&form).send().await.unwrap()

@@ -1,9 +1,11 @@
 //! `TestApp`: Tomar started exactly as `tomar serve` starts it, on a free port, over a
 //! throw-away database, with the demo content or without.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use reqwest::cookie::{CookieStore, Jar};
 use tomar::config::ServeSettings;
 use tomar::generated_secret::secret_for;
 use tomar::server::ConnectionLimits;
@@ -138,6 +140,9 @@ impl TestApp {
             trusted_proxies: TrustedProxies::default(),
             read_replica: None,
             metrics_token: None,
+            // Each page drawn for its request, so that a test sees what it just did; the
+            // tests of page memory set their own.
+            page_memory: Duration::ZERO,
         };
         adjust(&mut settings);
         let (base, store) = Self::start(&settings).await;
@@ -194,11 +199,7 @@ impl TestApp {
 
     /// A first-time visitor: no cookies yet, no language preference.
     pub fn visitor(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
+        SiteCookies::at(&self.base).1
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -305,10 +306,8 @@ impl TestApp {
         assert_eq!(location(&response), "/me", "logged in");
         // Logging in replaced the CSRF token: the forms from now on carry the new one.
         let page = browser.page(self, "/me").await;
-        Browser {
-            csrf: csrf_of(&page),
-            ..browser
-        }
+        assert_eq!(csrf_of(&page), browser.csrf(), "the new token");
+        browser
     }
 
     /// Drops a PostgreSQL test database; SQLite files go with the app.
@@ -322,11 +321,45 @@ impl TestApp {
     }
 }
 
-/// A browser: cookies kept, redirects not followed, and the CSRF token of the first page
-/// it opened for the forms it posts.
+/// The cookies a browser keeps for one site, where its CSRF token is.
+pub struct SiteCookies {
+    jar: Arc<Jar>,
+    site: reqwest::Url,
+}
+
+impl SiteCookies {
+    /// An empty jar for the site at `base`, and a client that keeps its cookies there and
+    /// follows no redirect.
+    pub fn at(base: &str) -> (SiteCookies, reqwest::Client) {
+        let jar = Arc::<Jar>::default();
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let site = base.parse().unwrap();
+        (SiteCookies { jar, site }, client)
+    }
+
+    /// The CSRF token (its cookie), empty before the site gave one: the public pages set
+    /// no cookie, so a visitor not logged in has none until a form of theirs was answered.
+    pub fn csrf(&self) -> String {
+        let cookies = self.jar.cookies(&self.site);
+        let cookies = cookies.as_ref().and_then(|value| value.to_str().ok());
+        cookies
+            .into_iter()
+            .flat_map(|cookies| cookies.split(';'))
+            .find_map(|cookie| cookie.trim().strip_prefix("csrf="))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// A browser: cookies kept, redirects not followed, and its CSRF token in the forms it
+/// posts, as the pages' forms carry it.
 pub struct Browser {
     pub client: reqwest::Client,
-    pub csrf: String,
+    cookies: SiteCookies,
 }
 
 impl Browser {
@@ -340,12 +373,15 @@ impl Browser {
 
     /// A new browser that opens `path` first.
     pub async fn open(app: &TestApp, path: &str) -> Browser {
-        let client = app.visitor();
-        let page = app.page_for(&client, path).await;
-        Browser {
-            csrf: csrf_of(&page),
-            client,
-        }
+        let (cookies, client) = SiteCookies::at(&app.base);
+        let browser = Browser { client, cookies };
+        browser.get(app, path).await;
+        browser
+    }
+
+    /// This browser's CSRF token; see [`SiteCookies::csrf`].
+    pub fn csrf(&self) -> String {
+        self.cookies.csrf()
     }
 
     /// Posts a form with this browser's CSRF token and `fields`.
@@ -355,7 +391,8 @@ impl Browser {
         path: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        let csrf = self.csrf();
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
         form.extend_from_slice(fields);
         self.client
             .post(app.url(path))

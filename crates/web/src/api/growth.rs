@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 
 use crate::error::WebError;
 use crate::http::extract::PublicCampaign;
+use crate::http::page_cache::has_copy;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -71,14 +72,7 @@ async fn count(
             HeaderValue::from_str(&tag).expect("digits and a dash"),
         ),
     ];
-    let matched = request
-        .get_all(IF_NONE_MATCH)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|given| given.trim().trim_start_matches("W/"))
-        .any(|given| given == tag.trim_start_matches("W/") || given == "*");
-    if matched {
+    if has_copy(&request, &tag) {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
     let body = CountJson {

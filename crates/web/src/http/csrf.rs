@@ -8,6 +8,13 @@
 //! A state-changing handler reads its form as [`CsrfForm<T>`] (or its upload as
 //! [`CsrfUpload`]), which checks the token while it extracts the form: a handler that takes
 //! the form any other way has no `T` to act on.
+//!
+//! The campaign page is the same for every visitor who is not logged in, so that it can be
+//! answered from memory and kept by shared caches; it carries no token for them. Its forms
+//! (sign, comment, report) are read as [`PublicForm<T>`]: refused when the browser says they
+//! came from another site, and checked for the token when a member sends them, since a
+//! member's session is what a forged form would borrow. A visitor without a session has
+//! nothing to borrow: a forged form could only do what anyone may do from anywhere.
 
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
@@ -21,6 +28,7 @@ use serde::de::DeserializeOwned;
 use tomar_core::hash::{constant_time_eq, is_hex};
 
 use crate::error::WebError;
+use crate::http::auth::Viewer;
 use crate::http::cookies::{Jar, shared};
 use crate::http::from_extensions;
 use crate::rules::random;
@@ -44,6 +52,14 @@ impl CsrfToken {
     }
 }
 
+impl CsrfToken {
+    /// The token for the forms of a page that is the same for everyone not logged in (see
+    /// [`PublicForm`]): none for them, this visitor's for a member.
+    pub fn for_public_page(self, viewer: &Viewer) -> Option<String> {
+        viewer.member.is_some().then_some(self.0)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = WebError;
 
@@ -63,19 +79,50 @@ where
 {
     type Rejection = Response;
 
-    #[expect(
-        clippy::disallowed_types,
-        reason = "the one place a form is read: after its token was checked"
-    )]
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
-        let (parts, body) = request.into_parts();
-        if !from_this_site(&parts, state) {
-            return Err(WebError::Forgery.into_response());
-        }
-        let token = parts.extensions.get::<CsrfToken>().cloned();
-        let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts.clone(), body), state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        checked_form(request, state, true).await.map(CsrfForm)
+    }
+}
+
+/// A form of a page anyone not logged in sees alike (the campaign page's): refused when
+/// the browser says it came from another site; its token is checked only when a member
+/// sends it. See the module's documentation.
+pub struct PublicForm<T>(pub T);
+
+impl<T> FromRequest<AppState> for PublicForm<T>
+where
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let member = request
+            .extensions()
+            .get::<Viewer>()
+            .is_some_and(|viewer| viewer.member.is_some());
+        checked_form(request, state, member).await.map(PublicForm)
+    }
+}
+
+/// Reads a form from this site as `T`, after checking its token when `token_required`.
+#[expect(
+    clippy::disallowed_types,
+    reason = "the one place a form is read: after where it came from, and its token, were checked"
+)]
+async fn checked_form<T: DeserializeOwned>(
+    request: Request,
+    state: &AppState,
+    token_required: bool,
+) -> Result<T, Response> {
+    let (parts, body) = request.into_parts();
+    if !from_this_site(&parts, state) {
+        return Err(WebError::Forgery.into_response());
+    }
+    let token = parts.extensions.get::<CsrfToken>().cloned();
+    let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts.clone(), body), state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    if token_required {
         let submitted = form_urlencoded::parse(&bytes)
             .find(|(key, _)| key == FIELD)
             .map(|(_, value)| value);
@@ -83,14 +130,14 @@ where
             .ok_or(WebError::Unwired("the CSRF token"))
             .and_then(|token| token.verify(submitted.as_deref()))
             .map_err(IntoResponse::into_response)?;
-        let axum::extract::Form(form) = axum::extract::Form::<T>::from_request(
-            Request::from_parts(parts, Body::from(bytes)),
-            state,
-        )
-        .await
-        .map_err(IntoResponse::into_response)?;
-        Ok(CsrfForm(form))
     }
+    let axum::extract::Form(form) = axum::extract::Form::<T>::from_request(
+        Request::from_parts(parts, Body::from(bytes)),
+        state,
+    )
+    .await
+    .map_err(IntoResponse::into_response)?;
+    Ok(form)
 }
 
 /// A file sent with a multipart form whose CSRF token matched. The token must be the form's

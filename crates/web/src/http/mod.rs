@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod extract;
 pub mod language;
 pub mod metrics;
+pub mod page_cache;
 pub mod proxies;
 pub mod security;
 

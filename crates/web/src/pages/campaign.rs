@@ -98,7 +98,8 @@ struct NewsView {
 /// The sign form as the campaign page shows it, while signing is open.
 struct SignBox {
     action: String,
-    csrf: String,
+    /// None for a visitor who is not logged in: the page is the same for all of them.
+    csrf: Option<String>,
     form: SignFormView,
     /// For a logged-in member who already signed: the sentence with their number, shown
     /// instead of the form.
@@ -306,11 +307,12 @@ async fn campaign_page(
             .map(|s| tr.with("signed.number", &[("number", &tr.count(s.sequence))])),
         None => None,
     };
+    let csrf = csrf.for_public_page(&viewer);
     let sign = ensure_open(&campaign, &platform, now)
         .is_ok()
         .then(|| SignBox {
             action: format!("{path}/sign"),
-            csrf: csrf.0.clone(),
+            csrf: csrf.clone(),
             form: SignFormView::fresh(viewer.member.as_ref()),
             signed,
         });
@@ -405,7 +407,7 @@ async fn campaign_page(
             &threads,
             THREADS_ON_PAGE,
             ensure_discussion_open(&campaign, &platform, now).is_ok(),
-            csrf.0,
+            csrf,
             viewer.member.as_ref(),
             tr,
         ),

@@ -20,7 +20,7 @@ use tomar_core::ids::CommentId;
 
 use crate::error::WebError;
 use crate::http::auth::Viewer;
-use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::csrf::{CsrfToken, PublicForm};
 use crate::http::extract::{ClientIp, PublicCampaign};
 use crate::rules::discussion::{
     self, CommentInput, PostRefused, THREADS_PER_PAGE, comment_id, reply_target,
@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
 struct CommentFormTemplate {
     shell: Shell,
     head: CampaignHead,
-    csrf: String,
+    csrf: Option<String>,
     form: CommentFormView,
 }
 
@@ -59,7 +59,7 @@ fn comment_form_page(
     let template = CommentFormTemplate {
         shell: head.shell(tr, tr.t("discussion.write"), "/comments/new"),
         head,
-        csrf: csrf.0,
+        csrf: Some(csrf.0),
         form,
     };
     form_page(&template, refused)
@@ -113,7 +113,7 @@ async fn post_comment(
     platform: Platform,
     ClientIp(peer): ClientIp,
     PublicCampaign(campaign): PublicCampaign,
-    CsrfForm(form): CsrfForm<CommentForm>,
+    PublicForm(form): PublicForm<CommentForm>,
 ) -> Result<Response, WebError> {
     let href = campaign.path();
     if !form.website.is_empty() {
@@ -168,7 +168,7 @@ async fn flag(
     ClientIp(peer): ClientIp,
     PublicCampaign(campaign): PublicCampaign,
     Path(CommentPath { id }): Path<CommentPath>,
-    CsrfForm(FlagForm {}): CsrfForm<FlagForm>,
+    PublicForm(FlagForm {}): PublicForm<FlagForm>,
 ) -> Result<Response, WebError> {
     let comment = comment_id(Some(&id))?.ok_or(WebError::BadRequest)?;
     let member = viewer.member.as_ref();
@@ -211,7 +211,7 @@ async fn older(
         &threads,
         THREADS_PER_PAGE,
         open,
-        csrf.0,
+        Some(csrf.0),
         viewer.member.as_ref(),
         tr,
     );

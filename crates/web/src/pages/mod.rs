@@ -33,13 +33,21 @@ use axum::Router;
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+/// The pages a surge reads, the same for every visitor not logged in: answered from memory
+/// for them (see `http::page_cache`).
+pub fn shared_routes() -> Router<AppState> {
     Router::new()
         .merge(home::routes())
-        .merge(answer::routes())
         .merge(listing::routes())
         .merge(search::routes())
         .merge(hashtag::routes())
+        .merge(campaign::routes())
+}
+
+/// Every other page.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(answer::routes())
         .merge(feeds::routes())
         .merge(images::routes())
         .merge(signature_log::routes())
@@ -47,7 +55,6 @@ pub fn routes() -> Router<AppState> {
         .merge(privacy::routes())
         .merge(responses::routes())
         .merge(held::routes())
-        .merge(campaign::routes())
         .merge(signatures::routes())
         .merge(signing::routes())
         .merge(discussion::routes())

@@ -29,7 +29,7 @@ use tomar_core::verification::{RESENDS, Verification, VerificationState};
 
 use crate::error::WebError;
 use crate::http::auth::{Member, Viewer};
-use crate::http::csrf::{CsrfForm, CsrfToken};
+use crate::http::csrf::{CsrfForm, CsrfToken, PublicForm};
 use crate::http::extract::{CampaignToSign, ClientIp, PublicCampaign};
 use crate::rules::platform::Platform;
 use crate::rules::signature_log::signer_receipt;
@@ -88,7 +88,7 @@ struct SignTemplate {
     shell: Shell,
     head: CampaignHead,
     action: String,
-    csrf: String,
+    csrf: Option<String>,
     form: SignFormView,
 }
 
@@ -123,7 +123,7 @@ fn sign_form_page(
         shell: head.shell(tr, head.title.clone(), "/sign"),
         action: format!("{}/sign", head.href),
         head,
-        csrf: csrf.0,
+        csrf: Some(csrf.0),
         form,
     })?;
     Ok((status, page).into_response())
@@ -142,7 +142,7 @@ async fn request_code(
     platform: Platform,
     ClientIp(peer): ClientIp,
     CampaignToSign(campaign): CampaignToSign,
-    CsrfForm(form): CsrfForm<SignForm>,
+    PublicForm(form): PublicForm<SignForm>,
 ) -> Result<Response, WebError> {
     let (contact, by_email) = form.contact();
     let input = SignInput {

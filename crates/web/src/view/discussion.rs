@@ -80,7 +80,8 @@ pub fn thread_view(thread: &Thread, tr: Tr) -> Option<ThreadView> {
 pub struct Discussion {
     pub href: String,
     pub threads: Vec<ThreadView>,
-    pub csrf: String,
+    /// None on a page that is the same for everyone not logged in.
+    pub csrf: Option<String>,
     pub form: Option<CommentFormView>,
     pub older: Option<String>,
 }
@@ -93,7 +94,7 @@ impl Discussion {
         threads: &[Thread],
         page_size: u32,
         open: bool,
-        csrf: String,
+        csrf: Option<String>,
         member: Option<&Member>,
         tr: Tr,
     ) -> Discussion {

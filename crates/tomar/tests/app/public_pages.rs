@@ -241,3 +241,21 @@ async fn a_page_that_is_not_found_is_not_remembered() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_hundred_visitors_at_once_on_a_page_not_yet_drawn_all_get_the_same_copy() {
+    let app = remembering().await;
+    let crowd = (0..100).map(|_| async {
+        let response = app.get("/library-hours").await;
+        let tag = header(&response, ETAG).to_owned();
+        (response.status(), tag, response.text().await.unwrap())
+    });
+    let answers = futures_util::future::join_all(crowd).await;
+    let (_, tag, page) = &answers[0];
+    for (status, other_tag, other_page) in &answers {
+        assert_eq!(*status, StatusCode::OK);
+        assert_eq!(other_tag, tag);
+        assert_eq!(other_page, page);
+    }
+    app.finish().await;
+}

@@ -50,9 +50,7 @@ impl CsrfToken {
             _ => Err(WebError::Forgery),
         }
     }
-}
 
-impl CsrfToken {
     /// The token for the forms of a page that is the same for everyone not logged in (see
     /// [`PublicForm`]): none for them, this visitor's for a member.
     pub fn for_public_page(self, viewer: &Viewer) -> Option<String> {

@@ -31,6 +31,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use tokio::sync::Notify;
 use tomar_core::hash::{hex, sha256};
 use tomar_core::language::Language;
 
@@ -65,6 +66,9 @@ pub struct PageCache {
 #[derive(Default)]
 struct Pages {
     by_address: HashMap<Address, Arc<Page>>,
+    /// Addresses whose first copy one request is drawing: the others wait for it rather
+    /// than all drawing the same page at once.
+    drawing: HashMap<Address, Arc<Notify>>,
     /// The bytes of every kept page, plain and gzipped.
     bytes: usize,
 }
@@ -91,8 +95,37 @@ struct Page {
 enum Found {
     /// A page to answer as it is.
     Page(Arc<Page>),
+    /// Another request is drawing the address's first copy: wait until it is done.
+    Wait(Arc<Notify>),
     /// Nothing usable: draw it, then release `claimed` (the old copy) if drawing fails.
-    Draw { claimed: Option<Arc<Page>> },
+    /// `first` when this request draws the first copy, for the others to wait on.
+    Draw {
+        claimed: Option<Arc<Page>>,
+        first: Option<FirstDrawing>,
+    },
+}
+
+/// The request drawing an address's first copy. However it ends (kept, refused, or the
+/// client gone mid-way), the requests waiting for it are woken to look again.
+struct FirstDrawing {
+    cache: Arc<PageCache>,
+    address: Address,
+    done: Arc<Notify>,
+}
+
+impl Drop for FirstDrawing {
+    fn drop(&mut self) {
+        let mut pages = self.cache.pages();
+        if pages
+            .drawing
+            .get(&self.address)
+            .is_some_and(|done| Arc::ptr_eq(done, &self.done))
+        {
+            pages.drawing.remove(&self.address);
+        }
+        drop(pages);
+        self.done.notify_waiters();
+    }
 }
 
 impl PageCache {
@@ -112,10 +145,33 @@ impl PageCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn find(&self, address: &Address) -> Found {
-        let Some(page) = self.pages().by_address.get(address).cloned() else {
-            return Found::Draw { claimed: None };
+    /// What is in memory for `address`. A request that has `waited` once draws the page
+    /// itself rather than wait again (the first drawing failed, or the page is not kept).
+    fn find(self: &Arc<Self>, address: &Address, waited: bool) -> Found {
+        let mut pages = self.pages();
+        let Some(page) = pages.by_address.get(address).cloned() else {
+            if waited {
+                return Found::Draw {
+                    claimed: None,
+                    first: None,
+                };
+            }
+            if let Some(done) = pages.drawing.get(address) {
+                return Found::Wait(done.clone());
+            }
+            let done = Arc::new(Notify::new());
+            pages.drawing.insert(address.clone(), done.clone());
+            let first = FirstDrawing {
+                cache: self.clone(),
+                address: address.clone(),
+                done,
+            };
+            return Found::Draw {
+                claimed: None,
+                first: Some(first),
+            };
         };
+        drop(pages);
         let age = page.drawn.elapsed();
         if age < self.life {
             metrics::counter!("tomar_page_cache_total", "outcome" => "hit").increment(1);
@@ -131,6 +187,24 @@ impl PageCache {
         }
         Found::Draw {
             claimed: claimed.then_some(page),
+            first: None,
+        }
+    }
+
+    /// Waits, at most [`STALE_FOR`], for the drawing of `address`'s first copy that `done`
+    /// announces, unless it ended already.
+    async fn wait_for(&self, address: &Address, done: &Notify) {
+        let notified = done.notified();
+        tokio::pin!(notified);
+        // Listening before looking: a drawing that ends after the look wakes this one.
+        notified.as_mut().enable();
+        let still_drawing = self
+            .pages()
+            .drawing
+            .get(address)
+            .is_some_and(|drawing| std::ptr::eq(Arc::as_ptr(drawing), done));
+        if still_drawing {
+            let _ = tokio::time::timeout(STALE_FOR, notified).await;
         }
     }
 
@@ -268,9 +342,14 @@ pub async fn from_memory(State(state): State<AppState>, request: Request, next: 
         return kept_private(next.run(request).await);
     };
     let cache = &state.pages;
-    let claimed = match cache.find(&address) {
-        Found::Page(page) => return page.answer(request.headers()),
-        Found::Draw { claimed } => claimed,
+    let mut waited = false;
+    let (claimed, _first) = loop {
+        match cache.find(&address, waited) {
+            Found::Page(page) => return page.answer(request.headers()),
+            Found::Wait(done) => cache.wait_for(&address, &done).await,
+            Found::Draw { claimed, first } => break (claimed, first),
+        }
+        waited = true;
     };
     let headers = request.headers().clone();
     let response = next.run(request).await;
@@ -341,44 +420,100 @@ mod tests {
         assert!(!takes_gzip(&headers(&[])));
     }
 
+    fn campaign_page(language: Language) -> Address {
+        Address {
+            language,
+            path: "/clean-river".into(),
+        }
+    }
+
     #[test]
     fn a_page_is_answered_while_alive_then_redrawn_by_one_request_while_others_get_the_copy() {
-        let cache = PageCache::new(Duration::from_millis(50));
-        let address = Address {
-            language: Language::Fa,
-            path: "/clean-river".into(),
+        let cache = Arc::new(PageCache::new(Duration::from_millis(50)));
+        let address = campaign_page(Language::Fa);
+        let Found::Draw { first, .. } = cache.find(&address, false) else {
+            panic!("nothing to answer yet");
         };
-        assert!(matches!(
-            cache.find(&address),
-            Found::Draw { claimed: None }
-        ));
         cache.keep(
             address.clone(),
             Arc::new(Page::new(Bytes::from("<p>۱</p>"), true)),
         );
-        assert!(matches!(cache.find(&address), Found::Page(_)));
+        drop(first);
+        assert!(matches!(cache.find(&address, false), Found::Page(_)));
         std::thread::sleep(Duration::from_millis(60));
         assert!(matches!(
-            cache.find(&address),
-            Found::Draw { claimed: Some(_) }
+            cache.find(&address, false),
+            Found::Draw {
+                claimed: Some(_),
+                first: None
+            }
         ));
         assert!(
-            matches!(cache.find(&address), Found::Page(_)),
+            matches!(cache.find(&address, false), Found::Page(_)),
             "while one redraws it, the others get the old copy"
         );
-        let english = Address {
-            language: Language::En,
-            ..address
-        };
         assert!(matches!(
-            cache.find(&english),
-            Found::Draw { claimed: None }
+            cache.find(&campaign_page(Language::En), false),
+            Found::Draw {
+                claimed: None,
+                first: Some(_)
+            }
         ));
+    }
+
+    #[tokio::test]
+    async fn while_one_request_draws_a_first_copy_the_others_wait_for_it() {
+        let cache = Arc::new(PageCache::new(Duration::from_secs(60)));
+        let address = campaign_page(Language::Fa);
+        let Found::Draw { first, .. } = cache.find(&address, false) else {
+            panic!("nothing to answer yet");
+        };
+        let Found::Wait(done) = cache.find(&address, false) else {
+            panic!("a second request waits for the first");
+        };
+        let waiting = {
+            let (cache, address) = (cache.clone(), address.clone());
+            tokio::spawn(async move {
+                cache.wait_for(&address, &done).await;
+                cache.find(&address, true)
+            })
+        };
+        tokio::task::yield_now().await;
+        cache.keep(
+            address.clone(),
+            Arc::new(Page::new(Bytes::from("<p>۱</p>"), true)),
+        );
+        drop(first);
+        let found = tokio::time::timeout(Duration::from_secs(5), waiting).await;
+        assert!(
+            matches!(found, Ok(Ok(Found::Page(_)))),
+            "woken when the copy is kept, before the wait's limit"
+        );
+    }
+
+    #[test]
+    fn a_first_drawing_that_ends_without_a_page_lets_the_next_request_draw() {
+        let cache = Arc::new(PageCache::new(Duration::from_secs(60)));
+        let address = campaign_page(Language::Fa);
+        let first = cache.find(&address, false);
+        assert!(matches!(cache.find(&address, false), Found::Wait(_)));
+        drop(first);
+        assert!(
+            matches!(
+                cache.find(&address, false),
+                Found::Draw { first: Some(_), .. }
+            ),
+            "no one draws it any more: this request does"
+        );
+        assert!(
+            matches!(cache.find(&address, true), Found::Draw { first: None, .. }),
+            "one that waited once draws without making others wait"
+        );
     }
 
     #[test]
     fn the_budget_is_kept_and_a_replaced_page_gives_back_its_room() {
-        let cache = PageCache::new(Duration::from_secs(60));
+        let cache = Arc::new(PageCache::new(Duration::from_secs(60)));
         let page = || Arc::new(Page::new(Bytes::from(vec![b'x'; LARGEST]), false));
         let at = |n: usize| Address {
             language: Language::Fa,
@@ -389,7 +524,7 @@ mod tests {
             cache.keep(at(n), page());
         }
         assert_eq!(cache.pages().by_address.len(), room, "no more than fits");
-        assert!(matches!(cache.find(&at(room)), Found::Draw { .. }));
+        assert!(matches!(cache.find(&at(room), false), Found::Draw { .. }));
         cache.keep(at(0), page());
         assert_eq!(
             cache.pages().bytes,

@@ -19,7 +19,6 @@ use crate::state::AppState;
 use crate::view::Shell;
 use crate::view::i18n::Tr;
 use crate::view::render::{form_page, render};
-use crate::view::responses::ResponseRefill;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/answer/{token}", get(answer_page).post(send_answer))
@@ -47,7 +46,7 @@ struct AnswerTemplate {
     intro: String,
     csrf: String,
     action: String,
-    answer: ResponseRefill,
+    answer: ResponseFields,
     errors: FieldErrors,
 }
 
@@ -70,7 +69,7 @@ impl AnswerTemplate {
             intro: String::new(),
             csrf: String::new(),
             action: format!("/answer/{token}"),
-            answer: ResponseRefill::default(),
+            answer: ResponseFields::default(),
             errors: FieldErrors::new(),
         }
     }
@@ -113,17 +112,12 @@ async fn send_answer(
     tr: Tr,
     csrf: CsrfToken,
     Path(token): Path<String>,
-    CsrfForm(typed): CsrfForm<ResponseRefill>,
+    CsrfForm(typed): CsrfForm<ResponseFields>,
 ) -> Result<Response, WebError> {
     let Some(campaign) = responses::addressee_link_campaign(&state, &token).await? else {
         return spent(tr, &token, StatusCode::NOT_FOUND);
     };
-    let fields = ResponseFields {
-        answered_on: &typed.answered_on,
-        summary: &typed.summary,
-        official_url: &typed.official_url,
-    };
-    match responses::submit_addressee_answer(&state, &token, &campaign, &fields, tr).await {
+    match responses::submit_addressee_answer(&state, &token, &campaign, &typed, tr).await {
         Ok(()) => form_page(&AnswerTemplate::new(tr, Stage::Sent, &token), false),
         Err(WebError::Invalid { fields, .. }) => {
             let page = AnswerTemplate {

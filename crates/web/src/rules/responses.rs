@@ -2,8 +2,9 @@
 //! record of who answers (`/responses`, its feed and the API), with no HTML.
 
 use jiff::Timestamp;
+use serde::Deserialize;
 use tomar_core::Date;
-use tomar_core::calendar::iran_date;
+use tomar_core::calendar::{iran_date, solar_hijri_numeric};
 use tomar_core::campaign::Campaign;
 use tomar_core::language::Language;
 use tomar_core::member::Member;
@@ -31,24 +32,41 @@ const WAITING_SHOWN: u32 = 200;
 /// bounded read however many campaigns were ever delivered.
 const DELIVERIES_COUNTED: u32 = 5000;
 
-/// The form a moderator fills in, as typed.
-pub struct ResponseFields<'a> {
+/// The answer form (`response_fields.html`) a moderator or the addressee fills in, as
+/// typed, or filled with an answer to check or correct.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ResponseFields {
     /// An Iran calendar day, `۱۴۰۴/۰۲/۳۰` or `1404/02/30`.
-    pub answered_on: &'a str,
-    pub summary: &'a str,
+    pub answered_on: String,
+    pub summary: String,
     /// Optional.
-    pub official_url: &'a str,
+    pub official_url: String,
+}
+
+impl ResponseFields {
+    /// The form filled with `response`, or empty without one.
+    pub fn of(response: Option<&AddresseeResponse>) -> ResponseFields {
+        response.map_or_else(ResponseFields::default, |response| ResponseFields {
+            answered_on: solar_hijri_numeric(response.answered_on),
+            summary: response.summary.to_string(),
+            official_url: response
+                .official_url
+                .as_ref()
+                .map_or_else(String::new, |url| url.as_ref().to_owned()),
+        })
+    }
 }
 
 /// Reads the form: the day between delivery and today, a summary, an optional address.
 fn parse(
-    fields: &ResponseFields<'_>,
+    fields: &ResponseFields,
     delivered_on: Date,
     today: Date,
     tr: Tr,
 ) -> Result<AddresseeResponse, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let answered_on = match typed_day(fields.answered_on, tr) {
+    let answered_on = match typed_day(&fields.answered_on, tr) {
         Ok(day) if (delivered_on..=today).contains(&day) => Some(day),
         Ok(_) => {
             let delivered = tr.date(delivered_on);
@@ -63,7 +81,7 @@ fn parse(
             None
         }
     };
-    let summary = ResponseSummary::parse(fields.summary)
+    let summary = ResponseSummary::parse(&fields.summary)
         .map_err(|error| errors.push(("summary", tr.input_error(&error))))
         .ok();
     let official_url = match fields.official_url.trim() {
@@ -86,7 +104,7 @@ fn parse(
 /// and today. `Conflict` if the campaign was never delivered.
 fn checked(
     campaign: &Campaign,
-    fields: &ResponseFields<'_>,
+    fields: &ResponseFields,
     now: Timestamp,
     tr: Tr,
 ) -> Result<AddresseeResponse, WebError> {
@@ -105,7 +123,7 @@ pub async fn record_response(
     state: &AppState,
     campaign: &Campaign,
     moderator: &Member,
-    fields: &ResponseFields<'_>,
+    fields: &ResponseFields,
     tr: Tr,
 ) -> Result<(), WebError> {
     let now = Timestamp::now();
@@ -181,7 +199,7 @@ pub async fn submit_addressee_answer(
     state: &AppState,
     token: &str,
     campaign: &Campaign,
-    fields: &ResponseFields<'_>,
+    fields: &ResponseFields,
     tr: Tr,
 ) -> Result<(), WebError> {
     let now = Timestamp::now();

@@ -38,7 +38,6 @@ use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
 use crate::view::moderation::EventLine;
 use crate::view::render::form_page;
-use crate::view::responses::ResponseRefill;
 use crate::view::url::review_path;
 
 pub fn routes() -> Router<AppState> {
@@ -86,7 +85,7 @@ struct ReviewTemplate {
     outcomes: Vec<(&'static str, String, bool)>,
     refill: Refill,
     /// The answer form's fields.
-    answer: ResponseRefill,
+    answer: ResponseFields,
     /// When the addressee sent the answer the form holds, through their link.
     submitted: Option<String>,
     history: Vec<EventLine>,
@@ -118,7 +117,7 @@ struct Refill {
     news_url: String,
     order: String,
     /// The answer form as it was sent, when it was refused.
-    response: Option<ResponseRefill>,
+    response: Option<ResponseFields>,
 }
 
 async fn review_page(
@@ -170,7 +169,7 @@ async fn review(
     let submitted = state.store.submitted_answer(campaign.id).await?;
     let answer = refill.response.take().unwrap_or_else(|| {
         let waiting = submitted.as_ref().map(|sent| &sent.response);
-        ResponseRefill::of(waiting.or(campaign.response.as_ref()))
+        ResponseFields::of(waiting.or(campaign.response.as_ref()))
     });
     form_page(
         &ReviewTemplate {
@@ -386,15 +385,10 @@ async fn set_outcome(
 async fn record_response(
     State(state): State<AppState>,
     at: AtReview,
-    CsrfForm(typed): CsrfForm<ResponseRefill>,
+    CsrfForm(typed): CsrfForm<ResponseFields>,
 ) -> Result<Response, WebError> {
-    let fields = ResponseFields {
-        answered_on: &typed.answered_on,
-        summary: &typed.summary,
-        official_url: &typed.official_url,
-    };
     let (campaign, moderator) = (&at.campaign, &at.moderator);
-    let result = responses::record_response(&state, campaign, moderator, &fields, at.tr).await;
+    let result = responses::record_response(&state, campaign, moderator, &typed, at.tr).await;
     at.after(&state, result, Done::ResponseRecorded, |errors| Refill {
         errors,
         response: Some(typed),

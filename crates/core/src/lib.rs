@@ -23,6 +23,7 @@ pub mod names;
 pub mod news;
 pub mod note;
 pub mod persian;
+pub mod questions;
 pub mod receipt;
 pub mod response;
 pub mod search;

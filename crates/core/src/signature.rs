@@ -65,6 +65,8 @@ pub struct ConfirmedSignature {
     pub wants_updates: bool,
     /// The contact sealed by `Secret::seal`, kept only for a signer who wants news.
     pub sealed_contact: Option<String>,
+    /// The answers to the campaign's questions, sealed, as the verification carried them.
+    pub sealed_answers: Option<String>,
     pub contact_key: ContactKey,
     /// The keyed hash of the token in the signer's withdrawal link, if they were sent one.
     pub withdraw_key: Option<WithdrawKey>,

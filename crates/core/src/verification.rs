@@ -88,6 +88,9 @@ pub struct NewVerification {
     pub wants_updates: bool,
     /// The contact sealed by `Secret::seal`, only when `wants_updates`.
     pub sealed_contact: Option<String>,
+    /// The answers to the campaign's questions (`Answers::encode`) sealed by
+    /// `Secret::seal`; none when it asks none.
+    pub sealed_answers: Option<String>,
     /// The keyed hash of the withdrawal token sent with the code.
     pub withdraw_key: WithdrawKey,
     /// The keyed hash of the network the code was asked from, for the limits per network.
@@ -112,6 +115,7 @@ pub struct Verification {
     pub public: bool,
     pub wants_updates: bool,
     pub sealed_contact: Option<String>,
+    pub sealed_answers: Option<String>,
     pub withdraw_key: WithdrawKey,
     pub client_key: String,
     pub email_domain: Option<String>,

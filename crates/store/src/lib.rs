@@ -76,6 +76,7 @@ mod news;
 mod outbox;
 mod postgres;
 mod privacy;
+mod questions;
 mod responses;
 mod revisions;
 mod rows;

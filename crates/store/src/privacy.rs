@@ -26,7 +26,8 @@ store_methods! {
     /// For public campaigns whose last day was before `ended_before` and that were not
     /// gone over yet (ten a call), erases what ties their signatures to their signers:
     /// contact fingerprints (each replaced by a placeholder of its own row, so "one
-    /// signature per person" can no longer be asked of them), sealed contacts (no more news),
+    /// signature per person" can no longer be asked of them), sealed contacts (no more news)
+    /// and sealed answers to the campaign's questions,
     /// the name salts of hidden names (receipt codes; a shown name's salt is public in its
     /// opening and stays), network keys and email domains; then the campaign's
     /// code verifications and its counts by source. Counts, names shown, withdrawal links
@@ -51,7 +52,7 @@ store_methods! {
             for from in (0..last_sequence.max(0)).step_by(CHUNK as usize) {
                 let erased = sqlx::query(
                     "UPDATE signatures SET contact_key = 'erased-' || id, \
-                     contact_sealed = NULL, wants_updates = FALSE, \
+                     contact_sealed = NULL, wants_updates = FALSE, answers_sealed = NULL, \
                      name_salt = CASE WHEN public THEN name_salt END, \
                      client_key = NULL, email_domain = NULL \
                      WHERE campaign_id = $1 AND sequence > $2 AND sequence <= $3",

@@ -255,7 +255,7 @@ store_methods! {
         };
         let mut tx = self.writer().begin().await?;
         let gone: Option<Withdrawn> = sqlx::query_as(
-            "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1 \
+            "UPDATE signatures SET status = 'withdrawn', withdrawn_at = $1, answers_sealed = NULL \
              WHERE status = 'confirmed' \
              AND (withdraw_key = $2 OR (campaign_id = $3 AND contact_key = $4)) \
              RETURNING campaign_id, sequence, confirmed_at, client_key, email_domain, \
@@ -410,7 +410,8 @@ backend_helpers! {
                  wants_updates = $4, contact_sealed = $5, withdraw_key = $6, \
                  status = 'confirmed', text_version = $7, created_at = $8, \
                  confirmed_at = $9, client_key = $10, email_domain = $11, \
-                 busy_network = $12, withdrawn_at = NULL, name_salt = $15, log_index = $16 \
+                 busy_network = $12, withdrawn_at = NULL, name_salt = $15, log_index = $16, \
+                 answers_sealed = $17 \
                  WHERE campaign_id = $13 AND contact_key = $14 AND status = 'withdrawn'",
             )
             .bind(numbered.sequence)
@@ -429,6 +430,7 @@ backend_helpers! {
             .bind(signature.contact_key.as_ref())
             .bind(numbered.salt.as_slice())
             .bind(numbered.log_index)
+            .bind(signature.sealed_answers.as_deref())
             .execute(&mut **tx)
             .await?;
         }
@@ -452,7 +454,7 @@ backend_helpers! {
                 "INSERT INTO signatures (campaign_id, sequence, name, public, \
                  wants_updates, contact_sealed, contact_key, withdraw_key, status, \
                  text_version, created_at, confirmed_at, client_key, email_domain, \
-                 busy_network, name_salt, log_index) ",
+                 busy_network, name_salt, log_index, answers_sealed) ",
             );
             insert.push_values(chunk, |mut row, numbered| {
                 let signature = &numbered.confirmation.signature;
@@ -472,7 +474,8 @@ backend_helpers! {
                     .push_bind(signature.origin.email_domain.as_deref())
                     .push_bind(signature.origin.busy_network)
                     .push_bind(numbered.salt.as_slice())
-                    .push_bind(numbered.log_index);
+                    .push_bind(numbered.log_index)
+                    .push_bind(signature.sealed_answers.as_deref());
             });
             insert.build().execute(&mut **tx).await?;
         }

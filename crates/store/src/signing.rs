@@ -172,8 +172,8 @@ store_methods! {
             let mut insert = sqlx::QueryBuilder::<Db<Self>>::new(
                 "INSERT INTO verifications (id, purpose, campaign_id, contact_key, channel, \
                  code_hash, attempts_left, name, public, wants_updates, sealed_contact, \
-                 withdraw_key, client_key, email_domain, busy_network, created_at, \
-                 last_sent_at, expires_at, destination) ",
+                 sealed_answers, withdraw_key, client_key, email_domain, busy_network, \
+                 created_at, last_sent_at, expires_at, destination) ",
             );
             insert.push_values(&granted, |mut row, (request, busy)| {
                 let new = &request.verification;
@@ -189,6 +189,7 @@ store_methods! {
                     .push_bind(new.public)
                     .push_bind(new.wants_updates)
                     .push_bind(new.sealed_contact.as_deref())
+                    .push_bind(new.sealed_answers.as_deref())
                     .push_bind(new.withdraw_key.as_ref())
                     .push_bind(new.client_key.as_str())
                     .push_bind(new.email_domain.as_deref())
@@ -242,8 +243,8 @@ store_methods! {
     ) -> Result<Option<Verification>, StoreError> {
         let row: Option<VerificationRow> = sqlx::query_as(
             "SELECT id, purpose, campaign_id, contact_key, channel, code_hash, \
-             attempts_left, name, public, wants_updates, sealed_contact, withdraw_key, \
-             client_key, email_domain, busy_network, created_at, last_sent_at, resends, \
+             attempts_left, name, public, wants_updates, sealed_contact, sealed_answers, \
+             withdraw_key, client_key, email_domain, busy_network, created_at, last_sent_at, resends, \
              expires_at, consumed_at, signature_sequence, destination FROM verifications \
              WHERE id = $1",
         )
@@ -388,6 +389,7 @@ struct VerificationRow {
     public: bool,
     wants_updates: bool,
     sealed_contact: Option<String>,
+    sealed_answers: Option<String>,
     withdraw_key: String,
     client_key: String,
     email_domain: Option<String>,
@@ -424,6 +426,7 @@ impl TryFrom<VerificationRow> for Verification {
             public: row.public,
             wants_updates: row.wants_updates,
             sealed_contact: row.sealed_contact,
+            sealed_answers: row.sealed_answers,
             withdraw_key: WithdrawKey::from_stored(row.withdraw_key),
             client_key: row.client_key,
             email_domain: row.email_domain,

@@ -244,6 +244,16 @@ pub async fn outbox_texts(store: &Store) -> Vec<String> {
     .await
 }
 
+/// Every sealed answer the signatures table still holds, withdrawn signatures' too, as
+/// someone with a copy of the database would find them.
+pub async fn stored_answers(store: &Store) -> Vec<String> {
+    texts(
+        store,
+        "SELECT answers_sealed FROM signatures WHERE answers_sealed IS NOT NULL ORDER BY id",
+    )
+    .await
+}
+
 /// The route of every outbox row (`sms`, `email`, `telegram`), sent or not, oldest first:
 /// what was queued, whenever the worker delivers it.
 pub async fn outbox_routes(store: &Store) -> Vec<String> {

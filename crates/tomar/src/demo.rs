@@ -322,6 +322,7 @@ fn demo_signer(
     // Fictional numbers from 0990 000 0000 on, one per signer.
     let contact = parse(&format!("09{:09}", 900_000_000 + n), Contact::parse)?;
     Ok(ConfirmedSignature {
+        sealed_answers: None,
         name: parse(&format!("{first} {last}"), PersonName::parse)?,
         public: !n.is_multiple_of(HIDDEN_EVERY),
         wants_updates: false,

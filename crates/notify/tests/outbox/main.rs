@@ -32,6 +32,7 @@ async fn queue_to(store: &Store, id: &str, channel: Channel, recipient: &str, bo
 /// A login code for `recipient` and the message carrying it, under limits no test reaches.
 fn verification(id: &str, channel: Channel, recipient: &str, body: &str) -> CodeRequest {
     let new = NewVerification {
+        sealed_answers: None,
         id: VerificationId::from_stored(id.into()),
         purpose: Purpose::Login,
         campaign_id: None,

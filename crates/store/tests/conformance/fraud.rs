@@ -22,6 +22,7 @@ fn from(n: u32, network: &str, domain: Option<&str>, hours_ago: i64) -> Confirme
         .checked_sub(jiff::SignedDuration::from_hours(hours_ago))
         .unwrap();
     ConfirmedSignature {
+        sealed_answers: None,
         confirmed_at: at,
         created_at: at,
         origin: SignatureOrigin {

@@ -30,6 +30,7 @@ fn hours_ago(hours: i64) -> Timestamp {
 /// Signer `n`, confirmed at `at`, from network `network`.
 fn signer_at(n: u32, at: Timestamp, network: &str) -> ConfirmedSignature {
     ConfirmedSignature {
+        sealed_answers: None,
         confirmed_at: at,
         created_at: at,
         origin: SignatureOrigin {

@@ -94,6 +94,7 @@ async fn a_contact_past_its_share_gets_nothing_and_a_busy_network_is_served_flag
 
     // The next hour, the contact has a fresh share.
     let next_hour = NewVerification {
+        sealed_answers: None,
         at: now().checked_add(hours(1)).unwrap(),
         ..same_contact(4)
     };
@@ -205,6 +206,7 @@ async fn a_hundred_guesses_at_once_compare_at_most_the_tries(store: Store) {
 async fn codes_in_one_batch_are_tried_in_their_order(store: Store) {
     let id = campaign_with_a_code(&store, "ترتیب", "کد").await;
     let from_net = ConfirmedSignature {
+        sealed_answers: None,
         origin: SignatureOrigin {
             network: Some("net".into()),
             ..SignatureOrigin::default()

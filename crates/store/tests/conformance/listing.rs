@@ -143,6 +143,7 @@ async fn listings_sort_four_ways(store: Store) {
         .unwrap();
     let stale: Vec<_> = (10..12)
         .map(|n| ConfirmedSignature {
+            sealed_answers: None,
             confirmed_at: two_days_ago,
             ..signer(n)
         })

@@ -47,6 +47,7 @@ mod moderation;
 mod news;
 mod outbox;
 mod privacy;
+mod questions;
 mod responses;
 mod revisions;
 mod search;
@@ -163,6 +164,7 @@ async fn withdraw(store: &Store, n: u32) {
 fn signer(n: u32) -> ConfirmedSignature {
     let contact = Contact::parse(&format!("0912{n:07}")).unwrap();
     ConfirmedSignature {
+        sealed_answers: None,
         name: PersonName::parse(&format!("امضاکننده {n}")).unwrap(),
         public: !n.is_multiple_of(3),
         wants_updates: false,
@@ -199,6 +201,7 @@ fn new_verification(
     network: &str,
 ) -> NewVerification {
     NewVerification {
+        sealed_answers: None,
         id: verification_id(id),
         purpose: Purpose::Sign,
         campaign_id: Some(campaign),
@@ -285,6 +288,7 @@ async fn campaign_with_a_code(store: &Store, title: &str, body: &str) -> Campaig
 
 fn login_verification(id: &str, contact: &str) -> NewVerification {
     NewVerification {
+        sealed_answers: None,
         purpose: Purpose::Login,
         campaign_id: None,
         name: None,

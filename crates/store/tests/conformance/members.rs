@@ -98,6 +98,7 @@ async fn a_members_signatures_campaigns_and_comments_are_listed(store: Store) {
     let second = published(&store, "دوم", 10).await;
     // Signed in one step while logged in: no withdrawal link, the member withdraws from /me.
     let me = ConfirmedSignature {
+        sealed_answers: None,
         withdraw_key: None,
         ..signer(7)
     };

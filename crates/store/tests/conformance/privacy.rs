@@ -20,6 +20,7 @@ conformance!(
 /// and the domain example.org.
 fn traced(n: u32, title: &str) -> ConfirmedSignature {
     ConfirmedSignature {
+        sealed_answers: None,
         withdraw_key: Some(withdraw_key(&format!("withdraw-{title}-{n}"))),
         wants_updates: true,
         sealed_contact: Some(format!("sealed-{n}")),
@@ -206,6 +207,7 @@ async fn anonymising_from_two_processes_at_once_erases_once(store: Store) {
 async fn codes_that_prove_a_contact_are_forgotten_after_they_expire(store: Store) {
     let campaign = published(&store, "کدها", 10).await;
     let login = |id: &str| tomar_core::verification::NewVerification {
+        sealed_answers: None,
         purpose: tomar_core::verification::Purpose::Login,
         campaign_id: None,
         ..new_verification(id, campaign, "09121234567", "net-a")

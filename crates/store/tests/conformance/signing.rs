@@ -49,6 +49,7 @@ async fn where_an_expired_code_went_is_forgotten(store: Store) {
 async fn verifications_are_stored_with_their_message(store: Store) {
     let id = published(&store, "تأیید", 10).await;
     let new = NewVerification {
+        sealed_answers: None,
         email_domain: Some("example.org".into()),
         ..new_verification("v1", id, "09121234567", "net")
     };

@@ -363,6 +363,7 @@ fn crowd_signer(secret: &tomar_core::secret::Secret, n: u32) -> tomar_store::Con
     let contact = Contact::parse(&format!("0913{n:07}")).unwrap();
     let now = tomar_core::Timestamp::now();
     tomar_store::Confirmation::direct(ConfirmedSignature {
+        sealed_answers: None,
         name: PersonName::parse(&format!("امضاکننده {n}")).unwrap(),
         public: true,
         wants_updates: false,

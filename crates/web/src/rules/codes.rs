@@ -100,6 +100,7 @@ pub async fn send_contact_code(
     let id = random::verification_id();
     let code = random::code();
     let new = NewVerification {
+        sealed_answers: None,
         id: id.clone(),
         purpose,
         campaign_id: None,

@@ -110,6 +110,7 @@ pub async fn request_code(
         tr,
     );
     let new = NewVerification {
+        sealed_answers: None,
         id: verification_id.clone(),
         purpose: Purpose::Sign,
         campaign_id: Some(campaign.id),
@@ -227,6 +228,7 @@ pub async fn sign_as_member(
         contact: None,
     })?;
     let confirmation = Confirmation::direct(ConfirmedSignature {
+        sealed_answers: None,
         name,
         public: input.public,
         wants_updates: input.updates,
@@ -324,6 +326,7 @@ pub async fn confirm_code(
     let name = verification.name.clone().ok_or(WebError::NotFound)?;
     let confirmation = Confirmation {
         signature: ConfirmedSignature {
+            sealed_answers: verification.sealed_answers.clone(),
             name,
             public: verification.public,
             wants_updates: verification.wants_updates,

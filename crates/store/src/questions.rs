@@ -1,0 +1,138 @@
+//! A campaign's extra questions on its sign form. The answers travel sealed with the
+//! verification and the signature (`signing.rs`, `signatures.rs`); only the questions
+//! live here.
+
+use tomar_core::ids::CampaignId;
+use tomar_core::questions::{Asks, Question, Questions, Wording};
+
+use crate::StoreError;
+use crate::rows::{count, line};
+
+store_methods! {
+    /// Replaces the campaign's questions with `questions`, in one transaction.
+    pub async fn set_questions(
+        &self,
+        campaign: CampaignId,
+        questions: &Questions,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer().begin().await?;
+        sqlx::query("DELETE FROM campaign_questions WHERE campaign_id = $1")
+            .bind(campaign.0)
+            .execute(&mut *tx)
+            .await?;
+        for (place, question) in questions.all().iter().enumerate() {
+            let choices = question.asks.choices();
+            let fa: Vec<&str> = choices.iter().map(|choice| choice.fa.as_ref()).collect();
+            let en: Vec<&str> = choices
+                .iter()
+                .map(|choice| choice.en.as_ref().map_or("", AsRef::as_ref))
+                .collect();
+            sqlx::query(
+                "INSERT INTO campaign_questions (campaign_id, place, asks, required, \
+                 label_fa, label_en, choices_fa, choices_en) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(campaign.0)
+            .bind(i32::try_from(place).map_err(|_| StoreError::Corrupt("question place"))?)
+            .bind(question.asks.name())
+            .bind(question.required)
+            .bind(question.wording.fa.as_ref())
+            .bind(question.wording.en.as_ref().map(AsRef::as_ref))
+            .bind(fa.join("\n"))
+            .bind(en.join("\n"))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The campaign's questions, in the form's order; none for most campaigns.
+    pub async fn questions(&self, campaign: CampaignId) -> Result<Questions, StoreError> {
+        let rows: Vec<QuestionRow> = sqlx::query_as(
+            "SELECT asks, required, label_fa, label_en, choices_fa, choices_en \
+             FROM campaign_questions WHERE campaign_id = $1 ORDER BY place",
+        )
+        .bind(campaign.0)
+        .fetch_all(self.reader())
+        .await?;
+        let questions = rows
+            .into_iter()
+            .map(Question::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Questions::new(questions).map_err(|_| StoreError::Corrupt("campaign questions"))
+    }
+
+    /// The sealed answers of the campaign's counted signatures that have some, by number,
+    /// after number `after`: the delivery package reads them a page at a time beside
+    /// [`signatures_in_order`](Self::signatures_in_order).
+    pub async fn sealed_answers_in_order(
+        &self,
+        campaign: CampaignId,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<(u64, String)>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT sequence, answers_sealed FROM signatures \
+             WHERE campaign_id = $1 AND status = 'confirmed' AND sequence > $2 \
+             AND answers_sealed IS NOT NULL ORDER BY sequence LIMIT $3",
+        )
+        .bind(campaign.0)
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(sequence, sealed)| (count(sequence), sealed))
+            .collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    asks: String,
+    required: bool,
+    label_fa: String,
+    label_en: Option<String>,
+    choices_fa: String,
+    choices_en: String,
+}
+
+impl TryFrom<QuestionRow> for Question {
+    type Error = StoreError;
+
+    fn try_from(row: QuestionRow) -> Result<Question, StoreError> {
+        let english = |text: &str| match text {
+            "" => Ok(None),
+            text => line(text.to_owned(), "question wording").map(Some),
+        };
+        let fa = row
+            .choices_fa
+            .split('\n')
+            .filter(|choice| !choice.is_empty());
+        let mut en = row.choices_en.split('\n');
+        let choices = fa
+            .map(|fa| {
+                Ok(Wording {
+                    fa: line(fa.to_owned(), "question choice")?,
+                    en: english(en.next().unwrap_or_default())?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let asks = match row.asks.as_str() {
+            "text" => Asks::Text,
+            "one" => Asks::OneOf(choices),
+            "several" => Asks::SeveralOf(choices),
+            _ => return Err(StoreError::Corrupt("question kind")),
+        };
+        Ok(Question {
+            wording: Wording {
+                fa: line(row.label_fa, "question label")?,
+                en: row.label_en.as_deref().map(english).transpose()?.flatten(),
+            },
+            asks,
+            required: row.required,
+        })
+    }
+}

@@ -11,6 +11,7 @@ use crate::lifecycle::{Lifecycle, Outcome, Status, Transition, TransitionError};
 use crate::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use crate::named::named_enum;
 use crate::names::{Hashtag, Line, Slug};
+use crate::questions::Questions;
 use crate::response::AddresseeResponse;
 
 named_enum! {
@@ -100,6 +101,8 @@ pub struct Campaign {
     pub response: Option<AddresseeResponse>,
     /// The latest extension of its end date after a platform outage, if one moved it.
     pub extension: Option<EndDateExtension>,
+    /// What its sign form asks besides name and contact; none for most campaigns.
+    pub questions: Questions,
 }
 
 /// What a campaign and its summary both answer from their number, slug, end date and

@@ -163,6 +163,7 @@ mod tests {
             image: None,
             delivered_at: None,
             response: None,
+            questions: Default::default(),
             extension: None,
         }
     }

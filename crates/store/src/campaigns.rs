@@ -35,7 +35,11 @@ macro_rules! campaign_columns {
          (SELECT outage_on || '\u{1f}' || CAST(days AS TEXT) || '\u{1f}' || reason \
          FROM end_date_extensions WHERE id = campaigns.extension_id) AS extension, \
          (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
-         FROM addressees WHERE campaign_id = campaigns.id) AS addressees"
+         FROM addressees WHERE campaign_id = campaigns.id) AS addressees, \
+         (SELECT string_agg(asks || '\u{1f}' || CASE WHEN required THEN '1' ELSE '0' END \
+         || '\u{1f}' || label_fa || '\u{1f}' || COALESCE(label_en, '') || '\u{1f}' \
+         || choices_fa || '\u{1f}' || choices_en, '\u{1e}' ORDER BY place) \
+         FROM campaign_questions WHERE campaign_id = campaigns.id) AS questions"
     };
 }
 
@@ -314,6 +318,7 @@ struct CampaignRow {
     response_url: Option<String>,
     extension: Option<String>,
     addressees: Option<String>,
+    questions: Option<String>,
 }
 
 /// The addressees aggregated by [`campaign_columns`].
@@ -371,6 +376,7 @@ impl CampaignRow {
             delivered_at: optional_timestamp(self.delivered_at, "campaign delivery time")?,
             response: response(self.response_on, self.response_summary, self.response_url)?,
             extension: self.extension.as_deref().map(extension).transpose()?,
+            questions: crate::questions::joined(self.questions.as_deref())?,
         })
     }
 }

@@ -1,6 +1,6 @@
-//! A campaign's extra questions on its sign form. The answers travel sealed with the
-//! verification and the signature (`signing.rs`, `signatures.rs`); only the questions
-//! live here.
+//! A campaign's extra questions on its sign form (read with the campaign, see
+//! `campaigns::campaign_columns`). The answers travel sealed with the verification and
+//! the signature (`signing.rs`, `signatures.rs`).
 
 use tomar_core::ids::CampaignId;
 use tomar_core::questions::{Asks, Question, Questions, Wording};
@@ -47,21 +47,6 @@ store_methods! {
         Ok(())
     }
 
-    /// The campaign's questions, in the form's order; none for most campaigns.
-    pub async fn questions(&self, campaign: CampaignId) -> Result<Questions, StoreError> {
-        let rows: Vec<QuestionRow> = sqlx::query_as(
-            "SELECT asks, required, label_fa, label_en, choices_fa, choices_en \
-             FROM campaign_questions WHERE campaign_id = $1 ORDER BY place",
-        )
-        .bind(campaign.0)
-        .fetch_all(self.reader())
-        .await?;
-        let questions = rows
-            .into_iter()
-            .map(Question::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Questions::new(questions).map_err(|_| StoreError::Corrupt("campaign questions"))
-    }
 
     /// The sealed answers of the campaign's counted signatures that have some, by number,
     /// after number `after`: the delivery package reads them a page at a time beside
@@ -89,50 +74,68 @@ store_methods! {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct QuestionRow {
-    asks: String,
-    required: bool,
-    label_fa: String,
-    label_en: Option<String>,
-    choices_fa: String,
-    choices_en: String,
+/// The questions as the campaign's row joins them (`campaigns::campaign_columns`): one
+/// per RS, its parts (kind, required, label in Persian and English, choices in each) per
+/// US; the choices one per line.
+pub(crate) fn joined(joined: Option<&str>) -> Result<Questions, StoreError> {
+    let corrupt = || StoreError::Corrupt("campaign questions");
+    let questions = joined
+        .into_iter()
+        .flat_map(|joined| joined.split('\u{1e}'))
+        .map(|question| {
+            let parts: Vec<&str> = question.split('\u{1f}').collect();
+            let [asks, required, label_fa, label_en, choices_fa, choices_en] = parts[..] else {
+                return Err(corrupt());
+            };
+            question_of(
+                asks,
+                required == "1",
+                label_fa,
+                label_en,
+                choices_fa,
+                choices_en,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Questions::new(questions).map_err(|_| corrupt())
 }
 
-impl TryFrom<QuestionRow> for Question {
-    type Error = StoreError;
-
-    fn try_from(row: QuestionRow) -> Result<Question, StoreError> {
-        let english = |text: &str| match text {
-            "" => Ok(None),
-            text => line(text.to_owned(), "question wording").map(Some),
-        };
-        let fa = row
-            .choices_fa
-            .split('\n')
-            .filter(|choice| !choice.is_empty());
-        let mut en = row.choices_en.split('\n');
-        let choices = fa
-            .map(|fa| {
-                Ok(Wording {
-                    fa: line(fa.to_owned(), "question choice")?,
-                    en: english(en.next().unwrap_or_default())?,
-                })
+/// One question from its stored columns; an empty English label or choice is none.
+fn question_of(
+    asks: &str,
+    required: bool,
+    label_fa: &str,
+    label_en: &str,
+    choices_fa: &str,
+    choices_en: &str,
+) -> Result<Question, StoreError> {
+    let english = |text: &str| match text {
+        "" => Ok(None),
+        text => line(text.to_owned(), "question wording").map(Some),
+    };
+    let mut en = choices_en.split('\n');
+    let choices = choices_fa
+        .split('\n')
+        .filter(|choice| !choice.is_empty())
+        .map(|fa| {
+            Ok(Wording {
+                fa: line(fa.to_owned(), "question choice")?,
+                en: english(en.next().unwrap_or_default())?,
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let asks = match row.asks.as_str() {
-            "text" => Asks::Text,
-            "one" => Asks::OneOf(choices),
-            "several" => Asks::SeveralOf(choices),
-            _ => return Err(StoreError::Corrupt("question kind")),
-        };
-        Ok(Question {
-            wording: Wording {
-                fa: line(row.label_fa, "question label")?,
-                en: row.label_en.as_deref().map(english).transpose()?.flatten(),
-            },
-            asks,
-            required: row.required,
         })
-    }
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let asks = match asks {
+        "text" => Asks::Text,
+        "one" => Asks::OneOf(choices),
+        "several" => Asks::SeveralOf(choices),
+        _ => return Err(StoreError::Corrupt("question kind")),
+    };
+    Ok(Question {
+        wording: Wording {
+            fa: line(label_fa.to_owned(), "question label")?,
+            en: english(label_en)?,
+        },
+        asks,
+        required,
+    })
 }

@@ -27,6 +27,7 @@ mod moderation;
 mod pictures;
 mod privacy;
 mod public_pages;
+mod questions;
 mod reading;
 mod receipts;
 mod responses;

@@ -13,6 +13,7 @@ pub mod growth;
 pub mod i18n;
 pub mod letter;
 pub mod moderation;
+pub mod questions;
 pub mod render;
 pub mod responses;
 pub mod signing;

@@ -37,6 +37,7 @@ use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
 use crate::view::moderation::EventLine;
+use crate::view::questions::QuestionLine;
 use crate::view::render::form_page;
 use crate::view::url::review_path;
 
@@ -70,6 +71,8 @@ struct ReviewTemplate {
     count: String,
     growth: Option<GrowthChart>,
     preview: Preview,
+    /// What its sign form asks besides name and contact.
+    questions: Vec<QuestionLine>,
     /// The campaign's picture, as the page would show it.
     image: Option<String>,
     /// A revised text waiting for review, as it would read.
@@ -184,6 +187,7 @@ async fn review(
             ),
             growth: GrowthChart::of_days(&days, tr),
             preview: Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr),
+            questions: QuestionLine::list(&campaign.questions, tr),
             image: campaign.image_path(ImageSize::Wide),
             revision: state
                 .store

@@ -19,6 +19,8 @@ pub const MAX_LABEL: usize = 120;
 pub const MAX_ANSWER: usize = 120;
 /// A list this long or longer is offered as a drop-down; a shorter one as radio buttons.
 pub const DROP_DOWN_FROM: usize = 6;
+/// The sign form's field of each question, in order.
+pub const FIELDS: [&str; MAX_QUESTIONS] = ["q1", "q2", "q3", "q4", "q5"];
 
 /// A label or a choice, in Persian and, when the author gave it, in English.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,7 +122,7 @@ impl Questions {
     }
 
     /// Reads a signer's answers from a form: the question at place `i` (from 0) is the
-    /// field `q{i+1}`, repeated for several choices, whose values are the choices' places
+    /// field [`FIELDS`]`[i]`, repeated for several choices, whose values are the choices' places
     /// (from 0) or the text typed. Every refused answer is named, with why.
     pub fn answer<'a>(
         &self,
@@ -128,8 +130,7 @@ impl Questions {
     ) -> Result<Answers, Vec<(usize, AnswerError)>> {
         let mut answers = Vec::with_capacity(self.0.len());
         let mut errors = Vec::new();
-        for (at, question) in self.0.iter().enumerate() {
-            let name = format!("q{}", at + 1);
+        for (at, (question, name)) in self.0.iter().zip(FIELDS).enumerate() {
             let given: Vec<&str> = fields
                 .clone()
                 .into_iter()

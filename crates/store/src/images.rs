@@ -8,12 +8,14 @@ use tomar_core::image::{CampaignImage, ImageSize, ImageVersion};
 
 use crate::StoreError;
 
-/// The condition on a campaign whose author may change its picture.
+/// The condition on a campaign whose author may change its picture (and its questions,
+/// see `questions.rs`): a draft, or rejected.
 macro_rules! changeable {
     () => {
         "lifecycle IN ('draft', 'rejected')"
     };
 }
+pub(crate) use changeable;
 
 store_methods! {
     /// Makes `image` the campaign's picture, as the next version; the previous one is gone.

@@ -9,13 +9,27 @@ use crate::StoreError;
 use crate::rows::{count, line};
 
 store_methods! {
-    /// Replaces the campaign's questions with `questions`, in one transaction.
+    /// Replaces the campaign's questions with `questions`, in one transaction. `Conflict`
+    /// once the campaign is in review or public: every signer meets the same form.
     pub async fn set_questions(
         &self,
         campaign: CampaignId,
         questions: &Questions,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer().begin().await?;
+        // Checks the lifecycle and holds the campaign's row until the commit, so a
+        // submission cannot slip between the check and the new questions.
+        let changeable = sqlx::query(concat!(
+            "UPDATE campaigns SET id = id WHERE id = $1 AND ",
+            crate::images::changeable!()
+        ))
+        .bind(campaign.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changeable != 1 {
+            return Err(StoreError::Conflict);
+        }
         sqlx::query("DELETE FROM campaign_questions WHERE campaign_id = $1")
             .bind(campaign.0)
             .execute(&mut *tx)
@@ -44,6 +58,7 @@ store_methods! {
             .await?;
         }
         tx.commit().await?;
+        self.forget_campaigns().await;
         Ok(())
     }
 

@@ -14,6 +14,7 @@ use tomar_core::lifecycle::{Outcome, OutcomeKind, Transition};
 use tomar_core::moderation::{Actor, ModerationAction, ModerationEvent, Target};
 use tomar_core::names::{CampaignRef, Hashtag, InputError, Line, PersonName, Slug};
 use tomar_core::news::{NewNewsLink, NewsStatus, NewsUrl};
+use tomar_core::questions::{Asks, MAX_LABEL, Question, Questions, QuestionsError, Wording};
 use tomar_core::response::{AddresseeResponse, ResponseSummary};
 use tomar_core::secret::Secret;
 use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};
@@ -33,6 +34,11 @@ pub enum DemoError {
     File(#[from] toml::de::Error),
     #[error("demo content {what:?} is not valid: {error}")]
     Content { what: String, error: InputError },
+    #[error("the demo questions of {title:?} are not valid: {error}")]
+    Questions {
+        title: String,
+        error: QuestionsError,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -72,6 +78,47 @@ struct DemoCampaign {
     delivered_in_days: Option<i32>,
     /// The addressee's answer, once delivered.
     response: Option<DemoResponse>,
+    /// The sign form's extra questions, all optional.
+    #[serde(default)]
+    questions: Vec<DemoQuestion>,
+}
+
+#[derive(Deserialize)]
+struct DemoQuestion {
+    /// Persian, English.
+    label: (String, String),
+    /// `text`, `one` or `several`.
+    asks: String,
+    #[serde(default)]
+    choices: Vec<(String, String)>,
+}
+
+impl DemoQuestion {
+    fn question(&self) -> Result<Question, DemoError> {
+        let wording = |(fa, en): &(String, String)| -> Result<Wording, DemoError> {
+            let label = |text: &str| parse(text, |t| Line::parse(t, MAX_LABEL));
+            Ok(Wording {
+                fa: label(fa)?,
+                en: Some(label(en)?),
+            })
+        };
+        let choices = || {
+            self.choices
+                .iter()
+                .map(wording)
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let asks = match self.asks.as_str() {
+            "text" => Asks::Text,
+            "one" => Asks::OneOf(choices()?),
+            _ => Asks::SeveralOf(choices()?),
+        };
+        Ok(Question {
+            wording: wording(&self.label)?,
+            asks,
+            required: false,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -224,6 +271,14 @@ async fn create_campaign(
         signature_goal: spec.goal,
     };
     let id = store.create_campaign(&new, started).await?;
+    let questions = spec.questions.iter().map(DemoQuestion::question);
+    let questions = Questions::new(questions.collect::<Result<_, _>>()?).map_err(|error| {
+        DemoError::Questions {
+            title: spec.title.clone(),
+            error,
+        }
+    })?;
+    store.set_questions(id, &questions).await?;
     let steps: &[Transition] = if spec.in_review {
         &[Transition::Submit]
     } else {

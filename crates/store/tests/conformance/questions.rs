@@ -1,15 +1,17 @@
 //! A campaign's extra questions, and its signers' sealed answers: kept with the code, then
 //! with the signature, and gone with a withdrawal or the campaign's anonymisation.
 
-use tomar_core::names::Line;
+use tomar_core::ids::CampaignId;
+use tomar_core::lifecycle::Transition;
+use tomar_core::names::{CampaignRef, Line};
 use tomar_core::questions::{Asks, MAX_LABEL, Question, Questions, Wording};
 use tomar_core::signature::ConfirmedSignature;
 use tomar_core::verification::NewVerification;
-use tomar_store::{Confirmed, Store};
+use tomar_store::{Confirmed, Store, StoreError};
 
 use crate::{
-    campaign_now, new_verification, now, published, queue_code, sign, signer, today, typed_for,
-    verification_id, withdraw,
+    campaign_now, new_campaign, new_verification, now, published, queue_code, sign, signer, today,
+    transition, typed_for, verification_id, withdraw,
 };
 
 conformance!(
@@ -51,7 +53,10 @@ fn city_work_and_street() -> Questions {
 }
 
 async fn questions_are_kept_in_their_order_in_both_languages_and_replaced_whole(store: Store) {
-    let campaign = published(&store, "پرسش‌ها", 10).await;
+    let campaign = store
+        .create_campaign(&new_campaign("پرسش‌ها", None, 10), now())
+        .await
+        .unwrap();
     let other = published(&store, "بی‌پرسش", 10).await;
     assert!(campaign_now(&store, campaign).await.questions.is_empty());
     let questions = city_work_and_street();
@@ -67,6 +72,39 @@ async fn questions_are_kept_in_their_order_in_both_languages_and_replaced_whole(
         .await
         .unwrap();
     assert!(campaign_now(&store, campaign).await.questions.is_empty());
+
+    store.set_questions(campaign, &questions).await.unwrap();
+    transition(&store, campaign, Transition::Submit)
+        .await
+        .unwrap();
+    let in_review = store.set_questions(campaign, &fewer).await;
+    assert!(
+        matches!(in_review, Err(StoreError::Conflict)),
+        "{in_review:?}"
+    );
+    transition(&store, campaign, Transition::Approve)
+        .await
+        .unwrap();
+    let reference = CampaignRef::Id(campaign);
+    let cached = store.cached_campaign(&reference).await.unwrap().unwrap();
+    assert_eq!(cached.questions, questions, "the signing checks see them");
+    let public = store.set_questions(campaign, &Questions::default()).await;
+    assert!(matches!(public, Err(StoreError::Conflict)), "{public:?}");
+    assert_eq!(campaign_now(&store, campaign).await.questions, questions);
+}
+
+/// A campaign whose sign form asks [`city_work_and_street`], set while it was a draft.
+async fn asking(store: &Store, title: &str) -> CampaignId {
+    let campaign = store
+        .create_campaign(&new_campaign(title, None, 10), now())
+        .await
+        .unwrap();
+    let questions = city_work_and_street();
+    store.set_questions(campaign, &questions).await.unwrap();
+    for step in [Transition::Submit, Transition::Approve] {
+        transition(store, campaign, step).await.unwrap();
+    }
+    campaign
 }
 
 /// Signer `n`, who answered with `sealed`.
@@ -78,7 +116,7 @@ fn answering(n: u32, sealed: &str) -> ConfirmedSignature {
 }
 
 async fn answers_go_from_the_code_to_the_signature_and_only_there(store: Store) {
-    let campaign = published(&store, "پاسخ‌ها", 10).await;
+    let campaign = asking(&store, "پاسخ‌ها").await;
     let asked = NewVerification {
         sealed_answers: Some("sealed-answers-v1".into()),
         ..new_verification("v1", campaign, "09121234567", "net")
@@ -115,7 +153,7 @@ async fn answers_go_from_the_code_to_the_signature_and_only_there(store: Store) 
 }
 
 async fn answers_go_with_a_withdrawal_and_with_the_campaigns_anonymisation(store: Store) {
-    let campaign = published(&store, "پاک‌شدنی", 10).await;
+    let campaign = asking(&store, "پاک‌شدنی").await;
     let batch: Vec<_> = (1..=3)
         .map(|n| answering(n, &format!("sealed-{n}")))
         .collect();
@@ -139,7 +177,7 @@ async fn answers_go_with_a_withdrawal_and_with_the_campaigns_anonymisation(store
             .await
             .is_empty()
     );
-    let reference = tomar_core::names::CampaignRef::Id(campaign);
+    let reference = CampaignRef::Id(campaign);
     let kept = store.campaign(&reference).await.unwrap().unwrap();
     assert_eq!(kept.signature_count, 2, "the count stays");
 }

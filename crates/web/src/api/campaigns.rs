@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use tomar_core::Timestamp;
 use tomar_core::campaign::{Campaign, CampaignSummary};
+use tomar_core::questions::{FIELDS, Wording};
 use tomar_core::search::SearchQuery;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -153,6 +154,38 @@ pub struct CampaignJson {
     delivered_at: Option<String>,
     /// The addressee's answer, once recorded.
     response: Option<AnswerJson>,
+    /// What the sign form asks besides the name and the contact; answer them in the
+    /// signing request's `answers`.
+    questions: Vec<QuestionJson>,
+}
+
+/// One of a campaign's extra questions.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionJson {
+    /// The key of its answer: `q1`…`q5`.
+    field: &'static str,
+    /// `text` (a short line), `one` (one choice) or `several` (any of the choices).
+    asks: &'static str,
+    required: bool,
+    label: WordingJson,
+    /// For `one` and `several`: answered by place, from 0.
+    choices: Vec<WordingJson>,
+}
+
+/// A label or a choice: Persian, and English when the author gave it.
+#[derive(Serialize, ToSchema)]
+pub struct WordingJson {
+    fa: String,
+    en: Option<String>,
+}
+
+impl WordingJson {
+    fn of(wording: &Wording) -> WordingJson {
+        WordingJson {
+            fa: wording.fa.to_string(),
+            en: wording.en.as_ref().map(ToString::to_string),
+        }
+    }
 }
 
 /// An addressee's answer to a campaign.
@@ -201,6 +234,24 @@ impl CampaignJson {
                     .as_ref()
                     .map(|url| url.as_ref().to_owned()),
             }),
+            questions: campaign
+                .questions
+                .all()
+                .iter()
+                .zip(FIELDS)
+                .map(|(question, field)| QuestionJson {
+                    field,
+                    asks: question.asks.name(),
+                    required: question.required,
+                    label: WordingJson::of(&question.wording),
+                    choices: question
+                        .asks
+                        .choices()
+                        .iter()
+                        .map(WordingJson::of)
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }

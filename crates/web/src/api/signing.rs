@@ -4,9 +4,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use tomar_core::ids::CampaignId;
 use tomar_core::names::CampaignRef;
+use tomar_core::questions::FIELDS;
 use tomar_core::verification::Purpose;
 
 use utoipa::{IntoParams, ToSchema};
@@ -90,6 +93,34 @@ pub struct SignRequest {
     /// Send news of this campaign (the contact is then kept, encrypted).
     #[serde(default)]
     updates: bool,
+    /// Answers to the campaign's `questions`, by their `field` (`q1`…): the text, or the
+    /// place (from 0) of the choice taken, or for several choices a list of places.
+    #[serde(default)]
+    answers: BTreeMap<String, GivenAnswer>,
+}
+
+/// One answer as an API client sends it.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum GivenAnswer {
+    One(String),
+    Several(Vec<String>),
+}
+
+impl SignRequest {
+    /// The answers as the sign form's fields: one pair per value.
+    fn answer_fields(&self) -> Vec<(String, String)> {
+        self.answers
+            .iter()
+            .flat_map(|(field, given)| {
+                let values = match given {
+                    GivenAnswer::One(value) => std::slice::from_ref(value),
+                    GivenAnswer::Several(values) => values.as_slice(),
+                };
+                values.iter().map(|value| (field.clone(), value.clone()))
+            })
+            .collect()
+    }
 }
 
 fn shown() -> bool {
@@ -127,11 +158,13 @@ async fn request_signature(
     CampaignToSign(campaign): CampaignToSign,
     Json(request): Json<SignRequest>,
 ) -> Result<Response, WebError> {
+    let answers = request.answer_fields();
     let input = SignInput {
         name: &request.name,
         contact: &request.contact,
         public: request.public,
         updates: request.updates,
+        answers: &answers,
     };
     match signing::request_code(&state, &platform, &campaign, &input, peer, tr).await {
         Ok(verification_id) => Ok((
@@ -141,11 +174,18 @@ async fn request_signature(
             }),
         )
             .into_response()),
-        Err(RequestRefused::Invalid { name, contact }) => {
-            let fields: Vec<(&'static str, String)> = [("name", name), ("contact", contact)]
+        Err(RequestRefused::Invalid {
+            name,
+            contact,
+            answers,
+        }) => {
+            let typed = [("name", name), ("contact", contact)]
                 .into_iter()
-                .filter_map(|(field, error)| error.map(|e| (field, tr.t(e.key()))))
-                .collect();
+                .filter_map(|(field, error)| error.map(|e| (field, tr.t(e.key()))));
+            let answered = answers
+                .iter()
+                .map(|(at, error)| (FIELDS[*at], tr.t(error.key())));
+            let fields: Vec<(&'static str, String)> = typed.chain(answered).collect();
             Err(WebError::Invalid {
                 detail: tr.t("error.invalid"),
                 fields,

@@ -41,6 +41,7 @@ use crate::view::Shell;
 use crate::view::done::{Done, DoneQuery};
 use crate::view::i18n::Tr;
 use crate::view::letter::Preview;
+use crate::view::questions::QuestionLine;
 use crate::view::render::form_page;
 
 pub fn routes() -> Router<AppState> {
@@ -74,6 +75,7 @@ struct EditorTemplate {
     revising: bool,
     can_post_update: bool,
     picture: Option<Picture>,
+    questions: Option<QuestionsPanel>,
     done: Option<String>,
     kinds: Vec<(&'static str, String)>,
     fields: CampaignFields,
@@ -104,6 +106,8 @@ struct Around {
     can_post_update: bool,
     /// The picture and its form, while the campaign is a draft or rejected.
     picture: Option<Picture>,
+    /// The sign form's extra questions, once the campaign is saved.
+    questions: Option<QuestionsPanel>,
     /// What the author just did, said at the top.
     done: Option<String>,
 }
@@ -114,6 +118,14 @@ struct Picture {
     current: Option<String>,
     /// Where the upload form goes; `…/remove` takes the picture away.
     action: String,
+}
+
+/// The questions section of the author's page: what the sign form asks, and where the
+/// questions are changed (`pages::questions`).
+struct QuestionsPanel {
+    lines: Vec<QuestionLine>,
+    href: String,
+    editable: bool,
 }
 
 struct EditorPage {
@@ -151,6 +163,7 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
         revising: page.around.revising,
         can_post_update: page.around.can_post_update,
         picture: page.around.picture,
+        questions: page.around.questions,
         done: page.around.done,
         kinds: CampaignKind::ALL
             .iter()
@@ -314,6 +327,11 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
         picture: editable.then(|| Picture {
             current: campaign.image_path(ImageSize::Wide),
             action: format!("/me/campaigns/{}/image", campaign.id),
+        }),
+        questions: Some(QuestionsPanel {
+            lines: QuestionLine::list(&campaign.questions, tr),
+            href: format!("/me/campaigns/{}/questions", campaign.id),
+            editable,
         }),
         done: None,
     })

@@ -313,7 +313,7 @@ async fn campaign_page(
         .then(|| SignBox {
             action: format!("{path}/sign"),
             csrf: csrf.clone(),
-            form: SignFormView::fresh(viewer.member.as_ref()),
+            form: SignFormView::fresh(viewer.member.as_ref(), &campaign.questions, tr),
             signed,
         });
     let suggestions = Card::list(&suggested, tr, now);

@@ -22,6 +22,7 @@ mod moderation;
 mod news;
 mod platform_rules;
 mod privacy;
+mod questions;
 mod responses;
 mod search;
 mod signature_log;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(me::routes())
         .merge(authoring::routes())
+        .merge(questions::routes())
         .merge(moderation::routes())
         .merge(admin::routes())
         .merge(delivery::routes())

@@ -24,6 +24,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tomar_core::campaign::Campaign;
+use tomar_core::questions::FIELDS;
 use tomar_core::signature::SignatureStatus;
 use tomar_core::verification::{RESENDS, Verification, VerificationState};
 
@@ -38,6 +39,7 @@ use crate::rules::suggestions::suggestions_for;
 use crate::state::AppState;
 use crate::view::i18n::Tr;
 use crate::view::render::render;
+use crate::view::sign_questions::AskedQuestion;
 use crate::view::signing::{SentTo, SignFormView};
 use crate::view::{CampaignHead, Card, Share, Shell};
 
@@ -58,17 +60,45 @@ pub fn routes() -> Router<AppState> {
 
 const SUGGESTIONS_AFTER_SIGNING: usize = 3;
 
+/// The sign form as sent. Read from its fields in order, since a question of several
+/// choices repeats its field once per choice taken.
 #[derive(Deserialize)]
+#[serde(from = "Vec<(String, String)>")]
 struct SignForm {
     name: String,
     /// Absent when a logged-in member signs.
-    #[serde(default)]
     contact: String,
-    public: Option<String>,
-    updates: Option<String>,
+    public: bool,
+    updates: bool,
     /// The email field, for who signs by email instead of mobile.
-    #[serde(default)]
     email: String,
+    /// The fields that answer the campaign's questions.
+    answers: Vec<(String, String)>,
+}
+
+impl From<Vec<(String, String)>> for SignForm {
+    fn from(fields: Vec<(String, String)>) -> SignForm {
+        let mut form = SignForm {
+            name: String::new(),
+            contact: String::new(),
+            public: false,
+            updates: false,
+            email: String::new(),
+            answers: Vec::new(),
+        };
+        for (field, value) in fields {
+            match field.as_str() {
+                "name" => form.name = value,
+                "contact" => form.contact = value,
+                "email" => form.email = value,
+                "public" => form.public = true,
+                "updates" => form.updates = true,
+                field if FIELDS.contains(&field) => form.answers.push((field.to_owned(), value)),
+                _ => {}
+            }
+        }
+        form
+    }
 }
 
 impl SignForm {
@@ -107,7 +137,7 @@ async fn sign_page(
     PublicCampaign(campaign): PublicCampaign,
 ) -> Result<Response, WebError> {
     signing::ensure_open(&campaign, &platform, Timestamp::now())?;
-    let form = SignFormView::fresh(viewer.member.as_ref());
+    let form = SignFormView::fresh(viewer.member.as_ref(), &campaign.questions, tr);
     sign_form_page(&campaign, tr, csrf, form, StatusCode::OK)
 }
 
@@ -148,8 +178,9 @@ async fn request_code(
     let input = SignInput {
         name: &form.name,
         contact,
-        public: form.public.is_some(),
-        updates: form.updates.is_some(),
+        public: form.public,
+        updates: form.updates,
+        answers: &form.answers,
     };
     let path = campaign.path();
     let refusal = match &viewer.member {
@@ -168,7 +199,11 @@ async fn request_code(
         },
     };
     match refusal {
-        RequestRefused::Invalid { name, contact } => {
+        RequestRefused::Invalid {
+            name,
+            contact,
+            answers,
+        } => {
             let view = SignFormView {
                 name: form.name.chars().take(200).collect(),
                 contact: input.contact.chars().take(300).collect(),
@@ -178,6 +213,7 @@ async fn request_code(
                 contact_error: contact.map(|e| tr.t(e.key())),
                 by_email,
                 as_member: viewer.member.is_some(),
+                questions: AskedQuestion::list(&campaign.questions, &form.answers, &answers, tr),
             };
             sign_form_page(&campaign, tr, csrf, view, StatusCode::UNPROCESSABLE_ENTITY)
         }

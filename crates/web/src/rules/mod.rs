@@ -44,6 +44,7 @@ pub mod images;
 pub mod listing;
 pub mod moderation;
 pub mod platform;
+pub mod questions;
 pub mod random;
 pub mod responses;
 pub mod signature_log;

@@ -10,6 +10,7 @@ use tomar_core::lifecycle::Status;
 use tomar_core::member::Member;
 use tomar_core::message::OutboundMessage;
 use tomar_core::names::{InputError, PersonName};
+use tomar_core::questions::{AnswerError, Answers};
 use tomar_core::signature::{ConfirmedSignature, SignatureOrigin, WithdrawToken};
 use tomar_core::verification::{
     Code, NewVerification, Purpose, RESEND_COOLDOWN, RESENDS, Verification, VerificationId,
@@ -32,14 +33,26 @@ pub struct SignInput<'a> {
     pub contact: &'a str,
     pub public: bool,
     pub updates: bool,
+    /// The form's fields that answer the campaign's questions (`q1`…), as sent.
+    pub answers: &'a [(String, String)],
+}
+
+impl SignInput<'_> {
+    /// The answers to the campaign's questions, or why each refused one was refused.
+    fn answers(&self, campaign: &Campaign) -> Result<Answers, Vec<(usize, AnswerError)>> {
+        let fields = self.answers.iter().map(|(f, v)| (f.as_str(), v.as_str()));
+        campaign.questions.answer(fields)
+    }
 }
 
 /// Why a request for a code was not taken.
 pub enum RequestRefused {
-    /// The fields did not parse; each error belongs beside its field.
+    /// The fields did not parse; each error belongs beside its field, the answers' beside
+    /// their question (by place, from 0).
     Invalid {
         name: Option<InputError>,
         contact: Option<InputError>,
+        answers: Vec<(usize, AnswerError)>,
     },
     Web(WebError),
 }
@@ -84,12 +97,18 @@ pub async fn request_code(
 ) -> Result<VerificationId, RequestRefused> {
     let now = Timestamp::now();
     ensure_open(campaign, platform, now)?;
-    let (name, contact) = match (PersonName::parse(input.name), Contact::parse(input.contact)) {
-        (Ok(name), Ok(contact)) => (name, contact),
-        (name, contact) => {
+    let typed = (
+        PersonName::parse(input.name),
+        Contact::parse(input.contact),
+        input.answers(campaign),
+    );
+    let (name, contact, answers) = match typed {
+        (Ok(name), Ok(contact), Ok(answers)) => (name, contact, answers),
+        (name, contact, answers) => {
             return Err(RequestRefused::Invalid {
                 name: name.err(),
                 contact: contact.err(),
+                answers: answers.err().unwrap_or_default(),
             });
         }
     };
@@ -110,7 +129,7 @@ pub async fn request_code(
         tr,
     );
     let new = NewVerification {
-        sealed_answers: None,
+        sealed_answers: sealed(state, campaign, &answers),
         id: verification_id.clone(),
         purpose: Purpose::Sign,
         campaign_id: Some(campaign.id),
@@ -223,12 +242,18 @@ pub async fn sign_as_member(
 ) -> Result<Counted, RequestRefused> {
     let now = Timestamp::now();
     ensure_open(campaign, platform, now)?;
-    let name = PersonName::parse(input.name).map_err(|error| RequestRefused::Invalid {
-        name: Some(error),
-        contact: None,
-    })?;
+    let (name, answers) = match (PersonName::parse(input.name), input.answers(campaign)) {
+        (Ok(name), Ok(answers)) => (name, answers),
+        (name, answers) => {
+            return Err(RequestRefused::Invalid {
+                name: name.err(),
+                contact: None,
+                answers: answers.err().unwrap_or_default(),
+            });
+        }
+    };
     let confirmation = Confirmation::direct(ConfirmedSignature {
-        sealed_answers: None,
+        sealed_answers: sealed(state, campaign, &answers),
         name,
         public: input.public,
         wants_updates: input.updates,
@@ -256,6 +281,12 @@ pub async fn sign_as_member(
         Confirmed::Signed(number) => Ok(Counted::Now(number)),
         _ => Ok(Counted::Before),
     }
+}
+
+/// The answers as the store keeps them: sealed with the platform's key, so that only the
+/// delivery package reads them; none where the campaign asks nothing.
+fn sealed(state: &AppState, campaign: &Campaign, answers: &Answers) -> Option<String> {
+    (!campaign.questions.is_empty()).then(|| state.secret.seal(&answers.encode(), random::nonce()))
 }
 
 fn code_message(

@@ -32,6 +32,7 @@ pub enum Done {
     ImageRemoved,
     SignatureWithdrawn,
     ContactForgotten,
+    QuestionsSaved,
 }
 
 /// The `?done=` of a page that confirms actions.
@@ -41,7 +42,7 @@ pub struct DoneQuery {
 }
 
 impl Done {
-    const ALL: [Done; 22] = [
+    const ALL: [Done; 23] = [
         Done::Approved,
         Done::Rejected,
         Done::Suspended,
@@ -64,6 +65,7 @@ impl Done {
         Done::ImageRemoved,
         Done::SignatureWithdrawn,
         Done::ContactForgotten,
+        Done::QuestionsSaved,
     ];
 
     pub fn name(self) -> &'static str {
@@ -90,6 +92,7 @@ impl Done {
             Done::ImageRemoved => "image_removed",
             Done::SignatureWithdrawn => "signature_withdrawn",
             Done::ContactForgotten => "contact_forgotten",
+            Done::QuestionsSaved => "questions_saved",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod questions;
 pub mod render;
 pub mod responses;
+pub mod sign_questions;
 pub mod signing;
 pub mod tally;
 pub mod text;

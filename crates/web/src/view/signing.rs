@@ -4,10 +4,12 @@
 use tomar_core::Timestamp;
 use tomar_core::contact::Channel;
 use tomar_core::member::Member;
+use tomar_core::questions::Questions;
 use tomar_core::signature::Signature;
 use tomar_core::verification::{Verification, VerificationState};
 
 use crate::view::i18n::Tr;
+use crate::view::sign_questions::AskedQuestion;
 
 /// What the sign form shows: the values typed so far and a message beside each field.
 #[derive(Default)]
@@ -22,13 +24,16 @@ pub struct SignFormView {
     pub by_email: bool,
     /// A logged-in member signs without a contact field or a code.
     pub as_member: bool,
+    /// The campaign's extra questions, after the name and contact.
+    pub questions: Vec<AskedQuestion>,
 }
 
 impl SignFormView {
     /// An empty form, or for a member one with their display name: the name is shown
     /// publicly unless the signer says otherwise.
-    pub fn fresh(member: Option<&Member>) -> SignFormView {
+    pub fn fresh(member: Option<&Member>, questions: &Questions, tr: Tr) -> SignFormView {
         SignFormView {
+            questions: AskedQuestion::list(questions, &[], &[], tr),
             // A name shown beside a campaign can put its signer at risk: shown only when asked.
             public: false,
             as_member: member.is_some(),

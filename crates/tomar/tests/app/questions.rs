@@ -140,6 +140,21 @@ async fn questions_are_written_in_the_draft_reviewed_answered_and_kept_sealed() 
     signers_answer_on_the_form(&app, campaign).await;
     members_answer_too(&app, campaign).await;
     api_clients_read_the_questions_and_answer_them(&app, campaign).await;
+
+    // The spreadsheet lists each signer's answers beside their number, a column each.
+    let csv = author.page(&app, &format!("{own}/delivery.csv")).await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].ends_with(r#""تاریخ (میلادی)","شهر","پیشه","<b>محله</b>""#),
+        "{csv}"
+    );
+    assert!(lines[1].starts_with("\"1\",\"سپیده کیانی\""), "{csv}");
+    assert!(
+        lines[1].ends_with(r#""لاهیجان","آموزگار، کشاورز","<script>""#),
+        "{csv}"
+    );
+    assert!(lines[2].ends_with(r#""انزلی","","""#), "{csv}");
+    assert!(lines[3].ends_with(r#""رشت","پرستار","سبزه‌میدان""#), "{csv}");
     app.finish().await;
 }
 
@@ -151,6 +166,10 @@ async fn signers_answer_on_the_form(app: &TestApp, campaign: CampaignId) {
     assert!(page.contains("type=\"checkbox\" name=\"q2\" value=\"2\""));
     assert!(page.contains("<legend>پیشه <span class=\"muted\">(دلخواه)</span></legend>"));
     assert!(page.contains("name=\"q3\" type=\"text\""));
+    assert!(
+        page.contains("تنها در بستهٔ تحویل به گیرنده"),
+        "the signer is told where answers go"
+    );
     let english = app.page(&format!("{path}?lang=en")).await;
     assert!(
         english.contains("<span dir=\"auto\">Lahijan</span>"),
@@ -163,7 +182,11 @@ async fn signers_answer_on_the_form(app: &TestApp, campaign: CampaignId) {
 
     let signer = Browser::open(app, &path).await;
     let sign = format!("{path}/sign");
-    let base = [("name", "سپیده کیانی"), ("contact", "09351234567")];
+    let base = [
+        ("name", "سپیده کیانی"),
+        ("contact", "09351234567"),
+        ("public", "on"),
+    ];
     let unanswered = [&base[..], &[("q2", "2"), ("q3", "بازار")]].concat();
     let messages = app.message_count();
     let refused = signer.post(app, &sign, &unanswered).await;

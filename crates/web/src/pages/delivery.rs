@@ -4,8 +4,9 @@
 //!   the formal document for the addressee (`rules::delivery`, set by `view::delivery`);
 //! - `GET /me/campaigns/{id}/delivery.csv` and `GET /moderation/campaigns/{id}/delivery.csv`:
 //!   the list as a spreadsheet, one row per counted signature in the order it was numbered
-//!   (number, name, Solar Hijri and Gregorian dates, Iran time). Streamed a page at a time,
-//!   so a campaign of millions costs the same memory as one of ten.
+//!   (number, name, Solar Hijri and Gregorian dates, Iran time), then the signer's answers
+//!   to the campaign's questions, a column each. Streamed a page at a time, so a campaign
+//!   of millions costs the same memory as one of ten.
 //!
 //! Hidden names are counted, never named, in both.
 
@@ -23,7 +24,7 @@ use tomar_store::StoreError;
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::extract::{AuthorsCampaign, ReviewableCampaign};
-use crate::rules::delivery::{PAGE, pdf_package};
+use crate::rules::delivery::{PAGE, answers_between, pdf_package};
 use crate::state::AppState;
 use crate::view::csv;
 use crate::view::delivery::SignerCells;
@@ -107,34 +108,29 @@ async fn package_pdf(state: AppState, tr: Tr, campaign: Campaign) -> Result<Resp
 fn signatures_csv(state: AppState, tr: Tr, campaign: &Campaign) -> Result<Response, WebError> {
     deliverable(campaign)?;
     let id = campaign.id;
-    let header = csv::BOM.to_owned()
-        + &csv::row(&[
-            tr.t("delivery.number"),
-            tr.t("delivery.name"),
-            tr.t("delivery.date_solar_hijri"),
-            tr.t("delivery.date_gregorian"),
-        ]);
+    let mut head = vec![
+        tr.t("delivery.number"),
+        tr.t("delivery.name"),
+        tr.t("delivery.date_solar_hijri"),
+        tr.t("delivery.date_gregorian"),
+    ];
+    let questions = campaign.questions.all();
+    head.extend(
+        questions
+            .iter()
+            .map(|q| q.wording.in_language(tr.language).to_string()),
+    );
+    let header = csv::BOM.to_owned() + &csv::row(&head);
+    let campaign = campaign.clone();
     // Each step reads the page after the last number written; `None` once a page ran short.
     let pages = futures_util::stream::unfold(Some(0), move |after| {
-        let state = state.clone();
+        let (state, campaign) = (state.clone(), campaign.clone());
         async move {
             let after = after?;
-            let page = match state.store.signatures_in_order(id, after, PAGE).await {
-                Ok(page) => page,
-                Err(error) => return Some((Err(error), None)),
-            };
-            let next = match page.len() < PAGE as usize {
-                true => None,
-                false => page.last().map(|s| s.sequence),
-            };
-            let rows: String = page
-                .iter()
-                .map(|signature| {
-                    let cells = SignerCells::of(signature, tr);
-                    csv::row(&[cells.number, cells.name, cells.solar_hijri, cells.gregorian])
-                })
-                .collect();
-            Some((Ok(rows), next))
+            match csv_page(&state, &campaign, tr, after).await {
+                Ok((rows, next)) => Some((Ok(rows), next)),
+                Err(error) => Some((Err(error), None)),
+            }
         }
     });
     let body = futures_util::stream::once(async move { Ok::<_, StoreError>(header) }).chain(pages);
@@ -148,4 +144,36 @@ fn signatures_csv(state: AppState, tr: Tr, campaign: &Campaign) -> Result<Respon
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// The rows of the signatures numbered after `after`, with their answers; and the number to
+/// read after next, `None` after the last page.
+async fn csv_page(
+    state: &AppState,
+    campaign: &Campaign,
+    tr: Tr,
+    after: u64,
+) -> Result<(String, Option<u64>), StoreError> {
+    let page = state
+        .store
+        .signatures_in_order(campaign.id, after, PAGE)
+        .await?;
+    let last = page.last().map_or(after, |signature| signature.sequence);
+    let answers = answers_between(&state.store, &state.secret, campaign, after, last).await?;
+    let unanswered = vec![String::new(); campaign.questions.all().len()];
+    let rows = page
+        .iter()
+        .map(|signature| {
+            let cells = SignerCells::of(signature, tr);
+            let answered = answers.get(&signature.sequence).map(|answers| {
+                let separator = tr.t("delivery.choices_separator");
+                answers.shown(&campaign.questions, tr.language, &separator)
+            });
+            let mut row = vec![cells.number, cells.name, cells.solar_hijri, cells.gregorian];
+            row.extend(answered.unwrap_or_else(|| unanswered.clone()));
+            csv::row(&row)
+        })
+        .collect();
+    let next = (page.len() == PAGE as usize).then_some(last);
+    Ok((rows, next))
 }

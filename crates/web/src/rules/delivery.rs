@@ -1,10 +1,16 @@
 //! Making a campaign's delivery package as a PDF, for the pages and for
 //! `tomar export delivery`: the latest signed checkpoint of its log, then every counted
 //! signature in number order, read a page at a time while another thread sets the pages.
+//! And the signers' answers to the campaign's questions, opened a page at a time for the
+//! spreadsheet.
+
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use tokio::sync::{Semaphore, mpsc};
 use tomar_core::campaign::Campaign;
+use tomar_core::questions::Answers;
+use tomar_core::secret::Secret;
 use tomar_core::signature::Signature;
 use tomar_store::{Store, StoreError};
 
@@ -70,4 +76,36 @@ pub async fn pdf_package(
         Ok(pdf) => Ok(pdf),
         Err(failed) => std::panic::resume_unwind(failed.into_panic()),
     }
+}
+
+/// The answers of the signers numbered after `after` up to `last`, opened, by number: what
+/// the spreadsheet lists beside a page of signatures. Nothing is read for a campaign that
+/// asks nothing. A page of answers reaches at least as far as the page of signatures it
+/// serves, since only counted signatures have answers to list.
+pub async fn answers_between(
+    store: &Store,
+    secret: &Secret,
+    campaign: &Campaign,
+    after: u64,
+    last: u64,
+) -> Result<HashMap<u64, Answers>, StoreError> {
+    if campaign.questions.is_empty() || last <= after {
+        return Ok(HashMap::new());
+    }
+    let sealed = store
+        .sealed_answers_in_order(campaign.id, after, PAGE)
+        .await?;
+    let opened = sealed
+        .into_iter()
+        .filter(|(number, _)| *number <= last)
+        .filter_map(|(number, sealed)| {
+            let answers = secret.open(&sealed).and_then(|text| Answers::decode(&text));
+            if answers.is_none() {
+                // Sealed under another key, or damaged: the signature is still listed.
+                tracing::warn!(campaign = %campaign.id, number, "answers that do not open");
+            }
+            answers.map(|answers| (number, answers))
+        })
+        .collect();
+    Ok(opened)
 }

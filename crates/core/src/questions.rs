@@ -73,6 +73,9 @@ pub struct Question {
     pub wording: Wording,
     pub asks: Asks,
     pub required: bool,
+    /// The campaign page shows how many signers took each choice (never who): the
+    /// author's choice, for a question of choices only.
+    pub totals_public: bool,
 }
 
 /// Why a set of questions was refused.
@@ -86,6 +89,9 @@ pub enum QuestionsError {
     /// Question `.0` offers the same choice twice.
     #[error("question {0} offers a choice twice")]
     RepeatedChoice(usize),
+    /// Question `.0` asks for text, which has no totals to publish.
+    #[error("question {0} asks for text and has no totals")]
+    TotalsOfText(usize),
 }
 
 /// A campaign's questions, in the order the form asks them. Built only by [`Questions::new`].
@@ -109,6 +115,9 @@ impl Questions {
             if repeated {
                 return Err(QuestionsError::RepeatedChoice(at));
             }
+            if question.totals_public && matches!(question.asks, Asks::Text) {
+                return Err(QuestionsError::TotalsOfText(at));
+            }
         }
         Ok(Questions(questions))
     }
@@ -119,6 +128,11 @@ impl Questions {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether the campaign page shows the totals of any of them.
+    pub fn has_public_totals(&self) -> bool {
+        self.0.iter().any(|question| question.totals_public)
     }
 
     /// Reads a signer's answers from a form: the question at place `i` (from 0) is the
@@ -298,6 +312,57 @@ impl Answers {
     }
 }
 
+/// How many signers took each choice of the questions whose totals are public, counted
+/// from their answers one signer at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// By question, by choice; empty for a question whose totals are not public.
+    counts: Vec<Vec<u64>>,
+}
+
+impl Tally {
+    pub fn new(questions: &Questions) -> Tally {
+        let counts = questions
+            .all()
+            .iter()
+            .map(|question| match question.totals_public {
+                true => vec![0; question.asks.choices().len()],
+                false => Vec::new(),
+            })
+            .collect();
+        Tally { counts }
+    }
+
+    /// Counts one signer's answers; a place beyond the choices counts nowhere.
+    pub fn add(&mut self, answers: &Answers) {
+        for (counts, answer) in self.counts.iter_mut().zip(answers.all()) {
+            let places = match answer {
+                Some(Answer::One(place)) => std::slice::from_ref(place),
+                Some(Answer::Several(places)) => places.as_slice(),
+                Some(Answer::Text(_)) | None => &[],
+            };
+            for place in places {
+                if let Some(count) = counts.get_mut(*place) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    /// Every count: question's place, choice's place, signers; zeros included.
+    pub fn counts(&self) -> impl Iterator<Item = (usize, usize, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .flat_map(|(question, counts)| {
+                counts
+                    .iter()
+                    .enumerate()
+                    .map(move |(choice, count)| (question, choice, *count))
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,16 +382,19 @@ mod tests {
                 wording: wording("شهر"),
                 asks: Asks::OneOf(cities),
                 required: true,
+                totals_public: true,
             },
             Question {
                 wording: wording("پیشه"),
                 asks: Asks::SeveralOf(work),
                 required: false,
+                totals_public: true,
             },
             Question {
                 wording: wording("محله"),
                 asks: Asks::Text,
                 required: false,
+                totals_public: false,
             },
         ])
         .unwrap()
@@ -338,6 +406,7 @@ mod tests {
             wording: wording("شهر"),
             asks: Asks::Text,
             required: false,
+            totals_public: false,
         };
         assert!(Questions::new(vec![text.clone(); MAX_QUESTIONS]).is_ok());
         assert_eq!(
@@ -359,6 +428,41 @@ mod tests {
         assert_eq!(
             with(vec![wording("تهران"), wording(" تهران ")]),
             Err(QuestionsError::RepeatedChoice(1))
+        );
+        let public_text = Question {
+            totals_public: true,
+            ..text.clone()
+        };
+        assert_eq!(
+            Questions::new(vec![text.clone(), public_text]),
+            Err(QuestionsError::TotalsOfText(1))
+        );
+    }
+
+    #[test]
+    fn a_tally_counts_each_choice_taken_of_the_public_questions_only() {
+        let questions = city_and_work();
+        let mut tally = Tally::new(&questions);
+        for form in [
+            &[("q1", "0"), ("q2", "0"), ("q2", "2"), ("q3", "بازار")][..],
+            &[("q1", "0")],
+            &[("q1", "2"), ("q2", "2")],
+        ] {
+            tally.add(&questions.answer(form.iter().copied()).unwrap());
+        }
+        // An answer kept before a choice was dropped counts nowhere, and breaks nothing.
+        tally.add(&Answers(vec![Some(Answer::One(9)), None, None]));
+        let counts: Vec<_> = tally.counts().collect();
+        assert_eq!(
+            counts,
+            [
+                (0, 0, 2),
+                (0, 1, 0),
+                (0, 2, 1),
+                (1, 0, 1),
+                (1, 1, 0),
+                (1, 2, 2)
+            ]
         );
     }
 

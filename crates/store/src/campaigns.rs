@@ -37,6 +37,7 @@ macro_rules! campaign_columns {
          (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
          FROM addressees WHERE campaign_id = campaigns.id) AS addressees, \
          (SELECT string_agg(asks || '\u{1f}' || CASE WHEN required THEN '1' ELSE '0' END \
+         || '\u{1f}' || CASE WHEN totals_public THEN '1' ELSE '0' END \
          || '\u{1f}' || label_fa || '\u{1f}' || COALESCE(label_en, '') || '\u{1f}' \
          || choices_fa || '\u{1f}' || choices_en, '\u{1e}' ORDER BY place) \
          FROM campaign_questions WHERE campaign_id = campaigns.id) AS questions"

@@ -98,6 +98,7 @@ pub use limits::Counter;
 pub use live::{LiveCounts, POLL_EVERY};
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;
+pub use questions::AnswerTotals;
 pub use outbox::OUTBOX_LEASE;
 pub use postgres::{POOL_SIZE, PgStore};
 pub use privacy::Anonymised;

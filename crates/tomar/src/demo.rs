@@ -91,6 +91,9 @@ struct DemoQuestion {
     asks: String,
     #[serde(default)]
     choices: Vec<(String, String)>,
+    /// The campaign page shows the totals of its choices.
+    #[serde(default)]
+    totals: bool,
 }
 
 impl DemoQuestion {
@@ -117,6 +120,7 @@ impl DemoQuestion {
             wording: wording(&self.label)?,
             asks,
             required: false,
+            totals_public: self.totals,
         })
     }
 }

@@ -104,7 +104,7 @@ impl Application {
                 .with_handoff(handed)
                 .run(),
         );
-        tokio::spawn(upkeep::run(store.clone()));
+        tokio::spawn(upkeep::run(store.clone(), secret.clone()));
         tokio::spawn(upkeep::run_invalidations(store.clone()));
         let live = Arc::new(LiveCounts::default());
         tokio::spawn(live.clone().run(store.clone()));

@@ -5,7 +5,11 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Span, Timestamp};
 use tomar_core::calendar::iran_date;
-use tomar_store::{ReconcilePass, Store};
+use tomar_core::ids::CampaignId;
+use tomar_core::names::CampaignRef;
+use tomar_core::questions::{Answers, Tally};
+use tomar_core::secret::Secret;
+use tomar_store::{ReconcilePass, Store, StoreError};
 use tomar_web::Platform;
 
 /// How often the quick chores run: a code's message is forgotten within a minute of its
@@ -15,8 +19,9 @@ const EVERY: Duration = Duration::from_secs(60);
 /// Every how many rounds the slow chores run (ten minutes).
 const SLOW_EVERY: u32 = 10;
 
-/// Runs the chores, for as long as the process lives.
-pub async fn run(store: Store) {
+/// Runs the chores, for as long as the process lives. `secret` opens signers' answers for
+/// the totals authors publish.
+pub async fn run(store: Store, secret: Secret) {
     let mut every = tokio::time::interval(EVERY);
     let mut reconciler = Reconciler::default();
     for round in 0u32.. {
@@ -25,6 +30,7 @@ pub async fn run(store: Store) {
         forget_contact_codes(&store).await;
         truncate_journal(&store).await;
         reconciler.round(&store).await;
+        count_answer_totals(&store, &secret, Timestamp::now()).await;
         if round.is_multiple_of(SLOW_EVERY) {
             forget_old_counts(&store).await;
             anonymise_ended_campaigns(&store).await;
@@ -212,4 +218,66 @@ pub async fn anonymise_ended_campaigns(store: &Store) {
             Err(error) => return tracing::error!(%error, "anonymising signers failed"),
         }
     }
+}
+
+/// A campaign's published totals are counted again at most this often, and only after its
+/// signatures moved: a count reads every answer.
+const TOTALS_AGAIN_AFTER: SignedDuration = SignedDuration::from_secs(10 * 60);
+/// Campaigns counted per round, and answers read per step of one count.
+const TOTALS_CAMPAIGNS: u32 = 10;
+const TOTALS_PAGE: u32 = 1000;
+
+/// Counts the totals that are due (`Store::campaigns_due_a_tally`) from the signers'
+/// sealed answers, a page at a time: only the counts are kept, never who answered what.
+pub async fn count_answer_totals(store: &Store, secret: &Secret, now: Timestamp) {
+    let counted_before = now.checked_sub(TOTALS_AGAIN_AFTER).unwrap_or(now);
+    let due = match store
+        .campaigns_due_a_tally(counted_before, TOTALS_CAMPAIGNS)
+        .await
+    {
+        Ok(due) => due,
+        Err(error) => return tracing::error!(%error, "reading the totals due failed"),
+    };
+    for campaign in due {
+        if let Err(error) = count_totals(store, secret, campaign, now).await {
+            tracing::error!(%error, %campaign, "counting the answers' totals failed");
+        }
+    }
+}
+
+async fn count_totals(
+    store: &Store,
+    secret: &Secret,
+    id: CampaignId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let campaign = store
+        .campaign(&CampaignRef::Id(id))
+        .await?
+        .ok_or(StoreError::NotFound("campaign"))?;
+    // The count as it stood before the answers were read: signatures added meanwhile move
+    // it, and the totals are counted again.
+    let signature_count = campaign.signature_count;
+    let mut tally = Tally::new(&campaign.questions);
+    let mut after = 0;
+    loop {
+        let page = store
+            .sealed_answers_in_order(id, after, TOTALS_PAGE)
+            .await?;
+        for (_, sealed) in &page {
+            match secret.open(sealed).and_then(|text| Answers::decode(&text)) {
+                Some(answers) => tally.add(&answers),
+                None => tracing::warn!(campaign = %id, "answers that do not open"),
+            }
+        }
+        match page.last() {
+            Some((number, _)) if page.len() == TOTALS_PAGE as usize => after = *number,
+            _ => break,
+        }
+        tokio::task::yield_now().await;
+    }
+    let counts: Vec<_> = tally.counts().collect();
+    store
+        .save_answer_totals(id, &counts, signature_count, now)
+        .await
 }

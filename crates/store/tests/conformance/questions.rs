@@ -18,6 +18,7 @@ conformance!(
     questions_are_kept_in_their_order_in_both_languages_and_replaced_whole,
     answers_go_from_the_code_to_the_signature_and_only_there,
     answers_go_with_a_withdrawal_and_with_the_campaigns_anonymisation,
+    public_totals_are_due_when_never_counted_or_moved_since_and_replaced_whole,
 );
 
 fn wording(fa: &str, en: Option<&str>) -> Wording {
@@ -37,16 +38,19 @@ fn city_work_and_street() -> Questions {
                 wording("شیراز", Some("Shiraz")),
             ]),
             required: true,
+            totals_public: true,
         },
         Question {
             wording: wording("پیشه", None),
             asks: Asks::SeveralOf(vec![wording("آموزگار", None), wording("پرستار", None)]),
             required: false,
+            totals_public: false,
         },
         Question {
             wording: wording("خیابان", Some("Street")),
             asks: Asks::Text,
             required: false,
+            totals_public: false,
         },
     ])
     .unwrap()
@@ -180,4 +184,72 @@ async fn answers_go_with_a_withdrawal_and_with_the_campaigns_anonymisation(store
     let reference = CampaignRef::Id(campaign);
     let kept = store.campaign(&reference).await.unwrap().unwrap();
     assert_eq!(kept.signature_count, 2, "the count stays");
+}
+
+async fn public_totals_are_due_when_never_counted_or_moved_since_and_replaced_whole(store: Store) {
+    let campaign = asking(&store, "شمارها").await;
+    let _without = published(&store, "بی‌شمار", 10).await;
+    let draft = store
+        .create_campaign(&new_campaign("پیش‌نویس", None, 10), now())
+        .await
+        .unwrap();
+    store
+        .set_questions(draft, &city_work_and_street())
+        .await
+        .unwrap();
+    let at = now();
+    let minute = jiff::SignedDuration::from_secs(60);
+    let (before, after) = (
+        at.checked_sub(minute).unwrap(),
+        at.checked_add(minute).unwrap(),
+    );
+    assert_eq!(
+        store.campaigns_due_a_tally(before, 10).await.unwrap(),
+        [campaign]
+    );
+    assert_eq!(store.answer_totals(campaign).await.unwrap(), None);
+
+    let counts = [(0, 0, 2), (0, 1, 0), (0, 2, 1)];
+    store
+        .save_answer_totals(campaign, &counts, 0, at)
+        .await
+        .unwrap();
+    let totals = store.answer_totals(campaign).await.unwrap().unwrap();
+    assert_eq!(totals.counts, counts);
+    assert_eq!(totals.counted_at.as_second(), at.as_second());
+    assert!(
+        store
+            .campaigns_due_a_tally(after, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing moved since"
+    );
+
+    sign(&store, campaign, &[signer(1)]).await.unwrap();
+    assert!(
+        store
+            .campaigns_due_a_tally(before, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "moved, but counted too lately"
+    );
+    assert_eq!(
+        store.campaigns_due_a_tally(after, 10).await.unwrap(),
+        [campaign]
+    );
+    store
+        .save_answer_totals(campaign, &[(0, 2, 5)], 1, after)
+        .await
+        .unwrap();
+    let replaced = store.answer_totals(campaign).await.unwrap().unwrap();
+    assert_eq!(replaced.counts, [(0, 2, 5)], "replaced whole");
+    assert!(
+        store
+            .campaigns_due_a_tally(after, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

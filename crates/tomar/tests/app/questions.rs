@@ -19,6 +19,7 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("q1.label_en", "City"),
     ("q1.asks", "one"),
     ("q1.required", "on"),
+    ("q1.totals", "on"),
     ("q1.choices_fa", "رشت\nلاهیجان\nانزلی"),
     ("q1.choices_en", "Rasht\nLahijan\nAnzali"),
     ("q2.label_fa", "پیشه"),
@@ -116,7 +117,7 @@ async fn questions_are_written_in_the_draft_reviewed_answered_and_kept_sealed() 
     let review = format!("/moderation/campaigns/{campaign}");
     let page = moderator.page(&app, &review).await;
     assert!(page.contains("پرسش‌های فرم امضا"), "{page}");
-    assert!(page.contains("<strong dir=\"auto\">شهر</strong> <span class=\"muted\">(یکی از گزینه‌ها · پاسخ لازم است)</span>"));
+    assert!(page.contains("<strong dir=\"auto\">شهر</strong> <span class=\"muted\">(یکی از گزینه‌ها · پاسخ لازم است · شمار پاسخ‌هایش منتشر می‌شود)</span>"));
     assert!(page.contains("&#60;b&#62;محله&#60;/b&#62;"), "escaped");
     assert!(page.contains("(پاسخ کوتاه · پاسخ دلخواه است)"));
     let english = moderator.page(&app, &format!("{review}?lang=en")).await;
@@ -155,13 +156,15 @@ async fn questions_are_written_in_the_draft_reviewed_answered_and_kept_sealed() 
     );
     assert!(lines[2].ends_with(r#""انزلی","","""#), "{csv}");
     assert!(lines[3].ends_with(r#""رشت","پرستار","سبزه‌میدان""#), "{csv}");
+
+    totals_are_counted_and_shown(&app, campaign).await;
     app.finish().await;
 }
 
 async fn signers_answer_on_the_form(app: &TestApp, campaign: CampaignId) {
     let path = format!("/{campaign}");
     let page = app.page(&path).await;
-    assert!(page.contains("<legend>شهر</legend>"), "{page}");
+    assert!(page.contains("<legend>شهر <span"), "{page}");
     assert!(page.contains("type=\"radio\" name=\"q1\" value=\"1\""));
     assert!(page.contains("type=\"checkbox\" name=\"q2\" value=\"2\""));
     assert!(page.contains("<legend>پیشه <span class=\"muted\">(دلخواه)</span></legend>"));
@@ -290,4 +293,31 @@ async fn api_clients_read_the_questions_and_answer_them(app: &TestApp, campaign:
     let reference = CampaignRef::Id(campaign);
     let counted = app.store.campaign(&reference).await.unwrap().unwrap();
     assert_eq!(counted.signature_count, 3);
+}
+
+async fn totals_are_counted_and_shown(app: &TestApp, campaign: CampaignId) {
+    let path = format!("/{campaign}");
+    let before = app.page(&path).await;
+    assert!(!before.contains("id=\"answers\""), "nothing counted yet");
+    let secret = app.secret().await;
+    tomar::upkeep::count_answer_totals(&app.store, &secret, jiff::Timestamp::now()).await;
+    let totals = app.store.answer_totals(campaign).await.unwrap().unwrap();
+    assert_eq!(
+        totals.counts,
+        [(0, 0, 1), (0, 1, 1), (0, 2, 1)],
+        "one city each"
+    );
+
+    // The page from memory lives a second at most.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let page = app.page(&path).await;
+    let section = page.split("id=\"answers\"").nth(1).expect("the totals");
+    let section = section.split("</section>").next().unwrap();
+    assert!(
+        section.contains("<dt dir=\"auto\">لاهیجان</dt>"),
+        "{section}"
+    );
+    assert!(section.contains(r#"<meter min="0" max="1" value="1" aria-hidden="true"></meter> ۱"#));
+    assert!(!section.contains("آموزگار"), "only the totals made public");
+    assert!(!section.contains("سپیده"), "never who answered");
 }

@@ -15,6 +15,7 @@ use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{Lifecycle, Outcome, Status};
 use tomar_core::news::NewsStatus;
 use tomar_core::signature::SignatureStatus;
+use tomar_store::{AnswerTotals, Store, StoreError};
 
 use crate::error::WebError;
 use crate::http::auth::Viewer;
@@ -28,6 +29,7 @@ use crate::state::AppState;
 use crate::view::discussion::Discussion;
 use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
+use crate::view::questions::TotalsView;
 use crate::view::render::render;
 use crate::view::responses::delivery_line;
 use crate::view::signing::{SignFormView, Signer};
@@ -150,6 +152,8 @@ struct CampaignTemplate {
     /// The public log that anyone can recount the signatures from.
     log: LogLine,
     versions: Vec<VersionLine>,
+    /// What signers answered, where the author made the totals public.
+    totals: Option<TotalsView>,
     signers: Vec<Signer>,
     more_signers: bool,
     discussion: Discussion,
@@ -286,7 +290,7 @@ async fn campaign_page(
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates, days, logged, versions) = tokio::try_join!(
+    let (signatures, threads, news, updates, days, logged, versions, totals) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
@@ -294,6 +298,7 @@ async fn campaign_page(
         store.signatures_by_day(campaign.id),
         store.log_size(campaign.id),
         store.text_version_counts(campaign.id),
+        public_totals(store, &campaign),
     )?;
 
     let status = campaign.status(now);
@@ -401,6 +406,7 @@ async fn campaign_page(
             names: (logged > 0).then(|| format!("/log/{}/names/0", campaign.id)),
         },
         versions: VersionLine::list(&campaign, &versions, tr),
+        totals: totals.and_then(|totals| TotalsView::of(&campaign.questions, &totals, tr)),
         signers: signatures.iter().map(|s| Signer::new(s, tr)).collect(),
         discussion: Discussion::new(
             &campaign,
@@ -464,4 +470,16 @@ fn description(campaign: &Campaign, tr: Tr) -> String {
             ("opening", &opening),
         ],
     )
+}
+
+/// The totals of the answers the author made public, as last counted; nothing is read for
+/// a campaign that publishes none.
+async fn public_totals(
+    store: &Store,
+    campaign: &Campaign,
+) -> Result<Option<AnswerTotals>, StoreError> {
+    match campaign.questions.has_public_totals() {
+        true => store.answer_totals(campaign.id).await,
+        false => Ok(None),
+    }
 }

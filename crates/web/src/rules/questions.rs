@@ -16,6 +16,8 @@ pub struct SlotFields {
     /// `text`, `one` or `several` (see `Asks::name`).
     pub asks: String,
     pub required: bool,
+    /// The campaign page shows how many took each choice.
+    pub totals_public: bool,
     pub label_fa: String,
     pub label_en: String,
     /// One choice per line.
@@ -55,6 +57,7 @@ impl QuestionFields {
             match part {
                 "asks" => slot.asks = value,
                 "required" => slot.required = true,
+                "totals" => slot.totals_public = true,
                 "label_fa" => slot.label_fa = value,
                 "label_en" => slot.label_en = value,
                 "choices_fa" => slot.choices_fa = value,
@@ -85,6 +88,7 @@ impl QuestionFields {
                 SlotFields {
                     asks: question.asks.name().to_owned(),
                     required: question.required,
+                    totals_public: question.totals_public,
                     label_fa: question.wording.fa.to_string(),
                     label_en: question
                         .wording
@@ -121,11 +125,13 @@ impl QuestionFields {
         }
         // Each slot's choices were checked as they were read; what is left is their count.
         Questions::new(questions).map_err(|error| {
-            let at = match error {
-                QuestionsError::TooMany => 0,
-                QuestionsError::Choices(at) | QuestionsError::RepeatedChoice(at) => at,
+            let (at, key) = match error {
+                QuestionsError::TooMany => (0, "questions.choices_count"),
+                QuestionsError::Choices(at) => (at, "questions.choices_count"),
+                QuestionsError::RepeatedChoice(at) => (at, "questions.choice_repeated"),
+                QuestionsError::TotalsOfText(at) => (at, "questions.totals_of_text"),
             };
-            vec![(at, tr.t("questions.choices_count"))]
+            vec![(at, tr.t(key))]
         })
     }
 }
@@ -155,6 +161,7 @@ impl SlotFields {
             en: optional_line(&self.label_en).map_err(|e| e.key())?,
         };
         let asks = match self.asks.as_str() {
+            "text" if self.totals_public => return Err("questions.totals_of_text"),
             "text" => Asks::Text,
             "one" => Asks::OneOf(self.choices()?),
             "several" => Asks::SeveralOf(self.choices()?),
@@ -164,6 +171,7 @@ impl SlotFields {
             wording,
             asks,
             required: self.required,
+            totals_public: self.totals_public,
         }))
     }
 
@@ -239,6 +247,7 @@ mod tests {
             ("q2.required", "on"),
             ("q2.choices_fa", "تهران\r\n\r\n  تبریز  \n"),
             ("q2.choices_en", "Tehran\nTabriz"),
+            ("q2.totals", "on"),
             ("q4.asks", "text"),
             ("q4.label_fa", "پیشه"),
             ("q9.label_fa", "beyond the form"),
@@ -248,14 +257,14 @@ mod tests {
         let all = questions.all();
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].wording.fa.as_ref(), "شهر");
-        assert!(all[0].required);
+        assert!(all[0].required && all[0].totals_public);
         assert_eq!(all[0].asks.choices()[1].fa.as_ref(), "تبریز");
         assert_eq!(
             all[0].asks.choices()[1].en.as_ref().map(AsRef::as_ref),
             Some("Tabriz")
         );
         assert_eq!(all[1].asks, Asks::Text);
-        assert!(!all[1].required);
+        assert!(!all[1].required && !all[1].totals_public);
 
         let again = QuestionFields::of(&questions);
         assert_eq!(again.slots.len(), MAX_QUESTIONS);
@@ -281,6 +290,15 @@ mod tests {
             ("q5.asks", "sql'; DROP TABLE campaigns;--"),
             ("q5.label_fa", "پنجم"),
         ]);
+        let text_totals = form(&[
+            ("q1.asks", "text"),
+            ("q1.label_fa", "محله"),
+            ("q1.totals", "on"),
+        ]);
+        assert_eq!(
+            text_totals.parse(tr()).unwrap_err(),
+            [(0, tr().t("questions.totals_of_text"))]
+        );
         let refused = fields.parse(tr()).unwrap_err();
         let places: Vec<usize> = refused.iter().map(|(at, _)| *at).collect();
         assert_eq!(places, [0, 1, 2, 3, 4]);

@@ -12,6 +12,8 @@ pub struct AskedQuestion {
     pub field: &'static str,
     pub label: String,
     pub required: bool,
+    /// The campaign page shows the totals of its choices.
+    pub totals_public: bool,
     pub control: Control,
     pub error: Option<String>,
 }
@@ -96,6 +98,7 @@ impl AskedQuestion {
                     field,
                     label: question.wording.in_language(tr.language).to_string(),
                     required: question.required,
+                    totals_public: question.totals_public,
                     control,
                     error: refused
                         .iter()

@@ -44,6 +44,11 @@ impl SignFormView {
             ..SignFormView::default()
         }
     }
+
+    /// Whether the form asks a question whose totals the campaign page shows.
+    pub fn answers_totals(&self) -> bool {
+        self.questions.iter().any(|question| question.totals_public)
+    }
 }
 
 /// A signer in a public list: their number, and their name if they chose to show it.

@@ -60,6 +60,7 @@ macro_rules! backend_helpers {
 }
 
 mod campaigns;
+mod counts_moved;
 mod discussion;
 mod error;
 mod extensions;
@@ -98,15 +99,16 @@ pub use limits::Counter;
 pub use live::{LiveCounts, POLL_EVERY};
 pub use moderation::LoggedEvent;
 pub use moment_cache::FRESH_FOR as CACHED_FOR;
-pub use questions::AnswerTotals;
 pub use outbox::OUTBOX_LEASE;
 pub use postgres::{POOL_SIZE, PgStore};
 pub use privacy::Anonymised;
+pub use questions::AnswerTotals;
 pub use responses::{DeliveredCampaign, SubmittedAnswer};
 pub use search::SEARCH_CANDIDATES;
 pub use settings::Settings;
 pub use signature_log::{NameOpening, SignatureReceipt};
-pub use signatures::{Confirmation, Confirmed, Recount, SignatureOwner};
+pub use signatures::{Confirmed, Recount, SignatureOwner};
+pub use signing::Confirmation;
 pub use signing::{
     CodeLimits, CodeOutcome, CodeRequest, CodeTry, Resend, ResendOutcome, TypedCode,
 };

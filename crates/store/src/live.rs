@@ -14,9 +14,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tomar_core::ids::CampaignId;
 
+use crate::counts_moved::CountsMoved;
 use crate::error::StoreError;
 use crate::postgres::PgStore;
 use crate::rows::count;
@@ -34,19 +35,6 @@ const COUNTS_CHANNEL: &str = "tomar_counts";
 const CACHES_CHANNEL: &str = "tomar_caches";
 /// How many campaigns one read asks for.
 const READ_CHUNK: usize = 500;
-
-/// Tells this process's live counts that a count moved here.
-#[derive(Debug, Default)]
-pub(crate) struct CountsMoved(Notify);
-
-impl CountsMoved {
-    /// Called after the commit of a transaction that moved a count.
-    pub(crate) fn tell(&self) {
-        // One waiter, the live counts' task; a permit left while it reads makes it read
-        // once more, so no move goes unread.
-        self.0.notify_one();
-    }
-}
 
 /// The campaigns watched in this process, each with its count as last read.
 #[derive(Debug, Default)]
@@ -125,7 +113,7 @@ impl Store {
     /// Waits until a transaction of this store that moved a count has committed, or, on
     /// PostgreSQL, until another process says one has (see [`Store::relay_notifications`]).
     pub async fn count_moved(&self) {
-        self.counts_moved().0.notified().await;
+        self.counts_moved().heard().await;
     }
 
     fn counts_moved(&self) -> &CountsMoved {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+use crate::counts_moved::CountsMoved;
 use crate::error::StoreError;
-use crate::live::CountsMoved;
 use crate::moment_cache::Caches;
 
 /// Connections each process keeps open to the primary (and as many to a replica): size

@@ -13,7 +13,7 @@ use tomar_core::signature_log::{LogEntry, name_commitment, to_the_minute};
 use tomar_core::tlog::{self, Fetched, Hash, HashReader, NotFetched};
 
 use crate::rows::{INSERT_CHUNK, hashtag, line};
-use crate::signatures::Numbered;
+use crate::signing::Confirmation;
 use crate::{StoreError, Tx};
 
 fn to_hash(bytes: Vec<u8>) -> Result<Hash, StoreError> {
@@ -332,6 +332,34 @@ backend_helpers! {
         .execute(&mut **tx)
         .await?;
         Ok((version, hash))
+    }
+}
+
+/// A signature a batch counts: its confirmation, its number, its place in the log and the
+/// salt of its name commitment.
+pub(crate) struct Numbered<'a> {
+    pub(crate) confirmation: &'a Confirmation,
+    pub(crate) sequence: i64,
+    pub(crate) log_index: i64,
+    pub(crate) salt: [u8; 32],
+}
+
+impl<'a> Numbered<'a> {
+    /// Gives each numbered confirmation the next of `places` and a fresh salt.
+    pub(crate) fn place(
+        pending: Vec<(&'a Confirmation, i64)>,
+        places: &mut impl Iterator<Item = i64>,
+    ) -> Vec<Numbered<'a>> {
+        pending
+            .into_iter()
+            .zip(places)
+            .map(|((confirmation, sequence), log_index)| Numbered {
+                confirmation,
+                sequence,
+                log_index,
+                salt: name_salt(),
+            })
+            .collect()
     }
 }
 

@@ -7,34 +7,15 @@ use tomar_core::Timestamp;
 use tomar_core::contact::ContactKey;
 use tomar_core::ids::{CampaignId, SignatureId};
 use tomar_core::names::PersonName;
-use tomar_core::signature::{ConfirmedSignature, Signature, SignatureStatus, WithdrawKey};
+use tomar_core::signature::{Signature, SignatureStatus, WithdrawKey};
 use tomar_core::signature_log::{LogEntry, to_the_minute};
 
 use crate::hours::Counted;
 use crate::limits::{Counter, hour_of};
 use crate::rows::{INSERT_CHUNK, count, optional_timestamp, push_list, timestamp};
-use crate::signature_log::{name_salt, shuffled_places};
-use crate::signing::{Checked, TypedCode};
+use crate::signature_log::{Numbered, shuffled_places};
+use crate::signing::{Checked, Confirmation};
 use crate::{Db, StoreError, Tx};
-
-/// One signer's confirmation, as the group commit takes it.
-#[derive(Clone, Debug)]
-pub struct Confirmation {
-    pub signature: ConfirmedSignature,
-    /// The code typed for the verification it would consume, checked in the batch; `None`
-    /// where the signer was verified otherwise.
-    pub code: Option<TypedCode>,
-}
-
-impl Confirmation {
-    /// A confirmation without a verification (a logged-in member, demo content).
-    pub fn direct(signature: ConfirmedSignature) -> Confirmation {
-        Confirmation {
-            signature,
-            code: None,
-        }
-    }
-}
 
 /// What became of one confirmation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -523,34 +504,6 @@ backend_helpers! {
         update.push(") AS numbered WHERE verifications.id = numbered.column1");
         update.build().execute(&mut **tx).await?;
         Ok(())
-    }
-}
-
-/// A signature a batch counts: its confirmation, its number, its place in the log and the
-/// salt of its name commitment.
-pub(crate) struct Numbered<'a> {
-    pub(crate) confirmation: &'a Confirmation,
-    pub(crate) sequence: i64,
-    pub(crate) log_index: i64,
-    pub(crate) salt: [u8; 32],
-}
-
-impl<'a> Numbered<'a> {
-    /// Gives each numbered confirmation the next of `places` and a fresh salt.
-    fn place(
-        pending: Vec<(&'a Confirmation, i64)>,
-        places: &mut impl Iterator<Item = i64>,
-    ) -> Vec<Numbered<'a>> {
-        pending
-            .into_iter()
-            .zip(places)
-            .map(|((confirmation, sequence), log_index)| Numbered {
-                confirmation,
-                sequence,
-                log_index,
-                salt: name_salt(),
-            })
-            .collect()
     }
 }
 

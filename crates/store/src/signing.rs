@@ -8,7 +8,7 @@ use tomar_core::contact::{Channel, ContactKey};
 use tomar_core::ids::CampaignId;
 use tomar_core::message::{OutboundMessage, OutboxMessage};
 use tomar_core::names::PersonName;
-use tomar_core::signature::WithdrawKey;
+use tomar_core::signature::{ConfirmedSignature, WithdrawKey};
 use tomar_core::verification::{
     CODE_ATTEMPTS, CODE_LIFETIME, NewVerification, Purpose, Verification, VerificationId,
 };
@@ -113,6 +113,25 @@ impl Store {
             .create_verifications(std::slice::from_ref(request), None)
             .await?;
         outcomes.pop().ok_or(StoreError::Conflict)
+    }
+}
+
+/// One signer's confirmation, as the group commit takes it.
+#[derive(Clone, Debug)]
+pub struct Confirmation {
+    pub signature: ConfirmedSignature,
+    /// The code typed for the verification it would consume, checked in the batch; `None`
+    /// where the signer was verified otherwise.
+    pub code: Option<TypedCode>,
+}
+
+impl Confirmation {
+    /// A confirmation without a verification (a logged-in member, demo content).
+    pub fn direct(signature: ConfirmedSignature) -> Confirmation {
+        Confirmation {
+            signature,
+            code: None,
+        }
     }
 }
 

@@ -10,8 +10,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::counts_moved::CountsMoved;
 use crate::error::StoreError;
-use crate::live::CountsMoved;
 use crate::moment_cache::Caches;
 
 #[derive(Clone, Debug)]

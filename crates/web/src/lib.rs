@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(pages::shared_routes().route_layer(from_fn_with_state(
             state.clone(),
-            http::page_cache::from_memory,
+            http::public_pages::from_memory,
         )))
         .merge(pages::routes())
         .merge(api::routes())

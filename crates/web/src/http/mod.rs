@@ -10,6 +10,7 @@ pub mod language;
 pub mod metrics;
 pub mod page_cache;
 pub mod proxies;
+pub mod public_pages;
 pub mod security;
 
 use axum::http::request::Parts;

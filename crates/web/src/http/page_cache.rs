@@ -21,13 +21,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Request, State};
+use axum::body::{Body, Bytes};
 use axum::http::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -35,18 +33,14 @@ use tokio::sync::Notify;
 use tomar_core::hash::{hex, sha256};
 use tomar_core::language::Language;
 
-use crate::http::auth::Viewer;
-use crate::state::AppState;
-use crate::view::i18n::Tr;
-
 /// What a shared cache may do with a public page: keep it a second, and answer it a little
 /// longer while it asks again.
 const SHARED: &str = "public, max-age=1, stale-while-revalidate=10";
 /// What a member's copy of a public page says: for their browser only, asked for again
 /// before it is shown again.
-const PRIVATE: &str = "private, no-cache";
+pub(super) const PRIVATE: &str = "private, no-cache";
 /// A page varies with the cookies (language, session) and with gzip.
-const VARIES_WITH: &str = "Cookie, Accept-Encoding";
+pub(super) const VARIES_WITH: &str = "Cookie, Accept-Encoding";
 const HTML: &str = "text/html; charset=utf-8";
 /// How long past its life a page is still answered while one request draws it again; past
 /// this, every request draws it (the one drawing it may have failed).
@@ -55,11 +49,11 @@ pub const STALE_FOR: Duration = Duration::from_secs(10);
 /// to fill it (a query no page reads) take only what is free, never a kept page's place.
 const BUDGET: usize = 32 * 1024 * 1024;
 /// A page larger than this is answered but not kept.
-const LARGEST: usize = 1024 * 1024;
+pub(super) const LARGEST: usize = 1024 * 1024;
 
 /// The pages kept in memory, by address and language.
 pub struct PageCache {
-    life: Duration,
+    pub(super) life: Duration,
     pages: Mutex<Pages>,
 }
 
@@ -74,25 +68,25 @@ struct Pages {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
-struct Address {
-    language: Language,
+pub(super) struct Address {
+    pub(super) language: Language,
     /// Path and query, as asked.
-    path: String,
+    pub(super) path: String,
 }
 
 /// One drawn page.
-struct Page {
+pub(super) struct Page {
     drawn: Instant,
     etag: HeaderValue,
     plain: Bytes,
     /// Kept pages are gzipped once; a page not kept is left to the compression layer.
     gzip: Option<Bytes>,
     /// Set while one request draws this page again.
-    redrawing: AtomicBool,
+    pub(super) redrawing: AtomicBool,
 }
 
 /// What a request found in memory.
-enum Found {
+pub(super) enum Found {
     /// A page to answer as it is.
     Page(Arc<Page>),
     /// Another request is drawing the address's first copy: wait until it is done.
@@ -107,7 +101,7 @@ enum Found {
 
 /// The request drawing an address's first copy. However it ends (kept, refused, or the
 /// client gone mid-way), the requests waiting for it are woken to look again.
-struct FirstDrawing {
+pub(super) struct FirstDrawing {
     cache: Arc<PageCache>,
     address: Address,
     done: Arc<Notify>,
@@ -147,7 +141,7 @@ impl PageCache {
 
     /// What is in memory for `address`. A request that has `waited` once draws the page
     /// itself rather than wait again (the first drawing failed, or the page is not kept).
-    fn find(self: &Arc<Self>, address: &Address, waited: bool) -> Found {
+    pub(super) fn find(self: &Arc<Self>, address: &Address, waited: bool) -> Found {
         let mut pages = self.pages();
         let Some(page) = pages.by_address.get(address).cloned() else {
             if waited {
@@ -193,7 +187,7 @@ impl PageCache {
 
     /// Waits, at most [`STALE_FOR`], for the drawing of `address`'s first copy that `done`
     /// announces, unless it ended already.
-    async fn wait_for(&self, address: &Address, done: &Notify) {
+    pub(super) async fn wait_for(&self, address: &Address, done: &Notify) {
         let notified = done.notified();
         tokio::pin!(notified);
         // Listening before looking: a drawing that ends after the look wakes this one.
@@ -210,7 +204,7 @@ impl PageCache {
 
     /// Keeps `page` at `address` if it fits: it replaces the address's old copy, then takes
     /// the room of pages long past their life, never that of a page still in use.
-    fn keep(&self, address: Address, page: Arc<Page>) {
+    pub(super) fn keep(&self, address: Address, page: Arc<Page>) {
         let size = page.size();
         let mut pages = self.pages();
         if let Some(old) = pages.by_address.remove(&address) {
@@ -231,7 +225,7 @@ impl PageCache {
 }
 
 impl Page {
-    fn new(plain: Bytes, gzip: bool) -> Page {
+    pub(super) fn new(plain: Bytes, gzip: bool) -> Page {
         let etag = format!("W/\"{}\"", &hex(&sha256(&plain))[..20]);
         Page {
             drawn: Instant::now(),
@@ -248,7 +242,7 @@ impl Page {
 
     /// The answer to a request with `headers`: "not modified" to one that has this copy,
     /// else the page, gzipped for a client that takes gzip when there is a gzipped copy.
-    fn answer(&self, headers: &HeaderMap) -> Response {
+    pub(super) fn answer(&self, headers: &HeaderMap) -> Response {
         let shared = [
             (CACHE_CONTROL, HeaderValue::from_static(SHARED)),
             (VARY, HeaderValue::from_static(VARIES_WITH)),
@@ -267,17 +261,6 @@ impl Page {
             _ => (shared, html, Body::from(self.plain.clone())).into_response(),
         }
     }
-}
-
-/// A public page's address drawn for a member (or answering `?lang=`): the same address is
-/// public for others, so this answer must say that no shared cache may keep it.
-fn kept_private(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
-    }
-    headers.insert(VARY, HeaderValue::from_static(VARIES_WITH));
-    response
 }
 
 fn gzipped(plain: &[u8]) -> Bytes {
@@ -314,69 +297,6 @@ fn takes_gzip(headers: &HeaderMap) -> bool {
             // `gzip;q=0` refuses it.
             named && !parts.any(|param| param.replace(' ', "") == "q=0")
         })
-}
-
-/// The address under which `request`'s page may be shared, if it may: a GET from someone
-/// not logged in, not choosing a language by the query.
-fn shareable(request: &Request) -> Option<Address> {
-    if request.method() != Method::GET {
-        return None;
-    }
-    let member = request
-        .extensions()
-        .get::<Viewer>()
-        .is_none_or(|viewer| viewer.member.is_some());
-    let query = request.uri().query().unwrap_or_default();
-    if member || query.split('&').any(|pair| pair.starts_with("lang=")) {
-        return None;
-    }
-    let language = request.extensions().get::<Tr>()?.language;
-    let path = request.uri().path_and_query()?.as_str().to_owned();
-    Some(Address { language, path })
-}
-
-/// The middleware of the public pages: answers from memory when it can, otherwise draws
-/// the page and keeps it. Anything but a 200 page (a redirect, an error) passes untouched.
-pub async fn from_memory(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(address) = shareable(&request) else {
-        return kept_private(next.run(request).await);
-    };
-    let cache = &state.pages;
-    let mut waited = false;
-    let (claimed, _first) = loop {
-        match cache.find(&address, waited) {
-            Found::Page(page) => return page.answer(request.headers()),
-            Found::Wait(done) => cache.wait_for(&address, &done).await,
-            Found::Draw { claimed, first } => break (claimed, first),
-        }
-        waited = true;
-    };
-    let headers = request.headers().clone();
-    let response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if response.status() != StatusCode::OK || !is_html {
-        if let Some(old) = claimed {
-            old.redrawing.store(false, Ordering::Release);
-        }
-        return response;
-    }
-    metrics::counter!("tomar_page_cache_total", "outcome" => "drawn").increment(1);
-    let plain = match to_bytes(response.into_body(), usize::MAX).await {
-        Ok(plain) => plain,
-        Err(error) => {
-            tracing::error!(%error, "a page's body could not be read");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let kept = !cache.life.is_zero() && plain.len() <= LARGEST;
-    let page = Arc::new(Page::new(plain, kept));
-    if kept {
-        cache.keep(address, page.clone());
-    }
-    page.answer(&headers)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod forgery;
 mod growth;
 mod http;
 mod inquiry;
+mod layout;
 mod limits;
 mod live;
 mod members;

@@ -259,3 +259,25 @@ async fn a_hundred_visitors_at_once_on_a_page_not_yet_drawn_all_get_the_same_cop
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_head_is_answered_like_its_get_without_a_cookie_and_keeps_the_page_whole() {
+    let app = remembering().await;
+    let visitor = app.visitor();
+    let head = visitor.head(app.url("/clean-river")).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert!(
+        head.headers().get(SET_COOKIE).is_none(),
+        "no cookie on a HEAD either"
+    );
+    assert!(header(&head, CACHE_CONTROL).starts_with("public"));
+    let tag = header(&head, ETAG).to_owned();
+    assert!(!tag.is_empty());
+    assert!(head.text().await.unwrap().is_empty(), "a HEAD has no body");
+
+    let get = visitor.get(app.url("/clean-river")).send().await.unwrap();
+    assert_eq!(header(&get, ETAG), tag, "the copy the HEAD drew");
+    let page = get.text().await.unwrap();
+    assert!(page.contains("</html>"), "kept whole: {} bytes", page.len());
+    app.finish().await;
+}

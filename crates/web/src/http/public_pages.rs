@@ -30,10 +30,10 @@ fn kept_private(mut response: Response) -> Response {
     response
 }
 
-/// The address under which `request`'s page may be shared, if it may: a GET from someone
-/// not logged in, not choosing a language by the query.
+/// The address under which `request`'s page may be shared, if it may: a GET or HEAD from
+/// someone not logged in, not choosing a language by the query.
 fn shareable(request: &Request) -> Option<Address> {
-    if request.method() != Method::GET {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
         return None;
     }
     let member = request
@@ -66,6 +66,10 @@ pub async fn from_memory(State(state): State<AppState>, request: Request, next: 
         waited = true;
     };
     let headers = request.headers().clone();
+    // A HEAD is answered as its GET, whose body the server leaves out: drawn as a GET,
+    // the page kept is whole for the GETs that follow.
+    let mut request = request;
+    *request.method_mut() = Method::GET;
     let response = next.run(request).await;
     let is_html = response
         .headers()

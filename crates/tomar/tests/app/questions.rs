@@ -263,6 +263,7 @@ async fn api_clients_read_the_questions_and_answer_them(app: &TestApp, campaign:
     assert_eq!(read["questions"][0]["asks"], "one");
     assert_eq!(read["questions"][0]["choices"][1]["en"], "Lahijan");
     assert_eq!(read["questions"][1]["choices"][0]["en"], json!(null));
+    assert_eq!(read["answer_totals"], json!(null), "not counted yet");
 
     let signatures = format!("{url}/signatures");
     let refused = post_json(
@@ -320,4 +321,20 @@ async fn totals_are_counted_and_shown(app: &TestApp, campaign: CampaignId) {
     assert!(section.contains(r#"<meter min="0" max="1" value="1" aria-hidden="true"></meter> ۱"#));
     assert!(!section.contains("آموزگار"), "only the totals made public");
     assert!(!section.contains("سپیده"), "never who answered");
+
+    let url = app.url(&format!("/api/v1/campaigns/{campaign}"));
+    let read: serde_json::Value = app
+        .visitor()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        read["answer_totals"]["questions"],
+        json!({"q1": [1, 1, 1]}),
+        "{read}"
+    );
 }

@@ -1,6 +1,8 @@
 //! Campaigns over JSON: listings and search with the filters and orders of `/campaigns`,
 //! and one public campaign by its number or slug.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
@@ -8,6 +10,7 @@ use tomar_core::Timestamp;
 use tomar_core::campaign::{Campaign, CampaignSummary};
 use tomar_core::questions::{FIELDS, Wording};
 use tomar_core::search::SearchQuery;
+use tomar_store::AnswerTotals;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -157,6 +160,44 @@ pub struct CampaignJson {
     /// What the sign form asks besides the name and the contact; answer them in the
     /// signing request's `answers`.
     questions: Vec<QuestionJson>,
+    /// The totals of the questions whose totals the author made public, as last counted;
+    /// `null` where there are none, or before the first count.
+    answer_totals: Option<AnswerTotalsJson>,
+}
+
+/// How many signers took each choice, never who.
+#[derive(Serialize, ToSchema)]
+pub struct AnswerTotalsJson {
+    /// RFC 3339, UTC: counted every few minutes while signatures move.
+    counted_at: String,
+    /// By question `field`: the signers who took each choice, in the choices' order.
+    questions: BTreeMap<&'static str, Vec<u64>>,
+}
+
+impl AnswerTotalsJson {
+    fn of(campaign: &Campaign, totals: &AnswerTotals) -> AnswerTotalsJson {
+        let questions = campaign
+            .questions
+            .all()
+            .iter()
+            .zip(FIELDS)
+            .enumerate()
+            .filter(|(_, (question, _))| question.totals_public)
+            .map(|(place, (question, field))| {
+                let mut counts = vec![0; question.asks.choices().len()];
+                for (_, choice, count) in totals.counts.iter().filter(|(q, ..)| *q == place) {
+                    if let Some(slot) = counts.get_mut(*choice) {
+                        *slot = *count;
+                    }
+                }
+                (field, counts)
+            })
+            .collect();
+        AnswerTotalsJson {
+            counted_at: totals.counted_at.to_string(),
+            questions,
+        }
+    }
 }
 
 /// One of a campaign's extra questions.
@@ -199,7 +240,7 @@ pub struct AnswerJson {
 }
 
 impl CampaignJson {
-    fn new(campaign: &Campaign) -> CampaignJson {
+    fn new(campaign: &Campaign, totals: Option<&AnswerTotals>) -> CampaignJson {
         CampaignJson {
             id: campaign.id.0,
             slug: campaign.slug.as_ref().map(ToString::to_string),
@@ -252,6 +293,7 @@ impl CampaignJson {
                         .collect(),
                 })
                 .collect(),
+            answer_totals: totals.map(|totals| AnswerTotalsJson::of(campaign, totals)),
         }
     }
 }
@@ -266,6 +308,13 @@ impl CampaignJson {
         (status = 404, description = "No such public campaign", content_type = "application/problem+json"),
     )
 )]
-async fn campaign(PublicCampaign(campaign): PublicCampaign) -> Json<CampaignJson> {
-    Json(CampaignJson::new(&campaign))
+async fn campaign(
+    State(state): State<AppState>,
+    PublicCampaign(campaign): PublicCampaign,
+) -> Result<Json<CampaignJson>, WebError> {
+    let totals = match campaign.questions.has_public_totals() {
+        true => state.store.answer_totals(campaign.id).await?,
+        false => None,
+    };
+    Ok(Json(CampaignJson::new(&campaign, totals.as_ref())))
 }

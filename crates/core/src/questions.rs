@@ -312,8 +312,8 @@ impl Answers {
     }
 }
 
-/// How many signers took each choice of the questions whose totals are public, counted
-/// from their answers one signer at a time.
+/// How many signers took each choice of some of a campaign's questions, counted from their
+/// answers one signer at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tally {
     /// By question, by choice; empty for a question whose totals are not public.
@@ -321,11 +321,21 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// A tally of the questions whose totals are public, for the campaign page.
     pub fn new(questions: &Questions) -> Tally {
+        Tally::counting(questions, |question| question.totals_public)
+    }
+
+    /// A tally of every question of choices, for the addressee's package.
+    pub fn of_every_choice(questions: &Questions) -> Tally {
+        Tally::counting(questions, |question| !question.asks.choices().is_empty())
+    }
+
+    fn counting(questions: &Questions, counted: impl Fn(&Question) -> bool) -> Tally {
         let counts = questions
             .all()
             .iter()
-            .map(|question| match question.totals_public {
+            .map(|question| match counted(question) {
                 true => vec![0; question.asks.choices().len()],
                 false => Vec::new(),
             })
@@ -463,6 +473,13 @@ mod tests {
                 (1, 1, 0),
                 (1, 2, 2)
             ]
+        );
+        let mut every = Tally::of_every_choice(&questions);
+        every.add(&questions.answer([("q1", "1"), ("q3", "بازار")]).unwrap());
+        assert_eq!(
+            every.counts().count(),
+            6,
+            "the text question has no choices to count"
         );
     }
 

@@ -155,9 +155,15 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let listed = bar.clone();
             let tr = tomar_web::Tr::new(language);
             let made = Timestamp::now();
-            let pdf = tomar_web::pdf_package(&store, &checkpoints, campaign, tr, made, move |n| {
-                listed.set_position(n)
-            })
+            let pdf = tomar_web::pdf_package(
+                &store,
+                &checkpoints,
+                &secret,
+                campaign,
+                tr,
+                made,
+                move |n| listed.set_position(n),
+            )
             .await?;
             bar.finish();
             std::fs::write(&args.out, &pdf)

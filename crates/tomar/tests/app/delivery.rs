@@ -109,7 +109,7 @@ async fn signed_campaign(app: &TestApp, author: &Browser, moderator: &Browser) -
 }
 
 /// The text of a PDF download as `pdftotext` (Debian's poppler-utils) reads it back.
-async fn pdf_text(browser: &Browser, app: &TestApp, path: &str) -> String {
+pub(crate) async fn pdf_text(browser: &Browser, app: &TestApp, path: &str) -> String {
     let response = browser.get(app, path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     assert_eq!(response.headers()["content-type"], "application/pdf");

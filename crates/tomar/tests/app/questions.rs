@@ -10,6 +10,7 @@ use tomar_core::member::Role;
 use tomar_core::names::CampaignRef;
 use tomar_core::questions::Answers;
 
+use crate::delivery::pdf_text;
 use crate::moderation::{campaign_form, post_form};
 use crate::support::{Browser, TestApp, code_in, location, post_json};
 
@@ -156,6 +157,27 @@ async fn questions_are_written_in_the_draft_reviewed_answered_and_kept_sealed() 
     );
     assert!(lines[2].ends_with(r#""انزلی","","""#), "{csv}");
     assert!(lines[3].ends_with(r#""رشت","پرستار","سبزه‌میدان""#), "{csv}");
+
+    // The addressee's package counts each choice, names no one's.
+    let pdf = pdf_text(&author, &app, &format!("{own}/delivery.pdf")).await;
+    let (_, answered) = pdf
+        .split_once("پاسخ امضاکنندگان")
+        .expect("the answers' totals");
+    // pdftotext sets the colon of a right-to-left line after its number.
+    for line in [
+        "شهر",
+        "• رشت۱ :",
+        "• انزلی۱ :",
+        "پیشه",
+        "• پرستار۱ :",
+        "• کشاورز۱ :",
+    ] {
+        assert!(answered.contains(line), "{line}: {answered}");
+    }
+    assert!(
+        !answered.contains("سبزه‌میدان"),
+        "texts stay in the spreadsheet"
+    );
 
     totals_are_counted_and_shown(&app, campaign).await;
     app.finish().await;

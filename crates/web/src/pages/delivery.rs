@@ -93,7 +93,8 @@ async fn package_pdf(state: AppState, tr: Tr, campaign: Campaign) -> Result<Resp
         campaign.id
     );
     let made = Timestamp::now();
-    let pdf = pdf_package(&state.store, &state.checkpoints, campaign, tr, made, |_| {}).await?;
+    let (store, checkpoints, secret) = (&state.store, &state.checkpoints, &state.secret);
+    let pdf = pdf_package(store, checkpoints, secret, campaign, tr, made, |_| {}).await?;
     Ok((
         [
             (CONTENT_TYPE, "application/pdf".to_owned()),
@@ -159,7 +160,15 @@ async fn csv_page(
         .signatures_in_order(campaign.id, after, PAGE)
         .await?;
     let last = page.last().map_or(after, |signature| signature.sequence);
-    let answers = answers_between(&state.store, &state.secret, campaign, after, last).await?;
+    let answers = answers_between(
+        &state.store,
+        &state.secret,
+        &campaign.questions,
+        campaign.id,
+        after,
+        last,
+    )
+    .await?;
     let unanswered = vec![String::new(); campaign.questions.all().len()];
     let rows = page
         .iter()

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use tokio::sync::{Semaphore, mpsc};
 use tomar_core::campaign::Campaign;
-use tomar_core::questions::Answers;
+use tomar_core::ids::CampaignId;
+use tomar_core::questions::{Answers, Questions, Tally};
 use tomar_core::secret::Secret;
 use tomar_core::signature::Signature;
 use tomar_store::{Store, StoreError};
@@ -21,16 +22,26 @@ use crate::view::i18n::Tr;
 /// Signatures read per step.
 pub const PAGE: u32 = 1000;
 
+/// What the reader hands the thread that sets the package.
+enum Step {
+    /// The next signers, in number order.
+    Signers(Vec<Signature>),
+    /// After the last of them: how many took each choice.
+    Answered(Tally),
+}
+
 /// A package of a hundred thousand names keeps a core busy for seconds: one is made at a
 /// time, so that authors asking at once queue instead of taking every core from the
 /// signers.
 static ONE_AT_A_TIME: Semaphore = Semaphore::const_new(1);
 
-/// The package of `campaign` in the language of `tr`, as of `made`. `progress` hears how
-/// many signers are listed after each page of them.
+/// The package of `campaign` in the language of `tr`, as of `made`: the signers, then how
+/// many took each choice of its questions (`secret` opens their answers). `progress` hears
+/// how many signers are listed after each page of them.
 pub async fn pdf_package(
     store: &Store,
     checkpoints: &Checkpoints,
+    secret: &Secret,
     campaign: Campaign,
     tr: Tr,
     made: Timestamp,
@@ -52,24 +63,40 @@ pub async fn pdf_package(
         checkpoint: signed.note.to_string(),
     };
     let id = campaign.id;
+    let questions = campaign.questions.clone();
     // Two pages in flight: the reader stays one page ahead of the setter, no further.
-    let (pages, mut arriving) = mpsc::channel::<Vec<Signature>>(2);
+    let (pages, mut arriving) = mpsc::channel::<Step>(2);
     let setter = tokio::task::spawn_blocking(move || {
         let mut package = PdfPackage::new(&campaign, tr, &check, made);
-        while let Some(page) = arriving.blocking_recv() {
-            package.add(&page);
-            progress(package.listed());
+        while let Some(step) = arriving.blocking_recv() {
+            match step {
+                Step::Signers(page) => {
+                    package.add(&page);
+                    progress(package.listed());
+                }
+                Step::Answered(tally) => package.answered(&campaign.questions, &tally),
+            }
         }
         package.finish()
     });
+    let mut tally = Tally::of_every_choice(&questions);
     let mut after = 0;
     loop {
         let page = store.signatures_in_order(id, after, PAGE).await?;
         let last_page = page.len() < PAGE as usize;
-        after = page.last().map_or(after, |signature| signature.sequence);
-        if pages.send(page).await.is_err() || last_page {
+        let last = page.last().map_or(after, |signature| signature.sequence);
+        if !questions.is_empty() {
+            let answered = answers_between(store, secret, &questions, id, after, last).await?;
+            answered.values().for_each(|answers| tally.add(answers));
+        }
+        after = last;
+        if pages.send(Step::Signers(page)).await.is_err() || last_page {
             break;
         }
+    }
+    if !questions.is_empty() {
+        // A closed channel means the setter failed; its failure is told below.
+        let _ = pages.send(Step::Answered(tally)).await;
     }
     drop(pages);
     match setter.await {
@@ -85,16 +112,15 @@ pub async fn pdf_package(
 pub async fn answers_between(
     store: &Store,
     secret: &Secret,
-    campaign: &Campaign,
+    questions: &Questions,
+    campaign: CampaignId,
     after: u64,
     last: u64,
 ) -> Result<HashMap<u64, Answers>, StoreError> {
-    if campaign.questions.is_empty() || last <= after {
+    if questions.is_empty() || last <= after {
         return Ok(HashMap::new());
     }
-    let sealed = store
-        .sealed_answers_in_order(campaign.id, after, PAGE)
-        .await?;
+    let sealed = store.sealed_answers_in_order(campaign, after, PAGE).await?;
     let opened = sealed
         .into_iter()
         .filter(|(number, _)| *number <= last)
@@ -102,7 +128,7 @@ pub async fn answers_between(
             let answers = secret.open(&sealed).and_then(|text| Answers::decode(&text));
             if answers.is_none() {
                 // Sealed under another key, or damaged: the signature is still listed.
-                tracing::warn!(campaign = %campaign.id, number, "answers that do not open");
+                tracing::warn!(%campaign, number, "answers that do not open");
             }
             answers.map(|answers| (number, answers))
         })

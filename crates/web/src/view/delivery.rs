@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use tomar_core::body::Block;
 use tomar_core::calendar::{iran_date, solar_hijri_numeric};
 use tomar_core::campaign::Campaign;
+use tomar_core::questions::{Questions, Tally};
 use tomar_core::signature::Signature;
 use tomar_package::{Direction, Package, Style};
 
@@ -151,6 +152,33 @@ impl PdfPackage {
                 &cells.name,
                 &self.tr.digits(&cells.solar_hijri),
             );
+        }
+    }
+
+    /// After the list: how many signers took each choice of the campaign's questions of
+    /// choices (who took which stays in the spreadsheet).
+    pub fn answered(&mut self, questions: &Questions, tally: &Tally) {
+        let tr = self.tr;
+        self.package
+            .text(Style::Heading, &tr.t("delivery.answers_title"));
+        let mut asked = None;
+        for (place, choice, count) in tally.counts() {
+            let Some(question) = questions.all().get(place) else {
+                continue;
+            };
+            if asked != Some(place) {
+                let label = question.wording.in_language(tr.language);
+                self.package.text(Style::Body, label.as_ref());
+                asked = Some(place);
+            }
+            if let Some(wording) = question.asks.choices().get(choice) {
+                let line = format!(
+                    "• {}: {}",
+                    wording.in_language(tr.language),
+                    tr.count(count)
+                );
+                self.package.text(Style::Bullet, &line);
+            }
         }
     }
 

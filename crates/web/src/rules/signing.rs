@@ -117,17 +117,7 @@ pub async fn request_code(
     // Both answers do the same work and look the same; only the message differs.
     let already_signed = state.store.has_signed(campaign.id, &contact_key).await?;
     let verification_id = random::verification_id();
-    let code = random::code();
-    let withdraw_token = random::withdraw_token();
-    let message = code_message(
-        state,
-        campaign,
-        &contact,
-        &code,
-        &withdraw_token,
-        already_signed,
-        tr,
-    );
+    let (code, withdraw_token, message) = fresh_code(state, campaign, &contact, already_signed, tr);
     let new = NewVerification {
         sealed_answers: sealed(state, campaign, &answers),
         id: verification_id.clone(),
@@ -198,21 +188,12 @@ pub async fn resend_code(
         .store
         .has_signed(campaign.id, &verification.contact_key)
         .await?;
-    let code = random::code();
-    let withdraw_token = random::withdraw_token();
+    let (code, withdraw_token, message) = fresh_code(state, campaign, &contact, already_signed, tr);
     let resend = Resend {
         verification_id: verification.id.clone(),
         code_hash: state.secret.code_hash(&verification.id, &code),
         withdraw_key: state.secret.withdraw_key(&withdraw_token),
-        message: code_message(
-            state,
-            campaign,
-            &contact,
-            &code,
-            &withdraw_token,
-            already_signed,
-            tr,
-        ),
+        message,
     };
     let sent_before = now.checked_sub(RESEND_COOLDOWN).unwrap_or(now);
     let per_contact = platform.codes_per_contact_per_hour();
@@ -287,6 +268,28 @@ pub async fn sign_as_member(
 /// delivery package reads them; none where the campaign asks nothing.
 fn sealed(state: &AppState, campaign: &Campaign, answers: &Answers) -> Option<String> {
     (!campaign.questions.is_empty()).then(|| state.secret.seal(&answers.encode(), random::nonce()))
+}
+
+/// A new code and withdrawal token, and the message that carries them to `contact`.
+fn fresh_code(
+    state: &AppState,
+    campaign: &Campaign,
+    contact: &Contact,
+    already_signed: bool,
+    tr: Tr,
+) -> (Code, WithdrawToken, OutboundMessage) {
+    let code = random::code();
+    let withdraw_token = random::withdraw_token();
+    let message = code_message(
+        state,
+        campaign,
+        contact,
+        &code,
+        &withdraw_token,
+        already_signed,
+        tr,
+    );
+    (code, withdraw_token, message)
 }
 
 fn code_message(

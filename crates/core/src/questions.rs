@@ -474,12 +474,25 @@ mod tests {
                 (1, 2, 2)
             ]
         );
-        let mut every = Tally::of_every_choice(&questions);
-        every.add(&questions.answer([("q1", "1"), ("q3", "بازار")]).unwrap());
+        let mut private = questions.all().to_vec();
+        private[1].totals_public = false;
+        let private = Questions::new(private).unwrap();
         assert_eq!(
-            every.counts().count(),
-            6,
-            "the text question has no choices to count"
+            Tally::new(&private).counts().count(),
+            3,
+            "only the city is public"
+        );
+        let mut every = Tally::of_every_choice(&private);
+        every.add(
+            &private
+                .answer([("q1", "1"), ("q2", "0"), ("q3", "بازار")])
+                .unwrap(),
+        );
+        let taken: Vec<_> = every.counts().filter(|(.., count)| *count > 0).collect();
+        assert_eq!(
+            taken,
+            [(0, 1, 1), (1, 0, 1)],
+            "every question of choices, no text"
         );
     }
 

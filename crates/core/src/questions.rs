@@ -94,6 +94,52 @@ pub enum QuestionsError {
     TotalsOfText(usize),
 }
 
+/// Why one question was refused. Each maps to the message the author's form shows beside
+/// it, by [`key`](Self::key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionError {
+    #[error("a question of choices needs 2 to {MAX_CHOICES} of them")]
+    Choices,
+    #[error("a choice is offered twice")]
+    RepeatedChoice,
+    #[error("a text question has no totals to publish")]
+    TotalsOfText,
+}
+
+impl QuestionError {
+    /// The translation key of the message shown beside the question.
+    pub fn key(self) -> &'static str {
+        match self {
+            QuestionError::Choices => "questions.choices_count",
+            QuestionError::RepeatedChoice => "questions.choice_repeated",
+            QuestionError::TotalsOfText => "questions.totals_of_text",
+        }
+    }
+}
+
+impl Question {
+    /// Whether this question may stand on a form: a question of choices offers 2 to
+    /// [`MAX_CHOICES`] distinct ones; only a question of choices publishes totals.
+    pub fn check(&self) -> Result<(), QuestionError> {
+        let choices = self.asks.choices();
+        let text = matches!(self.asks, Asks::Text);
+        if !text && !(2..=MAX_CHOICES).contains(&choices.len()) {
+            return Err(QuestionError::Choices);
+        }
+        let repeated = choices
+            .iter()
+            .enumerate()
+            .any(|(i, choice)| choices[..i].iter().any(|before| before.fa == choice.fa));
+        if repeated {
+            return Err(QuestionError::RepeatedChoice);
+        }
+        if text && self.totals_public {
+            return Err(QuestionError::TotalsOfText);
+        }
+        Ok(())
+    }
+}
+
 /// A campaign's questions, in the order the form asks them. Built only by [`Questions::new`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Questions(Vec<Question>);
@@ -104,20 +150,11 @@ impl Questions {
             return Err(QuestionsError::TooMany);
         }
         for (at, question) in questions.iter().enumerate() {
-            let choices = question.asks.choices();
-            if !matches!(question.asks, Asks::Text) && !(2..=MAX_CHOICES).contains(&choices.len()) {
-                return Err(QuestionsError::Choices(at));
-            }
-            let repeated = choices
-                .iter()
-                .enumerate()
-                .any(|(i, choice)| choices[..i].iter().any(|before| before.fa == choice.fa));
-            if repeated {
-                return Err(QuestionsError::RepeatedChoice(at));
-            }
-            if question.totals_public && matches!(question.asks, Asks::Text) {
-                return Err(QuestionsError::TotalsOfText(at));
-            }
+            question.check().map_err(|error| match error {
+                QuestionError::Choices => QuestionsError::Choices(at),
+                QuestionError::RepeatedChoice => QuestionsError::RepeatedChoice(at),
+                QuestionError::TotalsOfText => QuestionsError::TotalsOfText(at),
+            })?;
         }
         Ok(Questions(questions))
     }

@@ -5,7 +5,7 @@
 
 use tomar_core::names::{InputError, Line};
 use tomar_core::questions::{
-    Asks, MAX_CHOICES, MAX_LABEL, MAX_QUESTIONS, Question, Questions, QuestionsError, Wording,
+    Asks, MAX_CHOICES, MAX_LABEL, MAX_QUESTIONS, Question, QuestionError, Questions, Wording,
 };
 
 use crate::view::i18n::Tr;
@@ -123,16 +123,9 @@ impl QuestionFields {
         if !refused.is_empty() {
             return Err(refused);
         }
-        // Each slot's choices were checked as they were read; what is left is their count.
-        Questions::new(questions).map_err(|error| {
-            let (at, key) = match error {
-                QuestionsError::TooMany => (0, "questions.choices_count"),
-                QuestionsError::Choices(at) => (at, "questions.choices_count"),
-                QuestionsError::RepeatedChoice(at) => (at, "questions.choice_repeated"),
-                QuestionsError::TotalsOfText(at) => (at, "questions.totals_of_text"),
-            };
-            vec![(at, tr.t(key))]
-        })
+        // Each question passed `Question::check` as its slot was read, and there are no
+        // more slots than questions allowed.
+        Ok(Questions::new(questions).expect("every slot's question was checked"))
     }
 }
 
@@ -161,54 +154,50 @@ impl SlotFields {
             en: optional_line(&self.label_en).map_err(|e| e.key())?,
         };
         let asks = match self.asks.as_str() {
-            "text" if self.totals_public => return Err("questions.totals_of_text"),
             "text" => Asks::Text,
             "one" => Asks::OneOf(self.choices()?),
             "several" => Asks::SeveralOf(self.choices()?),
             _ => return Err("questions.asks_missing"),
         };
-        Ok(Some(Question {
+        let question = Question {
             wording,
             asks,
             required: self.required,
             totals_public: self.totals_public,
-        }))
+        };
+        question.check().map_err(QuestionError::key)?;
+        let (english, choices) = (lines(&self.choices_en).len(), question.asks.choices().len());
+        if choices != 0 && english != 0 && english != choices {
+            return Err("questions.english_choices");
+        }
+        Ok(Some(question))
     }
 
     /// The choices typed, one per line, blank lines skipped; English beside Persian by
-    /// place, or none at all.
+    /// place. How many, whether one repeats and whether the English match them are checked
+    /// after, on the question.
     fn choices(&self) -> Result<Vec<Wording>, &'static str> {
-        let lines = |typed: &str| -> Vec<String> {
-            typed
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
         let (fa, en) = (lines(&self.choices_fa), lines(&self.choices_en));
-        if !(2..=MAX_CHOICES).contains(&fa.len()) {
-            return Err("questions.choices_count");
-        }
-        if !en.is_empty() && en.len() != fa.len() {
-            return Err("questions.english_choices");
-        }
-        let mut choices = Vec::with_capacity(fa.len());
-        for (at, persian) in fa.iter().enumerate() {
-            let choice = Wording {
-                fa: Line::parse(persian, MAX_LABEL).map_err(|e| e.key())?,
-                en: optional_line(en.get(at).map_or("", String::as_str)).map_err(|e| e.key())?,
-            };
-            if choices
-                .iter()
-                .any(|before: &Wording| before.fa == choice.fa)
-            {
-                return Err("questions.choice_repeated");
-            }
-            choices.push(choice);
-        }
-        Ok(choices)
+        fa.iter()
+            .enumerate()
+            .map(|(at, persian)| {
+                Ok(Wording {
+                    fa: Line::parse(persian, MAX_LABEL).map_err(|e| e.key())?,
+                    en: optional_line(en.get(at).copied().unwrap_or_default())
+                        .map_err(|e| e.key())?,
+                })
+            })
+            .collect()
     }
+}
+
+/// The lines of a box of choices, trimmed, blank ones skipped.
+fn lines(typed: &str) -> Vec<&str> {
+    typed
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// A line that may be left empty.

@@ -3,11 +3,12 @@
 //!
 //! Answers are personal data: they are never public and never in the signature log; they
 //! go only into the delivery package, and into per-choice totals when the author chose to
-//! publish them. [`Answers::encode`] is the one form they are kept in (sealed by the store's
-//! caller), so a stored answer reads back exactly as it was checked.
+//! publish them. [`Answers::seal`] is the one form they are kept in (encoded, then sealed
+//! under the platform's secret), so a stored answer reads back exactly as it was checked.
 
 use crate::language::Language;
 use crate::names::{InputError, Line};
+use crate::secret::Secret;
 
 /// Questions on one sign form, at most.
 pub const MAX_QUESTIONS: usize = 5;
@@ -320,6 +321,17 @@ impl Answers {
             .map(Answers)
     }
 
+    /// The answers as the store keeps them: encoded, then sealed under `secret`.
+    pub fn seal(&self, secret: &Secret, nonce: [u8; 12]) -> String {
+        secret.seal(&self.encode(), nonce)
+    }
+
+    /// What [`seal`](Self::seal) kept; `None` when it does not open under `secret` or was
+    /// not written by it.
+    pub fn unseal(secret: &Secret, sealed: &str) -> Option<Answers> {
+        secret.open(sealed).and_then(|text| Answers::decode(&text))
+    }
+
     /// Each answer as the delivery package shows it, in `language`: the text, or the
     /// choices' wording joined by `separator`; empty for none.
     pub fn shown(&self, questions: &Questions, language: Language, separator: &str) -> Vec<String> {
@@ -603,7 +615,13 @@ mod tests {
             vec![("q1", "1"), ("q2", "0"), ("q2", "1"), ("q2", "2")],
         ] {
             let answers = questions.answer(fields.iter().copied()).unwrap();
-            assert_eq!(Answers::decode(&answers.encode()), Some(answers));
+            assert_eq!(Answers::decode(&answers.encode()), Some(answers.clone()));
+            let secret = Secret::new(vec![7; 32]).unwrap();
+            let sealed = answers.seal(&secret, [1; 12]);
+            assert!(!sealed.contains("محله"), "sealed, not readable");
+            assert_eq!(Answers::unseal(&secret, &sealed), Some(answers));
+            let other = Secret::new(vec![8; 32]).unwrap();
+            assert_eq!(Answers::unseal(&other, &sealed), None);
         }
         assert_eq!(Answers::decode(""), Some(Answers::default()));
         for broken in ["x", "o", "oa", "s1,,2", "-x", "t", "o1\n"] {

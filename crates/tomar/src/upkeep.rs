@@ -265,7 +265,7 @@ async fn count_totals(
             .sealed_answers_in_order(id, after, TOTALS_PAGE)
             .await?;
         for (_, sealed) in &page {
-            match secret.open(sealed).and_then(|text| Answers::decode(&text)) {
+            match Answers::unseal(secret, sealed) {
                 Some(answers) => tally.add(&answers),
                 None => tracing::warn!(campaign = %id, "answers that do not open"),
             }

@@ -125,7 +125,7 @@ pub async fn answers_between(
         .into_iter()
         .filter(|(number, _)| *number <= last)
         .filter_map(|(number, sealed)| {
-            let answers = secret.open(&sealed).and_then(|text| Answers::decode(&text));
+            let answers = Answers::unseal(secret, &sealed);
             if answers.is_none() {
                 // Sealed under another key, or damaged: the signature is still listed.
                 tracing::warn!(%campaign, number, "answers that do not open");

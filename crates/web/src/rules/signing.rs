@@ -267,7 +267,7 @@ pub async fn sign_as_member(
 /// The answers as the store keeps them: sealed with the platform's key, so that only the
 /// delivery package reads them; none where the campaign asks nothing.
 fn sealed(state: &AppState, campaign: &Campaign, answers: &Answers) -> Option<String> {
-    (!campaign.questions.is_empty()).then(|| state.secret.seal(&answers.encode(), random::nonce()))
+    (!campaign.questions.is_empty()).then(|| answers.seal(&state.secret, random::nonce()))
 }
 
 /// A new code and withdrawal token, and the message that carries them to `contact`.

@@ -3,11 +3,12 @@
 //! the signature (`signing.rs`, `signatures.rs`).
 
 use tomar_core::Timestamp;
+use tomar_core::campaign::Campaign;
 use tomar_core::ids::CampaignId;
 use tomar_core::questions::{Asks, Question, Questions, Wording};
 
-use crate::StoreError;
 use crate::rows::{count, line, timestamp};
+use crate::{Store, StoreError};
 
 /// A campaign's public totals as last counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +16,34 @@ pub struct AnswerTotals {
     pub counted_at: Timestamp,
     /// Question's place, choice's place, signers who took it.
     pub counts: Vec<(usize, usize, u64)>,
+}
+
+impl AnswerTotals {
+    /// The signers who took each of the `choices` choices of the question at `place`, in
+    /// their order; none counted for a choice not in the totals.
+    pub fn of_question(&self, place: usize, choices: usize) -> Vec<u64> {
+        let mut counts = vec![0; choices];
+        for (_, choice, count) in self.counts.iter().filter(|(at, ..)| *at == place) {
+            if let Some(slot) = counts.get_mut(*choice) {
+                *slot = *count;
+            }
+        }
+        counts
+    }
+}
+
+impl Store {
+    /// The totals of `campaign`'s answers its author made public, as last counted; nothing
+    /// is read for a campaign that publishes none.
+    pub async fn public_answer_totals(
+        &self,
+        campaign: &Campaign,
+    ) -> Result<Option<AnswerTotals>, StoreError> {
+        match campaign.questions.has_public_totals() {
+            true => self.answer_totals(campaign.id).await,
+            false => Ok(None),
+        }
+    }
 }
 
 store_methods! {

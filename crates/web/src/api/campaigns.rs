@@ -184,13 +184,10 @@ impl AnswerTotalsJson {
             .enumerate()
             .filter(|(_, (question, _))| question.totals_public)
             .map(|(place, (question, field))| {
-                let mut counts = vec![0; question.asks.choices().len()];
-                for (_, choice, count) in totals.counts.iter().filter(|(q, ..)| *q == place) {
-                    if let Some(slot) = counts.get_mut(*choice) {
-                        *slot = *count;
-                    }
-                }
-                (field, counts)
+                (
+                    field,
+                    totals.of_question(place, question.asks.choices().len()),
+                )
             })
             .collect();
         AnswerTotalsJson {
@@ -312,9 +309,6 @@ async fn campaign(
     State(state): State<AppState>,
     PublicCampaign(campaign): PublicCampaign,
 ) -> Result<Json<CampaignJson>, WebError> {
-    let totals = match campaign.questions.has_public_totals() {
-        true => state.store.answer_totals(campaign.id).await?,
-        false => None,
-    };
+    let totals = state.store.public_answer_totals(&campaign).await?;
     Ok(Json(CampaignJson::new(&campaign, totals.as_ref())))
 }

@@ -15,7 +15,6 @@ use tomar_core::image::ImageSize;
 use tomar_core::lifecycle::{Lifecycle, Outcome, Status};
 use tomar_core::news::NewsStatus;
 use tomar_core::signature::SignatureStatus;
-use tomar_store::{AnswerTotals, Store, StoreError};
 
 use crate::error::WebError;
 use crate::http::auth::Viewer;
@@ -298,7 +297,7 @@ async fn campaign_page(
         store.signatures_by_day(campaign.id),
         store.log_size(campaign.id),
         store.text_version_counts(campaign.id),
-        public_totals(store, &campaign),
+        store.public_answer_totals(&campaign),
     )?;
 
     let status = campaign.status(now);
@@ -470,16 +469,4 @@ fn description(campaign: &Campaign, tr: Tr) -> String {
             ("opening", &opening),
         ],
     )
-}
-
-/// The totals of the answers the author made public, as last counted; nothing is read for
-/// a campaign that publishes none.
-async fn public_totals(
-    store: &Store,
-    campaign: &Campaign,
-) -> Result<Option<AnswerTotals>, StoreError> {
-    match campaign.questions.has_public_totals() {
-        true => store.answer_totals(campaign.id).await,
-        false => Ok(None),
-    }
 }

@@ -75,22 +75,15 @@ impl TotalsView {
             .enumerate()
             .filter(|(_, question)| question.totals_public)
             .map(|(place, question)| {
-                let count_of = |choice: usize| {
-                    totals
-                        .counts
-                        .iter()
-                        .find(|(q, c, _)| *q == place && *c == choice)
-                        .map_or(0, |(_, _, count)| *count)
-                };
                 let choices = question.asks.choices();
-                let largest = (0..choices.len()).map(count_of).max().unwrap_or(0);
+                let counts = totals.of_question(place, choices.len());
+                let largest = counts.iter().copied().max().unwrap_or(0);
                 QuestionTotals {
                     label: question.wording.in_language(tr.language).to_string(),
                     choices: choices
                         .iter()
-                        .enumerate()
-                        .map(|(at, choice)| {
-                            let count = count_of(at);
+                        .zip(counts)
+                        .map(|(choice, count)| {
                             let label = choice.in_language(tr.language).to_string();
                             (label, tr.count(count), count, largest)
                         })

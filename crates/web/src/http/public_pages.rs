@@ -51,7 +51,11 @@ fn shareable(request: &Request) -> Option<Address> {
 
 /// The middleware of the public pages: answers from memory when it can, otherwise draws
 /// the page and keeps it. Anything but a 200 page (a redirect, an error) passes untouched.
-pub async fn from_memory(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn from_memory(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let Some(address) = shareable(&request) else {
         return kept_private(next.run(request).await);
     };
@@ -68,7 +72,6 @@ pub async fn from_memory(State(state): State<AppState>, request: Request, next: 
     let headers = request.headers().clone();
     // A HEAD is answered as its GET, whose body the server leaves out: drawn as a GET,
     // the page kept is whole for the GETs that follow.
-    let mut request = request;
     *request.method_mut() = Method::GET;
     let response = next.run(request).await;
     let is_html = response

@@ -170,14 +170,14 @@ async fn csv_page(
     )
     .await?;
     let unanswered = vec![String::new(); campaign.questions.all().len()];
+    let separator = tr.t("delivery.choices_separator");
     let rows = page
         .iter()
         .map(|signature| {
             let cells = SignerCells::of(signature, tr);
-            let answered = answers.get(&signature.sequence).map(|answers| {
-                let separator = tr.t("delivery.choices_separator");
-                answers.shown(&campaign.questions, tr.language, &separator)
-            });
+            let answered = answers
+                .get(&signature.sequence)
+                .map(|answers| answers.shown(&campaign.questions, tr.language, &separator));
             let mut row = vec![cells.number, cells.name, cells.solar_hijri, cells.gregorian];
             row.extend(answered.unwrap_or_else(|| unanswered.clone()));
             csv::row(&row)

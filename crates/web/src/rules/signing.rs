@@ -39,7 +39,7 @@ pub struct SignInput<'a> {
 
 impl SignInput<'_> {
     /// The answers to the campaign's questions, or why each refused one was refused.
-    fn answers(&self, campaign: &Campaign) -> Result<Answers, Vec<(usize, AnswerError)>> {
+    fn read_answers(&self, campaign: &Campaign) -> Result<Answers, Vec<(usize, AnswerError)>> {
         let fields = self.answers.iter().map(|(f, v)| (f.as_str(), v.as_str()));
         campaign.questions.answer(fields)
     }
@@ -100,7 +100,7 @@ pub async fn request_code(
     let typed = (
         PersonName::parse(input.name),
         Contact::parse(input.contact),
-        input.answers(campaign),
+        input.read_answers(campaign),
     );
     let (name, contact, answers) = match typed {
         (Ok(name), Ok(contact), Ok(answers)) => (name, contact, answers),
@@ -223,7 +223,7 @@ pub async fn sign_as_member(
 ) -> Result<Counted, RequestRefused> {
     let now = Timestamp::now();
     ensure_open(campaign, platform, now)?;
-    let (name, answers) = match (PersonName::parse(input.name), input.answers(campaign)) {
+    let (name, answers) = match (PersonName::parse(input.name), input.read_answers(campaign)) {
         (Ok(name), Ok(answers)) => (name, answers),
         (name, answers) => {
             return Err(RequestRefused::Invalid {

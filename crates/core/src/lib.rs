@@ -32,6 +32,7 @@ pub mod session;
 pub mod signature;
 pub mod signature_log;
 pub mod suggestions;
+pub mod tally;
 pub mod tlog;
 pub mod update;
 pub mod verification;

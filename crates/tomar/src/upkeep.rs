@@ -7,8 +7,9 @@ use jiff::{SignedDuration, Span, Timestamp};
 use tomar_core::calendar::iran_date;
 use tomar_core::ids::CampaignId;
 use tomar_core::names::CampaignRef;
-use tomar_core::questions::{Answers, Tally};
+use tomar_core::questions::Answers;
 use tomar_core::secret::Secret;
+use tomar_core::tally::Tally;
 use tomar_store::{ReconcilePass, Store, StoreError};
 use tomar_web::Platform;
 

@@ -10,9 +10,10 @@ use jiff::Timestamp;
 use tokio::sync::{Semaphore, mpsc};
 use tomar_core::campaign::Campaign;
 use tomar_core::ids::CampaignId;
-use tomar_core::questions::{Answers, Questions, Tally};
+use tomar_core::questions::{Answers, Questions};
 use tomar_core::secret::Secret;
 use tomar_core::signature::Signature;
+use tomar_core::tally::Tally;
 use tomar_store::{Store, StoreError};
 
 use crate::rules::checkpoints::Checkpoints;

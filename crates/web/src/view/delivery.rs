@@ -6,8 +6,9 @@ use jiff::Timestamp;
 use tomar_core::body::Block;
 use tomar_core::calendar::{iran_date, solar_hijri_numeric};
 use tomar_core::campaign::Campaign;
-use tomar_core::questions::{Questions, Tally};
+use tomar_core::questions::Questions;
 use tomar_core::signature::Signature;
+use tomar_core::tally::Tally;
 use tomar_package::{Direction, Package, Style};
 
 use crate::view::i18n::Tr;

@@ -103,6 +103,8 @@ pub struct Campaign {
     pub extension: Option<EndDateExtension>,
     /// What its sign form asks besides name and contact; none for most campaigns.
     pub questions: Questions,
+    /// The campaign a moderator merged this one into: its pages lead there.
+    pub merged_into: Option<CampaignId>,
 }
 
 /// What a campaign and its summary both answer from their number, slug, end date and

@@ -36,3 +36,7 @@ id_type!(
     /// A bulk invalidation of signatures, run in batches.
     InvalidationId
 );
+id_type!(
+    /// A moderator's merge of one campaign into another: counted, then carried in batches.
+    MergeId
+);

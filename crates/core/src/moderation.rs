@@ -63,6 +63,8 @@ pub enum ModerationAction {
     MakeAddresseeLink,
     /// The end date moved later after a platform outage.
     ExtendEndDate,
+    /// The campaign merged into another: its new signers, comments and news carried there.
+    Merge,
 }
 
 impl ModerationAction {
@@ -95,6 +97,7 @@ impl ModerationAction {
             A::RecordResponse,
             A::MakeAddresseeLink,
             A::ExtendEndDate,
+            A::Merge,
         ]
         .into_iter()
         .chain(OutcomeKind::ALL.into_iter().map(A::SetOutcome))
@@ -124,6 +127,7 @@ impl ModerationAction {
             ModerationAction::RecordResponse => "record_response",
             ModerationAction::MakeAddresseeLink => "make_addressee_link",
             ModerationAction::ExtendEndDate => "extend_end_date",
+            ModerationAction::Merge => "merge",
         }
     }
 

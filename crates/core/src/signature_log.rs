@@ -36,11 +36,32 @@ pub enum LogEntry {
         minute: Timestamp,
         reason: String,
     },
+    /// Signature `number` of this campaign, carried from signature `from_number` of campaign
+    /// `from` when a moderator merged that campaign into this one. The signer signed `from`'s
+    /// text, whose log pins it, so this entry names the signature there instead of a text.
+    Carried {
+        number: u64,
+        /// When it was confirmed on `from`, to the minute.
+        minute: Timestamp,
+        from: CampaignId,
+        from_number: u64,
+        /// [`name_commitment`] of the signer's name under its number here.
+        name: Hash,
+    },
+    /// The campaign's last entry: it was merged into campaign `into`, which carried
+    /// `carried` of its signatures (the rest had signed `into` already).
+    MergedInto {
+        into: CampaignId,
+        minute: Timestamp,
+        carried: u64,
+    },
 }
 
 const SIGNATURE: &str = "tomar/signature/v1";
 const WITHDRAWAL: &str = "tomar/withdrawal/v1";
 const INVALIDATION: &str = "tomar/invalidation/v1";
+const CARRIED: &str = "tomar/carried/v1";
+const MERGED: &str = "tomar/merged/v1";
 const MINUTE: &str = "%Y-%m-%dT%H:%MZ";
 
 /// A hash as 64 lowercase hex digits, and back (exactly 64, nothing else).
@@ -86,6 +107,25 @@ impl LogEntry {
                     minute(at)
                 )
             }
+            LogEntry::Carried {
+                number,
+                minute: at,
+                from,
+                from_number,
+                name,
+            } => format!(
+                "{CARRIED}\nnumber {number}\ntime {}\nfrom {from} {from_number}\nname {}\n",
+                minute(at),
+                hex(name.as_slice())
+            ),
+            LogEntry::MergedInto {
+                into,
+                minute: at,
+                carried,
+            } => format!(
+                "{MERGED}\ninto {into}\ntime {}\ncarried {carried}\n",
+                minute(at)
+            ),
         };
         text.into_bytes()
     }
@@ -123,6 +163,23 @@ impl LogEntry {
                 of: number(field("of")?)?,
                 minute: minute(field("time")?)?,
                 reason: field("reason")?.to_owned(),
+            },
+            CARRIED => {
+                let n = number(field("number")?)?;
+                let at = minute(field("time")?)?;
+                let (from, from_number) = field("from")?.split_once(' ')?;
+                LogEntry::Carried {
+                    number: n,
+                    minute: at,
+                    from: CampaignId(from.parse().ok().filter(|id| *id > 0)?),
+                    from_number: number(from_number)?,
+                    name: unhex(field("name")?)?,
+                }
+            }
+            MERGED => LogEntry::MergedInto {
+                into: CampaignId(field("into")?.parse().ok().filter(|id| *id > 0)?),
+                minute: minute(field("time")?)?,
+                carried: field("carried")?.parse().ok()?,
             },
             _ => return None,
         };
@@ -226,6 +283,18 @@ mod tests {
                 minute: at("2026-12-01T16:07:00Z"),
                 reason: "هجوم از یک شبکه".into(),
             },
+            LogEntry::Carried {
+                number: 12,
+                minute: at("2026-11-30T09:41:00Z"),
+                from: CampaignId(3),
+                from_number: 4,
+                name: [0x02; 32],
+            },
+            LogEntry::MergedInto {
+                into: CampaignId(5),
+                minute: at("2026-12-01T16:08:00Z"),
+                carried: 0,
+            },
         ];
         for entry in entries {
             assert_eq!(LogEntry::parse(&entry.encode()), Some(entry));
@@ -250,6 +319,9 @@ mod tests {
             "tomar/withdrawal/v1\nof 7\ntime 2026-12-01T16:06Z\nextra 1\n",
             "tomar/withdrawal/v1\nof 07\ntime 2026-12-01T16:06Z\n",
             "tomar/other/v1\nof 7\n",
+            "tomar/merged/v1\ninto 0\ntime 2026-12-01T16:08Z\ncarried 1\n",
+            "tomar/merged/v1\ninto 5\ntime 2026-12-01T16:08Z\ncarried -1\n",
+            "tomar/carried/v1\nnumber 1\ntime 2026-12-01T16:08Z\nfrom 3\nname 00\n",
         ] {
             assert_eq!(LogEntry::parse(bad.as_bytes()), None, "{bad:?}");
         }

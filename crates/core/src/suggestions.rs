@@ -165,6 +165,7 @@ mod tests {
             response: None,
             questions: Default::default(),
             extension: None,
+            merged_into: None,
         }
     }
 

@@ -32,6 +32,7 @@ macro_rules! campaign_columns {
          start_date, end_date, signature_goal, text_version, lifecycle, rejection_reason_id, \
          suspension_order, outcome, outcome_news_url, signature_count, created_at, published_at, \
          submitted_at, image_version, delivered_at, response_on, response_summary, response_url, \
+         merged_into, \
          (SELECT outage_on || '\u{1f}' || CAST(days AS TEXT) || '\u{1f}' || reason \
          FROM end_date_extensions WHERE id = campaigns.extension_id) AS extension, \
          (SELECT string_agg(name || '\u{1f}' || position, '\u{1e}' ORDER BY ordinal) \
@@ -317,6 +318,7 @@ struct CampaignRow {
     response_on: Option<String>,
     response_summary: Option<String>,
     response_url: Option<String>,
+    merged_into: Option<i64>,
     extension: Option<String>,
     addressees: Option<String>,
     questions: Option<String>,
@@ -378,6 +380,7 @@ impl CampaignRow {
             response: response(self.response_on, self.response_summary, self.response_url)?,
             extension: self.extension.as_deref().map(extension).transpose()?,
             questions: crate::questions::joined(self.questions.as_deref())?,
+            merged_into: self.merged_into.map(CampaignId),
         })
     }
 }

@@ -30,6 +30,7 @@ macro_rules! listing_sql {
                   OR (c.lifecycle = 'published' AND c.end_date < $2))) \
               OR ($1 IN ('succeeded', 'delivered', 'special_follow_up') AND c.outcome = $1 \
                   AND c.lifecycle IN ('published', 'ended', 'suspended'))) \
+             AND c.merged_into IS NULL \
              AND ($3 IS NULL OR c.kind = $3) AND ($4 IS NULL OR c.category = $4) \
              AND ($5 IS NULL OR c.hashtag = $5)) AS t \
              WHERE (t.sort_key ",
@@ -104,6 +105,7 @@ store_methods! {
         let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
             crate::rows::select_summaries!(),
             " WHERE c.hashtag = $1 AND c.lifecycle IN ('published', 'ended', 'suspended') \
+             AND c.merged_into IS NULL \
              ORDER BY c.signature_count DESC, c.id DESC LIMIT $2"
         ))
         .bind(hashtag.as_ref())
@@ -113,11 +115,13 @@ store_methods! {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// Public campaigns and the signatures they hold.
+    /// Public campaigns and the signatures they hold; a merged campaign's signers are
+    /// counted where they went.
     pub async fn totals(&self) -> Result<(u64, u64), StoreError> {
         let (campaigns, signatures): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), CAST(COALESCE(SUM(signature_count), 0) AS BIGINT) \
-             FROM campaigns WHERE lifecycle IN ('published', 'ended', 'suspended')",
+             FROM campaigns WHERE lifecycle IN ('published', 'ended', 'suspended') \
+             AND merged_into IS NULL",
         )
         .fetch_one(self.public_reader())
         .await?;

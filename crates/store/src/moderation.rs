@@ -111,6 +111,7 @@ store_methods! {
         let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
             crate::rows::select_summaries!(),
             " WHERE c.lifecycle IN ('published', 'ended') AND c.outcome = 'none' \
+             AND c.merged_into IS NULL \
              AND c.signature_count >= $1 ORDER BY c.signature_count DESC, c.id LIMIT $2"
         ))
         .bind(i64::try_from(threshold).unwrap_or(i64::MAX))

@@ -41,7 +41,10 @@ store_methods! {
         let due: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT id, last_sequence FROM campaigns \
              WHERE lifecycle IN ('published', 'ended', 'suspended') AND end_date < $1 \
-             AND signers_anonymised_at IS NULL ORDER BY end_date LIMIT $2",
+             AND signers_anonymised_at IS NULL \
+             AND id NOT IN (SELECT from_id FROM merges WHERE status IN ('counting', 'counted', 'carrying')) \
+             AND id NOT IN (SELECT into_id FROM merges WHERE status IN ('counting', 'counted', 'carrying')) \
+             ORDER BY end_date LIMIT $2",
         )
         .bind(ended_before.to_string())
         .bind(CAMPAIGNS_PER_CALL)

@@ -104,6 +104,7 @@ macro_rules! search_sql {
                     " WHERE ",
                     $matches,
                     " AND c.lifecycle IN ('published', 'ended', 'suspended') \
+                     AND c.merged_into IS NULL \
                      ORDER BY c.id DESC LIMIT $2"
                 ))
                 .bind(Self::match_expression(query))

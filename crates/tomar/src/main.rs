@@ -231,6 +231,15 @@ fn print_count(report: &verify::CountReport) {
         report.withdrawn,
         report.invalidated
     );
+    if report.carried > 0 {
+        println!(
+            "{} of the signatures carried from campaigns merged into this one",
+            report.carried
+        );
+    }
+    if let Some(into) = report.merged_into {
+        println!("the log ends here: the campaign was merged into campaign {into}");
+    }
     for (version, count) in &report.by_version {
         println!("text version {version}: {count}");
     }

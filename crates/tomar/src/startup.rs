@@ -105,7 +105,7 @@ impl Application {
                 .run(),
         );
         tokio::spawn(upkeep::run(store.clone(), secret.clone()));
-        tokio::spawn(upkeep::run_invalidations(store.clone()));
+        tokio::spawn(upkeep::run_batches(store.clone()));
         let live = Arc::new(LiveCounts::default());
         tokio::spawn(live.clone().run(store.clone()));
         let relay = store.clone();

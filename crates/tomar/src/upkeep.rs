@@ -10,7 +10,7 @@ use tomar_core::names::CampaignRef;
 use tomar_core::questions::Answers;
 use tomar_core::secret::Secret;
 use tomar_core::tally::Tally;
-use tomar_store::{ReconcilePass, Store, StoreError};
+use tomar_store::{MergeStep, ReconcilePass, Store, StoreError};
 use tomar_web::Platform;
 
 /// How often the quick chores run: a code's message is forgotten within a minute of its
@@ -111,51 +111,99 @@ impl Reconciler {
     }
 }
 
-/// Signatures invalidated per batch: each batch is one short transaction, so signing goes
-/// on between batches.
-const INVALIDATION_BATCH: u32 = 1000;
+/// Signatures invalidated, counted or carried per batch: each batch is one short
+/// transaction, so signing goes on between batches.
+const BATCH: u32 = 1000;
 
-/// How long the invalidation runner waits when no invalidation is running.
+/// How long the batch runner waits when nothing is running.
 const IDLE: Duration = Duration::from_secs(1);
 
-/// Runs the moderators' bulk invalidations, a batch of each running one at a time, for as
-/// long as the process lives. Several processes may run the same one: its batches take
-/// turns (see `Store::invalidate_batch`).
-pub async fn run_invalidations(store: Store) {
+/// What a round of the batch runner found to do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Round {
+    Nothing,
+    Ran,
+    Failed,
+}
+
+impl Round {
+    fn and(self, other: Round) -> Round {
+        match (self, other) {
+            (Round::Failed, _) | (_, Round::Failed) => Round::Failed,
+            (Round::Nothing, Round::Nothing) => Round::Nothing,
+            _ => Round::Ran,
+        }
+    }
+}
+
+/// Runs the moderators' background work for as long as the process lives: bulk
+/// invalidations and merges of campaigns, a batch of each running one a round. Several
+/// processes may run the same one: its batches take turns (see `Store::invalidate_batch`
+/// and `Store::merge_step`).
+pub async fn run_batches(store: Store) {
     loop {
-        let running = match store.running_invalidations().await {
-            Ok(running) => running,
-            Err(error) => {
-                tracing::error!(%error, "could not read the running invalidations");
-                Vec::new()
-            }
-        };
-        if running.is_empty() {
-            tokio::time::sleep(IDLE).await;
-            continue;
-        }
-        let mut failed = false;
-        for id in running {
-            match store
-                .invalidate_batch(id, INVALIDATION_BATCH, Timestamp::now())
-                .await
-            {
-                Ok(0) => tracing::info!(invalidation = %id, "invalidation finished"),
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::error!(%error, invalidation = %id, "invalidation batch failed");
-                    failed = true;
-                }
-            }
-        }
-        // Let the signing writer in between batches; after a failure, wait longer.
-        let pause = if failed {
-            IDLE
-        } else {
-            Duration::from_millis(10)
+        let round = invalidation_round(&store)
+            .await
+            .and(merge_round(&store).await);
+        // Let the signing writer in between batches; when idle or after a failure, wait longer.
+        let pause = match round {
+            Round::Ran => Duration::from_millis(10),
+            Round::Nothing | Round::Failed => IDLE,
         };
         tokio::time::sleep(pause).await;
     }
+}
+
+async fn invalidation_round(store: &Store) -> Round {
+    let running = match store.running_invalidations().await {
+        Ok(running) => running,
+        Err(error) => {
+            tracing::error!(%error, "could not read the running invalidations");
+            return Round::Failed;
+        }
+    };
+    let mut round = Round::Nothing;
+    for id in running {
+        round = round.and(
+            match store.invalidate_batch(id, BATCH, Timestamp::now()).await {
+                Ok(0) => {
+                    tracing::info!(invalidation = %id, "invalidation finished");
+                    Round::Ran
+                }
+                Ok(_) => Round::Ran,
+                Err(error) => {
+                    tracing::error!(%error, invalidation = %id, "invalidation batch failed");
+                    Round::Failed
+                }
+            },
+        );
+    }
+    round
+}
+
+async fn merge_round(store: &Store) -> Round {
+    let running = match store.running_merges().await {
+        Ok(running) => running,
+        Err(error) => {
+            tracing::error!(%error, "could not read the running merges");
+            return Round::Failed;
+        }
+    };
+    let mut round = Round::Nothing;
+    for id in running {
+        round = round.and(match store.merge_step(id, BATCH, Timestamp::now()).await {
+            Ok(MergeStep::Finished) => {
+                tracing::info!(merge = %id, "merge finished");
+                Round::Ran
+            }
+            Ok(_) => Round::Ran,
+            Err(error) => {
+                tracing::error!(%error, merge = %id, "merge step failed");
+                Round::Failed
+            }
+        });
+    }
+    round
 }
 
 /// Code messages not sent before their code expired are given up and their text blanked.

@@ -13,6 +13,7 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha2::{Digest, Sha256};
+use tomar_core::ids::CampaignId;
 use tomar_core::note::{Checkpoint, Verifier};
 use tomar_core::signature_log::LogEntry;
 use tomar_core::tlog::{self, Hash, TILE_WIDTH, Tile};
@@ -52,6 +53,10 @@ pub struct CountReport {
     pub signatures: u64,
     pub withdrawn: u64,
     pub invalidated: u64,
+    /// Of the signatures, those carried from a campaign merged into this one.
+    pub carried: u64,
+    /// The campaign this one was merged into, if its log ends so.
+    pub merged_into: Option<CampaignId>,
     /// Live signatures by the UTC day they were confirmed.
     pub by_day: BTreeMap<String, u64>,
     /// Live signatures by the text version signed.
@@ -199,28 +204,42 @@ fn recount(entries: &[LogEntry]) -> Result<CountReport, VerifyError> {
         signatures: 0,
         withdrawn: 0,
         invalidated: 0,
+        carried: 0,
+        merged_into: None,
         by_day: BTreeMap::new(),
         by_version: BTreeMap::new(),
         extends: None,
     };
     let mut ever = HashSet::new();
-    let mut live: HashMap<u64, (String, u32)> = HashMap::new();
+    // Each live signature's day, and the text version it signed here (none if carried).
+    let mut live: HashMap<u64, (String, Option<u32>)> = HashMap::new();
     for (at, entry) in entries.iter().enumerate() {
         let at = at as u64;
+        // Its signers who had signed the other campaign already stay here, and may withdraw.
+        if report.merged_into.is_some() && !matches!(entry, LogEntry::Withdrawal { .. }) {
+            return Err(VerifyError::Rule(
+                at,
+                "a new entry after the log was merged away",
+            ));
+        }
         match entry {
-            LogEntry::Signature {
-                number,
-                minute,
-                text_version,
-                ..
-            } => {
+            LogEntry::Signature { number, minute, .. }
+            | LogEntry::Carried { number, minute, .. } => {
                 if !ever.insert(*number) {
                     return Err(VerifyError::Rule(at, "a signature number used twice"));
                 }
                 let day = minute.strftime("%Y-%m-%d").to_string();
-                live.insert(*number, (day, *text_version));
+                let version = match entry {
+                    LogEntry::Signature { text_version, .. } => Some(*text_version),
+                    _ => {
+                        report.carried += 1;
+                        None
+                    }
+                };
+                live.insert(*number, (day, version));
                 report.signatures += 1;
             }
+            LogEntry::MergedInto { into, .. } => report.merged_into = Some(*into),
             LogEntry::Withdrawal { of, .. } | LogEntry::Invalidation { of, .. } => {
                 if live.remove(of).is_none() {
                     return Err(VerifyError::Rule(
@@ -237,7 +256,9 @@ fn recount(entries: &[LogEntry]) -> Result<CountReport, VerifyError> {
     }
     for (day, version) in live.into_values() {
         *report.by_day.entry(day).or_default() += 1;
-        *report.by_version.entry(version).or_default() += 1;
+        if let Some(version) = version {
+            *report.by_version.entry(version).or_default() += 1;
+        }
     }
     Ok(report)
 }

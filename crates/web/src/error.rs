@@ -4,6 +4,7 @@
 //! the request's language. Internal causes are logged here and never shown.
 
 use axum::http::StatusCode;
+use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Redirect, Response};
 use tomar_store::StoreError;
 
@@ -25,6 +26,9 @@ pub fn field_error<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> 
 pub enum WebError {
     #[error("not found")]
     NotFound,
+    /// What was asked for now lives at this address (a campaign merged into another).
+    #[error("moved permanently to {0}")]
+    MovedTo(String),
     #[error("bad request")]
     BadRequest,
     #[error("the form's CSRF token does not match")]
@@ -170,6 +174,9 @@ impl IntoResponse for WebError {
             WebError::OwnCampaign => (StatusCode::FORBIDDEN, ErrorPage::OwnCampaign, None),
             WebError::Paused => (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Paused, None),
             WebError::DiscussionClosed => (StatusCode::CONFLICT, ErrorPage::DiscussionClosed, None),
+            WebError::MovedTo(to) => {
+                return (StatusCode::MOVED_PERMANENTLY, [(LOCATION, to)]).into_response();
+            }
             WebError::LoginRequired { next } => {
                 let to = format!("/login?next={}", percent_encode(&next));
                 let mut response = Redirect::to(&to).into_response();

@@ -43,6 +43,7 @@ mod limits;
 mod listing;
 mod live;
 mod members;
+mod merges;
 mod moderation;
 mod news;
 mod outbox;

@@ -110,6 +110,9 @@ async fn anyone_can_fetch_a_campaigns_log_check_its_signature_and_recount_it() {
             LogEntry::Withdrawal { of, .. } | LogEntry::Invalidation { of, .. } => {
                 assert!(signed.remove(&of), "{of} removed but never signed");
             }
+            other @ (LogEntry::Carried { .. } | LogEntry::MergedInto { .. }) => {
+                panic!("this campaign was never merged: {other:?}")
+            }
         }
     }
     assert_eq!(signed.len() as u64, campaign.signature_count);

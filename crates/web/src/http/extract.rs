@@ -44,7 +44,8 @@ async fn path<T: for<'de> Deserialize<'de> + Send>(
 }
 
 /// A campaign the public may see (published, ended or suspended), read afresh: what pages
-/// show. Anything else is not found.
+/// show. Anything else is not found; one merged into another answers 301 to the same
+/// address of the other.
 pub struct PublicCampaign(pub Campaign);
 
 impl FromRequestParts<AppState> for PublicCampaign {
@@ -52,9 +53,14 @@ impl FromRequestParts<AppState> for PublicCampaign {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let CampaignSegment { campaign } = path(parts, state).await?;
-        Ok(PublicCampaign(
-            campaigns::public_campaign(state, &campaign).await?,
-        ))
+        let found = campaigns::public_campaign(state, &campaign).await?;
+        match found.merged_into {
+            Some(into) => {
+                let (address, query) = (parts.uri.path(), parts.uri.query());
+                Err(campaigns::merged_away(state, into, address, &campaign, query).await)
+            }
+            None => Ok(PublicCampaign(found)),
+        }
     }
 }
 

@@ -49,6 +49,8 @@ const THREADS_ON_PAGE: u32 = 50;
 const SPECIAL_FOLLOW_UP_LIST: &str = "/campaigns?status=special_follow_up";
 const SUGGESTIONS: usize = 6;
 const SUGGESTIONS_IN_BANNER: usize = 3;
+/// The merged campaigns named on a campaign's page; more than a few is unheard of.
+const JOINED_LISTED: u32 = 5;
 
 /// A line of the meta list: `label: value`, the value possibly a link.
 /// The addressee's answer, or the wait for it.
@@ -130,6 +132,8 @@ struct CampaignTemplate {
     outcome_notice: Option<(String, Option<&'static str>)>,
     /// That its end date was moved later after a platform outage, and why.
     extension_notice: Option<String>,
+    /// The campaigns merged into this one, each with how many of its signers came.
+    joined: Vec<String>,
     /// Once delivered: how long it has waited for its addressee, or their answer.
     answer: Option<AnswerView>,
     banner_suggestions: Vec<Card>,
@@ -289,7 +293,7 @@ async fn campaign_page(
     let now = Timestamp::now();
     let store = &state.store;
     let suggested = suggestions_for(&state, &campaign, SUGGESTIONS).await?;
-    let (signatures, threads, news, updates, days, logged, versions, totals) = tokio::try_join!(
+    let (signatures, threads, news, updates, days, logged, versions, totals, joined) = tokio::try_join!(
         store.signatures_page(campaign.id, None, SIGNERS_ON_PAGE),
         store.comment_threads(campaign.id, None, THREADS_ON_PAGE),
         store.news_links(campaign.id, NewsStatus::Approved),
@@ -298,6 +302,7 @@ async fn campaign_page(
         store.log_size(campaign.id),
         store.text_version_counts(campaign.id),
         store.public_answer_totals(&campaign),
+        store.joined_campaigns(campaign.id, JOINED_LISTED),
     )?;
 
     let status = campaign.status(now);
@@ -360,6 +365,19 @@ async fn campaign_page(
             _ => None,
         },
         answer: AnswerView::of(&campaign, now, tr),
+        joined: joined
+            .iter()
+            .map(|joined| {
+                tr.with(
+                    "merge.joined",
+                    &[
+                        ("title", joined.title.as_ref()),
+                        ("date", &tr.instant(joined.merged_at)),
+                        ("count", &tr.count(joined.carried)),
+                    ],
+                )
+            })
+            .collect(),
         extension_notice: campaign.extension.as_ref().map(|extension| {
             tr.with(
                 "extension.notice",

@@ -9,6 +9,7 @@ use tomar_core::names::CampaignRef;
 
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::view::url::percent_encode;
 
 /// A campaign the public may see, by a path segment (a number in any digits, or a slug);
 /// anything else is not found.
@@ -23,6 +24,40 @@ pub async fn public_campaign(state: &AppState, segment: &str) -> Result<Campaign
 pub async fn campaign_to_sign(state: &AppState, segment: &str) -> Result<Campaign, WebError> {
     let by = CampaignRef::parse(segment).ok_or(WebError::NotFound)?;
     public(state.store.cached_campaign(&by).await?)
+}
+
+/// Where a request for `path`, which names a merged campaign by `segment`, goes instead:
+/// the same address with the campaign it was merged into in its place (its page, if the
+/// segment is not found as written). Refused as not found if that one is not public.
+pub async fn merged_away(
+    state: &AppState,
+    into: CampaignId,
+    path: &str,
+    segment: &str,
+    query: Option<&str>,
+) -> WebError {
+    let into = match any_campaign(state, into).await {
+        Ok(into) if into.lifecycle.is_public() => into,
+        Ok(_) => return WebError::NotFound,
+        Err(error) => return error,
+    };
+    let written = percent_encode(segment);
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let new_segment = into.path_segment();
+    let moved = match parts
+        .iter()
+        .position(|part| *part == segment || part.eq_ignore_ascii_case(&written))
+    {
+        Some(at) => {
+            parts[at] = &new_segment;
+            parts.join("/")
+        }
+        None => into.path(),
+    };
+    WebError::MovedTo(match query {
+        Some(query) => format!("{moved}?{query}"),
+        None => moved,
+    })
 }
 
 fn public(found: Option<Campaign>) -> Result<Campaign, WebError> {

@@ -42,6 +42,7 @@ pub mod extensions;
 pub mod fraud;
 pub mod images;
 pub mod listing;
+pub mod merging;
 pub mod moderation;
 pub mod platform;
 pub mod questions;

@@ -5,6 +5,7 @@
 mod comments;
 mod fraud;
 mod log;
+mod merging;
 mod news;
 mod queue;
 mod review;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .merge(review::routes())
         .merge(comments::routes())
         .merge(fraud::routes())
+        .merge(merging::routes())
         .merge(news::routes())
         .merge(log::routes())
 }

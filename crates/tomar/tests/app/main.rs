@@ -23,6 +23,7 @@ mod layout;
 mod limits;
 mod live;
 mod members;
+mod merging;
 mod metrics;
 mod moderation;
 mod pictures;

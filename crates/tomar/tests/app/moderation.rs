@@ -57,7 +57,13 @@ async fn lifecycle(app: &TestApp, id: CampaignId) -> Lifecycle {
 }
 
 /// Signs through the form and the code, asking for news of the campaign or not.
-async fn sign(app: &TestApp, campaign: CampaignId, name: &str, email: &str, updates: bool) {
+pub(crate) async fn sign(
+    app: &TestApp,
+    campaign: CampaignId,
+    name: &str,
+    email: &str,
+    updates: bool,
+) {
     let path = format!("/{campaign}");
     let signer = Browser::open(app, &path).await;
     let mut fields = vec![("name", name), ("contact", email), ("public", "on")];
@@ -402,6 +408,14 @@ async fn every_role_against_every_protected_route() {
         ("POST", format!("{review}/update"), Needs::Moderator),
         ("GET", format!("{review}/sources"), Needs::Moderator),
         ("POST", format!("{review}/invalidate"), Needs::Moderator),
+        ("GET", format!("{review}/merge"), Needs::Moderator),
+        ("POST", format!("{review}/merge"), Needs::Moderator),
+        (
+            "POST",
+            "/moderation/merges/1/confirm".into(),
+            Needs::Moderator,
+        ),
+        ("POST", "/moderation/merges/1/drop".into(), Needs::Moderator),
         (
             "POST",
             "/moderation/invalidations/1/cancel".into(),

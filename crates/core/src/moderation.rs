@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn actions_round_trip_through_their_names() {
         let all: Vec<_> = ModerationAction::all().collect();
-        assert_eq!(all.len(), 19);
+        assert_eq!(all.len(), 20);
         for action in all {
             assert_eq!(ModerationAction::from_name(action.name()), Some(action));
         }

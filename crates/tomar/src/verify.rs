@@ -337,3 +337,66 @@ fn remember(
     std::fs::write(state, lines.join("\n") + "\n").map_err(failed)?;
     Ok(extends)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> jiff::Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn signature(number: u64) -> LogEntry {
+        LogEntry::Signature {
+            number,
+            minute: at("2026-12-01T10:00:00Z"),
+            text_version: 1,
+            text_hash: [1; 32],
+            name: [2; 32],
+        }
+    }
+
+    fn carried(number: u64, from_number: u64) -> LogEntry {
+        LogEntry::Carried {
+            number,
+            minute: at("2026-11-30T09:00:00Z"),
+            from: CampaignId(9),
+            from_number,
+            name: [3; 32],
+        }
+    }
+
+    #[test]
+    fn carried_signatures_count_and_a_merged_log_takes_only_withdrawals_after_its_end() {
+        let staying = [signature(1), carried(2, 5), carried(3, 6), signature(4)];
+        let report = recount(&staying).unwrap();
+        assert_eq!((report.live(), report.carried), (4, 2));
+        assert_eq!(report.by_version, BTreeMap::from([(1, 2)]));
+        assert_eq!(report.by_day.get("2026-11-30"), Some(&2));
+        let twice = [signature(1), carried(1, 5)];
+        assert!(matches!(recount(&twice), Err(VerifyError::Rule(1, _))));
+
+        let merged_away = LogEntry::MergedInto {
+            into: CampaignId(3),
+            minute: at("2026-12-01T11:00:00Z"),
+            carried: 1,
+        };
+        let withdrawn_after = [
+            signature(1),
+            signature(2),
+            merged_away.clone(),
+            LogEntry::Withdrawal {
+                of: 1,
+                minute: at("2026-12-01T12:00:00Z"),
+            },
+        ];
+        let report = recount(&withdrawn_after).unwrap();
+        assert_eq!(report.merged_into, Some(CampaignId(3)));
+        assert_eq!((report.live(), report.withdrawn), (1, 1));
+        let signed_after = [signature(1), merged_away, signature(2)];
+        assert!(matches!(
+            recount(&signed_after),
+            Err(VerifyError::Rule(2, _))
+        ));
+    }
+}

@@ -255,6 +255,16 @@ store_methods! {
         Ok(())
     }
 
+    /// The last signature number the campaign handed out (withdrawn ones included).
+    pub async fn last_number(&self, campaign: CampaignId) -> Result<u64, StoreError> {
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT last_sequence FROM campaigns WHERE id = $1")
+                .bind(campaign.0)
+                .fetch_optional(self.reader())
+                .await?;
+        last.map(count).ok_or(StoreError::NotFound("campaign"))
+    }
+
     pub async fn campaign_count(&self) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns")
             .fetch_one(self.reader())

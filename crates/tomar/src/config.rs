@@ -83,7 +83,8 @@ pub struct ExportDeliveryArgs {
     pub signing: LogKeyArgs,
     /// The campaign: its number or its slug
     pub campaign: String,
-    /// Where to write the PDF
+    /// Where to write the PDF; a package in several volumes (see
+    /// `limits.delivery_names_per_volume`) is written beside it as FILE-1.pdf, FILE-2.pdf…
     #[arg(long)]
     pub out: PathBuf,
     /// The language of the package's own words: fa or en

@@ -152,23 +152,29 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 )
                 .expect("a valid progress template"),
             );
-            let listed = bar.clone();
             let tr = tomar_web::Tr::new(language);
             let made = Timestamp::now();
-            let pdf = tomar_web::pdf_package(
-                &store,
-                &checkpoints,
-                &secret,
-                campaign,
-                tr,
-                made,
-                move |n| listed.set_position(n),
-            )
-            .await?;
+            let platform = tomar_web::Platform::new(store.settings().await?);
+            let volumes = tomar_web::volumes(&store, &platform, campaign.id).await?;
+            let mut before = 0;
+            for volume in volumes {
+                let out = volume_file(&args.out, &volume);
+                let listed = bar.clone();
+                let of = tomar_web::PackageOf {
+                    campaign: campaign.clone(),
+                    volume,
+                    tr,
+                    made,
+                };
+                let pdf = tomar_web::pdf_package(&store, &checkpoints, &secret, of, move |n| {
+                    listed.set_position(before + n)
+                })
+                .await?;
+                before = bar.position();
+                std::fs::write(&out, &pdf).map_err(|error| MainError::Write(out.clone(), error))?;
+                tracing::info!(file = %out.display(), bytes = pdf.len(), "delivery package written");
+            }
             bar.finish();
-            std::fs::write(&args.out, &pdf)
-                .map_err(|error| MainError::Write(args.out.clone(), error))?;
-            tracing::info!(file = %args.out.display(), bytes = pdf.len(), "delivery package written");
         }
         Command::Demo(args) => {
             let store = startup::open_store(&config::database_url(&args.database, &file)?).await?;
@@ -216,6 +222,20 @@ fn print_receipt(report: &verify::receipt::ReceiptReport) {
         Some(name) => println!("the signature is {name}'s: the code and the name open it"),
         None => println!("whose it is was not asked: give --code and --name to show that"),
     }
+}
+
+/// Where a volume of a package goes: `out` itself for a package of one, else `out` with the
+/// volume's number before its extension (`package-2.pdf`).
+fn volume_file(out: &std::path::Path, volume: &tomar_web::Volume) -> std::path::PathBuf {
+    if volume.of == 1 {
+        return out.to_path_buf();
+    }
+    let stem = out.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match out.extension() {
+        Some(extension) => format!("{stem}-{}.{}", volume.number, extension.to_string_lossy()),
+        None => format!("{stem}-{}", volume.number),
+    };
+    out.with_file_name(name)
 }
 
 /// What `tomar verify count` found, for a person to read.

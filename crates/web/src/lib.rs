@@ -28,11 +28,12 @@ pub use http::page_cache::PageCache;
 pub use http::proxies::TrustedProxies;
 pub use http::security::CONTENT_SECURITY_POLICY_VALUE;
 pub use rules::checkpoints::Checkpoints;
-pub use rules::delivery::pdf_package;
+pub use rules::delivery::{PackageOf, pdf_package, volumes};
 pub use rules::platform::Platform;
 pub use rules::random;
 pub use rules::trending::Trending;
 pub use state::AppState;
+pub use view::delivery::Volume;
 pub use view::i18n::Tr;
 
 /// All of Tomar's routes with their middleware, ready to serve. Middleware runs outermost

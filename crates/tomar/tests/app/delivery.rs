@@ -300,29 +300,39 @@ async fn the_author_and_moderators_download_every_counted_signature_and_nobody_e
         .await;
 }
 
+/// Runs `tomar export delivery` on the app's database, writing to `out`.
+async fn export_delivery(
+    app: &TestApp,
+    campaign: &str,
+    language: &str,
+    out: &std::path::Path,
+) -> (bool, String) {
+    let database = format!("sqlite:{}", app.sqlite_file().unwrap().display());
+    let arguments = [
+        "export",
+        "delivery",
+        campaign,
+        "--language",
+        language,
+        "--database-url",
+        &database,
+        "--public-url",
+        &app.base,
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(str::to_owned);
+    run_tomar(arguments).await
+}
+
 #[tokio::test]
 async fn tomar_export_delivery_writes_the_package_signed_with_the_servers_key() {
     let app = TestApp::demo().await;
     let served = app.page("/.well-known/tomar-log-key").await;
-    let database = format!("sqlite:{}", app.sqlite_file().unwrap().display());
     let folder = tempfile::tempdir().unwrap();
     let out = folder.path().join("package.pdf");
-    let export = |campaign: &str, language: &str| {
-        let arguments = [
-            "export",
-            "delivery",
-            campaign,
-            "--language",
-            language,
-            "--database-url",
-            &database,
-            "--public-url",
-            &app.base,
-            "--out",
-            out.to_str().unwrap(),
-        ]
-        .map(str::to_owned);
-        run_tomar(arguments)
+    let export = |campaign: &'static str, language: &'static str| {
+        export_delivery(&app, campaign, language, &out)
     };
 
     let (written, printed) = export("library-hours", "fa").await;
@@ -347,4 +357,71 @@ async fn tomar_export_delivery_writes_the_package_signed_with_the_servers_key() 
         assert!(printed.contains(refusal), "{printed}");
         assert_eq!(printed.trim().lines().count(), 1, "{printed}");
     }
+}
+
+#[tokio::test]
+async fn a_big_package_comes_in_volumes_each_listing_its_own_numbers() {
+    let app = TestApp::demo_with(&[("limits.delivery_names_per_volume", "2")]).await;
+    let author = app.log_in("09122220096", Role::Member).await;
+    let moderator = app.log_in("09129990096", Role::Moderator).await;
+    // Numbers 1 and 2 (a shown name, a hidden one), then 3 (Negar Amini) and 4 (withdrawn).
+    let (id, page) = signed_campaign(&app, &author, &moderator).await;
+    let review = moderator
+        .page(&app, &format!("/moderation/campaigns/{id}"))
+        .await;
+    let authors = author.page(&app, &page).await;
+    for volume in [1, 2] {
+        let moderators = format!("/moderation/campaigns/{id}/delivery.pdf?volume={volume}");
+        assert!(review.contains(&moderators), "{review}");
+        assert!(authors.contains(&format!("{page}/delivery.pdf?volume={volume}")));
+    }
+    // In English, as pdftotext reorders the digits of a right-to-left line.
+    let first = format!("{page}/delivery.pdf?volume=1&lang=en");
+    let first = pdf_text(&author, &app, &first).await;
+    assert!(
+        first.contains("Volume 1 of 2: the signatures numbered 1 to 2"),
+        "{first}"
+    );
+    assert!(first.contains("سارا نخستین") && !first.contains("Negar Amini"));
+    assert!(first.contains("End of the list: 2 signatures, 1 of them with names hidden."));
+    let second = format!("/moderation/campaigns/{id}/delivery.pdf?volume=2");
+    let response = moderator.get(&app, &second).await;
+    assert_eq!(
+        response.headers()["content-disposition"],
+        format!("attachment; filename=\"campaign-{id}-package-2.pdf\"").as_str()
+    );
+    let second = pdf_text(&moderator, &app, &second).await;
+    assert!(
+        second.contains("جلد") && second.contains("Negar Amini"),
+        "{second}"
+    );
+    assert!(
+        !second.contains("سارا نخستین") && !second.contains("پشیمان"),
+        "{second}"
+    );
+    assert!(
+        second.contains(TITLE),
+        "each volume stands on its own: {second}"
+    );
+    for (volume, status) in [
+        ("3", StatusCode::NOT_FOUND),
+        ("0", StatusCode::NOT_FOUND),
+        ("-1", StatusCode::BAD_REQUEST),
+        ("۲x", StatusCode::BAD_REQUEST),
+    ] {
+        let path = format!("{page}/delivery.pdf?volume={volume}");
+        assert_eq!(author.get(&app, &path).await.status(), status, "{volume}");
+    }
+
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("package.pdf");
+    let (written, printed) = export_delivery(&app, &id.to_string(), "fa", &out).await;
+    assert!(written, "{printed}");
+    assert!(
+        !out.exists(),
+        "a package in volumes is written as its volumes"
+    );
+    let second = text_of(&folder.path().join("package-2.pdf"));
+    assert!(second.contains("Negar Amini") && !second.contains("سارا نخستین"));
+    assert!(text_of(&folder.path().join("package-1.pdf")).contains("سارا نخستین"));
 }

@@ -52,6 +52,7 @@ const SETTINGS: &[(&str, SettingKind)] = &[
     (keys::DELIVERY_THRESHOLD, SettingKind::Number),
     (keys::ANONYMISE_AFTER_DAYS, SettingKind::Number),
     (keys::RESPONSE_OVERDUE_DAYS, SettingKind::Number),
+    (keys::NAMES_PER_VOLUME, SettingKind::Number),
     (keys::POSTS_PER_NETWORK_PER_HOUR, SettingKind::Number),
     (keys::FLAGS_TO_HIDE, SettingKind::Number),
     (keys::REPORTS_PER_NETWORK_PER_HOUR, SettingKind::Number),

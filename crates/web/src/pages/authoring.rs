@@ -30,6 +30,7 @@ use crate::http::auth::Member;
 use crate::http::csrf::{CsrfForm, CsrfToken, CsrfUpload, Upload};
 use crate::http::extract::{AuthorsCampaign, ClientIp};
 use crate::rules::campaigns::authors_campaign;
+use crate::rules::delivery::package_links;
 use crate::rules::editor::{self, CampaignFields, DateRules, Intent};
 use crate::rules::images::{self, ImageRefusal};
 use crate::rules::platform::Platform;
@@ -71,6 +72,8 @@ struct EditorTemplate {
     /// Why a moderator rejected it, and their note.
     rejection: Option<(String, Option<String>)>,
     public_href: Option<String>,
+    /// The delivery package's PDF, a link a volume.
+    package_links: Vec<(String, String)>,
     editable: bool,
     revising: bool,
     can_post_update: bool,
@@ -96,6 +99,7 @@ struct Around {
     status: Option<String>,
     rejection: Option<(String, Option<String>)>,
     public_href: Option<String>,
+    package_links: Vec<(String, String)>,
     /// A draft or rejected campaign is edited in place.
     editable: bool,
     /// A published campaign's text is revised through review.
@@ -159,6 +163,7 @@ fn editor_page(tr: Tr, csrf: CsrfToken, page: EditorPage) -> Result<Response, We
         },
         rejection: page.around.rejection,
         public_href: page.around.public_href,
+        package_links: page.around.package_links,
         editable: page.around.editable,
         revising: page.around.revising,
         can_post_update: page.around.can_post_update,
@@ -316,6 +321,13 @@ async fn around(state: &AppState, campaign: &Campaign, tr: Tr) -> Result<Around,
         status: Some(tr.t(&status_key)),
         rejection,
         public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
+        package_links: match campaign.lifecycle.is_public() {
+            true => {
+                let base = format!("/me/campaigns/{}", campaign.id);
+                package_links(&state.store, campaign.id, &base, tr).await?
+            }
+            false => Vec::new(),
+        },
         editable,
         revising,
         pending_revision: if revising {

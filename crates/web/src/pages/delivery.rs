@@ -1,7 +1,9 @@
 //! The delivery package, for the campaign's author and for moderators, of a campaign that
 //! has been public:
 //! - `GET /me/campaigns/{id}/delivery.pdf` and `GET /moderation/campaigns/{id}/delivery.pdf`:
-//!   the formal document for the addressee (`rules::delivery`, set by `view::delivery`);
+//!   the formal document for the addressee (`rules::delivery`, set by `view::delivery`), in
+//!   volumes of `limits.delivery_names_per_volume` signature numbers (`?volume=2`…), since a
+//!   PDF is held whole while it is written;
 //! - `GET /me/campaigns/{id}/delivery.csv` and `GET /moderation/campaigns/{id}/delivery.csv`:
 //!   the list as a spreadsheet, one row per counted signature in the order it was numbered
 //!   (number, name, Solar Hijri and Gregorian dates, Iran time), then the signer's answers
@@ -12,19 +14,21 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
 use jiff::Timestamp;
+use serde::Deserialize;
 use tomar_core::campaign::Campaign;
 use tomar_store::StoreError;
 
 use crate::error::WebError;
 use crate::http::auth::Moderator;
 use crate::http::extract::{AuthorsCampaign, ReviewableCampaign};
-use crate::rules::delivery::{PAGE, answers_between, pdf_package};
+use crate::rules::delivery::{PAGE, PackageOf, answers_between, pdf_package, volumes};
+use crate::rules::platform::Platform;
 use crate::state::AppState;
 use crate::view::csv;
 use crate::view::delivery::SignerCells;
@@ -61,21 +65,31 @@ async fn csv_for_moderators(
     signatures_csv(state, tr, &campaign)
 }
 
+/// Which volume of the package: the first unless named.
+#[derive(Deserialize)]
+struct VolumeQuery {
+    volume: Option<u64>,
+}
+
 async fn pdf_for_the_author(
     State(state): State<AppState>,
     tr: Tr,
+    platform: Platform,
     AuthorsCampaign { campaign, .. }: AuthorsCampaign,
+    Query(asked): Query<VolumeQuery>,
 ) -> Result<Response, WebError> {
-    package_pdf(state, tr, campaign).await
+    package_pdf(state, tr, &platform, campaign, asked).await
 }
 
 async fn pdf_for_moderators(
     State(state): State<AppState>,
     tr: Tr,
+    platform: Platform,
     Moderator(_): Moderator,
     ReviewableCampaign(campaign): ReviewableCampaign,
+    Query(asked): Query<VolumeQuery>,
 ) -> Result<Response, WebError> {
-    package_pdf(state, tr, campaign).await
+    package_pdf(state, tr, &platform, campaign, asked).await
 }
 
 /// A draft or a campaign in review has nothing to deliver.
@@ -86,15 +100,33 @@ fn deliverable(campaign: &Campaign) -> Result<(), WebError> {
     }
 }
 
-async fn package_pdf(state: AppState, tr: Tr, campaign: Campaign) -> Result<Response, WebError> {
+async fn package_pdf(
+    state: AppState,
+    tr: Tr,
+    platform: &Platform,
+    campaign: Campaign,
+    asked: VolumeQuery,
+) -> Result<Response, WebError> {
     deliverable(&campaign)?;
-    let file = format!(
-        "attachment; filename=\"campaign-{}-package.pdf\"",
-        campaign.id
-    );
-    let made = Timestamp::now();
+    let volumes = volumes(&state.store, platform, campaign.id).await?;
+    let volume = *volumes
+        .get(asked.volume.unwrap_or(1).saturating_sub(1) as usize)
+        .filter(|_| asked.volume != Some(0))
+        .ok_or(WebError::NotFound)?;
+    let file = match volume.of {
+        1 => format!("campaign-{}-package.pdf", campaign.id),
+        _ => format!("campaign-{}-package-{}.pdf", campaign.id, volume.number),
+    };
+    let file = format!("attachment; filename=\"{file}\"");
     let (store, checkpoints, secret) = (&state.store, &state.checkpoints, &state.secret);
-    let pdf = pdf_package(store, checkpoints, secret, campaign, tr, made, |_| {}).await?;
+    let made = Timestamp::now();
+    let of = PackageOf {
+        campaign,
+        volume,
+        tr,
+        made,
+    };
+    let pdf = pdf_package(store, checkpoints, secret, of, |_| {}).await?;
     Ok((
         [
             (CONTENT_TYPE, "application/pdf".to_owned()),

@@ -17,7 +17,8 @@ use tomar_core::tally::Tally;
 use tomar_store::{Store, StoreError};
 
 use crate::rules::checkpoints::Checkpoints;
-use crate::view::delivery::{CountCheck, PdfPackage};
+use crate::rules::platform::Platform;
+use crate::view::delivery::{CountCheck, PdfPackage, Volume, pdf_links};
 use crate::view::i18n::Tr;
 
 /// Signatures read per step.
@@ -36,18 +37,57 @@ enum Step {
 /// signers.
 static ONE_AT_A_TIME: Semaphore = Semaphore::const_new(1);
 
-/// The package of `campaign` in the language of `tr`, as of `made`: the signers, then how
-/// many took each choice of its questions (`secret` opens their answers). `progress` hears
-/// how many signers are listed after each page of them.
+/// The volumes of `campaign`'s package, as the platform cuts it.
+pub async fn volumes(
+    store: &Store,
+    platform: &Platform,
+    campaign: CampaignId,
+) -> Result<Vec<Volume>, StoreError> {
+    let last = store.last_number(campaign).await?;
+    Ok(Volume::all(last, platform.names_per_volume()))
+}
+
+/// The links to `campaign`'s package under `base` (see [`pdf_links`]), for the pages that
+/// offer it.
+pub async fn package_links(
+    store: &Store,
+    campaign: CampaignId,
+    base: &str,
+    tr: Tr,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let platform = Platform::new(store.settings().await?);
+    Ok(pdf_links(
+        base,
+        &volumes(store, &platform, campaign).await?,
+        tr,
+    ))
+}
+
+/// What a package is made of: one volume of a campaign's, in the language of `tr`, as of
+/// `made`.
+pub struct PackageOf {
+    pub campaign: Campaign,
+    pub volume: Volume,
+    pub tr: Tr,
+    pub made: Timestamp,
+}
+
+/// One volume of the package of a campaign: its signers, then, in the last volume, how many
+/// of all its signers took each choice of its questions (`secret` opens their answers).
+/// `progress` hears how many signers are listed after each page of them.
 pub async fn pdf_package(
     store: &Store,
     checkpoints: &Checkpoints,
     secret: &Secret,
-    campaign: Campaign,
-    tr: Tr,
-    made: Timestamp,
+    of: PackageOf,
     mut progress: impl FnMut(u64) + Send + 'static,
 ) -> Result<Vec<u8>, StoreError> {
+    let PackageOf {
+        campaign,
+        volume,
+        tr,
+        made,
+    } = of;
     let _turn = ONE_AT_A_TIME
         .acquire()
         .await
@@ -68,7 +108,7 @@ pub async fn pdf_package(
     // Two pages in flight: the reader stays one page ahead of the setter, no further.
     let (pages, mut arriving) = mpsc::channel::<Step>(2);
     let setter = tokio::task::spawn_blocking(move || {
-        let mut package = PdfPackage::new(&campaign, tr, &check, made);
+        let mut package = PdfPackage::new(&campaign, &volume, tr, &check, made);
         while let Some(step) = arriving.blocking_recv() {
             match step {
                 Step::Signers(page) => {
@@ -80,22 +120,37 @@ pub async fn pdf_package(
         }
         package.finish()
     });
+    let counts_answers = volume.is_last() && !questions.is_empty();
     let mut tally = Tally::of_every_choice(&questions);
-    let mut after = 0;
+    if counts_answers {
+        // The last volume counts every signer's answers, those listed before it too.
+        let mut after = 0;
+        while after + 1 < volume.first {
+            let last = (after + u64::from(PAGE)).min(volume.first - 1);
+            let answered = answers_between(store, secret, &questions, id, after, last).await?;
+            answered.values().for_each(|answers| tally.add(answers));
+            after = last;
+        }
+    }
+    let mut after = volume.first - 1;
     loop {
-        let page = store.signatures_in_order(id, after, PAGE).await?;
-        let last_page = page.len() < PAGE as usize;
+        let mut page = store.signatures_in_order(id, after, PAGE).await?;
+        let past_the_end = page.len() < PAGE as usize
+            || page
+                .last()
+                .is_some_and(|signature| signature.sequence >= volume.last);
+        page.retain(|signature| signature.sequence <= volume.last);
         let last = page.last().map_or(after, |signature| signature.sequence);
-        if !questions.is_empty() {
+        if counts_answers {
             let answered = answers_between(store, secret, &questions, id, after, last).await?;
             answered.values().for_each(|answers| tally.add(answers));
         }
         after = last;
-        if pages.send(Step::Signers(page)).await.is_err() || last_page {
+        if pages.send(Step::Signers(page)).await.is_err() || past_the_end {
             break;
         }
     }
-    if !questions.is_empty() {
+    if counts_answers {
         // A closed channel means the setter failed; its failure is told below.
         let _ = pages.send(Step::Answered(tally)).await;
     }

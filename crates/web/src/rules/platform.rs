@@ -27,6 +27,7 @@ pub mod keys {
     pub const DELIVERY_THRESHOLD: &str = "limits.delivery_threshold";
     pub const ANONYMISE_AFTER_DAYS: &str = "limits.anonymise_after_days";
     pub const RESPONSE_OVERDUE_DAYS: &str = "limits.response_overdue_days";
+    pub const NAMES_PER_VOLUME: &str = "limits.delivery_names_per_volume";
     pub const TELEGRAM_CHAT: &str = "channel.telegram_chat";
 }
 
@@ -45,6 +46,7 @@ const NUMBER_DEFAULTS: &[(&str, u64)] = &[
     (keys::DELIVERY_THRESHOLD, 2000),
     (keys::ANONYMISE_AFTER_DAYS, 90),
     (keys::RESPONSE_OVERDUE_DAYS, 30),
+    (keys::NAMES_PER_VOLUME, 50_000),
 ];
 
 /// The platform texts an admin may replace, per language (`disclaimer.fa`), and the
@@ -165,6 +167,12 @@ impl Platform {
     /// Days after delivery when a campaign still without an answer is overdue.
     pub fn response_overdue_days(&self) -> u32 {
         self.number(keys::RESPONSE_OVERDUE_DAYS).clamp(1, 3650) as u32
+    }
+
+    /// Signature numbers a volume of the delivery package lists: a PDF is held whole while
+    /// it is written, so a big campaign's package comes as several.
+    pub fn names_per_volume(&self) -> u64 {
+        self.number(keys::NAMES_PER_VOLUME).clamp(1, 1_000_000)
     }
 
     /// The Telegram chat the platform posts its campaigns' news to, if an admin named one.

@@ -39,6 +39,64 @@ impl SignerCells {
     }
 }
 
+/// One PDF of a campaign's package: the signatures numbered `first` to `last`, the
+/// `number`th of `of`. A package is cut in volumes so that what one PDF holds while it is
+/// written (the PDF so far, a page of names) stays bounded however many signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Volume {
+    pub number: u64,
+    pub of: u64,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Volume {
+    /// The volumes of a package whose last signature number is `last_number`, `per_volume`
+    /// numbers each: one, if few or none signed.
+    pub fn all(last_number: u64, per_volume: u64) -> Vec<Volume> {
+        let per_volume = per_volume.max(1);
+        let of = last_number.div_ceil(per_volume).max(1);
+        (1..=of)
+            .map(|number| Volume {
+                number,
+                of,
+                first: (number - 1) * per_volume + 1,
+                last: number * per_volume,
+            })
+            .collect()
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.number == self.of
+    }
+}
+
+/// The links to a package's PDF, one a volume, under `base` (the campaign's address for its
+/// author or for moderators): each its address and what it says.
+pub fn pdf_links(base: &str, volumes: &[Volume], tr: Tr) -> Vec<(String, String)> {
+    if let [_] = volumes {
+        return vec![(
+            format!("{base}/delivery.pdf"),
+            tr.t("delivery.download_pdf"),
+        )];
+    }
+    volumes
+        .iter()
+        .map(|volume| {
+            let label = tr.with(
+                "delivery.download_volume",
+                &[
+                    ("number", &tr.number(volume.number)),
+                    ("first", &tr.count(volume.first)),
+                    ("last", &tr.count(volume.last)),
+                ],
+            );
+            let href = format!("{base}/delivery.pdf?volume={}", volume.number);
+            (href, label)
+        })
+        .collect()
+}
+
 /// What a reader needs to check the count without trusting Tomar.
 pub struct CountCheck {
     /// Where people reach this Tomar, which made the package.
@@ -61,7 +119,13 @@ pub struct PdfPackage {
 
 impl PdfPackage {
     /// The letter, the statement and the check, then the head of the signers' table.
-    pub fn new(campaign: &Campaign, tr: Tr, check: &CountCheck, made: Timestamp) -> PdfPackage {
+    pub fn new(
+        campaign: &Campaign,
+        volume: &Volume,
+        tr: Tr,
+        check: &CountCheck,
+        made: Timestamp,
+    ) -> PdfPackage {
         let direction = match tr.dir() {
             "rtl" => Direction::RightToLeft,
             _ => Direction::LeftToRight,
@@ -73,6 +137,18 @@ impl PdfPackage {
         let letter = Preview::of(campaign.kind, &campaign.text, campaign.end_date, tr);
         package.text(Style::Small, &letter.kind);
         package.text(Style::Title, &letter.title);
+        if volume.of > 1 {
+            let line = tr.with(
+                "delivery.volume",
+                &[
+                    ("number", &tr.number(volume.number)),
+                    ("of", &tr.number(volume.of)),
+                    ("first", &tr.count(volume.first)),
+                    ("last", &tr.count(volume.last)),
+                ],
+            );
+            package.text(Style::Heading, &line);
+        }
         if let Some(invocation) = &letter.invocation {
             package.text(Style::Body, invocation);
         }
@@ -197,5 +273,28 @@ impl PdfPackage {
         );
         self.package.text(Style::Body, &closing);
         self.package.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_package_is_cut_in_volumes_of_numbers() {
+        let one = |number, of, first, last| Volume {
+            number,
+            of,
+            first,
+            last,
+        };
+        assert_eq!(Volume::all(0, 50_000), [one(1, 1, 1, 50_000)]);
+        assert_eq!(Volume::all(50_000, 50_000), [one(1, 1, 1, 50_000)]);
+        assert_eq!(
+            Volume::all(50_001, 50_000),
+            [one(1, 2, 1, 50_000), one(2, 2, 50_001, 100_000)]
+        );
+        assert_eq!(Volume::all(3, 0), Volume::all(3, 1));
+        assert_eq!(Volume::all(3, 1).len(), 3);
     }
 }

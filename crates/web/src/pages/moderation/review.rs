@@ -27,6 +27,7 @@ use crate::error::{FieldErrors, WebError, field_error};
 use crate::http::auth::Moderator;
 use crate::http::csrf::{CsrfForm, CsrfToken};
 use crate::http::extract::{Decided, ReviewableCampaign};
+use crate::rules::delivery::package_links;
 use crate::rules::moderation::{self, note};
 use crate::rules::responses::{self, ResponseFields};
 use crate::rules::updates::post_update;
@@ -67,6 +68,8 @@ struct ReviewTemplate {
     done: Option<String>,
     action_base: String,
     public_href: Option<String>,
+    /// The delivery package's PDF, a link a volume.
+    package_links: Vec<(String, String)>,
     status: String,
     count: String,
     growth: Option<GrowthChart>,
@@ -180,6 +183,7 @@ async fn review(
             csrf: csrf.0,
             done,
             public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
+            package_links: package_links(&state.store, campaign.id, &action_base, tr).await?,
             status: tr.t(&format!("moderation.status_{}", status.name())),
             count: tr.with(
                 "card.signatures",

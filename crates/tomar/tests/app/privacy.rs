@@ -124,9 +124,10 @@ impl Visitor {
     }
 }
 
-/// The newest message in `outbox` to `recipient`, whole, once it is there.
+/// The newest message in `outbox` to `recipient`, whole, once it is there (within half a
+/// minute: the server is another process, and CI shares its cores with builds).
 async fn message_to(outbox: &Path, recipient: &str) -> String {
-    for _ in 0..200 {
+    for _ in 0..600 {
         let mut found: Vec<_> = std::fs::read_dir(outbox)
             .into_iter()
             .flatten()

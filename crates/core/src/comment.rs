@@ -52,6 +52,8 @@ pub struct Comment {
     pub status: CommentStatus,
     pub flags: Flags,
     pub created_at: Timestamp,
+    /// The merged campaign it came from, if it moved here with it.
+    pub moved_from: Option<CampaignId>,
 }
 
 /// Who reported a comment: a member, or someone not logged in, known by their network

@@ -37,6 +37,8 @@ pub struct NewsLink {
     pub source_host: String,
     pub status: NewsStatus,
     pub created_at: Timestamp,
+    /// The merged campaign it came from, if it moved here with it.
+    pub moved_from: Option<CampaignId>,
 }
 
 /// The address of a news report: `http` or `https` only, at most [`NewsUrl::MAX`]

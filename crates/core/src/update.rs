@@ -32,4 +32,6 @@ pub struct Update {
     pub title: Line,
     pub body: LetterBody,
     pub created_at: Timestamp,
+    /// The merged campaign it came from, if it moved here with it.
+    pub moved_from: Option<CampaignId>,
 }

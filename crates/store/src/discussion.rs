@@ -15,7 +15,7 @@ use crate::rows::timestamp;
 macro_rules! select_comments {
     () => {
         "SELECT id, campaign_id, parent_id, author_id, name, body, status, flags, member_flags, \
-         created_at FROM comments"
+         created_at, moved_from FROM comments"
     };
 }
 
@@ -224,6 +224,7 @@ struct CommentRow {
     flags: i64,
     member_flags: i64,
     created_at: i64,
+    moved_from: Option<i64>,
 }
 
 impl TryFrom<CommentRow> for Comment {
@@ -251,6 +252,7 @@ impl TryFrom<CommentRow> for Comment {
                 }
             },
             created_at: timestamp(row.created_at, "comment time")?,
+            moved_from: row.moved_from.map(CampaignId),
         })
     }
 }

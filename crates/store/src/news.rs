@@ -15,7 +15,8 @@ use crate::rows::{line, timestamp};
 /// `SELECT … FROM news_links`, in [`NewsLinkRow`]'s order.
 macro_rules! select_news_links {
     () => {
-        "SELECT id, campaign_id, url, title, source_host, status, created_at FROM news_links"
+        "SELECT id, campaign_id, url, title, source_host, status, created_at, moved_from \
+         FROM news_links"
     };
 }
 
@@ -121,7 +122,7 @@ store_methods! {
         campaign: CampaignId,
     ) -> Result<Vec<Update>, StoreError> {
         let rows: Vec<UpdateRow> = sqlx::query_as(
-            "SELECT id, campaign_id, author, title, body, created_at FROM updates \
+            "SELECT id, campaign_id, author, title, body, created_at, moved_from FROM updates \
              WHERE campaign_id = $1 ORDER BY id DESC",
         )
         .bind(campaign.0)
@@ -140,6 +141,7 @@ struct NewsLinkRow {
     source_host: String,
     status: String,
     created_at: i64,
+    moved_from: Option<i64>,
 }
 
 impl TryFrom<NewsLinkRow> for NewsLink {
@@ -154,6 +156,7 @@ impl TryFrom<NewsLinkRow> for NewsLink {
             source_host: row.source_host,
             status: NewsStatus::from_name(&row.status).ok_or(StoreError::Corrupt("news status"))?,
             created_at: timestamp(row.created_at, "news time")?,
+            moved_from: row.moved_from.map(CampaignId),
         })
     }
 }
@@ -166,6 +169,7 @@ struct UpdateRow {
     title: String,
     body: String,
     created_at: i64,
+    moved_from: Option<i64>,
 }
 
 impl TryFrom<UpdateRow> for Update {
@@ -180,6 +184,7 @@ impl TryFrom<UpdateRow> for Update {
             title: line(row.title, "update title")?,
             body: LetterBody::parse(&row.body).map_err(|_| StoreError::Corrupt("update body"))?,
             created_at: timestamp(row.created_at, "update time")?,
+            moved_from: row.moved_from.map(CampaignId),
         })
     }
 }

@@ -130,6 +130,11 @@ async fn a_merge_carries_the_new_signers_with_their_times_and_ends_the_merged_lo
     assert_eq!(closed.lifecycle, Lifecycle::Ended);
     let threads = store.comment_threads(into, None, 10).await.unwrap();
     assert_eq!(threads.len(), 1, "the comment moved with the campaign");
+    assert_eq!(
+        threads[0].comment.moved_from,
+        Some(from),
+        "and says where from"
+    );
     assert!(
         store
             .comment_threads(from, None, 10)

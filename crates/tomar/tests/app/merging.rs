@@ -151,6 +151,10 @@ async fn a_duplicate_is_previewed_merged_once_and_leads_to_the_one_that_stays(ap
         stayed.contains("کتابخانه شب‌ها هم باز باشد"),
         "its comment moved"
     );
+    assert!(
+        stayed.contains("از کارزاری که در این کارزار ادغام شد"),
+        "with a note of where it came from"
+    );
     let signers = app.page("/clean-river/signatures").await;
     assert!(signers.contains("کاوه نادری"), "a carried signer is listed");
     let listed = app.page("/campaigns?status=all").await;

@@ -25,7 +25,7 @@ use crate::rules::platform::Platform;
 use crate::rules::signing::ensure_open;
 use crate::rules::suggestions::suggestions_for;
 use crate::state::AppState;
-use crate::view::discussion::Discussion;
+use crate::view::discussion::{Discussion, written_at};
 use crate::view::growth::GrowthChart;
 use crate::view::i18n::Tr;
 use crate::view::questions::TotalsView;
@@ -407,7 +407,7 @@ async fn campaign_page(
             .iter()
             .map(|u| UpdateView {
                 title: u.title.to_string(),
-                date: tr.instant(u.created_at),
+                date: written_at(u.created_at, u.moved_from, tr),
                 blocks: u.body.blocks(),
             })
             .collect(),
@@ -440,7 +440,7 @@ async fn campaign_page(
                 title: n.title.to_string(),
                 url: n.url.clone(),
                 host: n.source_host.clone(),
-                date: tr.instant(n.created_at),
+                date: written_at(n.created_at, n.moved_from, tr),
             })
             .collect(),
         approval_date: campaign

@@ -2,8 +2,10 @@
 //! comments) and the comment and news forms, shared by the campaign page, the discussion
 //! pages and the forms' own pages.
 
+use jiff::Timestamp;
 use tomar_core::campaign::Campaign;
 use tomar_core::comment::{Comment, CommentStatus, Thread};
+use tomar_core::ids::CampaignId;
 use tomar_core::member::Member;
 
 use crate::error::{FieldErrors, field_error};
@@ -35,6 +37,15 @@ pub fn author_name(comment: &Comment, tr: Tr) -> String {
         .map_or_else(|| tr.t("campaign.anonymous"), ToString::to_string)
 }
 
+/// When something on a campaign's page was written, and, if it came with a campaign merged
+/// into this one, that it did.
+pub fn written_at(at: Timestamp, moved_from: Option<CampaignId>, tr: Tr) -> String {
+    match moved_from {
+        Some(_) => format!("{} · {}", tr.instant(at), tr.t("merge.moved_here")),
+        None => tr.instant(at),
+    }
+}
+
 fn comment_view(comment: &Comment, heading: Vec<Segment>, tr: Tr) -> CommentView {
     CommentView {
         id: comment.id.0,
@@ -42,7 +53,7 @@ fn comment_view(comment: &Comment, heading: Vec<Segment>, tr: Tr) -> CommentView
         heading,
         lines: comment.body.as_ref().lines().map(linkify).collect(),
         lang: lang_of(comment.body.as_ref()),
-        date: tr.instant(comment.created_at),
+        date: written_at(comment.created_at, comment.moved_from, tr),
     }
 }
 

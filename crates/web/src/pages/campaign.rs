@@ -133,7 +133,7 @@ struct CampaignTemplate {
     /// That its end date was moved later after a platform outage, and why.
     extension_notice: Option<String>,
     /// The campaigns merged into this one, each with how many of its signers came.
-    joined: Vec<String>,
+    joined: Vec<Vec<Segment>>,
     /// Once delivered: how long it has waited for its addressee, or their answer.
     answer: Option<AnswerView>,
     banner_suggestions: Vec<Card>,
@@ -368,12 +368,12 @@ async fn campaign_page(
         joined: joined
             .iter()
             .map(|joined| {
-                tr.with(
-                    "merge.joined",
-                    &[
-                        ("title", joined.title.as_ref()),
-                        ("date", &tr.instant(joined.merged_at)),
-                        ("count", &tr.count(joined.carried)),
+                sentence(
+                    &tr.t("merge.joined"),
+                    vec![
+                        ("title", Segment::Name(joined.title.to_string())),
+                        ("date", Segment::Text(tr.instant(joined.merged_at))),
+                        ("count", Segment::Text(tr.count(joined.carried))),
                     ],
                 )
             })

@@ -28,6 +28,7 @@ use crate::state::AppState;
 use crate::view::Shell;
 use crate::view::i18n::Tr;
 use crate::view::render::{form_page, render};
+use crate::view::text::{Segment, sentence};
 use crate::view::url::review_path;
 
 /// The merges listed on a campaign's merging page.
@@ -47,8 +48,8 @@ pub fn routes() -> Router<AppState> {
 /// A merge, as its page and the lists show it.
 struct MergeLine {
     href: String,
-    /// «from» into «into».
-    label: String,
+    /// «from» into «into», each title isolated.
+    label: Vec<Segment>,
     from_title: String,
     from_href: String,
     into_title: String,
@@ -67,11 +68,11 @@ impl MergeLine {
         let confirmed = matches!(merge.status, MergeStatus::Carrying | MergeStatus::Done);
         Ok(MergeLine {
             href: merge_path(merge.id),
-            label: tr.with(
-                "merge.line",
-                &[
-                    ("from", from.text.title.as_ref()),
-                    ("into", into.text.title.as_ref()),
+            label: sentence(
+                &tr.t("merge.line"),
+                vec![
+                    ("from", Segment::Name(from.text.title.to_string())),
+                    ("into", Segment::Name(into.text.title.to_string())),
                 ],
             ),
             from_title: from.text.title.to_string(),
@@ -207,7 +208,7 @@ struct MergeTemplate {
     csrf: String,
     merge: MergeLine,
     /// The preview's numbers, once counted.
-    preview: Option<String>,
+    preview: Option<Vec<Segment>>,
     counting: bool,
     counted: bool,
     carrying: bool,
@@ -226,13 +227,13 @@ async fn merge_page(
         shell: Shell::new(tr, tr.t("merge.run_title"), &line.href),
         csrf: csrf.0,
         preview: merge.counted_at.map(|at| {
-            tr.with(
-                "merge.preview",
-                &[
-                    ("new", &tr.count(merge.new_signers)),
-                    ("already", &tr.count(merge.already_signed)),
-                    ("into", &line.into_title),
-                    ("at", &tr.instant(at)),
+            sentence(
+                &tr.t("merge.preview"),
+                vec![
+                    ("new", Segment::Text(tr.count(merge.new_signers))),
+                    ("already", Segment::Text(tr.count(merge.already_signed))),
+                    ("into", Segment::Name(line.into_title.clone())),
+                    ("at", Segment::Text(tr.instant(at))),
                 ],
             )
         }),

@@ -32,7 +32,9 @@ store_methods! {
     /// opening and stays), network keys and email domains; then the campaign's
     /// code verifications and its counts by source. Counts, names shown, withdrawal links
     /// and the log stay. Safe to run from several processes at once: every step only
-    /// erases.
+    /// erases. A campaign in a merge being carried waits for it (its signers' keys decide
+    /// who is new to the other campaign); a mere preview holds nothing back, and a merge is
+    /// refused once either campaign is anonymised.
     pub async fn anonymise_ended_campaigns(
         &self,
         ended_before: Date,
@@ -42,8 +44,8 @@ store_methods! {
             "SELECT id, last_sequence FROM campaigns \
              WHERE lifecycle IN ('published', 'ended', 'suspended') AND end_date < $1 \
              AND signers_anonymised_at IS NULL \
-             AND id NOT IN (SELECT from_id FROM merges WHERE status IN ('counting', 'counted', 'carrying')) \
-             AND id NOT IN (SELECT into_id FROM merges WHERE status IN ('counting', 'counted', 'carrying')) \
+             AND id NOT IN (SELECT from_id FROM merges WHERE status = 'carrying') \
+             AND id NOT IN (SELECT into_id FROM merges WHERE status = 'carrying') \
              ORDER BY end_date LIMIT $2",
         )
         .bind(ended_before.to_string())

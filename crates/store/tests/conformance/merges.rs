@@ -12,13 +12,14 @@ use tomar_core::signature_log::LogEntry;
 use tomar_store::{MergeStatus, MergeStep, Store, StoreError};
 
 use crate::{
-    campaign_now, comment, contact_key, now, published, sign, signer, withdraw, withdraw_key,
+    campaign_now, comment, contact_key, now, published, sign, signer, today, withdraw, withdraw_key,
 };
 
 conformance!(
     a_merge_carries_the_new_signers_with_their_times_and_ends_the_merged_log,
     a_campaign_is_merged_once_however_many_confirm_at_once,
     processes_carrying_one_merge_together_carry_each_signer_once,
+    anonymisation_waits_for_a_merge_being_carried_and_then_bars_merging,
 );
 
 /// Signer `n`, as having confirmed `hours_ago`, with the withdrawal link `withdraw-{n}`.
@@ -323,4 +324,38 @@ async fn processes_carrying_one_merge_together_carry_each_signer_once(store: Sto
         .map(|s| s.sequence)
         .collect();
     assert_eq!(numbers, (1..=325).collect::<Vec<_>>());
+}
+
+async fn anonymisation_waits_for_a_merge_being_carried_and_then_bars_merging(store: Store) {
+    // Both ended five days ago: due for anonymisation by tomorrow's rule.
+    let into = published(&store, "پایان‌یافته که می‌ماند", -5).await;
+    let from = published(&store, "پایان‌یافتهٔ تکراری", -5).await;
+    sign(&store, from, &[signed_ago(1, 200), signed_ago(2, 200)])
+        .await
+        .unwrap();
+    let merge = counted(&store, from, into).await;
+    let moderator = moderator(&store).await;
+    store
+        .confirm_merge(merge, &merge_event(moderator, from))
+        .await
+        .unwrap();
+    let tomorrow = today().checked_add(jiff::ToSpan::days(1)).unwrap();
+    let waited = store
+        .anonymise_ended_campaigns(tomorrow, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        waited.campaigns, 0,
+        "neither is erased while signers are carried"
+    );
+    step_until_still(&store, merge, 10).await;
+    assert_eq!(campaign_now(&store, into).await.signature_count, 2);
+    let erased = store
+        .anonymise_ended_campaigns(tomorrow, now())
+        .await
+        .unwrap();
+    assert_eq!(erased.campaigns, 2);
+    let open = published(&store, "هنوز باز", 10).await;
+    let late = store.propose_merge(open, into, moderator, now()).await;
+    assert!(matches!(late, Err(StoreError::Conflict)), "{late:?}");
 }

@@ -86,6 +86,17 @@ async fn counted(store: &Store, from: CampaignId, into: CampaignId) -> MergeId {
     merge
 }
 
+/// A merge of `from` into `into`, counted and confirmed; and the moderator who confirmed it.
+async fn confirmed(store: &Store, from: CampaignId, into: CampaignId) -> (MergeId, MemberId) {
+    let merge = counted(store, from, into).await;
+    let moderator = moderator(store).await;
+    store
+        .confirm_merge(merge, &merge_event(moderator, from))
+        .await
+        .unwrap();
+    (merge, moderator)
+}
+
 async fn a_merge_carries_the_new_signers_with_their_times_and_ends_the_merged_log(store: Store) {
     let into = published(&store, "حفظ باغ‌های شهر", 10).await;
     let from = published(&store, "نجات باغ‌های شهر", 10).await;
@@ -283,12 +294,7 @@ async fn processes_carrying_one_merge_together_carry_each_signer_once(store: Sto
     sign(&store, into, &stayed).await.unwrap();
     let merging: Vec<_> = (26..=325).map(|n| signed_ago(n, 3)).collect();
     sign(&store, from, &merging).await.unwrap();
-    let merge = counted(&store, from, into).await;
-    let moderator = moderator(&store).await;
-    store
-        .confirm_merge(merge, &merge_event(moderator, from))
-        .await
-        .unwrap();
+    let (merge, _) = confirmed(&store, from, into).await;
     let workers: Vec<_> = (0..8)
         .map(|_| {
             let store = store.clone();
@@ -333,12 +339,7 @@ async fn anonymisation_waits_for_a_merge_being_carried_and_then_bars_merging(sto
     sign(&store, from, &[signed_ago(1, 200), signed_ago(2, 200)])
         .await
         .unwrap();
-    let merge = counted(&store, from, into).await;
-    let moderator = moderator(&store).await;
-    store
-        .confirm_merge(merge, &merge_event(moderator, from))
-        .await
-        .unwrap();
+    let (merge, moderator) = confirmed(&store, from, into).await;
     let tomorrow = today().checked_add(jiff::ToSpan::days(1)).unwrap();
     let waited = store
         .anonymise_ended_campaigns(tomorrow, now())

@@ -174,6 +174,13 @@ async fn a_duplicate_is_previewed_merged_once_and_leads_to_the_one_that_stays(ap
     );
     let log = moderator.page(app, "/moderation/log").await;
     assert!(log.contains("ادغام در کارزاری دیگر"), "{log}");
+    let review = moderator
+        .page(app, &format!("/moderation/campaigns/{}", duplicate.id))
+        .await;
+    assert!(
+        review.contains(&format!("href=\"/moderation/campaigns/{}\"", staying.id)),
+        "the duplicate's review page leads to where it went"
+    );
     let listed = moderator.page(app, &merging).await;
     assert!(
         listed.contains("ادغام شد"),

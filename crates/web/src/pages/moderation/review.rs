@@ -70,6 +70,8 @@ struct ReviewTemplate {
     public_href: Option<String>,
     /// The delivery package's PDF, a link a volume.
     package_links: Vec<(String, String)>,
+    /// Where a campaign merged into another went: that one's review page.
+    merged_into: Option<String>,
     status: String,
     count: String,
     growth: Option<GrowthChart>,
@@ -184,6 +186,7 @@ async fn review(
             done,
             public_href: campaign.lifecycle.is_public().then(|| campaign.path()),
             package_links: package_links(&state.store, campaign.id, &action_base, tr).await?,
+            merged_into: campaign.merged_into.map(review_path),
             status: tr.t(&format!("moderation.status_{}", status.name())),
             count: tr.with(
                 "card.signatures",

@@ -274,7 +274,21 @@ async fn axe_finds_nothing_serious_on_the_main_pages_in_both_languages_and_width
         "/login",
         answer.as_str(),
     ];
-    let staff_pages = ["/me", "/new", "/moderation", review.as_str(), "/admin"];
+    // A merge's preview, proposed by the admin (the background runner counts it).
+    let library = app.campaign("library-hours").await.id;
+    let admin = app.store.staff().await.unwrap()[0].id;
+    let merge = app.store.propose_merge(library, clean_river, admin, now);
+    let merge = format!("/moderation/merges/{}", merge.await.unwrap());
+    let merging = format!("/moderation/campaigns/{library}/merge");
+    let staff_pages = [
+        "/me",
+        "/new",
+        "/moderation",
+        review.as_str(),
+        "/admin",
+        merging.as_str(),
+        merge.as_str(),
+    ];
 
     // The audit itself: an image with no text is one of the critical violations it knows.
     let browser = Browser::start(390, 900).await;

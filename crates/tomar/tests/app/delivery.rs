@@ -8,6 +8,7 @@ use tomar_core::member::Role;
 use crate::moderation::{campaign_form, post_form};
 use crate::signing::Signs;
 use crate::support::{Browser, TestApp, location, run_tomar};
+use crate::transparency::crowd_signer;
 
 /// A download of a campaign's author (`mine`, linked from their `page` of it) and its
 /// moderators' copy.
@@ -361,11 +362,20 @@ async fn tomar_export_delivery_writes_the_package_signed_with_the_servers_key() 
 
 #[tokio::test]
 async fn a_big_package_comes_in_volumes_each_listing_its_own_numbers() {
-    let app = TestApp::demo_with(&[("limits.delivery_names_per_volume", "2")]).await;
+    let app = TestApp::demo_with(&[("limits.delivery_names_per_volume", "1000")]).await;
     let author = app.log_in("09122220096", Role::Member).await;
     let moderator = app.log_in("09129990096", Role::Moderator).await;
-    // Numbers 1 and 2 (a shown name, a hidden one), then 3 (Negar Amini) and 4 (withdrawn).
+    // Numbers 1 to 3 (a shown name, a hidden one, Negar Amini), 4 (withdrawn), then a
+    // thousand more straight into the store: 1,004 numbers, two volumes of a thousand.
     let (id, page) = signed_campaign(&app, &author, &moderator).await;
+    let secret = app.secret().await;
+    let crowd: Vec<_> = (1..=1000).map(|n| crowd_signer(&secret, n)).collect();
+    let campaign = tomar_core::ids::CampaignId(id);
+    let now = tomar_core::Timestamp::now();
+    app.store
+        .add_confirmations(campaign, 1, &crowd, now)
+        .await
+        .unwrap();
     let review = moderator
         .page(&app, &format!("/moderation/campaigns/{id}"))
         .await;
@@ -375,28 +385,35 @@ async fn a_big_package_comes_in_volumes_each_listing_its_own_numbers() {
         assert!(review.contains(&moderators), "{review}");
         assert!(authors.contains(&format!("{page}/delivery.pdf?volume={volume}")));
     }
+    assert!(!review.contains("delivery.pdf?volume=3"));
     // In English, as pdftotext reorders the digits of a right-to-left line.
     let first = format!("{page}/delivery.pdf?volume=1&lang=en");
     let first = pdf_text(&author, &app, &first).await;
     assert!(
-        first.contains("Volume 1 of 2: the signatures numbered 1 to 2"),
+        first.contains("Volume 1 of 2: the signatures numbered 1 to 1,000"),
         "{first}"
     );
-    assert!(first.contains("سارا نخستین") && !first.contains("Negar Amini"));
-    assert!(first.contains("End of the list: 2 signatures, 1 of them with names hidden."));
+    assert!(first.contains("سارا نخستین") && first.contains("Negar Amini"));
+    assert!(first.contains("End of the list: 999 signatures, 1 of them with names hidden."));
     let second = format!("/moderation/campaigns/{id}/delivery.pdf?volume=2");
     let response = moderator.get(&app, &second).await;
     assert_eq!(
         response.headers()["content-disposition"],
         format!("attachment; filename=\"campaign-{id}-package-2.pdf\"").as_str()
     );
-    let second = pdf_text(&moderator, &app, &second).await;
+    let second_en = pdf_text(&moderator, &app, &format!("{second}&lang=en")).await;
     assert!(
-        second.contains("جلد") && second.contains("Negar Amini"),
+        second_en.contains("End of the list: 4 signatures, 0 of them with names hidden."),
+        "numbers 1,001 to 1,004: {second_en}"
+    );
+    // Back in Persian: the English one was remembered for this browser.
+    let second = pdf_text(&moderator, &app, &format!("{second}&lang=fa")).await;
+    assert!(
+        second.contains("جلد") && second.contains("امضاکننده"),
         "{second}"
     );
     assert!(
-        !second.contains("سارا نخستین") && !second.contains("پشیمان"),
+        !second.contains("سارا نخستین") && !second.contains("Negar Amini"),
         "{second}"
     );
     assert!(
@@ -422,6 +439,6 @@ async fn a_big_package_comes_in_volumes_each_listing_its_own_numbers() {
         "a package in volumes is written as its volumes"
     );
     let second = text_of(&folder.path().join("package-2.pdf"));
-    assert!(second.contains("Negar Amini") && !second.contains("سارا نخستین"));
+    assert!(second.contains("امضاکننده") && !second.contains("Negar Amini"));
     assert!(text_of(&folder.path().join("package-1.pdf")).contains("سارا نخستین"));
 }

@@ -359,7 +359,10 @@ fn checkpoint_size(note: &str) -> u64 {
 }
 
 /// Signature `n` of a crowd signing straight into the store, as the signing writer would.
-fn crowd_signer(secret: &tomar_core::secret::Secret, n: u32) -> tomar_store::Confirmation {
+pub(crate) fn crowd_signer(
+    secret: &tomar_core::secret::Secret,
+    n: u32,
+) -> tomar_store::Confirmation {
     use tomar_core::contact::Contact;
     use tomar_core::names::PersonName;
     use tomar_core::signature::{ConfirmedSignature, SignatureOrigin};

@@ -170,9 +170,10 @@ impl Platform {
     }
 
     /// Signature numbers a volume of the delivery package lists: a PDF is held whole while
-    /// it is written, so a big campaign's package comes as several.
+    /// it is written, so a big campaign's package comes as several. At least a thousand, so
+    /// that even ten million signers make a list of volumes a page can link to.
     pub fn names_per_volume(&self) -> u64 {
-        self.number(keys::NAMES_PER_VOLUME).clamp(1, 1_000_000)
+        self.number(keys::NAMES_PER_VOLUME).clamp(1_000, 1_000_000)
     }
 
     /// The Telegram chat the platform posts its campaigns' news to, if an admin named one.

@@ -24,14 +24,29 @@ macro_rules! from_chunk {
     };
 }
 
+/// What both campaigns of a merge must be, the campaign row named `$table`: public and
+/// holding its signers' contacts (published or ended, not yet anonymised), and not merged.
+macro_rules! mergeable {
+    ($table:literal) => {
+        concat!(
+            $table,
+            ".merged_into IS NULL AND ",
+            $table,
+            ".lifecycle IN ('published', 'ended') AND ",
+            $table,
+            ".signers_anonymised_at IS NULL"
+        )
+    };
+}
+
 mod carrying;
 
 use tomar_core::Timestamp;
 use tomar_core::ids::{CampaignId, MemberId, MergeId};
 use tomar_core::moderation::ModerationEvent;
-use tomar_core::names::{Line, Slug};
+use tomar_core::names::Line;
 
-use crate::rows::{count, line, optional_timestamp, slug, timestamp};
+use crate::rows::{count, line, optional_timestamp, timestamp};
 use crate::{StoreError, Tx};
 
 /// The columns of [`MergeRow`], in its order.
@@ -117,7 +132,6 @@ pub enum MergeStep {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JoinedCampaign {
     pub id: CampaignId,
-    pub slug: Option<Slug>,
     pub title: Line,
     pub carried: u64,
     pub merged_at: Timestamp,
@@ -126,7 +140,7 @@ pub struct JoinedCampaign {
 store_methods! {
     /// Proposes merging `from` into `into` and starts counting the preview. Both must be
     /// public and still hold their signers' contacts (published or ended, not yet
-    /// anonymised) and neither merged; otherwise `Conflict`.
+    /// anonymised) and neither merged, as `mergeable!` says; otherwise `Conflict`.
     pub async fn propose_merge(
         &self,
         from: CampaignId,
@@ -134,15 +148,15 @@ store_methods! {
         moderator: MemberId,
         at: Timestamp,
     ) -> Result<MergeId, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<i64> = sqlx::query_scalar(concat!(
             "INSERT INTO merges (from_id, into_id, status, moderator_id, created_at) \
              SELECT f.id, i.id, 'counting', $3, $4 FROM campaigns f, campaigns i \
-             WHERE f.id = $1 AND i.id = $2 AND f.id <> i.id \
-             AND f.merged_into IS NULL AND i.merged_into IS NULL \
-             AND f.lifecycle IN ('published', 'ended') AND i.lifecycle IN ('published', 'ended') \
-             AND f.signers_anonymised_at IS NULL AND i.signers_anonymised_at IS NULL \
-             RETURNING id",
-        )
+             WHERE f.id = $1 AND i.id = $2 AND f.id <> i.id AND ",
+            mergeable!("f"),
+            " AND ",
+            mergeable!("i"),
+            " RETURNING id"
+        ))
         .bind(from.0)
         .bind(into.0)
         .bind(moderator.0)
@@ -210,23 +224,22 @@ store_methods! {
         let Some((from, into)) = pair else {
             return Err(StoreError::Conflict);
         };
-        let closed = sqlx::query(
+        let closed = sqlx::query(concat!(
             "UPDATE campaigns SET merged_into = $2, \
              lifecycle = CASE WHEN lifecycle = 'published' THEN 'ended' ELSE lifecycle END \
-             WHERE id = $1 AND merged_into IS NULL AND lifecycle IN ('published', 'ended') \
-             AND signers_anonymised_at IS NULL",
-        )
+             WHERE id = $1 AND ",
+            mergeable!("campaigns")
+        ))
         .bind(from)
         .bind(into)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         // Taking into's row too, so that it cannot be merged away in the meantime.
-        let open = sqlx::query(
-            "UPDATE campaigns SET merged_into = merged_into \
-             WHERE id = $1 AND merged_into IS NULL AND lifecycle IN ('published', 'ended') \
-             AND signers_anonymised_at IS NULL",
-        )
+        let open = sqlx::query(concat!(
+            "UPDATE campaigns SET merged_into = merged_into WHERE id = $1 AND ",
+            mergeable!("campaigns")
+        ))
         .bind(into)
         .execute(&mut *tx)
         .await?
@@ -303,8 +316,8 @@ store_methods! {
         campaign: CampaignId,
         limit: u32,
     ) -> Result<Vec<JoinedCampaign>, StoreError> {
-        let rows: Vec<(i64, Option<String>, String, i64, i64)> = sqlx::query_as(
-            "SELECT c.id, c.slug, c.title, m.carried, m.confirmed_at FROM merges m \
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT c.id, c.title, m.carried, m.confirmed_at FROM merges m \
              JOIN campaigns c ON c.id = m.from_id \
              WHERE m.into_id = $1 AND m.status IN ('carrying', 'done') \
              ORDER BY m.id DESC LIMIT $2",
@@ -314,10 +327,9 @@ store_methods! {
         .fetch_all(self.public_reader())
         .await?;
         rows.into_iter()
-            .map(|(id, slug_text, title, carried, merged_at)| {
+            .map(|(id, title, carried, merged_at)| {
                 Ok(JoinedCampaign {
                     id: CampaignId(id),
-                    slug: slug(slug_text)?,
                     title: line(title, "campaign title")?,
                     carried: count(carried),
                     merged_at: timestamp(merged_at, "merge time")?,
@@ -348,12 +360,12 @@ backend_helpers! {
         at: Timestamp,
     ) -> Result<MergeStep, StoreError> {
         let looked: Vec<(i64, bool)> = sqlx::query_as(from_chunk!("b.sequence"))
-        .bind(merge.from.0)
-        .bind(merge.into.0)
-        .bind(passed)
-        .bind(i64::from(chunk))
-        .fetch_all(&mut **tx)
-        .await?;
+            .bind(merge.from.0)
+            .bind(merge.into.0)
+            .bind(passed)
+            .bind(i64::from(chunk))
+            .fetch_all(&mut **tx)
+            .await?;
         let already = looked.iter().filter(|(_, signed)| *signed).count() as i64;
         let last = looked.last().map_or(passed, |(sequence, _)| *sequence);
         let finished = looked.len() < chunk as usize;
@@ -373,7 +385,6 @@ backend_helpers! {
         .await?;
         Ok(MergeStep::Counted(looked.len() as u64))
     }
-
 }
 
 #[derive(sqlx::FromRow)]

@@ -109,9 +109,11 @@ async fn package_pdf(
 ) -> Result<Response, WebError> {
     deliverable(&campaign)?;
     let volumes = volumes(&state.store, platform, campaign.id).await?;
-    let volume = *volumes
-        .get(asked.volume.unwrap_or(1).saturating_sub(1) as usize)
-        .filter(|_| asked.volume != Some(0))
+    let volume = *asked
+        .volume
+        .unwrap_or(1)
+        .checked_sub(1)
+        .and_then(|index| volumes.get(usize::try_from(index).ok()?))
         .ok_or(WebError::NotFound)?;
     let file = match volume.of {
         1 => format!("campaign-{}-package.pdf", campaign.id),

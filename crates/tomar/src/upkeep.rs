@@ -142,9 +142,21 @@ impl Round {
 /// and `Store::merge_step`).
 pub async fn run_batches(store: Store) {
     loop {
-        let round = invalidation_round(&store)
-            .await
-            .and(merge_round(&store).await);
+        let invalidations = round(
+            "invalidation",
+            store.running_invalidations().await,
+            |id| store.invalidate_batch(id, BATCH, Timestamp::now()),
+            |gone| *gone == 0,
+        )
+        .await;
+        let merges = round(
+            "merge",
+            store.running_merges().await,
+            |id| store.merge_step(id, BATCH, Timestamp::now()),
+            |step| *step == MergeStep::Finished,
+        )
+        .await;
+        let round = invalidations.and(merges);
         // Let the signing writer in between batches; when idle or after a failure, wait longer.
         let pause = match round {
             Round::Ran => Duration::from_millis(10),
@@ -154,51 +166,36 @@ pub async fn run_batches(store: Store) {
     }
 }
 
-async fn invalidation_round(store: &Store) -> Round {
-    let running = match store.running_invalidations().await {
+/// A batch of each running job of one `kind` (`running`, as the store listed them): `step`
+/// runs one, `finished` says from its answer that the job is done.
+async fn round<Id, Done, Step>(
+    kind: &'static str,
+    running: Result<Vec<Id>, StoreError>,
+    step: impl Fn(Id) -> Step,
+    finished: impl Fn(&Done) -> bool,
+) -> Round
+where
+    Id: Copy + std::fmt::Display,
+    Step: Future<Output = Result<Done, StoreError>>,
+{
+    let running = match running {
         Ok(running) => running,
         Err(error) => {
-            tracing::error!(%error, "could not read the running invalidations");
+            tracing::error!(%error, kind, "could not read the running jobs");
             return Round::Failed;
         }
     };
     let mut round = Round::Nothing;
     for id in running {
-        round = round.and(
-            match store.invalidate_batch(id, BATCH, Timestamp::now()).await {
-                Ok(0) => {
-                    tracing::info!(invalidation = %id, "invalidation finished");
-                    Round::Ran
+        round = round.and(match step(id).await {
+            Ok(done) => {
+                if finished(&done) {
+                    tracing::info!(kind, %id, "finished");
                 }
-                Ok(_) => Round::Ran,
-                Err(error) => {
-                    tracing::error!(%error, invalidation = %id, "invalidation batch failed");
-                    Round::Failed
-                }
-            },
-        );
-    }
-    round
-}
-
-async fn merge_round(store: &Store) -> Round {
-    let running = match store.running_merges().await {
-        Ok(running) => running,
-        Err(error) => {
-            tracing::error!(%error, "could not read the running merges");
-            return Round::Failed;
-        }
-    };
-    let mut round = Round::Nothing;
-    for id in running {
-        round = round.and(match store.merge_step(id, BATCH, Timestamp::now()).await {
-            Ok(MergeStep::Finished) => {
-                tracing::info!(merge = %id, "merge finished");
                 Round::Ran
             }
-            Ok(_) => Round::Ran,
             Err(error) => {
-                tracing::error!(%error, merge = %id, "merge step failed");
+                tracing::error!(%error, kind, %id, "batch failed");
                 Round::Failed
             }
         });

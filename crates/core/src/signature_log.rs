@@ -137,6 +137,13 @@ impl LogEntry {
         let kind = lines.next()?;
         let mut field = |key: &str| lines.next()?.strip_prefix(key)?.strip_prefix(' ');
         let number = |value: &str| value.parse::<u64>().ok().filter(|n| *n > 0);
+        let campaign = |value: &str| {
+            value
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(CampaignId)
+        };
         let minute = |value: &str| {
             let civil = jiff::civil::DateTime::strptime(MINUTE, value).ok()?;
             jiff::tz::TimeZone::UTC.to_timestamp(civil).ok()
@@ -171,13 +178,13 @@ impl LogEntry {
                 LogEntry::Carried {
                     number: n,
                     minute: at,
-                    from: CampaignId(from.parse().ok().filter(|id| *id > 0)?),
+                    from: campaign(from)?,
                     from_number: number(from_number)?,
                     name: unhex(field("name")?)?,
                 }
             }
             MERGED => LogEntry::MergedInto {
-                into: CampaignId(field("into")?.parse().ok().filter(|id| *id > 0)?),
+                into: campaign(field("into")?)?,
                 minute: minute(field("time")?)?,
                 carried: field("carried")?.parse().ok()?,
             },
